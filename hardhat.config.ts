@@ -1,0 +1,32 @@
+import { createRequire } from "node:module";
+import { defineConfig } from "hardhat/config";
+import hardhatToolboxViem from "@nomicfoundation/hardhat-toolbox-viem";
+
+const require = createRequire(import.meta.url);
+
+// The compiler comes from the npm `solc` package (same version) so builds never download a compiler.
+const SOLC_VERSION = "0.8.28";
+
+export default defineConfig({
+  plugins: [hardhatToolboxViem],
+  paths: {
+    sources: { solidity: ["contracts/src"] },
+    tests: { solidity: "contracts/test", nodejs: "contracts/test" },
+  },
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      viaIR: true,
+      evmVersion: "cancun",
+    },
+  },
+  networks: {
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.ATELIER_RPC_URL ?? "http://127.0.0.1:8545",
+    },
+  },
+});
