@@ -12,6 +12,8 @@ export default defineConfig({
   paths: {
     sources: { solidity: ["contracts/src"] },
     tests: { solidity: "contracts/test", nodejs: "contracts/test" },
+    // Ignition journals are local state of one chain run, not source: keep them out of the tree.
+    ignition: ".atelier/ignition",
   },
   solidity: {
     version: SOLC_VERSION,
