@@ -1,0 +1,126 @@
+/**
+ * ONNX Runtime session wrapper: picks the execution provider at start (CUDA when its binaries are
+ * installed and load, CPU otherwise), reports it, and runs batches of generation requests.
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { conditionFor, writeCoords } from "./conditioning.ts";
+import type { LoadedManifest, ModelManifest } from "./manifest.ts";
+
+export type ProviderChoice = "auto" | "cuda" | "cpu";
+export type Provider = "cuda" | "cpu";
+
+export interface RawImage {
+  width: number;
+  height: number;
+  channels: 3 | 4;
+  data: Uint8Array;
+}
+
+export interface GenerateRequest {
+  prompt: string;
+  /** job seed, hex */
+  seed: string;
+}
+
+/** Whether onnxruntime-node's CUDA execution provider binaries are installed next to the binding. */
+export function cudaBinariesPresent(): boolean {
+  try {
+    const require = createRequire(import.meta.url);
+    const root = path.dirname(require.resolve("onnxruntime-node/package.json"));
+    return existsSync(path.join(root, "bin", "napi-v6", process.platform, process.arch, "libonnxruntime_providers_cuda.so"));
+  } catch {
+    return false;
+  }
+}
+
+export class ModelRuntime {
+  private constructor(
+    readonly loaded: LoadedManifest,
+    private readonly session: ort.InferenceSession,
+    readonly provider: Provider,
+  ) {}
+
+  get manifest(): ModelManifest {
+    return this.loaded.manifest;
+  }
+
+  static async create(loaded: LoadedManifest, opts: { provider?: ProviderChoice; threads?: number } = {}): Promise<ModelRuntime> {
+    const choice = opts.provider ?? "auto";
+    const base: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: opts.threads ?? 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+    };
+    if (choice === "cuda" || (choice === "auto" && cudaBinariesPresent())) {
+      try {
+        const session = await ort.InferenceSession.create(loaded.onnx, { ...base, executionProviders: ["cuda"] });
+        return new ModelRuntime(loaded, session, "cuda");
+      } catch (err) {
+        if (choice === "cuda") throw new Error(`CUDA execution provider requested but unavailable: ${(err as Error).message}`);
+      }
+    }
+    const session = await ort.InferenceSession.create(loaded.onnx, { ...base, executionProviders: ["cpu"] });
+    return new ModelRuntime(loaded, session, "cpu");
+  }
+
+  /** Generates one image per request; runs them in batches of at most `maxBatch`. */
+  async generate(requests: GenerateRequest[]): Promise<RawImage[]> {
+    const out: RawImage[] = [];
+    const max = this.manifest.maxBatch;
+    for (let i = 0; i < requests.length; i += max) out.push(...(await this.runBatch(requests.slice(i, i + max))));
+    return out;
+  }
+
+  private async runBatch(reqs: GenerateRequest[]): Promise<RawImage[]> {
+    const m = this.manifest;
+    const { width, height } = m.resolution;
+    const P = width * height;
+    const B = reqs.length;
+    const Z = m.latentDim;
+    const latent = new Float32Array(B * Z);
+    const palette = new Float32Array(B * 9);
+    const coords = m.inputs.coords ? new Float32Array(B * P * 3) : undefined;
+    reqs.forEach((r, b) => {
+      const c = conditionFor(r.prompt, r.seed, Z);
+      latent.set(c.latent, b * Z);
+      palette.set(c.palette, b * 9);
+      if (coords) writeCoords(c.structure, width, height, coords, b * P * 3);
+    });
+    const feeds: Record<string, ort.Tensor> = {
+      [m.inputs.latent]: new ort.Tensor("float32", latent, m.latentRank === 3 ? [B, 1, Z] : [B, Z]),
+    };
+    if (m.inputs.coords && coords) feeds[m.inputs.coords] = new ort.Tensor("float32", coords, [B, P, 3]);
+    if (m.inputs.palette) feeds[m.inputs.palette] = new ort.Tensor("float32", palette, [B, 3, 3]);
+    const result = await this.session.run(feeds);
+    const tensor = result[m.output.name];
+    if (!tensor) throw new Error(`model ${m.name} produced no output named ${m.output.name}`);
+    const data = tensor.data as Float32Array;
+    const channels = m.output.layout === "NCHW" ? (tensor.dims[1] ?? 3) : (tensor.dims[tensor.dims.length - 1] ?? 3);
+    if (data.length !== B * P * channels) {
+      throw new Error(`model ${m.name}: output ${m.output.name} has ${data.length} values, expected ${B}×${P}×${channels}`);
+    }
+    const toByte =
+      m.output.range === "unit" ? (v: number) => v * 255 : m.output.range === "signed" ? (v: number) => (v + 1) * 127.5 : (v: number) => v;
+    const images: RawImage[] = [];
+    for (let b = 0; b < B; b++) {
+      const px = new Uint8Array(P * 3);
+      for (let p = 0; p < P; p++) {
+        for (let c = 0; c < 3; c++) {
+          const ch = Math.min(c, channels - 1);
+          const idx = m.output.layout === "NCHW" ? b * channels * P + ch * P + p : (b * P + p) * channels + ch;
+          const v = Math.round(toByte(data[idx] ?? 0));
+          px[p * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+        }
+      }
+      images.push({ width, height, channels: 3, data: px });
+    }
+    return images;
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

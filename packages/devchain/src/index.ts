@@ -1,0 +1,4 @@
+export { startHardhatNode, type HardhatNodeOptions, type RunningChain } from "./hardhat-node.ts";
+export { deployAtelier, ATELIER_MODULE, type DeployOptions } from "./deploy.ts";
+export { freePort, assertPortFree } from "./ports.ts";
+export { REPO_ROOT } from "./repo.ts";

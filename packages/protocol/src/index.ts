@@ -1,0 +1,2 @@
+export * from "./generated/abis.ts";
+export * from "./deployment.ts";
