@@ -7,7 +7,11 @@ import { weightsHash, type ModelManifest } from "./manifest.ts";
 export const BUILTIN_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../models");
 export const BUILTIN_MANIFEST = path.join(BUILTIN_MODELS_DIR, `${DEFAULT_CPPN.name}.json`);
 
-export function cppnManifest(onnx: Uint8Array, spec: CppnSpec = DEFAULT_CPPN, resolution = { width: 512, height: 512 }): ModelManifest {
+export function cppnManifest(
+  onnx: Uint8Array,
+  spec: CppnSpec = DEFAULT_CPPN,
+  resolution = { width: 512, height: 512 },
+): ModelManifest {
   return {
     name: spec.name,
     file: `${spec.name}.onnx`,

@@ -46,10 +46,36 @@ export function normalizePrompt(prompt: string): string {
 
 /** Colour words nudge the palette's base hue (degrees). */
 const HUES: Record<string, number> = {
-  red: 0, crimson: 350, scarlet: 5, orange: 30, amber: 40, sunset: 20, autumn: 28, gold: 48, golden: 48,
-  yellow: 55, lemon: 58, green: 120, forest: 130, jungle: 115, emerald: 145, teal: 175, cyan: 185,
-  ocean: 200, sea: 195, sky: 205, blue: 220, azure: 210, navy: 230, night: 240, indigo: 255,
-  violet: 275, purple: 285, magenta: 310, pink: 330, rose: 340,
+  red: 0,
+  crimson: 350,
+  scarlet: 5,
+  orange: 30,
+  amber: 40,
+  sunset: 20,
+  autumn: 28,
+  gold: 48,
+  golden: 48,
+  yellow: 55,
+  lemon: 58,
+  green: 120,
+  forest: 130,
+  jungle: 115,
+  emerald: 145,
+  teal: 175,
+  cyan: 185,
+  ocean: 200,
+  sea: 195,
+  sky: 205,
+  blue: 220,
+  azure: 210,
+  navy: 230,
+  night: 240,
+  indigo: 255,
+  violet: 275,
+  purple: 285,
+  magenta: 310,
+  pink: 330,
+  rose: 340,
 };
 
 function hslToRgb(h: number, s: number, l: number): [number, number, number] {
@@ -114,7 +140,13 @@ export function conditionFor(prompt: string, seed: string, latentDim: number): C
 }
 
 /** Per-pixel (x, y, r) for a structure, written into `out` at offset (pixels × 3 floats). */
-export function writeCoords(s: Structure, width: number, height: number, out: Float32Array, offset = 0): void {
+export function writeCoords(
+  s: Structure,
+  width: number,
+  height: number,
+  out: Float32Array,
+  offset = 0,
+): void {
   const cos = Math.cos(s.rotation);
   const sin = Math.sin(s.rotation);
   const aspect = width / height;
@@ -141,7 +173,7 @@ export function writeCoords(s: Structure, width: number, height: number, out: Fl
         y = Math.abs(y);
       } else if (s.symmetry === "radial") {
         let theta = Math.atan2(y, x);
-        theta = Math.abs(((((theta % sector) + sector) % sector) - sector / 2));
+        theta = Math.abs((((theta % sector) + sector) % sector) - sector / 2);
         x = r * Math.cos(theta);
         y = r * Math.sin(theta);
       }

@@ -60,12 +60,25 @@ export function buildCppnGraph(spec: CppnSpec = DEFAULT_CPPN): OnnxGraph {
   };
   // uniform(±s) has std s/√3; tanh layers with gain ≈ 1.6 give rich but not saturated patterns.
   const gain = (fanIn: number, g: number) => (g * Math.sqrt(3)) / Math.sqrt(fanIn);
-  init.push(uniformTensor(rand, "Wc", [3, H], 2.2));
+  init.push(uniformTensor(rand, "Wc", [3, H], 4.0));
   init.push(uniformTensor(rand, "Wz", [spec.latentDim, H], 1.2));
   init.push(uniformTensor(rand, "b1", [H], 0.5));
-  let h = node("Tanh", [node("Add", [node("Add", [node("MatMul", ["coords", "Wc"], "c1"), node("MatMul", ["latent", "Wz"], "z1")], "s1"), "b1"], "a1")], "h1");
+  let h = node(
+    "Tanh",
+    [
+      node(
+        "Add",
+        [
+          node("Add", [node("MatMul", ["coords", "Wc"], "c1"), node("MatMul", ["latent", "Wz"], "z1")], "s1"),
+          "b1",
+        ],
+        "a1",
+      ),
+    ],
+    "h1",
+  );
   for (let k = 2; k <= spec.layers; k++) {
-    init.push(uniformTensor(rand, `W${k}`, [H, H], gain(H, 1.7)));
+    init.push(uniformTensor(rand, `W${k}`, [H, H], gain(H, 2.2)));
     init.push(uniformTensor(rand, `b${k}`, [H], 0.3));
     h = node("Tanh", [node("Add", [node("MatMul", [h, `W${k}`], `m${k}`), `b${k}`], `a${k}`)], `h${k}`);
   }

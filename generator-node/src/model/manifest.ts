@@ -57,7 +57,9 @@ export class ModelHashMismatchError extends Error {
     readonly actual: string,
     readonly source: string,
   ) {
-    super(`model ${model}: weights hash mismatch (${source} says ${expected}, the ONNX file hashes to ${actual}); refusing to load`);
+    super(
+      `model ${model}: weights hash mismatch (${source} says ${expected}, the ONNX file hashes to ${actual}); refusing to load`,
+    );
     this.name = "ModelHashMismatchError";
   }
 }

@@ -30,7 +30,9 @@ export function cudaBinariesPresent(): boolean {
   try {
     const require = createRequire(import.meta.url);
     const root = path.dirname(require.resolve("onnxruntime-node/package.json"));
-    return existsSync(path.join(root, "bin", "napi-v6", process.platform, process.arch, "libonnxruntime_providers_cuda.so"));
+    return existsSync(
+      path.join(root, "bin", "napi-v6", process.platform, process.arch, "libonnxruntime_providers_cuda.so"),
+    );
   } catch {
     return false;
   }
@@ -47,7 +49,10 @@ export class ModelRuntime {
     return this.loaded.manifest;
   }
 
-  static async create(loaded: LoadedManifest, opts: { provider?: ProviderChoice; threads?: number } = {}): Promise<ModelRuntime> {
+  static async create(
+    loaded: LoadedManifest,
+    opts: { provider?: ProviderChoice; threads?: number } = {},
+  ): Promise<ModelRuntime> {
     const choice = opts.provider ?? "auto";
     const base: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: opts.threads ?? 1,
@@ -56,10 +61,16 @@ export class ModelRuntime {
     };
     if (choice === "cuda" || (choice === "auto" && cudaBinariesPresent())) {
       try {
-        const session = await ort.InferenceSession.create(loaded.onnx, { ...base, executionProviders: ["cuda"] });
+        const session = await ort.InferenceSession.create(loaded.onnx, {
+          ...base,
+          executionProviders: ["cuda"],
+        });
         return new ModelRuntime(loaded, session, "cuda");
       } catch (err) {
-        if (choice === "cuda") throw new Error(`CUDA execution provider requested but unavailable: ${(err as Error).message}`);
+        if (choice === "cuda")
+          throw new Error(`CUDA execution provider requested but unavailable: ${(err as Error).message}`, {
+            cause: err,
+          });
       }
     }
     const session = await ort.InferenceSession.create(loaded.onnx, { ...base, executionProviders: ["cpu"] });
@@ -70,7 +81,8 @@ export class ModelRuntime {
   async generate(requests: GenerateRequest[]): Promise<RawImage[]> {
     const out: RawImage[] = [];
     const max = this.manifest.maxBatch;
-    for (let i = 0; i < requests.length; i += max) out.push(...(await this.runBatch(requests.slice(i, i + max))));
+    for (let i = 0; i < requests.length; i += max)
+      out.push(...(await this.runBatch(requests.slice(i, i + max))));
     return out;
   }
 
@@ -98,19 +110,26 @@ export class ModelRuntime {
     const tensor = result[m.output.name];
     if (!tensor) throw new Error(`model ${m.name} produced no output named ${m.output.name}`);
     const data = tensor.data as Float32Array;
-    const channels = m.output.layout === "NCHW" ? (tensor.dims[1] ?? 3) : (tensor.dims[tensor.dims.length - 1] ?? 3);
-    if (data.length !== B * P * channels) {
-      throw new Error(`model ${m.name}: output ${m.output.name} has ${data.length} values, expected ${B}×${P}×${channels}`);
+    const channels = Math.round(data.length / (B * P));
+    if (data.length !== B * P * channels || channels < 1 || channels > 4) {
+      throw new Error(
+        `model ${m.name}: output ${m.output.name} has ${data.length} values, expected ${B}×${P}×${channels}`,
+      );
     }
     const toByte =
-      m.output.range === "unit" ? (v: number) => v * 255 : m.output.range === "signed" ? (v: number) => (v + 1) * 127.5 : (v: number) => v;
+      m.output.range === "unit"
+        ? (v: number) => v * 255
+        : m.output.range === "signed"
+          ? (v: number) => (v + 1) * 127.5
+          : (v: number) => v;
     const images: RawImage[] = [];
     for (let b = 0; b < B; b++) {
       const px = new Uint8Array(P * 3);
       for (let p = 0; p < P; p++) {
         for (let c = 0; c < 3; c++) {
           const ch = Math.min(c, channels - 1);
-          const idx = m.output.layout === "NCHW" ? b * channels * P + ch * P + p : (b * P + p) * channels + ch;
+          const idx =
+            m.output.layout === "NCHW" ? b * channels * P + ch * P + p : (b * P + p) * channels + ch;
           const v = Math.round(toByte(data[idx] ?? 0));
           px[p * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v;
         }

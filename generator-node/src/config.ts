@@ -1,0 +1,251 @@
+/**
+ * Node configuration: a JSON file (default `atelier-node.json`) overlaid with environment variables,
+ * validated with zod at start-up. Every error names the setting (and where it came from) and says
+ * why it is wrong. The private key is kept in a {@link Secret} that never serialises or prints.
+ */
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { inspect } from "node:util";
+import { z } from "zod";
+
+/** Holds a secret value; prints, logs and JSON-serialises as "[redacted]". */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return "[redacted]";
+  }
+  toJSON(): string {
+    return "[redacted]";
+  }
+  [inspect.custom](): string {
+    return "[redacted]";
+  }
+}
+
+const hex32 = /^0x[0-9a-fA-F]{64}$/;
+const address = /^0x[0-9a-fA-F]{40}$/;
+
+export const configSchema = z.object({
+  rpcUrl: z.url({ error: "must be an http(s) or ws(s) URL of an EVM JSON-RPC endpoint" }),
+  /** deployment file (as written by `npm start` / @atelier/protocol) */
+  deployment: z.string().optional(),
+  /** explicit contract addresses, overriding the deployment file */
+  contracts: z
+    .record(z.string(), z.string().regex(address, "must be a 0x-prefixed 20-byte address"))
+    .default({}),
+  /** file holding the operator's private key (0x + 64 hex); ATELIER_NODE_PRIVATE_KEY overrides */
+  keyFile: z.string().default("node.key"),
+  dataDir: z.string().default(".atelier-node"),
+  models: z
+    .array(
+      z.object({
+        /** on-chain model id */
+        id: z
+          .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a decimal integer")])
+          .transform((v) => BigInt(v)),
+        /** manifest path, or "builtin:cppn" for the built-in CPPN */
+        manifest: z.string().default("builtin:cppn"),
+      }),
+    )
+    .min(1, "serve at least one model"),
+  provider: z.enum(["auto", "cuda", "cpu"]).default("auto"),
+  threads: z.number().int().min(1).max(64).default(1),
+  /** max jobs in flight (claimed and not yet fulfilled) */
+  concurrency: z.number().int().min(1).max(256).default(4),
+  /** how long a generation batch waits for more jobs before running (0 = no wait) */
+  batchWindowMs: z.number().int().min(0).max(5_000).default(0),
+  pollIntervalMs: z.number().int().min(10).max(60_000).default(250),
+  /** block range per eth_getLogs call during catch-up */
+  logChunk: z.number().int().min(1).max(100_000).default(2_000),
+  claim: z
+    .object({
+      /** expected worst-case time from claim to fulfil mined; jobs with less time left are skipped */
+      expectedJobMs: z.number().int().min(1).default(10_000),
+      /** release a job when less than this is left before its deadline and it is not done */
+      releaseMarginMs: z.number().int().min(0).default(5_000),
+    })
+    .default({ expectedJobMs: 10_000, releaseMarginMs: 5_000 }),
+  retries: z
+    .object({
+      max: z.number().int().min(0).max(20).default(5),
+      baseDelayMs: z.number().int().min(1).default(200),
+      maxDelayMs: z.number().int().min(1).default(5_000),
+    })
+    .default({ max: 5, baseDelayMs: 200, maxDelayMs: 5_000 }),
+  safety: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** reject outputs whose P(porn) + P(hentai) ≥ threshold */
+      threshold: z.number().min(0).max(1).default(0.8),
+      backend: z.enum(["auto", "wasm", "tfjs-node-gpu"]).default("auto"),
+      maxPromptBytes: z.number().int().min(1).max(100_000).default(1_000),
+      bannedTerms: z.array(z.string().min(1)).default([]),
+      bannedPatterns: z
+        .array(
+          z.string().refine((s) => {
+            try {
+              new RegExp(s, "u");
+              return true;
+            } catch {
+              return false;
+            }
+          }, "must be a valid regular expression"),
+        )
+        .default([]),
+    })
+    .default({
+      enabled: true,
+      threshold: 0.8,
+      backend: "auto",
+      maxPromptBytes: 1_000,
+      bannedTerms: [],
+      bannedPatterns: [],
+    }),
+  ipfs: z
+    .object({
+      /** optional Kubo RPC URL to mirror and pin content on */
+      kuboUrl: z.url().optional(),
+    })
+    .default({}),
+  http: z
+    .object({
+      host: z.string().default("127.0.0.1"),
+      /** gateway + /metrics + /healthz + /readyz; 0 = pick a free port */
+      port: z.number().int().min(0).max(65_535).default(8790),
+    })
+    .default({ host: "127.0.0.1", port: 8790 }),
+  /** public gateway base written into metadata for convenience (image stays ipfs://…) */
+  log: z
+    .object({
+      level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+      pretty: z.boolean().optional(),
+    })
+    .default({ level: "info" }),
+  register: z
+    .object({
+      /** stake in wei (decimal string) for `atelier-node register` */
+      stakeWei: z.string().regex(/^\d+$/, "must be a decimal integer of wei").default("1000000000000000000"),
+    })
+    .default({ stakeWei: "1000000000000000000" }),
+});
+
+export type NodeConfig = z.infer<typeof configSchema> & { privateKey: Secret; configPath?: string };
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Environment variables → config paths. Values are JSON-parsed when they look like JSON. */
+export const ENV_MAP: Record<string, string> = {
+  ATELIER_NODE_RPC_URL: "rpcUrl",
+  ATELIER_NODE_DEPLOYMENT: "deployment",
+  ATELIER_NODE_KEY_FILE: "keyFile",
+  ATELIER_NODE_DATA_DIR: "dataDir",
+  ATELIER_NODE_MODELS: "models",
+  ATELIER_NODE_PROVIDER: "provider",
+  ATELIER_NODE_THREADS: "threads",
+  ATELIER_NODE_CONCURRENCY: "concurrency",
+  ATELIER_NODE_POLL_INTERVAL_MS: "pollIntervalMs",
+  ATELIER_NODE_HTTP_PORT: "http.port",
+  ATELIER_NODE_HTTP_HOST: "http.host",
+  ATELIER_NODE_LOG_LEVEL: "log.level",
+  ATELIER_NODE_SAFETY_ENABLED: "safety.enabled",
+  ATELIER_NODE_SAFETY_THRESHOLD: "safety.threshold",
+  ATELIER_NODE_KUBO_URL: "ipfs.kuboUrl",
+};
+
+function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split(".");
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof cur[k] !== "object" || cur[k] === null) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]!] = value;
+}
+
+function envValue(raw: string): unknown {
+  const t = raw.trim();
+  if (/^(\{|\[|true$|false$|-?\d+(\.\d+)?$)/.test(t)) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
+
+const PRIVATE_KEY_ENV = "ATELIER_NODE_PRIVATE_KEY";
+
+/**
+ * Loads the config file (if present) and the environment, validates, and reads the key.
+ * @param opts.requireKey false for commands that don't sign (status)
+ */
+export function loadConfig(
+  opts: { file?: string; env?: NodeJS.ProcessEnv; requireKey?: boolean } = {},
+): NodeConfig {
+  const env = opts.env ?? process.env;
+  const file = path.resolve(opts.file ?? env.ATELIER_NODE_CONFIG ?? "atelier-node.json");
+  let raw: Record<string, unknown> = {};
+  const sources = new Map<string, string>();
+  if (existsSync(file)) {
+    try {
+      raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+    }
+    if ("privateKey" in raw) {
+      throw new ConfigError(
+        `config file ${file}: "privateKey" must not be stored in the config; put it in keyFile or ${PRIVATE_KEY_ENV}`,
+      );
+    }
+  } else if (opts.file) {
+    throw new ConfigError(`config file ${file} does not exist (run \`atelier-node init\` to create one)`);
+  }
+  for (const [name, dotted] of Object.entries(ENV_MAP)) {
+    const v = env[name];
+    if (v !== undefined && v !== "") {
+      setPath(raw, dotted, envValue(v));
+      sources.set(dotted, `environment variable ${name}`);
+    }
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const p = i.path.map(String).join(".") || "(root)";
+      const top = i.path.slice(0, 2).map(String).join(".");
+      const from =
+        sources.get(p) ?? sources.get(top) ?? sources.get(String(i.path[0])) ?? `config file ${file}`;
+      return `  - setting "${p}" (${from}): ${i.message}`;
+    });
+    throw new ConfigError(`invalid node configuration:\n${lines.join("\n")}`);
+  }
+  const cfg = parsed.data;
+  const baseDir = path.dirname(file);
+  cfg.dataDir = path.resolve(baseDir, cfg.dataDir);
+  cfg.keyFile = path.resolve(baseDir, cfg.keyFile);
+  if (cfg.deployment) cfg.deployment = path.resolve(baseDir, cfg.deployment);
+  for (const m of cfg.models)
+    if (!m.manifest.startsWith("builtin:")) m.manifest = path.resolve(baseDir, m.manifest);
+
+  let key = env[PRIVATE_KEY_ENV]?.trim();
+  if (!key && existsSync(cfg.keyFile)) key = readFileSync(cfg.keyFile, "utf8").trim();
+  if (key !== undefined && key !== "" && !hex32.test(key)) {
+    throw new ConfigError(
+      `private key (${env[PRIVATE_KEY_ENV] ? PRIVATE_KEY_ENV : `keyFile ${cfg.keyFile}`}) must be 0x followed by 64 hex digits`,
+    );
+  }
+  if (!key && opts.requireKey !== false) {
+    throw new ConfigError(
+      `no private key: set ${PRIVATE_KEY_ENV} or create keyFile ${cfg.keyFile} (\`atelier-node init\` does)`,
+    );
+  }
+  return { ...cfg, privateKey: new Secret(key ?? ""), configPath: existsSync(file) ? file : undefined };
+}

@@ -1,0 +1,92 @@
+/**
+ * Output safety check: the nsfwjs MobileNetV2 classifier (weights ship inside the npm package)
+ * run through TensorFlow.js. Backend: `@tensorflow/tfjs-node-gpu` when the operator installed it
+ * (loaded dynamically, never a dependency: it downloads libtensorflow at install), else the wasm
+ * backend bundled with `@tensorflow/tfjs-backend-wasm`.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { RawImage } from "../model/runtime.ts";
+
+export interface SafetyVerdict {
+  unsafe: boolean;
+  /** P(Porn) + P(Hentai), in [0, 1] */
+  score: number;
+  classes: Record<string, number>;
+}
+
+export interface ImageClassifier {
+  readonly backend: string;
+  check(image: RawImage): Promise<SafetyVerdict>;
+}
+
+type Tf = typeof import("@tensorflow/tfjs");
+
+async function initTf(prefer: "auto" | "wasm" | "tfjs-node-gpu"): Promise<{ tf: Tf; backend: string }> {
+  const tf = await import("@tensorflow/tfjs");
+  if (prefer !== "wasm") {
+    try {
+      // Optional accelerated backend: only present when the operator ran `npm i @tensorflow/tfjs-node-gpu`.
+      const mod = "@tensorflow/tfjs-node-gpu";
+      await import(/* @vite-ignore */ mod);
+      await tf.setBackend("tensorflow");
+      await tf.ready();
+      return { tf, backend: "tfjs-node-gpu" };
+    } catch (err) {
+      if (prefer === "tfjs-node-gpu")
+        throw new Error(`@tensorflow/tfjs-node-gpu requested but not loadable: ${(err as Error).message}`);
+    }
+  }
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  const require = createRequire(import.meta.url);
+  const dist = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
+  wasm.setWasmPaths(dist + path.sep);
+  await tf.setBackend("wasm");
+  await tf.ready();
+  return { tf, backend: "wasm" };
+}
+
+export class NsfwClassifier implements ImageClassifier {
+  private constructor(
+    private readonly tf: Tf,
+    private readonly model: {
+      classify(img: unknown, topk?: number): Promise<{ className: string; probability: number }[]>;
+    },
+    readonly backend: string,
+    private readonly threshold: number,
+  ) {}
+
+  static async load(opts: {
+    threshold: number;
+    backend?: "auto" | "wasm" | "tfjs-node-gpu";
+  }): Promise<NsfwClassifier> {
+    const { tf, backend } = await initTf(opts.backend ?? "auto");
+    const nsfwjs = await import("nsfwjs");
+    const model = await nsfwjs.load("MobileNetV2");
+    return new NsfwClassifier(tf, model as never, backend, opts.threshold);
+  }
+
+  async check(image: RawImage): Promise<SafetyVerdict> {
+    const { tf } = this;
+    const input = tf.tidy(() => {
+      const t = tf.tensor3d(image.data, [image.height, image.width, image.channels], "int32");
+      const rgb = image.channels === 4 ? t.slice([0, 0, 0], [image.height, image.width, 3]) : t;
+      return tf.cast(tf.image.resizeBilinear(rgb, [224, 224]), "int32");
+    });
+    try {
+      const preds = await this.model.classify(input, 5);
+      const classes: Record<string, number> = {};
+      for (const p of preds) classes[p.className] = p.probability;
+      const score = (classes.Porn ?? 0) + (classes.Hentai ?? 0);
+      return { unsafe: score >= this.threshold, score, classes };
+    } finally {
+      input.dispose();
+    }
+  }
+}
+
+/** A classifier that passes everything (safety.enabled = false). */
+export const noopClassifier: ImageClassifier = {
+  backend: "disabled",
+  check: async () => ({ unsafe: false, score: 0, classes: {} }),
+};

@@ -1,0 +1,69 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
+import { PromptPolicy } from "../src/safety/policy.ts";
+
+const KEY = "0x" + "11".repeat(32);
+
+describe("config", () => {
+  it("loads file + env, resolves paths, and never prints the key", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-cfg-"));
+    const file = path.join(dir, "atelier-node.json");
+    await writeFile(file, JSON.stringify({ rpcUrl: "http://127.0.0.1:8545", models: [{ id: 1 }] }));
+    const cfg = loadConfig({ file, env: { ATELIER_NODE_PRIVATE_KEY: KEY, ATELIER_NODE_CONCURRENCY: "7" } });
+    expect(cfg.concurrency).toBe(7);
+    expect(cfg.models[0]!.id).toBe(1n);
+    expect(cfg.dataDir).toBe(path.join(dir, ".atelier-node"));
+    expect(cfg.privateKey.reveal()).toBe(KEY);
+    const printed =
+      JSON.stringify(cfg, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) +
+      inspect(cfg) +
+      String(cfg.privateKey);
+    expect(printed).not.toContain("11".repeat(32));
+  });
+
+  it("names the bad setting and its source", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-cfg-"));
+    const file = path.join(dir, "atelier-node.json");
+    await writeFile(
+      file,
+      JSON.stringify({ rpcUrl: "not a url", models: [{ id: 1 }], safety: { threshold: 3 } }),
+    );
+    const err = (() => {
+      try {
+        loadConfig({ file, env: { ATELIER_NODE_PRIVATE_KEY: KEY, ATELIER_NODE_PROVIDER: "tpu" } });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.message).toMatch(/setting "rpcUrl" \(config file/);
+    expect(err!.message).toMatch(/setting "safety.threshold"/);
+    expect(err!.message).toMatch(/setting "provider" \(environment variable ATELIER_NODE_PROVIDER\)/);
+    expect(() => loadConfig({ file: path.join(dir, "missing.json"), env: {} })).toThrow(/does not exist/);
+    await writeFile(file, JSON.stringify({ rpcUrl: "http://x", models: [{ id: 1 }] }));
+    expect(() => loadConfig({ file, env: { ATELIER_NODE_PRIVATE_KEY: "0x1234" } })).toThrow(/64 hex digits/);
+    expect(() => loadConfig({ file, env: {} })).toThrow(/no private key/);
+  });
+});
+
+describe("prompt policy", () => {
+  const policy = new PromptPolicy({
+    maxPromptBytes: 20,
+    bannedTerms: ["forbidden thing", "gore"],
+    bannedPatterns: ["n[a@]sty"],
+  });
+  it("accepts ordinary prompts and rejects with a reason", () => {
+    expect(policy.check("a blue fox").ok).toBe(true);
+    expect(policy.check("gorgeous").ok).toBe(true);
+    expect(policy.check("x".repeat(21))).toMatchObject({ ok: false, reason: "PromptTooLong" });
+    expect(policy.check("   ")).toMatchObject({ ok: false, reason: "PromptEmpty" });
+    expect(policy.check("some GORE")).toMatchObject({ ok: false, reason: "BannedContent" });
+    expect(policy.check("a Forbidden  Thing")).toMatchObject({ ok: false, reason: "BannedContent" });
+    expect(policy.check("n@sty")).toMatchObject({ ok: false, reason: "BannedContent" });
+    expect(policy.check("a\u0001b")).toMatchObject({ ok: false, reason: "InvalidParams" });
+  });
+});
