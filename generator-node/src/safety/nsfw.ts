@@ -34,7 +34,9 @@ async function initTf(prefer: "auto" | "wasm" | "tfjs-node-gpu"): Promise<{ tf: 
       return { tf, backend: "tfjs-node-gpu" };
     } catch (err) {
       if (prefer === "tfjs-node-gpu")
-        throw new Error(`@tensorflow/tfjs-node-gpu requested but not loadable: ${(err as Error).message}`);
+        throw new Error(`@tensorflow/tfjs-node-gpu requested but not loadable: ${(err as Error).message}`, {
+          cause: err,
+        });
     }
   }
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
