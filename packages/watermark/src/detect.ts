@@ -1,0 +1,422 @@
+import { CODED_BITS, checkMessage, convEncode, MESSAGE_BITS, viterbi } from "./ecc.ts";
+import { fft, nextPow2 } from "./fft.ts";
+import { boxMean, luma, validateImage, type RawImage } from "./image.ts";
+import { codebook, TILE, type Bin } from "./pattern.ts";
+import { CANONICAL_SIDE } from "./embed.ts";
+
+export interface Detection {
+  /** 64-bit payload (format version ‖ watermark id) */
+  payload: bigint;
+  /** normalised correlation of the soft channel values with the decoded codeword, 0..1 */
+  confidence: number;
+  /** coded bits (of 188) whose hard decision disagrees with the decoded codeword */
+  bitErrors: number;
+}
+
+export interface DetectDiagnostics {
+  hypotheses: { px: number; py: number; z: number; sx: number; sy: number }[];
+  decodes: number;
+}
+
+/** Period search range in pixels (nominal 63: scales ≈ 0.38× .. 2.2×). */
+const P_MIN = 24;
+const P_MAX = 140;
+const HP_RADIUS = 2;
+const CONTRAST_RADIUS = 3;
+const CONTRAST_OFFSET = 1.5;
+const CLIP = 4;
+/** At most this many Viterbi+CRC attempts per image: the false-positive bound is MAX_DECODES · 2^-24. */
+export const MAX_DECODES = 4;
+const MIN_CONFIDENCE = 0.05;
+
+/** Detects the watermark; returns null unless a payload with a valid CRC is found. */
+export function detect(image: RawImage, diagnostics?: DetectDiagnostics): Detection | null {
+  validateImage(image);
+  let { width, height } = image;
+  let y = luma(image);
+  // bring very large images back near the canonical grid (integer box downsampling)
+  const f = Math.round(Math.max(width, height) / CANONICAL_SIDE);
+  if (f >= 2) {
+    const r = downsample(y, width, height, f);
+    y = r.data;
+    width = r.width;
+    height = r.height;
+  }
+  const w = whiten(y, width, height);
+
+  const hyps: [number, number][] = [];
+  const est = estimatePeriods(w, width, height);
+  if (est) hyps.push(est);
+  if (!est || Math.abs(est[0] - TILE) > 0.3 || Math.abs(est[1] - TILE) > 0.3) hyps.push([TILE, TILE]);
+
+  const cands: { z: number; px: number; py: number; sx: number; sy: number; coef: Float64Array }[] = [];
+  for (const [px, py] of hyps) {
+    const tileData = fold(w, width, height, px, py);
+    const coef = bandCoefficients(tileData);
+    const peaks = pilotPeaks(coef, 2);
+    for (const pk of peaks) cands.push({ ...pk, px, py, coef });
+  }
+  cands.sort((a, b) => b.z - a.z);
+  if (diagnostics) {
+    diagnostics.hypotheses = cands.map(({ px, py, z, sx, sy }) => ({ px, py, z, sx, sy }));
+    diagnostics.decodes = 0;
+  }
+  for (let i = 0; i < Math.min(MAX_DECODES, cands.length); i++) {
+    const c = cands[i]!;
+    if (diagnostics) diagnostics.decodes++;
+    const res = decodeAt(c.coef, c.sx, c.sy);
+    if (res) return res;
+  }
+  return null;
+}
+
+function downsample(src: Float32Array, width: number, height: number, f: number) {
+  const w2 = Math.floor(width / f);
+  const h2 = Math.floor(height / f);
+  const out = new Float32Array(w2 * h2);
+  const inv = 1 / (f * f);
+  for (let y = 0; y < h2; y++) {
+    for (let x = 0; x < w2; x++) {
+      let s = 0;
+      for (let j = 0; j < f; j++) {
+        const row = (y * f + j) * width + x * f;
+        for (let i = 0; i < f; i++) s += src[row + i]!;
+      }
+      out[y * w2 + x] = s * inv;
+    }
+  }
+  return { data: out, width: w2, height: h2 };
+}
+
+/** High-pass (luma minus local mean) then divide by local contrast; clipped. */
+export function whiten(y: Float32Array, width: number, height: number): Float32Array {
+  const n = width * height;
+  const tmp = new Float32Array(n);
+  const m = new Float32Array(n);
+  boxMean(y, width, height, HP_RADIUS, m, tmp);
+  const hp = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = y[i]! - m[i]!;
+    hp[i] = v;
+    y[i] = v * v;
+  }
+  boxMean(y, width, height, CONTRAST_RADIUS, m, tmp);
+  for (let i = 0; i < n; i++) {
+    let v = hp[i]! / (Math.sqrt(m[i]!) + CONTRAST_OFFSET);
+    v = v > CLIP ? CLIP : v < -CLIP ? -CLIP : v;
+    hp[i] = v;
+  }
+  return hp;
+}
+
+/** Autocorrelation along one axis, averaged over lines: r[lag] normalised by r[0]. */
+function axisAutocorr(w: Float32Array, width: number, height: number, alongX: boolean): Float64Array | null {
+  const len = alongX ? width : height;
+  const lines = alongX ? height : width;
+  const maxLag = Math.floor(len * 0.7);
+  if (maxLag < P_MIN + 2) return null;
+  const n = nextPow2(len + maxLag);
+  const step = Math.max(1, Math.floor(lines / 320));
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  const pw = new Float64Array(n);
+  const picks: number[] = [];
+  for (let l = 0; l < lines; l += step) picks.push(l);
+  for (let k = 0; k < picks.length; k += 2) {
+    re.fill(0);
+    im.fill(0);
+    const a = picks[k]!;
+    const b = k + 1 < picks.length ? picks[k + 1]! : -1;
+    if (alongX) {
+      const ra = a * width;
+      for (let x = 0; x < width; x++) re[x] = w[ra + x]!;
+      if (b >= 0) {
+        const rb = b * width;
+        for (let x = 0; x < width; x++) im[x] = w[rb + x]!;
+      }
+    } else {
+      for (let yy = 0; yy < height; yy++) re[yy] = w[yy * width + a]!;
+      if (b >= 0) for (let yy = 0; yy < height; yy++) im[yy] = w[yy * width + b]!;
+    }
+    fft(re, im);
+    for (let i = 0; i < n; i++) pw[i]! += re[i]! * re[i]! + im[i]! * im[i]!;
+  }
+  // symmetrise (sum of the two real lines' spectra), then inverse FFT → autocorrelation
+  for (let i = 0; i < n; i++) {
+    re[i] = 0.5 * (pw[i]! + pw[(n - i) % n]!);
+    im[i] = 0;
+  }
+  fft(re, im, true);
+  const r0 = re[0]!;
+  if (!(r0 > 0)) return null;
+  const r = new Float64Array(maxLag + 1);
+  for (let lag = 0; lag <= maxLag; lag++) r[lag] = (re[lag]! / (len - lag)) * (len / r0);
+  return r;
+}
+
+function interp(r: Float64Array, x: number): number {
+  const i = Math.floor(x);
+  const f = x - i;
+  if (i + 1 >= r.length) return r[r.length - 1]!;
+  return r[i]! + f * (r[i + 1]! - r[i]!);
+}
+
+/** Period along one axis: harmonic comb score mean r(kP) − mean r((k−½)P), refined by peak fitting. */
+function estimatePeriod(r: Float64Array): number | null {
+  const maxLag = r.length - 2;
+  const hi = Math.min(P_MAX, maxLag);
+  if (hi <= P_MIN) return null;
+  let best = -Infinity;
+  let bestP = 0;
+  for (let p = P_MIN; p <= hi; p += 0.05) {
+    let s1 = 0;
+    let s2 = 0;
+    let k = 1;
+    for (; k * p <= maxLag; k++) {
+      s1 += interp(r, k * p);
+      s2 += interp(r, (k - 0.5) * p);
+    }
+    const cnt = k - 1;
+    const score = (s1 - s2) / cnt;
+    if (score > best) {
+      best = score;
+      bestP = p;
+    }
+  }
+  // refine: locate each harmonic peak with a parabola, least-squares fit lag_k = k·P
+  let num = 0;
+  let den = 0;
+  for (let k = 1; k * bestP <= maxLag - 1; k++) {
+    const c = Math.round(k * bestP);
+    let m = c;
+    for (let j = c - 2; j <= c + 2; j++) if (j > 0 && j < maxLag && r[j]! > r[m]!) m = j;
+    if (m <= 0 || m >= maxLag) continue;
+    const a = r[m - 1]!;
+    const b = r[m]!;
+    const cc = r[m + 1]!;
+    const den2 = a - 2 * b + cc;
+    const off = den2 < 0 ? (0.5 * (a - cc)) / den2 : 0;
+    const lag = m + Math.max(-0.5, Math.min(0.5, off));
+    const wgt = Math.max(b, 0);
+    num += wgt * k * lag;
+    den += wgt * k * k;
+  }
+  const refined = den > 0 ? num / den : bestP;
+  return Math.abs(refined - bestP) < 1 ? refined : bestP;
+}
+
+function estimatePeriods(w: Float32Array, width: number, height: number): [number, number] | null {
+  const rx = axisAutocorr(w, width, height, true);
+  const ry = axisAutocorr(w, width, height, false);
+  const px = rx ? estimatePeriod(rx) : null;
+  const py = ry ? estimatePeriod(ry) : null;
+  if (px === null && py === null) return null;
+  return [px ?? py!, py ?? px!];
+}
+
+/** Folds the image onto one TILE×TILE tile, resampling period (px, py) → TILE. */
+function fold(w: Float32Array, width: number, height: number, px: number, py: number): Float64Array {
+  const ux = new Int32Array(width);
+  const sx = TILE / px;
+  for (let x = 0; x < width; x++) ux[x] = Math.round(x * sx) % TILE;
+  const sum = new Float64Array(TILE * TILE);
+  const cnt = new Float64Array(TILE * TILE);
+  const sy = TILE / py;
+  for (let y = 0; y < height; y++) {
+    const row = (Math.round(y * sy) % TILE) * TILE;
+    const src = y * width;
+    for (let x = 0; x < width; x++) {
+      const t = row + ux[x]!;
+      sum[t]! += w[src + x]!;
+      cnt[t]! += 1;
+    }
+  }
+  let mean = 0;
+  let filled = 0;
+  for (let i = 0; i < sum.length; i++) {
+    if (cnt[i]! > 0) {
+      sum[i] = sum[i]! / cnt[i]!;
+      mean += sum[i]!;
+      filled++;
+    }
+  }
+  mean = filled > 0 ? mean / filled : 0;
+  for (let i = 0; i < sum.length; i++) sum[i] = cnt[i]! > 0 ? sum[i]! - mean : 0;
+  return sum;
+}
+
+/** DFT of the folded tile on all band bins: [pilot bins..., payload bins...] as interleaved re, im. */
+function bandCoefficients(tile: Float64Array): Float64Array {
+  const cb = codebook();
+  const bins: Bin[] = [...cb.pilotBins, ...cb.payloadBins];
+  const { cosT, sinT } = cb;
+  const half = (TILE - 1) / 2;
+  // row DFTs for every horizontal frequency that occurs
+  const fuMax = bins.reduce((m, b) => Math.max(m, Math.abs(b.fu)), 0);
+  const nfu = 2 * fuMax + 1;
+  const rowRe = new Float64Array(TILE * nfu);
+  const rowIm = new Float64Array(TILE * nfu);
+  for (let y = 0; y < TILE; y++) {
+    const base = y * TILE;
+    for (let fu = -fuMax; fu <= fuMax; fu++) {
+      let sr = 0;
+      let si = 0;
+      let ph = 0;
+      const step = ((fu % TILE) + TILE) % TILE;
+      for (let x = 0; x < TILE; x++) {
+        const v = tile[base + x]!;
+        sr += v * cosT[ph]!;
+        si -= v * sinT[ph]!;
+        ph += step;
+        if (ph >= TILE) ph -= TILE;
+      }
+      rowRe[y * nfu + fu + fuMax] = sr;
+      rowIm[y * nfu + fu + fuMax] = si;
+    }
+  }
+  void half;
+  const out = new Float64Array(2 * bins.length);
+  bins.forEach((b, i) => {
+    let sr = 0;
+    let si = 0;
+    let ph = 0;
+    const col = b.fu + fuMax;
+    for (let y = 0; y < TILE; y++) {
+      const ar = rowRe[y * nfu + col]!;
+      const ai = rowIm[y * nfu + col]!;
+      const c = cosT[ph]!;
+      const s = sinT[ph]!;
+      // multiply by e^{-iθ}
+      sr += ar * c + ai * s;
+      si += ai * c - ar * s;
+      ph += b.fv;
+      if (ph >= TILE) ph -= TILE;
+    }
+    out[2 * i] = sr;
+    out[2 * i + 1] = si;
+  });
+  return out;
+}
+
+/** Pilot cross-correlation over all TILE² cyclic shifts; returns the top peaks with sub-pixel offsets. */
+function pilotPeaks(coef: Float64Array, count: number): { z: number; sx: number; sy: number }[] {
+  const cb = codebook();
+  const nP = cb.pilotBins.length;
+  const { cosT, sinT } = cb;
+  // X_b = T̂_b · conj(P_b)
+  const xr = new Float64Array(nP);
+  const xi = new Float64Array(nP);
+  for (let b = 0; b < nP; b++) {
+    const tr = coef[2 * b]!;
+    const ti = coef[2 * b + 1]!;
+    const pr = cb.pilotRe[b]!;
+    const pi = cb.pilotIm[b]!;
+    xr[b] = tr * pr + ti * pi;
+    xi[b] = ti * pr - tr * pi;
+  }
+  const c = new Float64Array(TILE * TILE);
+  // C(sx, sy) = Σ_b Re(X_b e^{-2πi(fu·sx + fv·sy)/TILE})
+  for (let b = 0; b < nP; b++) {
+    const { fu, fv } = cb.pilotBins[b]!;
+    const ar = xr[b]!;
+    const ai = xi[b]!;
+    const fuStep = ((fu % TILE) + TILE) % TILE;
+    for (let sy = 0, phy = 0; sy < TILE; sy++) {
+      let ph = phy;
+      const row = sy * TILE;
+      for (let sx = 0; sx < TILE; sx++) {
+        c[row + sx]! += ar * cosT[ph]! + ai * sinT[ph]!;
+        ph += fuStep;
+        if (ph >= TILE) ph -= TILE;
+      }
+      phy += fv;
+      if (phy >= TILE) phy -= TILE;
+    }
+  }
+  let mean = 0;
+  for (const v of c) mean += v;
+  mean /= c.length;
+  let varr = 0;
+  for (const v of c) varr += (v - mean) ** 2;
+  const sd = Math.sqrt(varr / c.length) || 1;
+  const out: { z: number; sx: number; sy: number }[] = [];
+  const taken: number[] = [];
+  for (let k = 0; k < count; k++) {
+    let bi = -1;
+    let bv = -Infinity;
+    for (let i = 0; i < c.length; i++) {
+      if (c[i]! > bv && !taken.some((t) => cyclicDist(t, i) <= 2)) {
+        bv = c[i]!;
+        bi = i;
+      }
+    }
+    if (bi < 0) break;
+    taken.push(bi);
+    const ix = bi % TILE;
+    const iy = (bi - ix) / TILE;
+    const at = (x: number, y: number) =>
+      c[(((y % TILE) + TILE) % TILE) * TILE + (((x % TILE) + TILE) % TILE)]!;
+    const ox = parabola(at(ix - 1, iy), bv, at(ix + 1, iy));
+    const oy = parabola(at(ix, iy - 1), bv, at(ix, iy + 1));
+    out.push({ z: (bv - mean) / sd, sx: ix + ox, sy: iy + oy });
+  }
+  return out;
+}
+
+function cyclicDist(a: number, b: number): number {
+  const ax = a % TILE;
+  const ay = (a - ax) / TILE;
+  const bx = b % TILE;
+  const by = (b - bx) / TILE;
+  const dx = Math.min(Math.abs(ax - bx), TILE - Math.abs(ax - bx));
+  const dy = Math.min(Math.abs(ay - by), TILE - Math.abs(ay - by));
+  return Math.max(dx, dy);
+}
+
+function parabola(a: number, b: number, c: number): number {
+  const d = a - 2 * b + c;
+  if (d >= 0) return 0;
+  const o = (0.5 * (a - c)) / d;
+  return Math.max(-0.5, Math.min(0.5, o));
+}
+
+/** Undo the shift on the payload bins, despread with Qᵀ, soft Viterbi, CRC. */
+function decodeAt(coef: Float64Array, sx: number, sy: number): Detection | null {
+  const cb = codebook();
+  const nP = cb.pilotBins.length;
+  const { payloadBins, q, dims } = cb;
+  const a = new Float64Array(dims);
+  payloadBins.forEach((b, i) => {
+    const tr = coef[2 * (nP + i)]!;
+    const ti = coef[2 * (nP + i) + 1]!;
+    const th = (-2 * Math.PI * (b.fu * sx + b.fv * sy)) / TILE;
+    const c = Math.cos(th);
+    const s = Math.sin(th);
+    a[2 * i] = tr * c - ti * s;
+    a[2 * i + 1] = tr * s + ti * c;
+  });
+  const soft = new Float64Array(CODED_BITS);
+  for (let r = 0; r < dims; r++) {
+    const v = a[r]!;
+    const row = r * CODED_BITS;
+    for (let c = 0; c < CODED_BITS; c++) soft[c]! += q[row + c]! * v;
+  }
+  let norm = 0;
+  for (const v of soft) norm += v * v;
+  norm = Math.sqrt(norm);
+  if (!(norm > 1e-9)) return null;
+  const bits = viterbi(soft, MESSAGE_BITS);
+  const payload = checkMessage(bits);
+  if (payload === null) return null;
+  const coded = convEncode(bits);
+  let corr = 0;
+  let errors = 0;
+  for (let i = 0; i < CODED_BITS; i++) {
+    const sym = coded[i] ? -1 : 1;
+    corr += sym * soft[i]!;
+    if (sym * soft[i]! < 0) errors++;
+  }
+  const confidence = corr / (norm * Math.sqrt(CODED_BITS));
+  if (confidence < MIN_CONFIDENCE) return null;
+  return { payload, confidence: Math.min(1, confidence), bitErrors: errors };
+}

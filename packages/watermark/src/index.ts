@@ -1,0 +1,14 @@
+export { embed, type EmbedOptions } from "./embed.ts";
+export { detect, type Detection, type DetectDiagnostics } from "./detect.ts";
+export {
+  encodePayload,
+  decodePayload,
+  payloadToHex,
+  payloadFromHex,
+  PAYLOAD_VERSION,
+  MAX_WATERMARK_ID,
+  type PayloadFields,
+} from "./payload.ts";
+export { perceptualHash, hammingDistance } from "./phash.ts";
+export { psnr } from "./metrics.ts";
+export { validateImage, WatermarkInputError, type RawImage } from "./image.ts";
