@@ -161,14 +161,19 @@ function interp(r: Float64Array, x: number): number {
   return r[i]! + f * (r[i + 1]! - r[i]!);
 }
 
-/** Period along one axis: harmonic comb score mean r(kP) − mean r((k−½)P), refined by peak fitting. */
-function estimatePeriod(r: Float64Array): number | null {
+const P_STEP = 0.05;
+const P_COUNT = Math.floor((P_MAX - P_MIN) / P_STEP) + 1;
+
+/**
+ * Harmonic comb score for each candidate period P on the grid P_MIN..P_MAX:
+ * mean r(kP) − mean r((k−½)P). NaN where the axis is too short for P.
+ */
+function combScores(r: Float64Array): Float64Array {
   const maxLag = r.length - 2;
-  const hi = Math.min(P_MAX, maxLag);
-  if (hi <= P_MIN) return null;
-  let best = -Infinity;
-  let bestP = 0;
-  for (let p = P_MIN; p <= hi; p += 0.05) {
+  const out = new Float64Array(P_COUNT).fill(NaN);
+  for (let i = 0; i < P_COUNT; i++) {
+    const p = P_MIN + i * P_STEP;
+    if (p > maxLag) break;
     let s1 = 0;
     let s2 = 0;
     let k = 1;
@@ -176,18 +181,18 @@ function estimatePeriod(r: Float64Array): number | null {
       s1 += interp(r, k * p);
       s2 += interp(r, (k - 0.5) * p);
     }
-    const cnt = k - 1;
-    const score = (s1 - s2) / cnt;
-    if (score > best) {
-      best = score;
-      bestP = p;
-    }
+    out[i] = (s1 - s2) / (k - 1);
   }
-  // refine: locate each harmonic peak with a parabola, least-squares fit lag_k = k·P
+  return out;
+}
+
+/** Refines a period estimate on one axis: parabolic peak fit of each harmonic, least squares lag_k = k·P. */
+function refinePeriod(r: Float64Array, p0: number): number {
+  const maxLag = r.length - 2;
   let num = 0;
   let den = 0;
-  for (let k = 1; k * bestP <= maxLag - 1; k++) {
-    const c = Math.round(k * bestP);
+  for (let k = 1; k * p0 <= maxLag - 1; k++) {
+    const c = Math.round(k * p0);
     let m = c;
     for (let j = c - 2; j <= c + 2; j++) if (j > 0 && j < maxLag && r[j]! > r[m]!) m = j;
     if (m <= 0 || m >= maxLag) continue;
@@ -201,17 +206,51 @@ function estimatePeriod(r: Float64Array): number | null {
     num += wgt * k * lag;
     den += wgt * k * k;
   }
-  const refined = den > 0 ? num / den : bestP;
-  return Math.abs(refined - bestP) < 1 ? refined : bestP;
+  const refined = den > 0 ? num / den : p0;
+  return Math.abs(refined - p0) < 1 ? refined : p0;
 }
 
+/** Joint x/y period estimate (uniform scale assumed for the search, axes refined separately). */
 function estimatePeriods(w: Float32Array, width: number, height: number): [number, number] | null {
   const rx = axisAutocorr(w, width, height, true);
   const ry = axisAutocorr(w, width, height, false);
-  const px = rx ? estimatePeriod(rx) : null;
-  const py = ry ? estimatePeriod(ry) : null;
-  if (px === null && py === null) return null;
-  return [px ?? py!, py ?? px!];
+  if (!rx && !ry) return null;
+  const sx = rx ? combScores(rx) : null;
+  const sy = ry ? combScores(ry) : null;
+  const score = new Float64Array(P_COUNT);
+  for (let i = 0; i < P_COUNT; i++) {
+    const a = sx ? sx[i]! : NaN;
+    const b = sy ? sy[i]! : NaN;
+    score[i] = Number.isNaN(a) ? (Number.isNaN(b) ? NaN : b) : Number.isNaN(b) ? a : a + b;
+  }
+  let bi = -1;
+  for (let i = 0; i < P_COUNT; i++)
+    if (!Number.isNaN(score[i]!) && (bi < 0 || score[i]! > score[bi]!)) bi = i;
+  if (bi < 0) return null;
+  // a multiple of the true period scores as well as the period: prefer the smallest divisor that does
+  const best = score[bi]!;
+  const pBest = P_MIN + bi * P_STEP;
+  let p = pBest;
+  for (let m = 6; m >= 2; m--) {
+    const cand = pBest / m;
+    if (cand < P_MIN) continue;
+    let local = -Infinity;
+    let li = -1;
+    const c = Math.round((cand - P_MIN) / P_STEP);
+    for (let j = c - 3; j <= c + 3; j++) {
+      if (j >= 0 && j < P_COUNT && score[j]! > local) {
+        local = score[j]!;
+        li = j;
+      }
+    }
+    if (li >= 0 && local >= 0.7 * best) {
+      p = P_MIN + li * P_STEP;
+      break;
+    }
+  }
+  const px = rx ? refinePeriod(rx, p) : p;
+  const py = ry ? refinePeriod(ry, p) : p;
+  return [px, py];
 }
 
 /** Folds the image onto one TILE×TILE tile, resampling period (px, py) → TILE. */
