@@ -1,0 +1,45 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "atelier_node_" });
+  return {
+    registry,
+    jobs: new Counter({
+      name: "atelier_node_jobs_total",
+      help: "Jobs by outcome (fulfilled, rejected, released, lost, skipped, failed)",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    stage: new Histogram({
+      name: "atelier_node_stage_seconds",
+      help: "Latency of each pipeline stage",
+      labelNames: ["stage"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    queue: new Gauge({
+      name: "atelier_node_queue_depth",
+      help: "Open jobs waiting for capacity",
+      registers: [registry],
+    }),
+    inflight: new Gauge({
+      name: "atelier_node_jobs_in_flight",
+      help: "Claimed jobs being produced",
+      registers: [registry],
+    }),
+    provider: new Gauge({
+      name: "atelier_node_execution_provider",
+      help: "Execution provider in use (1 = active)",
+      labelNames: ["provider", "model"] as const,
+      registers: [registry],
+    }),
+    lastBlock: new Gauge({
+      name: "atelier_node_last_block",
+      help: "Last block scanned for requests",
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

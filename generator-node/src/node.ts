@@ -1,0 +1,539 @@
+/**
+ * The generator node's job pipeline.
+ *
+ * Follow: from the persisted checkpoint, scan request events in chunks up to the head, then poll.
+ * Each request for a served model goes to the open queue; while a slot is free the node claims the
+ * next one that it can still finish before its deadline (policy-checked first).
+ *
+ * Exactly once: before every transaction the job's intent is written to the journal; after a crash
+ * `recover()` first waits for this account's pending transactions to be mined, then reconciles each
+ * non-terminal journal entry with the job's on-chain state (fulfilled → done; claimed by us →
+ * resume from the last persisted step; open/claimed by another → re-claim or lost) and only then
+ * sends anything. Every production step is deterministic and idempotent (same bytes, same CIDs),
+ * and the market contract itself refuses a second fulfil of a job.
+ */
+import type { Logger } from "pino";
+import type { Hex } from "viem";
+import type { Journal, JobRecord } from "./journal.ts";
+import { TERMINAL } from "./journal.ts";
+import type { Market, JobRequest } from "./chain/market.ts";
+import { RevertError } from "./chain/tx.ts";
+import type { Metrics } from "./metrics.ts";
+import type { ModelRuntime } from "./model/runtime.ts";
+import { GenerationBatcher, produceWork, UnsafeOutputError, type ProducedWork } from "./produce.ts";
+import type { ImageClassifier } from "./safety/nsfw.ts";
+import type { PromptPolicy, RejectReason } from "./safety/policy.ts";
+import type { ContentStore } from "./storage/ipfs.ts";
+import type { WatermarkEngine } from "./watermark.ts";
+
+export interface ServedModel {
+  modelId: bigint;
+  runtime: ModelRuntime;
+  batcher: GenerationBatcher;
+}
+
+export interface NodeOptions {
+  concurrency: number;
+  pollIntervalMs: number;
+  logChunk: number;
+  startBlock: bigint;
+  expectedJobMs: number;
+  releaseMarginMs: number;
+  retries: { max: number; baseDelayMs: number; maxDelayMs: number };
+  shutdownGraceMs?: number;
+}
+
+export interface NodeDeps {
+  market: Market;
+  journal: Journal;
+  store: ContentStore;
+  watermark: WatermarkEngine;
+  classifier: ImageClassifier;
+  policy: PromptPolicy;
+  models: Map<bigint, ServedModel>;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export interface JobEvent {
+  jobId: string;
+  outcome: "fulfilled" | "rejected" | "released" | "lost" | "skipped" | "failed";
+  reason?: string;
+  stages: Record<string, number>;
+  /** ms from the node seeing the request to the outcome tx mined */
+  ms: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Errors that retrying cannot fix (the chain state forbids the call, or the content is bad). */
+function permanent(err: unknown): boolean {
+  return err instanceof RevertError || err instanceof UnsafeOutputError;
+}
+
+export class GeneratorNode {
+  private readonly queue: JobRequest[] = [];
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly seenAt = new Map<string, number>();
+  private checkpoint = 0n;
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private followLoop: Promise<void> | undefined;
+  private chainSkewMs = 0;
+  lastPollOk = 0;
+  readonly counts = { fulfilled: 0, rejected: 0, released: 0, lost: 0, skipped: 0, failed: 0 };
+  onJob?: (e: JobEvent) => void;
+
+  constructor(
+    private readonly d: NodeDeps,
+    private readonly o: NodeOptions,
+  ) {}
+
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+  get inFlight(): number {
+    return this.active.size;
+  }
+  get lastBlock(): bigint {
+    return this.checkpoint;
+  }
+
+  /** Chain time (ms) estimated from the last head's timestamp. */
+  private chainNow(): number {
+    return Date.now() + this.chainSkewMs;
+  }
+
+  private timeLeftMs(deadline: number): number {
+    return deadline * 1000 - this.chainNow();
+  }
+
+  async start(): Promise<void> {
+    const { journal, market, log } = this.d;
+    await this.refreshHead();
+    await market.settlePending();
+    const cp = await journal.readCheckpoint();
+    this.checkpoint = cp ?? this.o.startBlock - 1n;
+    const pending = journal.pending();
+    if (pending.length > 0) log.info({ jobs: pending.length }, "recovering journaled jobs");
+    for (const rec of pending) this.spawn(rec);
+    this.followLoop = this.follow();
+  }
+
+  private async refreshHead(): Promise<bigint> {
+    const head = await this.d.market.head();
+    this.chainSkewMs = head.timestamp * 1000 - Date.now();
+    if (this.chainSkewMs < 0) this.chainSkewMs = 0; // blocks lag wall time between mines: never assume chain is behind
+    return head.number;
+  }
+
+  private async follow(): Promise<void> {
+    const { market, journal, log, metrics } = this.d;
+    while (!this.stopping) {
+      try {
+        const head = await this.refreshHead();
+        while (this.checkpoint < head && !this.stopping) {
+          const to =
+            this.checkpoint + BigInt(this.o.logChunk) < head
+              ? this.checkpoint + BigInt(this.o.logChunk)
+              : head;
+          const reqs = await market.requests(this.checkpoint + 1n, to);
+          for (const r of reqs) this.onRequest(r);
+          this.checkpoint = to;
+          // never checkpoint past a request still waiting in the queue: a restart must see it again
+          const oldestQueued = this.queue.reduce<bigint | undefined>(
+            (m, q) => (m === undefined || q.blockNumber < m ? q.blockNumber : m),
+            undefined,
+          );
+          await journal.writeCheckpoint(
+            oldestQueued !== undefined && oldestQueued - 1n < to ? oldestQueued - 1n : to,
+          );
+          metrics.lastBlock.set(Number(to));
+        }
+        this.lastPollOk = Date.now();
+        this.pump();
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, "chain poll failed; retrying");
+      }
+      await sleep(this.o.pollIntervalMs);
+    }
+  }
+
+  private onRequest(r: JobRequest): void {
+    const id = r.jobId.toString();
+    if (this.d.journal.get(id) || this.queue.some((q) => q.jobId === r.jobId)) return;
+    if (!this.d.models.has(r.modelId)) return; // not a model we serve
+    this.seenAt.set(id, Date.now());
+    this.queue.push(r);
+    this.d.metrics.queue.set(this.queue.length);
+  }
+
+  private pump(): void {
+    while (!this.stopping && this.active.size < this.o.concurrency && this.queue.length > 0) {
+      const r = this.queue.shift()!;
+      this.d.metrics.queue.set(this.queue.length);
+      void this.tryClaim(r);
+    }
+  }
+
+  private outcome(
+    rec: JobRecord,
+    outcome: JobEvent["outcome"],
+    stages: Record<string, number>,
+    reason?: string,
+  ): void {
+    this.counts[outcome]++;
+    this.d.metrics.jobs.inc({ outcome });
+    const seen = this.seenAt.get(rec.jobId) ?? Date.now();
+    this.seenAt.delete(rec.jobId);
+    this.onJob?.({ jobId: rec.jobId, outcome, stages, ms: Date.now() - seen, ...(reason ? { reason } : {}) });
+  }
+
+  private async tryClaim(r: JobRequest): Promise<void> {
+    const { market, journal, log, policy } = this.d;
+    const id = r.jobId.toString();
+    const left = this.timeLeftMs(r.deadline);
+    if (left < this.o.expectedJobMs + this.o.releaseMarginMs) {
+      log.info({ job: id, leftMs: left }, "skipping job: cannot finish before its deadline");
+      this.outcome({ jobId: id } as JobRecord, "skipped", {}, "deadline");
+      return;
+    }
+    let onChain;
+    try {
+      onChain = await market.job(r.jobId);
+    } catch (err) {
+      log.warn({ job: id, err: (err as Error).message }, "cannot read job; requeueing");
+      this.queue.push(r);
+      return;
+    }
+    if (onChain.status !== "open") {
+      this.outcome({ jobId: id } as JobRecord, "skipped", {}, onChain.status);
+      return;
+    }
+    const verdict = policy.check(r.prompt);
+    const rec: JobRecord = {
+      jobId: id,
+      modelId: r.modelId.toString(),
+      requester: r.requester,
+      prompt: r.prompt,
+      params: r.params,
+      deadline: r.deadline,
+      watermarkId: r.watermarkId.toString(),
+      seed: r.seed,
+      fee: r.fee.toString(),
+      requestBlock: r.blockNumber.toString(),
+      state: "claiming",
+      attempts: 0,
+      updatedAt: "",
+      ...(verdict.ok ? {} : { reason: verdict.reason, note: verdict.detail }),
+    };
+    await journal.put(rec);
+    this.spawn(rec, r.parents);
+  }
+
+  private spawn(rec: JobRecord, parents: bigint[] = []): void {
+    const p = this.run(rec, parents)
+      .catch((err: unknown) =>
+        this.d.log.error({ job: rec.jobId, err: (err as Error).message }, "job failed"),
+      )
+      .finally(() => {
+        this.active.delete(rec.jobId);
+        this.d.metrics.inflight.set(this.active.size);
+        this.pump();
+      });
+    this.active.set(rec.jobId, p);
+    this.d.metrics.inflight.set(this.active.size);
+  }
+
+  private async retry<T>(what: string, rec: JobRecord, fn: () => Promise<T>): Promise<T> {
+    const { max, baseDelayMs, maxDelayMs } = this.o.retries;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (permanent(err) || attempt >= max) throw err;
+        const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+        if (this.timeLeftMs(rec.deadline) - delay < this.o.releaseMarginMs) throw err;
+        this.d.log.warn(
+          { job: rec.jobId, step: what, attempt: attempt + 1, err: (err as Error).message },
+          "retrying",
+        );
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Drives one job through its states until a terminal one. */
+  private async run(start: JobRecord, parents: bigint[]): Promise<void> {
+    const { market, journal, log } = this.d;
+    let rec = start;
+    const stages: Record<string, number> = {};
+    const time = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        const ms = performance.now() - t0;
+        stages[stage] = (stages[stage] ?? 0) + ms;
+        this.d.metrics.stage.observe({ stage }, ms / 1000);
+      }
+    };
+    const jobId = BigInt(rec.jobId);
+    let production: Promise<ProducedWork> | undefined;
+    const produce = () => {
+      production ??= this.produce(rec, parents, time);
+      return production;
+    };
+    const set = async (patch: Partial<JobRecord>) => (rec = await journal.update(rec.jobId, patch));
+
+    while (!TERMINAL.has(rec.state)) {
+      const chain = await this.retry("read job", rec, () => market.job(jobId));
+      const mine = chain.node.toLowerCase() === market.account.toLowerCase();
+      if (chain.status === "fulfilled" && mine) {
+        if (rec.state !== "fulfilling") log.warn({ job: rec.jobId }, "job already fulfilled on chain");
+        await set({ state: "done" });
+        this.outcome(rec, "fulfilled", stages);
+        log.info(
+          {
+            job: rec.jobId,
+            cid: rec.metadataCid,
+            ms: Math.round(Object.values(stages).reduce((a, b) => a + b, 0)),
+          },
+          "job fulfilled",
+        );
+        return;
+      }
+      if (chain.status === "rejected" && mine) {
+        await set({ state: "rejected" });
+        this.outcome(rec, "rejected", stages, rec.reason);
+        return;
+      }
+      if (chain.status !== "claimed" && chain.status !== "open") {
+        // fulfilled/rejected by another, cancelled or expired
+        await set({
+          state: rec.state === "releasing" ? "released" : "lost",
+          note: `on-chain status ${chain.status}`,
+        });
+        this.outcome(rec, rec.state === "released" ? "released" : "lost", stages, chain.status);
+        return;
+      }
+      if (chain.status === "claimed" && !mine) {
+        await set({
+          state: rec.state === "releasing" ? "released" : "lost",
+          note: "claimed by another node",
+        });
+        this.outcome(rec, rec.state === "released" ? "released" : "lost", stages, "claimed-by-other");
+        return;
+      }
+      if (chain.status === "open") {
+        if (rec.state === "releasing") {
+          await set({ state: "released" });
+          this.outcome(rec, "released", stages, rec.reason);
+          return;
+        }
+        // our claim has not landed (never sent, dropped, or reverted): claim (again) if there is time
+        if (rec.claimTx) {
+          const st = await market.receiptStatus(rec.claimTx as Hex);
+          if (st === undefined) {
+            await market.settlePending();
+            if ((await market.receiptStatus(rec.claimTx as Hex)) !== undefined) continue;
+          }
+        }
+        if (this.stopping || this.timeLeftMs(rec.deadline) < this.o.expectedJobMs + this.o.releaseMarginMs) {
+          await set({ state: "lost", note: this.stopping ? "shutdown before claim" : "too late to claim" });
+          this.outcome(rec, "skipped", stages, "deadline");
+          return;
+        }
+        if (rec.state !== "claiming") await set({ state: "claiming" });
+        try {
+          const hash = await time("claim", async () => {
+            const h = await market.claim(jobId);
+            await set({ claimTx: h });
+            // speculative production while the claim is mined (deterministic; discarded if the claim fails)
+            if (!rec.reason) void produce().catch(() => undefined);
+            await market.confirm(h);
+            return h;
+          });
+          void hash;
+        } catch (err) {
+          if (err instanceof RevertError) {
+            log.info({ job: rec.jobId, err: err.errorName }, "claim refused");
+            continue; // re-read state: someone else claimed it, or it expired
+          }
+          throw err;
+        }
+        continue;
+      }
+      // claimed by this node
+      if (rec.state === "claiming") await set({ state: "claimed" });
+      if (
+        this.timeLeftMs(chain.deadline) < this.o.releaseMarginMs &&
+        rec.state !== "fulfilling" &&
+        rec.state !== "rejecting"
+      ) {
+        await set({ state: "releasing", reason: rec.reason ?? "deadline" });
+      }
+      if (this.stopping && rec.state === "claimed" && !production)
+        await set({ state: "releasing", reason: "shutdown" });
+
+      if (rec.state === "claimed" && rec.reason) await set({ state: "rejecting" });
+      if (rec.state === "claimed") {
+        try {
+          const work = await this.retry("produce", rec, () => {
+            production = undefined;
+            return produce();
+          }).catch(async (err: unknown) => {
+            if (err instanceof UnsafeOutputError) throw err;
+            // retry once more outside the speculative promise before giving up
+            throw err;
+          });
+          await set({
+            state: "stored",
+            imageCid: work.imageCid,
+            metadataCid: work.metadataCid,
+            contentHash: work.contentHash,
+            perceptualHash: work.perceptualHash.toString(),
+          });
+        } catch (err) {
+          if (err instanceof UnsafeOutputError) {
+            await set({ state: "rejecting", reason: "UnsafeOutput", note: err.message });
+          } else {
+            log.error(
+              { job: rec.jobId, err: (err as Error).message },
+              "production failed; releasing the job",
+            );
+            await set({ state: "releasing", reason: "production-failed", note: (err as Error).message });
+          }
+        }
+        continue;
+      }
+      if (rec.state === "stored") await set({ state: "fulfilling" });
+      if (rec.state === "fulfilling") {
+        if (rec.fulfilTx) {
+          const st = await market.receiptStatus(rec.fulfilTx as Hex);
+          if (st === undefined) await market.settlePending();
+          if (st === true || (await market.receiptStatus(rec.fulfilTx as Hex)) !== undefined) continue; // re-read state
+        }
+        if (!rec.contentHash || !rec.metadataCid) {
+          await set({ state: "claimed" });
+          continue;
+        }
+        const work = await produce(); // deterministic: same hashes as journaled
+        if (work.contentHash !== rec.contentHash)
+          throw new Error(`job ${rec.jobId}: non-deterministic output (content hash changed)`);
+        try {
+          await time("fulfil", () =>
+            this.retry("fulfil", rec, async () => {
+              const h = await market.fulfil(jobId, {
+                contentHash: work.contentHash,
+                metadataDigest: work.metadataDigest,
+                perceptualHash: work.perceptualHash,
+                watermarkId: BigInt(rec.watermarkId),
+              });
+              await set({ fulfilTx: h });
+              await market.confirm(h);
+            }),
+          );
+        } catch (err) {
+          if (err instanceof RevertError) {
+            log.warn({ job: rec.jobId, err: err.errorName }, "fulfil refused by the contract");
+            if (/Duplicate|Exists|Taken/i.test(err.errorName ?? ""))
+              await set({ state: "rejecting", reason: "InvalidParams", note: err.errorName });
+            else {
+              // state changed under us (expired?) — re-read; if still claimed by us we will not loop forever
+              const again = await market.job(jobId);
+              if (again.status === "claimed" && again.node.toLowerCase() === market.account.toLowerCase()) {
+                await set({ state: "releasing", reason: `fulfil-reverted:${err.errorName}` });
+              }
+            }
+            continue;
+          }
+          log.error({ job: rec.jobId, err: (err as Error).message }, "fulfil failed; releasing");
+          await set({ state: "releasing", reason: "fulfil-failed" });
+        }
+        continue;
+      }
+      if (rec.state === "rejecting") {
+        if (rec.rejectTx && (await market.receiptStatus(rec.rejectTx as Hex)) === undefined)
+          await market.settlePending();
+        try {
+          await time("reject", () =>
+            this.retry("reject", rec, async () => {
+              const h = await market.reject(jobId, (rec.reason ?? "InvalidParams") as RejectReason);
+              await set({ rejectTx: h });
+              await market.confirm(h);
+            }),
+          );
+        } catch (err) {
+          if (!(err instanceof RevertError)) throw err;
+          log.warn({ job: rec.jobId, err: err.errorName }, "reject refused; releasing instead");
+          await set({ state: "releasing" });
+        }
+        continue;
+      }
+      if (rec.state === "releasing") {
+        if (rec.releaseTx && (await market.receiptStatus(rec.releaseTx as Hex)) === undefined)
+          await market.settlePending();
+        try {
+          await this.retry("release", rec, async () => {
+            const h = await market.release(jobId);
+            await set({ releaseTx: h });
+            await market.confirm(h);
+          });
+        } catch (err) {
+          if (!(err instanceof RevertError)) throw err;
+          log.warn({ job: rec.jobId, err: err.errorName }, "release refused");
+          const again = await market.job(jobId);
+          if (again.status === "claimed") {
+            await set({ state: "lost", note: `release refused: ${err.errorName}` });
+            this.outcome(rec, "failed", stages, err.errorName);
+            return;
+          }
+        }
+        continue;
+      }
+    }
+  }
+
+  private async produce(
+    rec: JobRecord,
+    parents: bigint[],
+    time: <T>(stage: string, fn: () => Promise<T> | T) => Promise<T>,
+  ): Promise<ProducedWork> {
+    const model = this.d.models.get(BigInt(rec.modelId));
+    if (!model) throw new Error(`model ${rec.modelId} not served`);
+    return produceWork(
+      {
+        jobId: BigInt(rec.jobId),
+        modelId: BigInt(rec.modelId),
+        modelName: model.runtime.manifest.name,
+        requester: rec.requester,
+        node: this.d.market.account,
+        prompt: rec.prompt,
+        seed: rec.seed as Hex,
+        watermarkId: BigInt(rec.watermarkId),
+        parents,
+        chainId: this.d.market.chainId,
+        market: this.d.market.address,
+      },
+      {
+        generate: (req) => model.batcher.generate(req),
+        watermark: this.d.watermark,
+        classifier: this.d.classifier,
+        store: this.d.store,
+        time,
+      },
+    );
+  }
+
+  /** Stops following, lets in-flight jobs finish (they release when they cannot), then resolves. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      await this.followLoop;
+      const grace = this.o.shutdownGraceMs ?? 30_000;
+      await Promise.race([Promise.allSettled([...this.active.values()]), sleep(grace)]);
+    })();
+    return this.stopped;
+  }
+}

@@ -1,0 +1,105 @@
+/** An in-memory generation market with the contract's state machine, for pipeline unit tests. */
+import { keccak256, toHex, type Address, type Hex } from "viem";
+import type { FulfilArgs, JobRequest, Market, OnChainJob } from "../../src/chain/market.ts";
+import { RevertError } from "../../src/chain/tx.ts";
+
+const ZERO = "0x0000000000000000000000000000000000000000" as Address;
+
+export class FakeMarket implements Market {
+  readonly address = "0x00000000000000000000000000000000000000aa" as Address;
+  readonly chainId = 31337;
+  block = 1n;
+  readonly jobs = new Map<
+    bigint,
+    OnChainJob & { req: JobRequest; fulfilCount: number; args?: FulfilArgs; rejectReason?: string }
+  >();
+  readonly calls: string[] = [];
+  nextId = 1n;
+  failStore = 0;
+
+  constructor(readonly account: Address) {}
+
+  submit(prompt: string, opts: { modelId?: bigint; deadlineSec?: number } = {}): bigint {
+    const jobId = this.nextId++;
+    this.block++;
+    const req: JobRequest = {
+      jobId,
+      requester: "0x00000000000000000000000000000000000000b0",
+      modelId: opts.modelId ?? 1n,
+      prompt,
+      params: "0x",
+      fee: 10n ** 15n,
+      deadline: Math.floor(Date.now() / 1000) + (opts.deadlineSec ?? 600),
+      watermarkId: (1n << 55n) | jobId,
+      seed: keccak256(toHex(`seed-${jobId}`)),
+      parents: [],
+      blockNumber: this.block,
+    };
+    this.jobs.set(jobId, { status: "open", node: ZERO, deadline: req.deadline, req, fulfilCount: 0 });
+    return jobId;
+  }
+
+  async head() {
+    return { number: this.block, timestamp: Math.floor(Date.now() / 1000) };
+  }
+  async requests(from: bigint, to: bigint) {
+    return [...this.jobs.values()]
+      .map((j) => j.req)
+      .filter((r) => r.blockNumber >= from && r.blockNumber <= to);
+  }
+  async job(jobId: bigint): Promise<OnChainJob> {
+    const j = this.jobs.get(jobId);
+    if (!j) return { status: "none", node: ZERO, deadline: 0 };
+    return { status: j.status, node: j.node, deadline: j.deadline };
+  }
+  async request(jobId: bigint) {
+    return this.jobs.get(jobId)?.req;
+  }
+  async modelWeightsHash(): Promise<Hex> {
+    return "0x";
+  }
+  private tx(name: string, jobId: bigint): Hex {
+    this.block++;
+    this.calls.push(`${name}:${jobId}`);
+    return keccak256(toHex(`${name}-${jobId}-${this.calls.length}`));
+  }
+  private claimed(jobId: bigint) {
+    const j = this.jobs.get(jobId)!;
+    if (j.status !== "claimed" || j.node !== this.account)
+      throw new RevertError("not claimed by caller", "NotClaimant");
+    return j;
+  }
+  async claim(jobId: bigint) {
+    const j = this.jobs.get(jobId)!;
+    if (j.status !== "open") throw new RevertError("not open", "JobNotOpen");
+    j.status = "claimed";
+    j.node = this.account;
+    return this.tx("claim", jobId);
+  }
+  async fulfil(jobId: bigint, args: FulfilArgs) {
+    const j = this.claimed(jobId);
+    j.status = "fulfilled";
+    j.fulfilCount++;
+    j.args = args;
+    return this.tx("fulfil", jobId);
+  }
+  async reject(jobId: bigint, reason: string) {
+    const j = this.claimed(jobId);
+    j.status = "rejected";
+    j.rejectReason = reason;
+    return this.tx("reject", jobId);
+  }
+  async release(jobId: bigint) {
+    const j = this.claimed(jobId);
+    j.status = "open";
+    j.node = ZERO;
+    return this.tx("release", jobId);
+  }
+  async confirm() {
+    return true;
+  }
+  async receiptStatus() {
+    return true;
+  }
+  async settlePending() {}
+}

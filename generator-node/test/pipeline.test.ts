@@ -1,0 +1,146 @@
+/** The job state machine against an in-memory market (the chain tests cover the real contracts). */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Journal } from "../src/journal.ts";
+import { createMetrics } from "../src/metrics.ts";
+import { BUILTIN_MANIFEST } from "../src/model/builtin.ts";
+import { loadManifest } from "../src/model/manifest.ts";
+import { ModelRuntime } from "../src/model/runtime.ts";
+import { GeneratorNode, type JobEvent } from "../src/node.ts";
+import { GenerationBatcher } from "../src/produce.ts";
+import type { ImageClassifier } from "../src/safety/nsfw.ts";
+import { PromptPolicy } from "../src/safety/policy.ts";
+import { HeliaStore } from "../src/storage/ipfs.ts";
+import { loadWatermark } from "../src/watermark.ts";
+import { FakeMarket } from "./helpers/fake-market.ts";
+
+const NODE = "0x00000000000000000000000000000000000000c0";
+
+describe("pipeline (in-memory market)", () => {
+  let runtime: ModelRuntime;
+  let store: HeliaStore;
+  beforeAll(async () => {
+    runtime = await ModelRuntime.create(await loadManifest(BUILTIN_MANIFEST), { provider: "cpu" });
+    store = await HeliaStore.open({ dir: await mkdtemp(path.join(tmpdir(), "atelier-pipe-")) });
+  });
+  afterAll(async () => {
+    await store.close();
+    await runtime.close();
+  });
+
+  async function makeNode(market: FakeMarket, dataDir: string, classifier?: ImageClassifier) {
+    const events: JobEvent[] = [];
+    const node = new GeneratorNode(
+      {
+        market,
+        journal: await Journal.open(dataDir),
+        store,
+        watermark: await loadWatermark(),
+        classifier: classifier ?? {
+          backend: "test",
+          check: async () => ({ unsafe: false, score: 0, classes: {} }),
+        },
+        policy: new PromptPolicy({ maxPromptBytes: 200, bannedTerms: ["forbidden"], bannedPatterns: [] }),
+        models: new Map([[1n, { modelId: 1n, runtime, batcher: new GenerationBatcher(runtime) }]]),
+        log: pino({ level: "silent" }),
+        metrics: createMetrics(),
+      },
+      {
+        concurrency: 3,
+        pollIntervalMs: 20,
+        logChunk: 100,
+        startBlock: 1n,
+        expectedJobMs: 2_000,
+        releaseMarginMs: 1_000,
+        retries: { max: 2, baseDelayMs: 10, maxDelayMs: 50 },
+      },
+    );
+    node.onJob = (e) => events.push(e);
+    return { node, events };
+  }
+
+  const until = async (cond: () => boolean, ms = 30_000) => {
+    const end = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > end) throw new Error("timed out");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it("fulfils served jobs, rejects banned / unsafe ones, skips other models and late jobs", async () => {
+    const market = new FakeMarket(NODE);
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));
+    const unsafeJob = { id: 0n };
+    const { node, events } = await makeNode(market, dir, {
+      backend: "test",
+      check: async () => ({ unsafe: currentUnsafe, score: currentUnsafe ? 1 : 0, classes: {} }),
+    });
+    let currentUnsafe = false;
+    const a = market.submit("a blue ocean mandala");
+    const b = market.submit("a forbidden thing");
+    market.submit("other model", { modelId: 9n });
+    const late = market.submit("too late", { deadlineSec: 1 });
+    await node.start();
+    await until(() => events.length >= 3);
+    expect(market.jobs.get(a)!.status).toBe("fulfilled");
+    expect(market.jobs.get(b)!.status).toBe("rejected");
+    expect(market.jobs.get(b)!.rejectReason).toBe("BannedContent");
+    expect(market.jobs.get(late)!.status).toBe("open");
+    currentUnsafe = true;
+    unsafeJob.id = market.submit("innocent words");
+    await until(() => market.jobs.get(unsafeJob.id)!.status === "rejected");
+    expect(market.jobs.get(unsafeJob.id)!.rejectReason).toBe("UnsafeOutput");
+    await node.stop();
+    const args = market.jobs.get(a)!.args!;
+    expect(args.watermarkId).toBe((1n << 55n) | a);
+    expect(args.metadataDigest).toMatch(/^0x[0-9a-f]{64}$/);
+  });
+
+  it("after a crash at any journaled step, a fresh node completes each job exactly once", async () => {
+    for (const crashAfter of ["claiming", "claimed", "stored", "fulfilling"] as const) {
+      const market = new FakeMarket(NODE);
+      const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));
+      const jobId = market.submit(`crash at ${crashAfter}`);
+      // simulate the first process: journal the job in state `crashAfter` with on-chain effects applied
+      const journal = await Journal.open(dir);
+      const req = (await market.request(jobId))!;
+      if (crashAfter !== "claiming") await market.claim(jobId);
+      await journal.put({
+        jobId: jobId.toString(),
+        modelId: "1",
+        requester: req.requester,
+        prompt: req.prompt,
+        params: "0x",
+        deadline: req.deadline,
+        watermarkId: req.watermarkId.toString(),
+        seed: req.seed,
+        fee: "0",
+        requestBlock: req.blockNumber.toString(),
+        state: crashAfter,
+        attempts: 0,
+        updatedAt: "",
+      });
+      if (crashAfter === "fulfilling") {
+        // the fulfil tx landed just before the crash
+        await market.fulfil(jobId, {
+          contentHash: "0x00",
+          metadataDigest: "0x00",
+          perceptualHash: 0n,
+          watermarkId: req.watermarkId,
+        });
+      }
+      await journal.writeCheckpoint(market.block);
+      const { node } = await makeNode(market, dir);
+      await node.start();
+      await until(() => market.jobs.get(jobId)!.status === "fulfilled");
+      await node.stop();
+      expect(market.jobs.get(jobId)!.fulfilCount).toBe(1);
+      expect(market.calls.filter((c) => c.startsWith("claim")).length).toBe(1);
+      const j2 = await Journal.open(dir);
+      expect(j2.get(jobId)!.state).toBe("done");
+    }
+  });
+});
