@@ -5,7 +5,7 @@
  * {
  *   "name": "atelier-cppn-v1",
  *   "file": "atelier-cppn-v1.onnx",
- *   "weightsHash": "0x…",            // keccak256 of the ONNX file; must equal the on-chain registry's
+ *   "weightsHash": "0x…",            // sha2-256 of the ONNX file; must equal the on-chain registry's
  *   "kind": "cppn",                   // "cppn" (coords + latent + palette) or "latent" (latent → image)
  *   "resolution": { "width": 512, "height": 512 },
  *   "latentDim": 8,
@@ -18,13 +18,13 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { keccak256, type Hex } from "viem";
+import { sha256, type Hex } from "viem";
 import { z } from "zod";
 
 export const manifestSchema = z.object({
   name: z.string().min(1),
   file: z.string().min(1),
-  weightsHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex keccak256"),
+  weightsHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be the 0x-prefixed sha2-256 (32 bytes hex) of the ONNX file"),
   kind: z.enum(["cppn", "latent"]),
   resolution: z.object({
     width: z.number().int().min(8).max(4096),
@@ -64,8 +64,9 @@ export class ModelHashMismatchError extends Error {
   }
 }
 
+/** sha2-256 of the ONNX file: what the on-chain model registry stores as `weightsHash`. */
 export function weightsHash(bytes: Uint8Array): Hex {
-  return keccak256(bytes);
+  return sha256(bytes);
 }
 
 export interface LoadedManifest {
@@ -76,7 +77,7 @@ export interface LoadedManifest {
 }
 
 /**
- * Reads a manifest and its ONNX file and checks the file's keccak256 against the manifest and,
+ * Reads a manifest and its ONNX file and checks the file's sha2-256 against the manifest and,
  * when given, against the on-chain registry's weights hash. Any mismatch throws.
  */
 export async function loadManifest(manifestPath: string, onChainHash?: string): Promise<LoadedManifest> {

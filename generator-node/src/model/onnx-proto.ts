@@ -3,7 +3,7 @@
  * graph needs (nodes, float initializers, typed inputs/outputs, opset imports).
  *
  * Written by hand instead of going through protobufjs so that the same graph description always
- * serialises to the same bytes (the weights hash registered on chain is the keccak256 of the file).
+ * serialises to the same bytes (the weights hash registered on chain is the sha2-256 of the file).
  * Field numbers follow onnx/onnx.proto3 (IR version 8).
  */
 
