@@ -16,6 +16,8 @@ export interface Detection {
 export interface DetectDiagnostics {
   hypotheses: { px: number; py: number; z: number; sx: number; sy: number }[];
   decodes: number;
+  /** the 64 payload bits the first decode attempt produced, whether or not its CRC matched */
+  rawPayload?: bigint;
 }
 
 /** Period search range in pixels (nominal 63: scales ≈ 0.38× .. 2.2×). */
@@ -65,7 +67,8 @@ export function detect(image: RawImage, diagnostics?: DetectDiagnostics): Detect
     const c = cands[i]!;
     if (diagnostics) diagnostics.decodes++;
     const res = decodeAt(c.coef, c.sx, c.sy);
-    if (res) return res;
+    if (diagnostics && i === 0) diagnostics.rawPayload = res.raw;
+    if (res.detection) return res.detection;
   }
   return null;
 }
@@ -420,7 +423,7 @@ function parabola(a: number, b: number, c: number): number {
 }
 
 /** Undo the shift on the payload bins, despread with Qᵀ, soft Viterbi, CRC. */
-function decodeAt(coef: Float64Array, sx: number, sy: number): Detection | null {
+function decodeAt(coef: Float64Array, sx: number, sy: number): { detection: Detection | null; raw: bigint } {
   const cb = codebook();
   const nP = cb.pilotBins.length;
   const { payloadBins, q, dims } = cb;
@@ -443,10 +446,12 @@ function decodeAt(coef: Float64Array, sx: number, sy: number): Detection | null 
   let norm = 0;
   for (const v of soft) norm += v * v;
   norm = Math.sqrt(norm);
-  if (!(norm > 1e-9)) return null;
+  if (!(norm > 1e-9)) return { detection: null, raw: 0n };
   const bits = viterbi(soft, MESSAGE_BITS);
+  let raw = 0n;
+  for (let i = 0; i < 64; i++) raw = (raw << 1n) | BigInt(bits[i]!);
   const payload = checkMessage(bits);
-  if (payload === null) return null;
+  if (payload === null) return { detection: null, raw };
   const coded = convEncode(bits);
   let corr = 0;
   let errors = 0;
@@ -456,6 +461,6 @@ function decodeAt(coef: Float64Array, sx: number, sy: number): Detection | null 
     if (sym * soft[i]! < 0) errors++;
   }
   const confidence = corr / (norm * Math.sqrt(CODED_BITS));
-  if (confidence < MIN_CONFIDENCE) return null;
-  return { payload, confidence: Math.min(1, confidence), bitErrors: errors };
+  if (confidence < MIN_CONFIDENCE) return { detection: null, raw };
+  return { detection: { payload, confidence: Math.min(1, confidence), bitErrors: errors }, raw };
 }
