@@ -18,5 +18,7 @@ if (process.argv.includes("--check")) {
   console.log(`ABIs up to date (${artifacts.length} contracts)`);
 } else {
   await writeFile(ABIS_MODULE, rendered);
-  console.log(`wrote ${artifacts.length} ABIs to ${ABIS_MODULE}: ${artifacts.map((a) => a.contractName).join(", ")}`);
+  console.log(
+    `wrote ${artifacts.length} ABIs to ${ABIS_MODULE}: ${artifacts.map((a) => a.contractName).join(", ")}`,
+  );
 }

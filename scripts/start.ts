@@ -40,7 +40,9 @@ async function stopAll(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     for (const service of services.reverse()) {
-      await service.stop().catch((error: unknown) => console.error(`stopping ${service.name}: ${String(error)}`));
+      await service
+        .stop()
+        .catch((error: unknown) => console.error(`stopping ${service.name}: ${String(error)}`));
     }
   }
   process.exit(code);
@@ -58,15 +60,20 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 try {
   const chain = await startHardhatNode({ port: chainPort, host: values.host });
   services.push({ name: "chain", stop: chain.stop });
-  console.log(`chain      ${chain.rpcUrl}  (Hardhat node, chain id ${chain.chainId}, automine)  [${elapsed()}]`);
+  console.log(
+    `chain      ${chain.rpcUrl}  (Hardhat node, chain id ${chain.chainId}, automine)  [${elapsed()}]`,
+  );
 
   const deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
   const file = await writeDeployment(deployment);
   console.log(`contracts  deployed by Ignition  [${elapsed()}]`);
-  for (const [name, address] of Object.entries(deployment.contracts)) console.log(`  ${name.padEnd(24)} ${address}`);
+  for (const [name, address] of Object.entries(deployment.contracts))
+    console.log(`  ${name.padEnd(24)} ${address}`);
   console.log(`deployment ${file}`);
 
-  console.log(`\nready in ${elapsed()}. Dev accounts are Hardhat's well-known test accounts. Ctrl-C stops everything.`);
+  console.log(
+    `\nready in ${elapsed()}. Dev accounts are Hardhat's well-known test accounts. Ctrl-C stops everything.`,
+  );
 } catch (error) {
   console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);

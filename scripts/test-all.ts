@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 
 interface SuiteResult {
   name: string;
@@ -51,14 +52,16 @@ const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.some((o) => name.includes(o));
 
 if (wanted("build")) await gate("build: contracts compile", ["hardhat", "build", "--quiet"]);
-if (wanted("abis")) await gate("abis: packages/protocol matches artifacts", ["tsx", "scripts/export-protocol.ts", "--check"]);
+if (wanted("abis"))
+  await gate("abis: packages/protocol matches artifacts", ["tsx", "scripts/export-protocol.ts", "--check"]);
 if (wanted("lint")) await gate("lint: eslint, prettier, solhint", ["npm", "run", "--silent", "lint"]);
-if (wanted("typecheck")) await gate("typecheck: tsc strict, every workspace", ["npm", "run", "--silent", "typecheck"]);
+if (wanted("typecheck"))
+  await gate("typecheck: tsc strict, every workspace", ["npm", "run", "--silent", "typecheck"]);
 
 if (wanted("contracts")) {
   await suite("contracts: hardhat test (solidity + nodejs)", async () => {
     const { code, output } = await run("npx", ["hardhat", "test"]);
-    const clean = output.replace(/\x1b\[[0-9;]*m/g, "");
+    const clean = stripVTControlCharacters(output);
     const passed = Number(/(\d+) passing/.exec(clean)?.[1] ?? 0);
     const failed = Number(/(\d+) failing/.exec(clean)?.[1] ?? 0);
     // A crash before any summary still counts as a failure.
@@ -88,7 +91,9 @@ if (wanted("workspaces")) {
 
 console.log("\n━━ summary ━━");
 for (const r of results) {
-  console.log(`${r.failed === 0 ? "ok  " : "FAIL"} ${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(0)} s)`);
+  console.log(
+    `${r.failed === 0 ? "ok  " : "FAIL"} ${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(0)} s)`,
+  );
 }
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);

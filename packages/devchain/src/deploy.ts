@@ -2,6 +2,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Address } from "viem";
 import type { Deployment } from "@atelier/protocol";
+// Brings the `viem` and `ignition` members that the toolbox adds to network connections into scope.
+import type {} from "@nomicfoundation/hardhat-toolbox-viem";
 import { REPO_ROOT } from "./repo.ts";
 
 /** The contracts' own deployment entry point (Hardhat Ignition). */
@@ -30,7 +32,10 @@ export async function deployAtelier(options: DeployOptions): Promise<Deployment>
 
   const deploymentId = options.deploymentId ?? `local-${new URL(options.rpcUrl).port || "rpc"}`;
   // A fresh chain must not be reconciled against a previous run's journal of the same id.
-  await rm(path.join(REPO_ROOT, ".atelier/ignition/deployments", deploymentId), { recursive: true, force: true });
+  await rm(path.join(REPO_ROOT, ".atelier/ignition/deployments", deploymentId), {
+    recursive: true,
+    force: true,
+  });
 
   const connection = await network.create({ network: "localhost", override: { url: options.rpcUrl } });
   try {

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPublicClient, http, type Hex } from "viem";
 import { abis, type Deployment } from "@atelier/protocol";
 import { readDeployment, writeDeployment } from "@atelier/protocol/node";
-import { assertPortFree, deployAtelier, REPO_ROOT, startHardhatNode, type RunningChain } from "../src/index.ts";
+import {
+  assertPortFree,
+  deployAtelier,
+  REPO_ROOT,
+  startHardhatNode,
+  type RunningChain,
+} from "../src/index.ts";
 
 interface Artifact {
   contractName: string;
@@ -69,7 +75,9 @@ describe("local dev chain", () => {
       const artifact = await artifactOf(name);
       expect(artifact, `artifact for ${name}`).toBeDefined();
       const code = (await client.getCode({ address })) as Hex;
-      expect(maskImmutables(code, artifact!), name).toBe(maskImmutables(artifact!.deployedBytecode, artifact!));
+      expect(maskImmutables(code, artifact!), name).toBe(
+        maskImmutables(artifact!.deployedBytecode, artifact!),
+      );
     }
   });
 

@@ -54,7 +54,9 @@ describe("deployment records", () => {
   });
 
   it("names what is wrong in a bad record", () => {
-    expect(() => parseDeployment({ ...deployment, contracts: { A: "0x12" } })).toThrow("contracts.A is not an address");
+    expect(() => parseDeployment({ ...deployment, contracts: { A: "0x12" } })).toThrow(
+      "contracts.A is not an address",
+    );
     expect(() => parseDeployment({ chainId: -1 })).toThrow('"chainId" must be a non-negative integer');
     expect(() => parseDeployment("nope")).toThrow("is not a JSON object");
     expect(() => contractAddress(deployment, "Nope")).toThrow("known contracts: AtelierWorks");
