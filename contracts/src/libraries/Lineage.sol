@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title Lineage
+/// @notice Packs a derivative work's parents into one storage word.
+/// @dev Layout (bit offsets): 0 count (8), 8 depth (8), 16 ancestor paths (8), then parent `i` at
+/// 24 + 56·i: work id (40 bits) and revenue share in bps (16 bits). A root work's lineage is 0.
+/// "Ancestor paths" counts every path to an ancestor (Σ over parents of 1 + the parent's paths): it bounds
+/// the work of splitting a sale's revenue up the parent chain.
+library Lineage {
+    /// @notice Most parents of one work.
+    uint256 internal constant MAX_PARENTS = 4;
+    /// @notice Deepest derivative chain (a root has depth 0).
+    uint256 internal constant MAX_DEPTH = 8;
+    /// @notice Most ancestor paths of one work (bounds the revenue split's payouts).
+    uint256 internal constant MAX_ANCESTOR_PATHS = 16;
+
+    function count(uint256 lineage) internal pure returns (uint256) {
+        return lineage & 0xff;
+    }
+
+    function depth(uint256 lineage) internal pure returns (uint256) {
+        return (lineage >> 8) & 0xff;
+    }
+
+    function paths(uint256 lineage) internal pure returns (uint256) {
+        return (lineage >> 16) & 0xff;
+    }
+
+    function parentAt(uint256 lineage, uint256 i) internal pure returns (uint256 workId, uint256 shareBps) {
+        uint256 entry = lineage >> (24 + 56 * i);
+        return (entry & ((1 << 40) - 1), (entry >> 40) & 0xffff);
+    }
+
+    function pack(
+        uint256[] memory workIds,
+        uint256[] memory shares,
+        uint256 depth_,
+        uint256 paths_
+    ) internal pure returns (uint256 lineage) {
+        lineage = workIds.length | (depth_ << 8) | (paths_ << 16);
+        for (uint256 i = 0; i < workIds.length; ++i) {
+            lineage |= (workIds[i] | (shares[i] << 40)) << (24 + 56 * i);
+        }
+    }
+}
