@@ -6,7 +6,7 @@ import { toPayload } from "./payload.ts";
 export interface EmbedOptions {
   /** Target PSNR in dB (RGB, peak 255). The strength is adapted per image to meet it. Default 42.2. */
   psnr?: number;
-  /** Never go below this PSNR (dB); default min(psnr, 42). */
+  /** Never go below this PSNR (dB) after rounding and clipping; default psnr − 0.2 (42.0 by default). */
   minPsnr?: number;
 }
 
@@ -47,7 +47,7 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   validateImage(image);
   const p = toPayload(payload);
   const target = options.psnr ?? 42.2;
-  const minPsnr = options.minPsnr ?? Math.min(target, 42);
+  const minPsnr = options.minPsnr ?? target - 0.2;
   if (!(target > 20 && target < 80))
     throw new RangeError(`psnr target must be in (20, 80) dB, got ${target}`);
   const { width, height, channels, data } = image;

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { synthImage } from "../src/bench/synth.ts";
+import { main } from "../src/cli/main.ts";
+import { writeImage } from "../src/node/io.ts";
+import { baselineDecode, baselineEmbed } from "../src/baselines/invisible.ts";
+import { psnr } from "../src/index.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "atelier-wm-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<{ code: number; out: string }> {
+  let out = "";
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  try {
+    const code = await main(args);
+    return { code, out };
+  } finally {
+    spy.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe("CLI", () => {
+  it("embeds into PNG and JPEG and detects with --json", async () => {
+    const src = join(dir, "in.png");
+    await writeImage(src, synthImage(400, 300, 21, 0.6));
+    for (const ext of ["png", "jpg"]) {
+      const out = join(dir, `out.${ext}`);
+      expect((await run(["embed", "--in", src, "--out", out, "--payload", "0102030405060708"])).code).toBe(0);
+      const r = await run(["detect", "--in", out, "--json"]);
+      const j = JSON.parse(r.out) as Record<string, unknown>;
+      expect(Object.keys(j)).toEqual(["found", "payload", "confidence", "bitErrors"]);
+      expect(j.found).toBe(true);
+      expect(j.payload).toBe("0102030405060708");
+      expect(typeof j.confidence).toBe("number");
+      expect(typeof j.bitErrors).toBe("number");
+    }
+    const none = JSON.parse((await run(["detect", "--in", src, "--json"])).out) as Record<string, unknown>;
+    expect(none).toEqual({ found: false, payload: null, confidence: 0, bitErrors: 0 });
+  });
+
+  it("prints help and rejects bad usage", async () => {
+    expect((await run(["--help"])).out).toMatch(/embed {2}--in FILE --out FILE --payload HEX/);
+    await expect(run(["embed", "--in", "a.png", "--out", "b.png", "--payload", "12"])).rejects.toThrow(
+      /16 hex digits/,
+    );
+    await expect(
+      run(["embed", "--in", "a.png", "--out", "b.gif", "--payload", "0102030405060708"]),
+    ).rejects.toThrow(/extension/);
+    await expect(run(["detect", "--in", join(dir, "missing.png")])).rejects.toThrow(/cannot read/);
+    await expect(run(["frobnicate"])).rejects.toThrow(/unknown command/);
+    await expect(run(["detect", "--in", "x.png", "--bogus"])).rejects.toThrow(/unknown option/);
+  });
+});
+
+describe("invisible-watermark baselines", () => {
+  it("dwtDctSvd round-trips without attack and costs PSNR like the original", () => {
+    const img = synthImage(256, 256, 4, 0.6);
+    const p = 0x0123456789abcdefn;
+    const m = baselineEmbed(img, p, "dwtDctSvd");
+    expect(baselineDecode(m, "dwtDctSvd")).toBe(p);
+    expect(psnr(img, m)).toBeLessThan(46);
+    const m2 = baselineEmbed(img, p, "dwtDct");
+    expect(typeof baselineDecode(m2, "dwtDct")).toBe("bigint");
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { synthImage } from "../src/bench/synth.ts";
+import { detect, embed, psnr, type RawImage } from "../src/index.ts";
+
+const PAYLOAD = 0x01c0ffee12345678n;
+
+describe("embed → detect round trip", () => {
+  const sizes: [number, number][] = [
+    [128, 96],
+    [201, 157],
+    [333, 217],
+    [512, 384],
+    [1024, 683],
+  ];
+  for (const [w, h] of sizes) {
+    it(`recovers the payload at ${w}×${h} with PSNR ≥ 42 dB`, () => {
+      const img = synthImage(w, h, w * 31 + h, 0.6);
+      const marked = embed(img, PAYLOAD);
+      expect(marked.width).toBe(w);
+      expect(marked.height).toBe(h);
+      expect(marked.channels).toBe(3);
+      expect(psnr(img, marked)).toBeGreaterThanOrEqual(42);
+      const d = detect(marked);
+      expect(d).not.toBeNull();
+      expect(d!.payload).toBe(PAYLOAD);
+      expect(d!.confidence).toBeGreaterThan(0.3);
+      expect(d!.bitErrors).toBeLessThan(40);
+    });
+  }
+
+  it("accepts a hex payload, RGBA input and Uint8ClampedArray, keeping alpha", () => {
+    const rgb = synthImage(300, 200, 7, 0.5, 4);
+    const alpha = rgb.data.map((_, i) => (i % 4 === 3 ? (i * 7) & 255 : 0));
+    const data = new Uint8ClampedArray(rgb.data.map((v, i) => (i % 4 === 3 ? alpha[i]! : v)));
+    const img: RawImage = { ...rgb, data };
+    const marked = embed(img, "0123456789abcdef");
+    for (let i = 3; i < data.length; i += 4) expect(marked.data[i]).toBe(data[i]);
+    expect(psnr(img, marked)).toBeGreaterThanOrEqual(42);
+    expect(detect(marked)?.payload).toBe(0x0123456789abcdefn);
+  });
+
+  it("meets a higher PSNR target when asked and stays deterministic", () => {
+    const img = synthImage(400, 300, 11, 0.8);
+    const a = embed(img, PAYLOAD, { psnr: 45 });
+    const b = embed(img, PAYLOAD, { psnr: 45 });
+    expect(psnr(img, a)).toBeGreaterThanOrEqual(44.8);
+    expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
+    expect(detect(a)?.payload).toBe(PAYLOAD);
+  });
+
+  it("works above the canonical size (tile period grows with the image)", () => {
+    const img = synthImage(1800, 1300, 3, 0.6);
+    const marked = embed(img, PAYLOAD);
+    expect(psnr(img, marked)).toBeGreaterThanOrEqual(42);
+    expect(detect(marked)?.payload).toBe(PAYLOAD);
+  });
+
+  it("different payloads are told apart", () => {
+    const img = synthImage(320, 240, 5, 0.6);
+    const p2 = 0x01000000000000ffn;
+    expect(detect(embed(img, PAYLOAD))?.payload).toBe(PAYLOAD);
+    expect(detect(embed(img, p2))?.payload).toBe(p2);
+  });
+});
