@@ -20,6 +20,7 @@ Usage:
   atelier-watermark detect --in FILE [--json]
   atelier-watermark phash  --in FILE
   atelier-watermark bench  [--images DIR] [--json FILE] [--trials N] [--attacks a,b,..] [--methods m,..]
+                           [--repeats N] [--timing-runs N]
 
 Commands:
   embed    mark FILE with a 64-bit payload (16 hex digits: 8-bit format version + 56-bit watermark id);
@@ -28,7 +29,8 @@ Commands:
   detect   look for a watermark; --json prints {"found", "payload", "confidence", "bitErrors"}
   phash    print the 64-bit DCT perceptual hash (16 hex digits)
   bench    benchmark Atelier vs the invisible-watermark baselines (dwtDct, dwtDctSvd) under attacks;
-           without --images it uses a built-in set of generated images
+           without --images it uses a built-in set of generated images; --trials: unmarked false-positive
+           trials (default 1000); --repeats: random windows/noise per image for crop*, noise5, combo
 
 Exit status: 0 on success (also when no watermark is found), 1 on error, 2 on bad usage.
 `;
@@ -179,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "bench": {
-      checkFlags(flags, ["images", "json", "trials", "attacks", "methods", "timing-runs"]);
+      checkFlags(flags, ["images", "json", "trials", "attacks", "methods", "timing-runs", "repeats"]);
       const { runBench } = await import("../bench/run.ts");
       const images = str(flags, "images");
       const json = str(flags, "json");
@@ -187,6 +189,7 @@ export async function main(argv: string[]): Promise<number> {
       const attacks = str(flags, "attacks");
       const methods = str(flags, "methods");
       const timingRuns = num(flags, "timing-runs");
+      const repeats = num(flags, "repeats");
       await runBench({
         ...(images ? { images: userPath(images) } : {}),
         ...(json ? { json: userPath(json) } : {}),
@@ -194,6 +197,7 @@ export async function main(argv: string[]): Promise<number> {
         ...(attacks ? { attacks: attacks.split(",") } : {}),
         ...(methods ? { methods: methods.split(",") } : {}),
         ...(timingRuns !== undefined ? { timingRuns } : {}),
+        ...(repeats !== undefined ? { repeats } : {}),
       });
       if (json) process.stderr.write(`wrote ${userPath(json)}\n`);
       return 0;
