@@ -19,7 +19,7 @@ export default defineConfig({
     version: SOLC_VERSION,
     path: require.resolve("solc/soljson.js"),
     settings: {
-      optimizer: { enabled: true, runs: 200 },
+      optimizer: { enabled: true, runs: 10000 },
       viaIR: true,
       evmVersion: "cancun",
     },

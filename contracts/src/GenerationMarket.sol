@@ -22,7 +22,7 @@ import {IWorks} from "./interfaces/IWorks.sol";
 /// Determinism: the seed of job `jobId` is `uint256(keccak256(abi.encode(block.chainid, address(market),
 /// jobId)))` (`jobSeed`). The work's watermark id is fixed at request: `GENERATED_WATERMARK_FLAG | jobId`
 /// (`2**55 | jobId`), 56 bits, unique, and disjoint from upload watermark ids (which are < 2**55).
-/// @dev Pausing stops `requestGeneration` and `claimJob` only: claimed jobs can always be fulfilled,
+/// @dev Pausing stops `requestGeneration` only: jobs already requested can always be claimed, fulfilled,
 /// released or rejected, open ones cancelled or expired, and credits and stake withdrawn.
 contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenerationMarket {
     /// @notice Longest prompt in bytes.
@@ -86,9 +86,6 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
     IWorks public immutable works;
     /// @notice The license-terms registry (to check a requested offer).
     ILicenseTerms public immutable termsRegistry;
-
-    /// @notice Number of jobs requested; ids are 1..jobCount.
-    uint256 public jobCount;
 
     mapping(uint256 jobId => JobHead) private _heads;
     mapping(uint256 jobId => JobSpec) private _specs;
@@ -182,7 +179,7 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
     error InsufficientStake(address node, uint256 stake, uint256 locked);
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE, PAUSER_ROLE and MODEL_ADMIN_ROLE.
-    /// @param works_ The `Works` contract (must have this market wired with `setModules`).
+    /// @param works_ The `Works` contract (must have this market wired with `setMarket`).
     /// @param termsRegistry_ The `LicenseTerms` registry.
     /// @param treasury_ Credited protocol fees and slashed stake.
     /// @param feeBps Protocol fee on job fees, at most `AtelierLimits.MAX_PROTOCOL_FEE_BPS`.
@@ -240,7 +237,7 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
         }
         bool erc20 = offer.termsId != 0 && offer.currency != address(0);
         if (offer.termsId != 0) termsRegistry.termsCore(offer.termsId);
-        jobId = ++jobCount;
+        jobId = ++_config.sequence;
         if (erc20) {
             if (offer.currency.code.length == 0) revert InvalidCurrency(offer.currency);
             _offerCurrency[jobId] = offer.currency;
@@ -311,7 +308,7 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
 
     /// @notice Claims open job `jobId` for the caller, a node serving the job's model with at least
     /// `minStake` staked and `claimLockAmount` unlocked; locks `claimLockAmount`.
-    function claimJob(uint256 jobId) external whenNotPaused {
+    function claimJob(uint256 jobId) external {
         JobSpec memory spec = _specs[jobId];
         if (spec.modelId == 0) revert UnknownJob(jobId);
         JobState storage st = _states[jobId];
@@ -418,6 +415,11 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
     function workOfJob(uint256 jobId) external view returns (uint256) {
         JobState memory st = _states[jobId];
         return st.status == JobStatus.Fulfilled ? st.workId : 0;
+    }
+
+    /// @notice Number of jobs requested; ids are 1..jobCount.
+    function jobCount() external view returns (uint256) {
+        return _config.sequence;
     }
 
     /// @notice Status of `jobId` (None if it does not exist).

@@ -10,10 +10,12 @@ import {AtelierLimits, Terms, TermsFlags} from "./common/AtelierTypes.sol";
 /// @dev The deployment registers five presets: personal (1), commercial (2), commercial + remix (3),
 /// exclusive buyout (4) and AI training (5).
 contract LicenseTerms is ILicenseTerms {
+    /// @dev One slot per terms; `registered` makes the slot non-zero so one SLOAD proves existence.
     struct Core {
         uint8 flags;
         uint40 duration;
         uint16 shareBps;
+        bool registered;
     }
 
     mapping(uint32 termsId => Core) private _core;
@@ -55,7 +57,12 @@ contract LicenseTerms is ILicenseTerms {
         uint8 flags = flagsOf(terms);
         termsId = ++termsCount;
         termsIdByHash[termsHash] = termsId;
-        _core[termsId] = Core({flags: flags, duration: terms.duration, shareBps: terms.derivativeShareBps});
+        _core[termsId] = Core({
+            flags: flags,
+            duration: terms.duration,
+            shareBps: terms.derivativeShareBps,
+            registered: true
+        });
         if (bytes(terms.legalTextUri).length != 0) _legalTextUri[termsId] = terms.legalTextUri;
         emit TermsRegistered(termsId, termsHash, msg.sender, terms, flags);
     }
@@ -63,7 +70,7 @@ contract LicenseTerms is ILicenseTerms {
     /// @inheritdoc ILicenseTerms
     function termsCore(uint32 termsId) external view returns (uint8 flags, uint40 duration, uint16 shareBps) {
         Core memory c = _core[termsId];
-        if (termsId == 0 || termsId > termsCount) revert UnknownTerms(termsId);
+        if (!c.registered) revert UnknownTerms(termsId);
         return (c.flags, c.duration, c.shareBps);
     }
 

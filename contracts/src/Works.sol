@@ -18,6 +18,7 @@ import {
 } from "./common/AtelierTypes.sol";
 import {ILicenseTerms} from "./interfaces/ILicenseTerms.sol";
 import {ILicenses} from "./interfaces/ILicenses.sol";
+import {Licenses} from "./Licenses.sol";
 import {IGenerationMarket} from "./interfaces/IGenerationMarket.sol";
 import {IWorks} from "./interfaces/IWorks.sol";
 import {CidV1} from "./libraries/CidV1.sol";
@@ -102,9 +103,10 @@ contract Works is ERC721, AccessControl, Pausable, IERC2981, IERC4906, IWorks {
     /// @notice The license-terms registry offers refer to.
     ILicenseTerms public immutable termsRegistry;
 
-    /// @notice The `Licenses` contract (set once by `setModules`).
-    address public licenses;
-    /// @notice The `GenerationMarket` contract (set once by `setModules`).
+    /// @notice The `Licenses` contract, deployed by this contract's constructor (so that each knows the
+    /// other as an immutable: no storage read on a sale).
+    address public immutable licenses;
+    /// @notice The `GenerationMarket` contract (set once by `setMarket`).
     address public market;
     /// @notice Number of works minted; ids are 1..workCount.
     uint256 public workCount;
@@ -160,8 +162,8 @@ contract Works is ERC721, AccessControl, Pausable, IERC2981, IERC4906, IWorks {
     /// @notice Emitted when an exclusive license of a work is sold: no further licenses will be sold.
     event ExclusiveLicenseSold(uint256 indexed workId);
 
-    /// @notice Emitted once, when the admin wires the `Licenses` and `GenerationMarket` contracts.
-    event ModulesSet(address licenses, address market);
+    /// @notice Emitted once, when the admin wires the `GenerationMarket`.
+    event MarketSet(address market);
 
     /// @notice The content hash is zero.
     error InvalidContentHash();
@@ -217,19 +219,29 @@ contract Works is ERC721, AccessControl, Pausable, IERC2981, IERC4906, IWorks {
     error OnlyLicenses(address caller);
     /// @notice Only the `GenerationMarket` may call this.
     error OnlyMarket(address caller);
-    /// @notice `setModules` was already called.
-    error ModulesAlreadySet();
-    /// @notice `setModules` has not been called yet, or got a zero address.
-    error ModulesNotSet();
+    /// @notice `setMarket` was already called.
+    error MarketAlreadySet();
+    /// @notice The market cannot be the zero address.
+    error InvalidMarket();
     /// @notice The job id does not fit a generated watermark id.
     error InvalidJobId(uint256 jobId);
     /// @notice The work-id space (40 bits) is exhausted.
     error WorkIdOverflow();
 
-    /// @param admin Receives DEFAULT_ADMIN_ROLE, PAUSER_ROLE and ARBITER_ROLE.
+    /// @param admin Receives DEFAULT_ADMIN_ROLE, PAUSER_ROLE and ARBITER_ROLE here and in `Licenses`.
     /// @param termsRegistry_ The `LicenseTerms` registry.
-    constructor(address admin, ILicenseTerms termsRegistry_) ERC721("Atelier Works", "ATW") {
+    /// @param treasury Credited the protocol fee of license sales (see `Licenses`).
+    /// @param licenseFeeBps Protocol fee of license sales.
+    constructor(
+        address admin,
+        ILicenseTerms termsRegistry_,
+        address treasury,
+        uint16 licenseFeeBps
+    ) ERC721("Atelier Works", "ATW") {
         termsRegistry = termsRegistry_;
+        licenses = address(
+            new Licenses(admin, IWorks(address(this)), termsRegistry_, treasury, licenseFeeBps)
+        );
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
         _grantRole(ARBITER_ROLE, admin);
@@ -239,13 +251,12 @@ contract Works is ERC721, AccessControl, Pausable, IERC2981, IERC4906, IWorks {
     // Admin
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice Wires the `Licenses` and `GenerationMarket` contracts, once. Only DEFAULT_ADMIN_ROLE.
-    function setModules(address licenses_, address market_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (licenses != address(0)) revert ModulesAlreadySet();
-        if (licenses_ == address(0) || market_ == address(0)) revert ModulesNotSet();
-        licenses = licenses_;
+    /// @notice Wires the `GenerationMarket` that mints generated works, once. Only DEFAULT_ADMIN_ROLE.
+    function setMarket(address market_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (market != address(0)) revert MarketAlreadySet();
+        if (market_ == address(0)) revert InvalidMarket();
         market = market_;
-        emit ModulesSet(licenses_, market_);
+        emit MarketSet(market_);
     }
 
     /// @notice Pauses uploads (`mintWork`) and offer changes. Only PAUSER_ROLE. Generated works are still
@@ -623,9 +634,7 @@ contract Works is ERC721, AccessControl, Pausable, IERC2981, IERC4906, IWorks {
             if (_ownerOf(parentId) != msg.sender) revert UnlicensedParent(parentId, 0);
             return 0;
         }
-        address licenses_ = licenses;
-        if (licenses_ == address(0)) revert ModulesNotSet();
-        (bool allowed, uint16 share) = ILicenses(licenses_).derivativeRight(licenseId, msg.sender, parentId);
+        (bool allowed, uint16 share) = ILicenses(licenses).derivativeRight(licenseId, msg.sender, parentId);
         if (!allowed) revert UnlicensedParent(parentId, licenseId);
         return share;
     }

@@ -88,8 +88,9 @@ export default buildModule("Atelier", (m) => {
   const unstakeCooldown = m.getParameter("unstakeCooldown", DAY);
 
   const terms = m.contract("LicenseTerms", []);
-  const works = m.contract("Works", [deployer, terms]);
-  const licenses = m.contract("Licenses", [deployer, works, terms, treasury, licenseFeeBps]);
+  // Works deploys its Licenses companion in its constructor (each knows the other as an immutable).
+  const works = m.contract("Works", [deployer, terms, treasury, licenseFeeBps]);
+  const licenses = m.contractAt("Licenses", m.staticCall(works, "licenses", []), { id: "Licenses" });
   const market = m.contract("GenerationMarket", [
     deployer,
     works,
@@ -100,7 +101,7 @@ export default buildModule("Atelier", (m) => {
     claimLockAmount,
     unstakeCooldown,
   ]);
-  m.call(works, "setModules", [licenses, market]);
+  m.call(works, "setMarket", [market]);
 
   let previous = undefined as ReturnType<typeof m.call> | undefined;
   for (const [name, preset] of Object.entries(TERMS_PRESETS)) {

@@ -6,8 +6,9 @@ import {AtelierLimits} from "./AtelierTypes.sol";
 
 /// @title ProtocolConfig
 /// @notice Roles, pause switch, protocol fee (with a hard cap) and treasury of a paying Atelier contract.
-/// @dev The treasury, the fee and the pause flag share one storage slot so that a purchase pays one cold
-/// SLOAD for all three.
+/// @dev The treasury, the fee, the pause flag and a sequence counter share one storage slot so that a
+/// purchase or a request pays one cold SLOAD for all of them (the counter is free for the inheriting
+/// contract's ids: the market numbers its jobs with it).
 abstract contract ProtocolConfig is AccessControl {
     /// @notice Role that may pause and unpause the contract.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
@@ -16,6 +17,7 @@ abstract contract ProtocolConfig is AccessControl {
         address treasury;
         uint16 feeBps;
         bool paused;
+        uint64 sequence;
     }
 
     Config internal _config;
@@ -56,7 +58,7 @@ abstract contract ProtocolConfig is AccessControl {
         if (feeBps > AtelierLimits.MAX_PROTOCOL_FEE_BPS) {
             revert ProtocolFeeTooHigh(feeBps, AtelierLimits.MAX_PROTOCOL_FEE_BPS);
         }
-        _config = Config({treasury: treasury_, feeBps: feeBps, paused: false});
+        _config = Config({treasury: treasury_, feeBps: feeBps, paused: false, sequence: 0});
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
         emit TreasuryUpdated(address(0), treasury_);

@@ -1,0 +1,154 @@
+/**
+ * Gas benchmark of the protocol's hot paths (not a test): deploys the Ignition module on an in-process
+ * Hardhat network, runs a fixed scenario and reports each case's `gasUsed` from its receipt.
+ *
+ *   npm run bench:gas                      # table
+ *   npm run bench:gas -- --json out.json   # table + JSON with the keys below
+ */
+import { writeFile } from "node:fs/promises";
+import { network } from "hardhat";
+import { keccak256, parseEther, stringToHex, toHex, type Hash } from "viem";
+import atelier, { TERMS_PRESET_IDS } from "../ignition/modules/Atelier.ts";
+
+const TARGETS: Record<string, number | undefined> = {
+  "mintWork.repeatRoot": 190_000,
+  "buyLicense.repeatRoot": 110_000,
+  "requestGeneration.steady": 95_000,
+  "claimJob.steady": 60_000,
+  "fulfilJob.steady": 225_000,
+};
+
+const KEYS = [
+  "mintWork.firstMint",
+  "mintWork.repeatRoot",
+  "mintWork.derivative",
+  "buyLicense.firstBuyer",
+  "buyLicense.repeatRoot",
+  "buyLicense.derivative",
+  "requestGeneration.steady",
+  "claimJob.steady",
+  "fulfilJob.steady",
+] as const;
+type Key = (typeof KEYS)[number];
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const jsonPath = argValue("--json");
+  const connection = await network.create();
+  const { viem, ignition } = connection;
+  const publicClient = await viem.getPublicClient();
+  const [, creator, buyer, buyer2, requester, node] = await viem.getWalletClients();
+  const { works, licenses, market } = await ignition.deploy(atelier);
+
+  const results = {} as Record<Key, number>;
+  const gasOf = async (hash: Hash): Promise<number> => {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+    return Number(receipt.gasUsed);
+  };
+  let n = 0;
+  const content = () => keccak256(toHex(`content-${++n}`));
+  const digest = () => keccak256(toHex(`metadata-${n}`));
+  const price = parseEther("0.01");
+  const remixOffer = { termsId: TERMS_PRESET_IDS.commercialRemix, currency: zero, price, maxSupply: 0 };
+  const asCreator = { account: creator.account };
+
+  const mint = (account: typeof creator, parents: { workId: bigint; licenseId: bigint }[] = []) =>
+    works.write.mintWork([content(), digest(), 0, 0x1234_5678_9abc_def0n, 500, parents, [remixOffer]], {
+      account: account.account,
+    });
+  const buy = (account: typeof creator, workId: bigint) =>
+    licenses.write.buyLicense([workId, 1n, account.account.address, price], {
+      account: account.account,
+      value: price,
+    });
+  const licenseId = (workId: bigint, serial: bigint) => (workId << 64n) | (1n << 32n) | serial;
+
+  // Uploads: a creator's first work, then a later root work (one ETH offer each).
+  results["mintWork.firstMint"] = await gasOf(await mint(creator)); // work 1
+  results["mintWork.repeatRoot"] = await gasOf(await mint(creator)); // work 2
+
+  // Licenses: a buyer's first license, then the same buyer on another root work.
+  results["buyLicense.firstBuyer"] = await gasOf(await buy(buyer, 1n));
+  results["buyLicense.repeatRoot"] = await gasOf(await buy(buyer, 2n));
+
+  // A derivative (one parent, through a commercial + remix license) by a creator who minted before.
+  await gasOf(await mint(buyer)); // work 3
+  results["mintWork.derivative"] = await gasOf(
+    await mint(buyer, [{ workId: 1n, licenseId: licenseId(1n, 1n) }]),
+  ); // work 4
+
+  // A repeat buyer's license of the derivative; the derivative's owner and its ancestor hold credits.
+  await gasOf(await buy(buyer2, 3n));
+  await gasOf(await buy(buyer2, 4n));
+  results["buyLicense.derivative"] = await gasOf(await buy(buyer2, 4n));
+
+  // Generation: a registered model and node, one warm-up job, then a repeat requester and node.
+  const modelAdmin = (await viem.getWalletClients())[0];
+  await gasOf(
+    await market.write.registerModel(
+      [keccak256(toHex("weights")), keccak256(toHex("cid")), 0x55n, true, "cppn"],
+      {
+        account: modelAdmin.account,
+      },
+    ),
+  );
+  await gasOf(await market.write.registerNode([[1]], { account: node.account, value: parseEther("1") }));
+  const prompt = stringToHex("a lighthouse on a cliff at dusk, oil painting, warm light, high detail");
+  const params = stringToHex('{"width":512,"height":512,"steps":1}');
+  const job = async (): Promise<{ request: number; claim: number; fulfil: number }> => {
+    const block = await publicClient.getBlock({ cacheTime: 0 } as never);
+    const deadline = Number(block.timestamp) + 3600;
+    const request = await gasOf(
+      await market.write.requestGeneration([1, prompt, params, deadline, 500, remixOffer], {
+        account: requester.account,
+        value: parseEther("0.001"),
+      }),
+    );
+    const jobId = await market.read.jobCount();
+    const claim = await gasOf(await market.write.claimJob([jobId], { account: node.account }));
+    const fulfil = await gasOf(
+      await market.write.fulfilJob([jobId, content(), digest(), 0x0f0f_0f0f_0f0f_0f0fn], {
+        account: node.account,
+      }),
+    );
+    return { request, claim, fulfil };
+  };
+  await job();
+  const steady = await job();
+  results["requestGeneration.steady"] = steady.request;
+  results["claimJob.steady"] = steady.claim;
+  results["fulfilJob.steady"] = steady.fulfil;
+  void asCreator;
+
+  await connection.close();
+
+  const rows = KEYS.map((key) => {
+    const target = TARGETS[key];
+    const ok = target === undefined ? "" : results[key] <= target ? "ok" : "OVER";
+    return `| ${key.padEnd(26)} | ${results[key].toLocaleString("en-US").padStart(9)} | ${
+      target === undefined ? "".padStart(8) : `≤ ${target / 1000}k`.padStart(8)
+    } | ${ok.padEnd(4)} |`;
+  });
+  console.log(`| case                       |   gasUsed |   target |      |`);
+  console.log(`| -------------------------- | --------: | -------: | ---- |`);
+  for (const row of rows) console.log(row);
+  if (jsonPath) {
+    const json = Object.fromEntries(KEYS.map((k) => [k, results[k]]));
+    await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+    console.log(`wrote ${jsonPath}`);
+  }
+  const over = KEYS.filter((k) => TARGETS[k] !== undefined && results[k] > TARGETS[k]!);
+  if (over.length > 0) {
+    console.error(`over target: ${over.join(", ")}`);
+    process.exitCode = 1;
+  }
+}
+
+const zero = "0x0000000000000000000000000000000000000000" as const;
+
+await main();
