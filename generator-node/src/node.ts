@@ -210,7 +210,7 @@ export class GeneratorNode {
       this.outcome({ jobId: id } as JobRecord, "skipped", {}, onChain.status);
       return;
     }
-    const verdict = policy.check(r.prompt);
+    const verdict = policy.check(r.prompt, r.params);
     const rec: JobRecord = {
       jobId: id,
       modelId: r.modelId.toString(),

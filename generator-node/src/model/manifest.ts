@@ -24,7 +24,9 @@ import { z } from "zod";
 export const manifestSchema = z.object({
   name: z.string().min(1),
   file: z.string().min(1),
-  weightsHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be the 0x-prefixed sha2-256 (32 bytes hex) of the ONNX file"),
+  weightsHash: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be the 0x-prefixed sha2-256 (32 bytes hex) of the ONNX file"),
   kind: z.enum(["cppn", "latent"]),
   resolution: z.object({
     width: z.number().int().min(8).max(4096),

@@ -5,7 +5,13 @@
 import { normalizePrompt } from "../model/conditioning.ts";
 
 export type RejectReason =
-  "PromptTooLong" | "PromptEmpty" | "BannedContent" | "InvalidParams" | "UnsafeOutput" | "ModelFailure";
+  | "PromptTooLong"
+  | "PromptEmpty"
+  | "BannedContent"
+  | "InvalidParams"
+  | "UnsafeOutput"
+  | "DuplicateContent"
+  | "ModelFailure";
 
 export interface PolicyConfig {
   maxPromptBytes: number;
@@ -38,7 +44,24 @@ export class PromptPolicy {
     ];
   }
 
-  check(prompt: string): PolicyResult {
+  /** Params must be empty or a UTF-8 JSON object. */
+  checkParams(params: string): PolicyResult {
+    if (params === "0x" || params === "") return { ok: true };
+    try {
+      const text = new TextDecoder("utf-8", { fatal: true }).decode(
+        Buffer.from(params.replace(/^0x/, ""), "hex"),
+      );
+      const v: unknown = JSON.parse(text);
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
+      return { ok: true };
+    } catch {
+      return { ok: false, reason: "InvalidParams", detail: "params are not a UTF-8 JSON object" };
+    }
+  }
+
+  check(prompt: string, params = "0x"): PolicyResult {
+    const p = this.checkParams(params);
+    if (!p.ok) return p;
     const bytes = Buffer.byteLength(prompt, "utf8");
     if (bytes > this.cfg.maxPromptBytes)
       return { ok: false, reason: "PromptTooLong", detail: `${bytes} bytes > ${this.cfg.maxPromptBytes}` };

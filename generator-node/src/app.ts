@@ -1,0 +1,170 @@
+/**
+ * Assembles a running node from its configuration: chain clients, market binding, models (hash
+ * checked against the on-chain registry), store, safety, watermark, journal, HTTP server.
+ */
+import path from "node:path";
+import type { Logger } from "pino";
+import { createPublicClient, createWalletClient, defineChain, http, type Address, type Chain } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import type { Deployment } from "@atelier/protocol";
+import { readDeployment } from "@atelier/protocol/node";
+import type { NodeConfig } from "./config.ts";
+import { createAtelierMarket, type AtelierMarket } from "./chain/atelier.ts";
+import { Journal } from "./journal.ts";
+import { createLogger } from "./logger.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { BUILTIN_MANIFEST } from "./model/builtin.ts";
+import { loadManifest } from "./model/manifest.ts";
+import { ModelRuntime } from "./model/runtime.ts";
+import { GeneratorNode, type ServedModel } from "./node.ts";
+import { GenerationBatcher } from "./produce.ts";
+import { NsfwClassifier, noopClassifier } from "./safety/nsfw.ts";
+import { PromptPolicy } from "./safety/policy.ts";
+import { startServer } from "./server.ts";
+import { HeliaStore } from "./storage/ipfs.ts";
+import { loadWatermark } from "./watermark.ts";
+
+export interface NodeApp {
+  node: GeneratorNode;
+  market: AtelierMarket;
+  url: string;
+  provider: string;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+export async function loadDeploymentFor(cfg: NodeConfig, chainId: number): Promise<Deployment> {
+  const dep = await readDeployment(cfg.deployment ?? chainId);
+  return { ...dep, contracts: { ...dep.contracts, ...(cfg.contracts as Record<string, Address>) } };
+}
+
+export async function chainClients(cfg: NodeConfig) {
+  const probe = createPublicClient({ transport: http(cfg.rpcUrl) });
+  const chainId = await probe.getChainId();
+  const chain: Chain = defineChain({
+    id: chainId,
+    name: `chain-${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [cfg.rpcUrl] } },
+  });
+  const transport = http(cfg.rpcUrl, { retryCount: 2, retryDelay: 100 });
+  const publicClient = createPublicClient({
+    chain,
+    transport,
+    pollingInterval: Math.min(cfg.pollIntervalMs, 100),
+    cacheTime: 0,
+  });
+  const account = privateKeyToAccount(cfg.privateKey.reveal() as `0x${string}`);
+  const wallet = createWalletClient({ chain, transport, account, pollingInterval: 50, cacheTime: 0 });
+  return { chainId, chain, publicClient, wallet, account };
+}
+
+export async function connectMarket(cfg: NodeConfig): Promise<AtelierMarket> {
+  const { chainId, publicClient, wallet } = await chainClients(cfg);
+  const deployment = await loadDeploymentFor(cfg, chainId);
+  return createAtelierMarket({ publicClient, wallet, deployment, pollingIntervalMs: cfg.pollIntervalMs });
+}
+
+export async function startNodeApp(
+  cfg: NodeConfig,
+  opts: { log?: Logger; interactive?: boolean } = {},
+): Promise<NodeApp> {
+  const log =
+    opts.log ??
+    createLogger({
+      level: cfg.log.level,
+      ...(cfg.log.pretty !== undefined ? { pretty: cfg.log.pretty } : {}),
+    });
+  const metrics = createMetrics();
+  const market = await connectMarket(cfg);
+  log.info({ node: market.account, market: market.address, chainId: market.chainId }, "connected");
+
+  const models = new Map<bigint, ServedModel>();
+  const providers = new Set<string>();
+  for (const m of cfg.models) {
+    const manifestPath = m.manifest.startsWith("builtin:") ? BUILTIN_MANIFEST : m.manifest;
+    const onChain = await market.modelWeightsHash(m.id);
+    const loaded = await loadManifest(manifestPath, onChain); // throws on any hash mismatch
+    const runtime = await ModelRuntime.create(loaded, { provider: cfg.provider, threads: cfg.threads });
+    providers.add(runtime.provider);
+    metrics.provider.set({ provider: runtime.provider, model: loaded.manifest.name }, 1);
+    log.info(
+      {
+        modelId: m.id.toString(),
+        model: loaded.manifest.name,
+        provider: runtime.provider,
+        weightsHash: loaded.hash,
+      },
+      "model loaded",
+    );
+    models.set(m.id, { modelId: m.id, runtime, batcher: new GenerationBatcher(runtime, cfg.batchWindowMs) });
+  }
+  const provider = [...providers].join(",");
+
+  const store = await HeliaStore.open({
+    dir: path.join(cfg.dataDir, "ipfs"),
+    ...(cfg.ipfs.kuboUrl ? { kubo: { url: cfg.ipfs.kuboUrl } } : {}),
+  });
+  const classifier = cfg.safety.enabled
+    ? await NsfwClassifier.load({ threshold: cfg.safety.threshold, backend: cfg.safety.backend })
+    : noopClassifier;
+  log.info({ backend: classifier.backend, threshold: cfg.safety.threshold }, "output safety check ready");
+  const watermark = await loadWatermark();
+  const journal = await Journal.open(cfg.dataDir);
+  const node = new GeneratorNode(
+    {
+      market,
+      journal,
+      store,
+      watermark,
+      classifier,
+      policy: new PromptPolicy(cfg.safety),
+      models,
+      log,
+      metrics,
+    },
+    {
+      concurrency: cfg.concurrency,
+      pollIntervalMs: cfg.pollIntervalMs,
+      logChunk: cfg.logChunk,
+      startBlock: BigInt(market.deployment.startBlock),
+      expectedJobMs: cfg.claim.expectedJobMs,
+      releaseMarginMs: cfg.claim.releaseMarginMs,
+      retries: cfg.retries,
+    },
+  );
+  const server = await startServer(
+    {
+      store,
+      registry: metrics.registry,
+      ready: () => {
+        const chainOk = Date.now() - node.lastPollOk < cfg.pollIntervalMs * 4 + 5_000;
+        return {
+          ready: chainOk,
+          detail: { chain: chainOk, models: models.size, provider, lastBlock: node.lastBlock.toString() },
+        };
+      },
+    },
+    cfg.http.host,
+    cfg.http.port,
+  );
+  await node.start();
+  log.info(
+    { url: server.url, provider, concurrency: cfg.concurrency },
+    "generator node started (gateway at /ipfs/<cid>, /metrics, /healthz, /readyz)",
+  );
+  return {
+    node,
+    market,
+    url: server.url,
+    provider,
+    metrics,
+    async stop() {
+      await node.stop();
+      await server.close();
+      await store.close();
+      for (const m of models.values()) await m.runtime.close();
+      log.info("generator node stopped");
+    },
+  };
+}

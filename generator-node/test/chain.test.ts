@@ -1,0 +1,146 @@
+/**
+ * End to end against a real Hardhat node with the real contracts (Ignition deployment).
+ */
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keccak256, toHex, type Hex } from "viem";
+import { startNodeApp, type NodeApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+import { ModelHashMismatchError } from "../src/model/manifest.ts";
+import { loadWatermark } from "../src/watermark.ts";
+import { generationMarketAbi, startStack, worksAbi, writeNodeConfig, type Stack } from "./helpers/stack.ts";
+
+const until = async (cond: () => Promise<boolean> | boolean, ms = 60_000) => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+// GenerationMarket.JobStatus
+const OPEN = 1;
+const FULFILLED = 3;
+const REJECTED = 4;
+
+describe("generator node on a local chain", () => {
+  let stack: Stack;
+  let app: NodeApp;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const file = await writeNodeConfig(stack, {
+      safety: { maxPromptBytes: 120, bannedTerms: ["forbidden"] },
+    });
+    app = await startNodeApp(loadConfig({ file, env: {} }));
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await stack?.stop();
+  });
+
+  it("fulfils a request end to end; the stored image's watermark decodes to the work's watermark id", async () => {
+    const { jobId } = await stack.request("a blue ocean mandala");
+    await until(async () => (await stack.jobStatus(jobId)) === FULFILLED);
+    const fulfilled = (await stack.events("JobFulfilled")).find((e) => e.args.jobId === jobId)!;
+    const workId = fulfilled.args.workId as bigint;
+    expect(fulfilled.args.node).toBe(stack.nodeAddress);
+
+    // the minted work: watermark id 2^55 | jobId, owned by the requester, tokenURI → our metadata
+    const watermarkId = (1n << 55n) | jobId;
+    expect(
+      await stack.publicClient.readContract({
+        address: stack.works,
+        abi: worksAbi,
+        functionName: "workByWatermark",
+        args: [watermarkId],
+      }),
+    ).toBe(workId);
+    const uri = await stack.publicClient.readContract({
+      address: stack.works,
+      abi: worksAbi,
+      functionName: "tokenURI",
+      args: [workId],
+    });
+    expect(uri).toMatch(/^ipfs:\/\/bafkrei/);
+    const metaRes = await fetch(`${app.url}/ipfs/${uri.slice(7)}`);
+    expect(metaRes.headers.get("content-type")).toBe("application/json");
+    const meta = (await metaRes.json()) as {
+      image: string;
+      attributes: { trait_type: string; value: string }[];
+      provenance: Record<string, unknown>;
+    };
+    expect(meta.image).toMatch(/^ipfs:\/\//);
+    const attrs = Object.fromEntries(meta.attributes.map((a) => [a.trait_type, a.value]));
+    expect(attrs.job).toBe(jobId.toString());
+    expect(attrs.prompt).toBe("a blue ocean mandala");
+    expect(attrs.node).toBe(stack.nodeAddress);
+    expect(attrs.seed).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(meta.provenance.watermark).toMatchObject({ id: watermarkId.toString() });
+
+    const imgRes = await fetch(`${app.url}/ipfs/${meta.image.slice(7)}`);
+    expect(imgRes.headers.get("content-type")).toBe("image/png");
+    const png = new Uint8Array(await imgRes.arrayBuffer());
+    expect(keccak256(png)).toBe(fulfilled.args.contentHash);
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    const wm = await loadWatermark();
+    const found = wm.detect({
+      width: info.width,
+      height: info.height,
+      channels: info.channels as 3,
+      data: new Uint8Array(data),
+    });
+    expect(found).not.toBeNull();
+    expect(found!.payload & ((1n << 56n) - 1n)).toBe(watermarkId);
+
+    // determinism: the seed the node used is the contract's jobSeed
+    const seed = await stack.publicClient.readContract({
+      address: stack.market,
+      abi: generationMarketAbi,
+      functionName: "jobSeed",
+      args: [jobId],
+    });
+    expect(attrs.seed).toBe(toHex(seed, { size: 32 }));
+  });
+
+  it("rejects banned, over-long and malformed requests with reason codes (requester refunded)", async () => {
+    const banned = await stack.request("a forbidden landscape");
+    const long = await stack.request("x".repeat(121));
+    const badParams = await stack.request("fine prompt", { params: toHex("not json") });
+    await until(async () => {
+      const s = await Promise.all([banned, long, badParams].map((j) => stack.jobStatus(j.jobId)));
+      return s.every((x) => x === REJECTED);
+    });
+    const rejected = await stack.events("JobRejected");
+    const code = (id: bigint) => Number(rejected.find((e) => e.args.jobId === id)!.args.reasonCode);
+    expect(code(banned.jobId)).toBe(1);
+    expect(code(long.jobId)).toBe(2);
+    expect(code(badParams.jobId)).toBe(2);
+  });
+
+  it("does not claim a job it cannot finish before the deadline", async () => {
+    const late = await stack.request("almost due", { deadlineSec: 3 });
+    const ok = await stack.request("plenty of time");
+    await until(async () => (await stack.jobStatus(ok.jobId)) === FULFILLED);
+    expect(await stack.jobStatus(late.jobId)).toBe(OPEN);
+    const claims = await stack.events("JobClaimed");
+    expect(claims.some((e) => e.args.jobId === late.jobId)).toBe(false);
+  });
+
+  it("fulfils a burst of concurrent jobs, each exactly once, with distinct content", async () => {
+    const jobs: { jobId: bigint }[] = [];
+    for (let i = 0; i < 6; i++) jobs.push(await stack.request(`burst ${i} sunset`));
+    await until(async () =>
+      (await Promise.all(jobs.map((j) => stack.jobStatus(j.jobId)))).every((s) => s === FULFILLED),
+    );
+    const fulfilled = await stack.events("JobFulfilled");
+    for (const j of jobs) expect(fulfilled.filter((e) => e.args.jobId === j.jobId)).toHaveLength(1);
+    expect(new Set(fulfilled.map((e) => e.args.contentHash)).size).toBe(fulfilled.length);
+  });
+
+  it("refuses to start a model whose file does not match the on-chain weights hash", async () => {
+    const wrongId = await stack.registerModel(("0x" + "ab".repeat(32)) as Hex, "tampered-cppn");
+    const file = await writeNodeConfig(stack, { models: [{ id: wrongId, manifest: "builtin:cppn" }] });
+    await expect(startNodeApp(loadConfig({ file, env: {} }))).rejects.toBeInstanceOf(ModelHashMismatchError);
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * A local Atelier stack for tests and the benchmark: a real `hardhat node` (automine) with the real
+ * contracts deployed by their Ignition module, the built-in CPPN registered as a model, and a staked
+ * node account serving it.
+ */
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { deployAtelier, startHardhatNode } from "@atelier/devchain";
+import { contractAddress, generationMarketAbi, worksAbi, type Deployment } from "@atelier/protocol";
+import { writeDeployment } from "@atelier/protocol/node";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  parseEther,
+  parseEventLogs,
+  toHex,
+  type Address,
+  type Hex,
+  type PublicClient,
+  type TransactionReceipt,
+} from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { builtinCppn } from "../../src/model/builtin.ts";
+
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+
+export function devKey(index: number): Hex {
+  const key = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).getHdKey().privateKey;
+  if (!key) throw new Error("no key");
+  return toHex(key);
+}
+
+export interface Stack {
+  rpcUrl: string;
+  deployment: Deployment;
+  deploymentFile: string;
+  market: Address;
+  works: Address;
+  publicClient: PublicClient;
+  modelId: number;
+  nodeKey: Hex;
+  nodeAddress: Address;
+  /** requests a job from the requester account; resolves when the request is mined */
+  request(
+    prompt: string,
+    opts?: { deadlineSec?: number; params?: Hex; modelId?: number; fee?: bigint },
+  ): Promise<{ jobId: bigint; minedAt: number }>;
+  /** registers a model (admin) and returns its id */
+  registerModel(weightsHash: Hex, name: string): Promise<number>;
+  jobStatus(jobId: bigint): Promise<number>;
+  events(
+    name: "JobFulfilled" | "JobRejected" | "JobClaimed" | "JobReleased",
+  ): Promise<{ args: Record<string, unknown> }[]>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: { nodeIndex?: number } = {}): Promise<Stack> {
+  const chain = await startHardhatNode();
+  try {
+    const deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-stack-"));
+    const deploymentFile = await writeDeployment(deployment, path.join(dir, "deployment.json"));
+    const c = defineChain({
+      id: chain.chainId,
+      name: "hardhat",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [chain.rpcUrl] } },
+    });
+    const transport = http(chain.rpcUrl);
+    const publicClient = createPublicClient({ chain: c, transport, pollingInterval: 20, cacheTime: 0 });
+    const admin = createWalletClient({
+      chain: c,
+      transport,
+      account: mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 0 }),
+    });
+    const requester = createWalletClient({
+      chain: c,
+      transport,
+      account: mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 1 }),
+    });
+    const nodeKey = devKey(opts.nodeIndex ?? 2);
+    const nodeAccount = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: opts.nodeIndex ?? 2 });
+    const nodeWallet = createWalletClient({ chain: c, transport, account: nodeAccount });
+    const market = contractAddress(deployment, "GenerationMarket");
+    const works = contractAddress(deployment, "Works");
+    const wait = (hash: Hex): Promise<TransactionReceipt> =>
+      publicClient.waitForTransactionReceipt({ hash, pollingInterval: 10 });
+
+    const registerModel = async (weightsHash: Hex, name: string) => {
+      const r = await wait(
+        await admin.writeContract({
+          address: market,
+          abi: generationMarketAbi,
+          functionName: "registerModel",
+          args: [weightsHash, weightsHash, 0x55n, true, name],
+        }),
+      );
+      const [log] = parseEventLogs({ abi: generationMarketAbi, logs: r.logs, eventName: "ModelRegistered" });
+      return Number(log!.args.modelId);
+    };
+    const modelId = await registerModel(builtinCppn().manifest.weightsHash as Hex, "atelier-cppn-v1");
+    const minStake = await publicClient.readContract({
+      address: market,
+      abi: generationMarketAbi,
+      functionName: "minStake",
+    });
+    await wait(
+      await nodeWallet.writeContract({
+        address: market,
+        abi: generationMarketAbi,
+        functionName: "registerNode",
+        args: [[modelId]],
+        value: minStake * 10n > parseEther("1") ? minStake * 10n : parseEther("1"),
+      }),
+    );
+
+    let nonce = await publicClient.getTransactionCount({
+      address: requester.account.address,
+      blockTag: "pending",
+    });
+    return {
+      rpcUrl: chain.rpcUrl,
+      deployment,
+      deploymentFile,
+      market,
+      works,
+      publicClient: publicClient as PublicClient,
+      modelId,
+      nodeKey,
+      nodeAddress: nodeAccount.address,
+      registerModel,
+      async request(prompt, o = {}) {
+        const block = await publicClient.getBlock({ blockTag: "latest" });
+        const now = Math.max(Number(block.timestamp), Math.floor(Date.now() / 1000));
+        const hash = await requester.writeContract({
+          address: market,
+          abi: generationMarketAbi,
+          functionName: "requestGeneration",
+          args: [
+            o.modelId ?? modelId,
+            toHex(new TextEncoder().encode(prompt)),
+            o.params ?? "0x",
+            now + (o.deadlineSec ?? 600),
+            500,
+            { termsId: 0, currency: "0x0000000000000000000000000000000000000000", price: 0n, maxSupply: 0 },
+          ],
+          value: o.fee ?? parseEther("0.01"),
+          nonce: nonce++,
+        });
+        const r = await wait(hash);
+        const minedAt = Date.now();
+        if (r.status !== "success") throw new Error("requestGeneration reverted");
+        const [log] = parseEventLogs({ abi: generationMarketAbi, logs: r.logs, eventName: "JobRequested" });
+        return { jobId: log!.args.jobId, minedAt };
+      },
+      jobStatus: (jobId) =>
+        publicClient.readContract({
+          address: market,
+          abi: generationMarketAbi,
+          functionName: "jobStatus",
+          args: [jobId],
+        }),
+      async events(name) {
+        const logs = await publicClient.getContractEvents({
+          address: market,
+          abi: generationMarketAbi,
+          eventName: name,
+          fromBlock: BigInt(deployment.startBlock),
+          toBlock: "latest",
+        });
+        return logs as unknown as { args: Record<string, unknown> }[];
+      },
+      stop: () => chain.stop(),
+    };
+  } catch (err) {
+    await chain.stop();
+    throw err;
+  }
+}
+
+/** Writes a node config for the stack; the key goes in a 0600 key file next to it. */
+export async function writeNodeConfig(stack: Stack, extra: Record<string, unknown> = {}): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "atelier-node-"));
+  const file = path.join(dir, "atelier-node.json");
+  await writeFile(path.join(dir, "node.key"), stack.nodeKey + "\n", { mode: 0o600 });
+  await writeFile(
+    file,
+    JSON.stringify(
+      {
+        rpcUrl: stack.rpcUrl,
+        deployment: stack.deploymentFile,
+        keyFile: "node.key",
+        dataDir: "data",
+        models: [{ id: stack.modelId, manifest: "builtin:cppn" }],
+        provider: "cpu",
+        pollIntervalMs: 50,
+        http: { host: "127.0.0.1", port: 0 },
+        log: { level: "warn", pretty: false },
+        claim: { expectedJobMs: 5_000, releaseMarginMs: 2_000 },
+        ...extra,
+      },
+      null,
+      2,
+    ),
+  );
+  return file;
+}
+
+export { worksAbi, generationMarketAbi };
