@@ -20,8 +20,8 @@ export interface DetectDiagnostics {
   rawPayload?: bigint;
 }
 
-/** Period search range in pixels (nominal 63: scales ≈ 0.38× .. 2.2×). */
-const P_MIN = 24;
+/** Period search range in pixels (nominal 63: scales ≈ 0.3× .. 2.2×). */
+const P_MIN = 19;
 const P_MAX = 140;
 const HP_RADIUS = 2;
 const CONTRAST_RADIUS = 3;
@@ -105,7 +105,8 @@ export function whiten(y: Float32Array, width: number, height: number): Float32A
   }
   boxMean(y, width, height, CONTRAST_RADIUS, m, tmp);
   for (let i = 0; i < n; i++) {
-    let v = hp[i]! / (Math.sqrt(m[i]!) + CONTRAST_OFFSET);
+    const e = m[i]!; // running sums can leave a tiny negative where the window is flat
+    let v = hp[i]! / (Math.sqrt(e > 0 ? e : 0) + CONTRAST_OFFSET);
     v = v > CLIP ? CLIP : v < -CLIP ? -CLIP : v;
     hp[i] = v;
   }
