@@ -11,4 +11,14 @@ export {
 } from "./payload.ts";
 export { perceptualHash, hammingDistance } from "./phash.ts";
 export { psnr } from "./metrics.ts";
-export { validateImage, WatermarkInputError, type RawImage } from "./image.ts";
+export {
+  validateImage,
+  WatermarkInputError,
+  MAX_SIDE,
+  MAX_PIXELS,
+  MIN_SIDE,
+  type RawImage,
+} from "./image.ts";
+export type { RawImage as Image } from "./image.ts";
+export { tilePeriod, CANONICAL_SIDE } from "./embed.ts";
+export { MAX_DECODES } from "./detect.ts";

@@ -61,3 +61,35 @@ describe("invalid input gives a clear error", () => {
     expect(psnr(good(), good())).toBe(Infinity);
   });
 });
+
+describe("edge cases", () => {
+  it("tiny and strip-shaped images are handled without crashing", () => {
+    for (const [w, h] of [
+      [16, 16],
+      [17, 300],
+      [300, 16],
+      [40, 41],
+    ] as const) {
+      const data = new Uint8Array(w * h * 3).map((_, i) => (i * 37) & 255);
+      const img: RawImage = { width: w, height: h, channels: 3, data };
+      const marked = embed(img, 0x0100000000000abcn);
+      expect(psnr(img, marked)).toBeGreaterThanOrEqual(42);
+      const d = detect(marked);
+      expect(d === null || d.payload === 0x0100000000000abcn).toBe(true);
+    }
+  });
+});
+
+describe("the core is browser-safe", () => {
+  it("imports no Node built-ins and no codec outside src/node, src/cli, src/bench", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const dir = new URL("../src/", import.meta.url);
+    const core = readdirSync(dir).filter((f) => f.endsWith(".ts"));
+    expect(core.length).toBeGreaterThan(5);
+    for (const f of core) {
+      const src = readFileSync(new URL(f, dir), "utf8");
+      expect(src, f).not.toMatch(/from\s+["'](node:|sharp|fs|path|os|crypto)["'/]/);
+      expect(src, f).not.toMatch(/\b(Buffer|process|require)\b/);
+    }
+  });
+});
