@@ -150,8 +150,6 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     error LicenseNonTransferable(uint256 licenseId);
     /// @notice An exclusive license cannot be sold: licenses of `workId` were already sold.
     error LicensesAlreadySold(uint256 workId);
-    /// @notice No license `licenseId` exists.
-    error UnknownLicense(uint256 licenseId);
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE and PAUSER_ROLE.
     /// @param works_ The `Works` contract.

@@ -1,0 +1,213 @@
+/**
+ * Shared fixture of the contract tests: one in-process Hardhat network per test file, the protocol
+ * deployed by the Ignition module (so the module itself is under test), snapshots via `loadFixture`.
+ */
+import { network } from "hardhat";
+import { createHash } from "node:crypto";
+import { encodeAbiParameters, keccak256, parseEther, toHex, type Address, type Hex } from "viem";
+import atelier, { TERMS_PRESET_IDS } from "../../ignition/modules/Atelier.ts";
+
+export const ZERO: Address = "0x0000000000000000000000000000000000000000";
+export const PRESET = TERMS_PRESET_IDS;
+export const PRICE = parseEther("0.01");
+export const MIN_STAKE = parseEther("0.1");
+export const CLAIM_LOCK = parseEther("0.01");
+export const COOLDOWN = 3600n;
+export const LICENSE_FEE_BPS = 250n;
+export const GENERATION_FEE_BPS = 500n;
+export const GENERATED_FLAG = 1n << 55n;
+
+let counter = 0;
+/** A fresh content hash. */
+export const contentHash = (): Hex => keccak256(toHex(`content-${++counter}`));
+/** A fresh metadata digest (sha256 of a JSON document, as the node computes it). */
+export const metadataDigest = (): Hex =>
+  `0x${createHash("sha256").update(`{"name":"work ${++counter}"}`).digest("hex")}`;
+
+/** RFC 4648 base32, lower case, no padding: an independent implementation of the CID text form. */
+export function cidV1RawSha256(digest: Hex): string {
+  const bytes = Buffer.concat([Buffer.from([0x01, 0x55, 0x12, 0x20]), Buffer.from(digest.slice(2), "hex")]);
+  const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  let bits = 0;
+  let value = 0;
+  let out = "b";
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+export const jobSeedOf = (chainId: number, market: Address, jobId: bigint): bigint =>
+  BigInt(
+    keccak256(
+      encodeAbiParameters(
+        [{ type: "uint256" }, { type: "address" }, { type: "uint256" }],
+        [BigInt(chainId), market, jobId],
+      ),
+    ),
+  );
+
+export async function createFixture() {
+  const connection = await network.create();
+  const { viem, networkHelpers, ignition } = connection;
+  const publicClient = await viem.getPublicClient();
+  const wallets = await viem.getWalletClients();
+  const [admin, creator, buyer, buyer2, requester, node, node2, outsider, treasury] = wallets;
+
+  async function deployAtelier() {
+    const deployed = await ignition.deploy(atelier, {
+      parameters: {
+        Atelier: {
+          treasury: treasury.account.address,
+          licenseFeeBps: Number(LICENSE_FEE_BPS),
+          generationFeeBps: Number(GENERATION_FEE_BPS),
+          minStake: MIN_STAKE,
+          claimLockAmount: CLAIM_LOCK,
+          unstakeCooldown: COOLDOWN,
+        },
+      },
+    });
+    const { terms, works, licenses, market } = deployed;
+    const token = await viem.deployContract("MockERC20");
+    const noBool = await viem.deployContract("NoBoolERC20");
+    const feeToken = await viem.deployContract("FeeOnTransferERC20");
+    for (const w of [buyer, buyer2, creator, requester]) {
+      await token.write.mint([w.account.address, parseEther("1000")]);
+      await noBool.write.mint([w.account.address, parseEther("1000")]);
+      await feeToken.write.mint([w.account.address, parseEther("1000")]);
+    }
+    return { terms, works, licenses, market, token, noBool, feeToken };
+  }
+
+  const load = () => networkHelpers.loadFixture(deployAtelier);
+  type Deployed = Awaited<ReturnType<typeof deployAtelier>>;
+
+  /** Waits for a transaction and returns its receipt (asserting success). */
+  async function mined(hash: Hex | Promise<Hex>) {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
+    if (receipt.status !== "success") throw new Error("transaction reverted");
+    return receipt;
+  }
+
+  async function now(): Promise<bigint> {
+    return BigInt(await networkHelpers.time.latest());
+  }
+
+  /** Mints a root work by `account` with the given offers; returns its id. */
+  async function mintRoot(
+    d: Deployed,
+    account = creator,
+    offers: { termsId: number; currency: Address; price: bigint; maxSupply: number }[] = [
+      { termsId: PRESET.commercialRemix, currency: ZERO, price: PRICE, maxSupply: 0 },
+    ],
+    options: { watermarkId?: number | bigint; royaltyBps?: number } = {},
+  ): Promise<bigint> {
+    await mined(
+      d.works.write.mintWork(
+        [
+          contentHash(),
+          metadataDigest(),
+          BigInt(options.watermarkId ?? 0),
+          0n,
+          options.royaltyBps ?? 500,
+          [],
+          offers,
+        ],
+        { account: account.account },
+      ),
+    );
+    return d.works.read.workCount();
+  }
+
+  async function buy(
+    d: Deployed,
+    workId: bigint,
+    offerId = 1n,
+    account = buyer,
+    price = PRICE,
+  ): Promise<bigint> {
+    await mined(
+      d.licenses.write.buyLicense([workId, offerId, account.account.address, price], {
+        account: account.account,
+        value: price,
+      }),
+    );
+    const sold = await d.works.read.offerSold([workId, offerId]);
+    return (workId << 64n) | (offerId << 32n) | sold;
+  }
+
+  async function registerModel(d: Deployed): Promise<number> {
+    await mined(
+      d.market.write.registerModel(
+        [keccak256(toHex("weights")), keccak256(toHex("cid")), 0x55n, true, "cppn"],
+        {
+          account: admin.account,
+        },
+      ),
+    );
+    return d.market.read.modelCount();
+  }
+
+  async function registerNode(d: Deployed, account = node, modelIds: number[] = [1], stake = MIN_STAKE * 2n) {
+    await mined(d.market.write.registerNode([modelIds], { account: account.account, value: stake }));
+  }
+
+  async function request(
+    d: Deployed,
+    options: {
+      fee?: bigint;
+      deadline?: bigint;
+      modelId?: number;
+      termsId?: number;
+      account?: typeof requester;
+    } = {},
+  ): Promise<bigint> {
+    const deadline = options.deadline ?? (await now()) + 3600n;
+    await mined(
+      d.market.write.requestGeneration(
+        [
+          options.modelId ?? 1,
+          toHex("a lighthouse at dusk"),
+          toHex('{"steps":1}'),
+          Number(deadline),
+          300,
+          { termsId: options.termsId ?? PRESET.commercial, currency: ZERO, price: PRICE, maxSupply: 10 },
+        ],
+        { account: (options.account ?? requester).account, value: options.fee ?? parseEther("0.001") },
+      ),
+    );
+    return d.market.read.jobCount();
+  }
+
+  return {
+    connection,
+    viem,
+    networkHelpers,
+    publicClient,
+    wallets,
+    admin,
+    creator,
+    buyer,
+    buyer2,
+    requester,
+    node,
+    node2,
+    outsider,
+    treasury,
+    load,
+    mined,
+    now,
+    mintRoot,
+    buy,
+    registerModel,
+    registerNode,
+    request,
+  };
+}
