@@ -24,7 +24,8 @@ export async function readContractArtifacts(): Promise<ContractArtifact[]> {
   for (const file of files) {
     const artifact = JSON.parse(await readFile(file, "utf8")) as ContractArtifact;
     if (typeof artifact.contractName !== "string" || !Array.isArray(artifact.abi)) continue;
-    if (artifact.bytecode === "0x" || artifact.bytecode === "") continue;
+    // Interfaces and abstract contracts have no bytecode; internal-only libraries have an empty ABI.
+    if (artifact.bytecode === "0x" || artifact.bytecode === "" || artifact.abi.length === 0) continue;
     artifacts.push(artifact);
   }
   return artifacts.sort((a, b) => a.contractName.localeCompare(b.contractName));
