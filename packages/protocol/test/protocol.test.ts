@@ -19,7 +19,12 @@ async function compiledArtifacts(): Promise<Map<string, Artifact>> {
       if (entry.isDirectory()) await walk(full);
       else if (entry.name.endsWith(".json") && !entry.name.endsWith(".dbg.json")) {
         const artifact = JSON.parse(await readFile(full, "utf8")) as Artifact;
-        if (artifact.contractName && artifact.bytecode && artifact.bytecode !== "0x" && artifact.abi.length > 0) {
+        if (
+          artifact.contractName &&
+          artifact.bytecode &&
+          artifact.bytecode !== "0x" &&
+          artifact.abi.length > 0
+        ) {
           found.set(artifact.contractName, artifact);
         }
       }
