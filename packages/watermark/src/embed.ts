@@ -8,12 +8,20 @@ export interface EmbedOptions {
   psnr?: number;
   /** Never go below this PSNR (dB) after rounding and clipping; default psnr − 0.2 (42.0 by default). */
   minPsnr?: number;
+  /** Advanced: perceptual mask m = (local std + maskOffset)^maskExponent. */
+  maskExponent?: number;
+  maskOffset?: number;
 }
 
 /** Side length above which the tile period grows with the image (canonical grid ≈ 1024 px). */
 export const CANONICAL_SIDE = 1024;
 const MASK_RADIUS = 3;
-const MASK_OFFSET = 3;
+/** Perceptual mask m = (local std + MASK_OFFSET)^MASK_EXPONENT: linear, so flat areas carry little. */
+export const MASK_OFFSET = 1;
+export const MASK_EXPONENT = 1;
+/** Canonical-grid pixel counts between which the mask goes from (std + 3)^0.5 to (std + 1)^1. */
+const SMALL_PIXELS = 20_000;
+const LARGE_PIXELS = 200_000;
 
 // RGB change along the luma vector: Δc = w_c/|w|² · ΔY changes luma by exactly ΔY at least squared cost.
 const W2 = WR * WR + WG * WG + WB * WB;
@@ -53,8 +61,21 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   const { width, height, channels, data } = image;
   const n = width * height;
   const tile = tileFor(p);
+  // Small images hold few tile periods: move toward the milder square-root mask (more energy in
+  // flat areas, where detection is easiest) as the canonical-grid pixel count falls below 200k.
+  const period = tilePeriod(width, height);
+  const canonicalPixels = n * (TILE / period) ** 2;
+  const t = Math.min(1, Math.max(0, (canonicalPixels - SMALL_PIXELS) / (LARGE_PIXELS - SMALL_PIXELS)));
+  const mOff = options.maskOffset ?? 3 + (MASK_OFFSET - 3) * t;
+  const mExp = options.maskExponent ?? 0.5 + (MASK_EXPONENT - 0.5) * t;
+  const mask =
+    mExp === 1
+      ? (sd: number) => sd + mOff
+      : mExp === 0.5
+        ? (sd: number) => Math.sqrt(sd + mOff)
+        : (sd: number) => Math.pow(sd + mOff, mExp);
 
-  // perceptual mask m = (local std of luma + 3)^0.5
+  // perceptual mask m = (local std of luma + offset)^exponent
   const y = luma(image);
   const tmp = new Float32Array(n);
   const mean = new Float32Array(n);
@@ -63,7 +84,6 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   const mean2 = new Float32Array(n);
   boxMean(y, width, height, MASK_RADIUS, mean2, tmp);
   const d = y; // reuse: pattern · mask
-  const period = tilePeriod(width, height);
   let sumSq = 0;
   if (period === TILE) {
     for (let yy = 0, i = 0; yy < height; yy++) {
@@ -72,7 +92,7 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
       for (let x = 0; x < width; x++, i++) {
         const mu = mean[i]!;
         const v = mean2[i]! - mu * mu;
-        const m = Math.sqrt(Math.sqrt(v > 0 ? v : 0) + MASK_OFFSET);
+        const m = mask(Math.sqrt(v > 0 ? v : 0));
         const val = m * tile[trow + tx]!;
         d[i] = val;
         sumSq += val * val;
@@ -106,7 +126,7 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
         const bot = tile[r1 + a]! + f * (tile[r1 + b]! - tile[r1 + a]!);
         const mu = mean[i]!;
         const vv = mean2[i]! - mu * mu;
-        const m = Math.sqrt(Math.sqrt(vv > 0 ? vv : 0) + MASK_OFFSET);
+        const m = mask(Math.sqrt(vv > 0 ? vv : 0));
         const val = m * (top + fy * (bot - top));
         d[i] = val;
         sumSq += val * val;
