@@ -46,10 +46,9 @@ export function detect(image: RawImage, diagnostics?: DetectDiagnostics): Detect
   }
   const w = whiten(y, width, height);
 
-  const hyps: [number, number][] = [];
-  const est = estimatePeriods(w, width, height);
-  if (est) hyps.push(est);
-  if (!est || Math.abs(est[0] - TILE) > 0.3 || Math.abs(est[1] - TILE) > 0.3) hyps.push([TILE, TILE]);
+  const hyps = estimatePeriods(w, width, height);
+  if (!hyps.some(([px, py]) => Math.abs(px - TILE) <= 0.3 && Math.abs(py - TILE) <= 0.3))
+    hyps.push([TILE, TILE]);
 
   const cands: { z: number; px: number; py: number; sx: number; sy: number; coef: Float64Array }[] = [];
   for (const [px, py] of hyps) {
@@ -215,10 +214,10 @@ function refinePeriod(r: Float64Array, p0: number): number {
 }
 
 /** Joint x/y period estimate (uniform scale assumed for the search, axes refined separately). */
-function estimatePeriods(w: Float32Array, width: number, height: number): [number, number] | null {
+function estimatePeriods(w: Float32Array, width: number, height: number): [number, number][] {
   const rx = axisAutocorr(w, width, height, true);
   const ry = axisAutocorr(w, width, height, false);
-  if (!rx && !ry) return null;
+  if (!rx && !ry) return [];
   const sx = rx ? combScores(rx) : null;
   const sy = ry ? combScores(ry) : null;
   const score = new Float64Array(P_COUNT);
@@ -230,7 +229,7 @@ function estimatePeriods(w: Float32Array, width: number, height: number): [numbe
   let bi = -1;
   for (let i = 0; i < P_COUNT; i++)
     if (!Number.isNaN(score[i]!) && (bi < 0 || score[i]! > score[bi]!)) bi = i;
-  if (bi < 0) return null;
+  if (bi < 0) return [];
   // a multiple of the true period scores as well as the period: prefer the smallest divisor that does
   const best = score[bi]!;
   const pBest = P_MIN + bi * P_STEP;
@@ -252,9 +251,12 @@ function estimatePeriods(w: Float32Array, width: number, height: number): [numbe
       break;
     }
   }
-  const px = rx ? refinePeriod(rx, p) : p;
-  const py = ry ? refinePeriod(ry, p) : p;
-  return [px, py];
+  // both the preferred divisor and the best comb peak go on as hypotheses; the pilot decides
+  const out: [number, number][] = [];
+  for (const cand of p === pBest ? [p] : [p, pBest]) {
+    out.push([rx ? refinePeriod(rx, cand) : cand, ry ? refinePeriod(ry, cand) : cand]);
+  }
+  return out;
 }
 
 /** Folds the image onto one TILE×TILE tile, resampling period (px, py) → TILE. */
