@@ -16,12 +16,13 @@ import { createMetrics, type Metrics } from "./metrics.ts";
 import { BUILTIN_MANIFEST } from "./model/builtin.ts";
 import { loadManifest } from "./model/manifest.ts";
 import { ModelRuntime } from "./model/runtime.ts";
+import { WorkerModelRuntime, type ImageModel } from "./model/worker.ts";
 import { GeneratorNode, type ServedModel } from "./node.ts";
 import { GenerationBatcher } from "./produce.ts";
 import { NsfwClassifier, noopClassifier } from "./safety/nsfw.ts";
 import { PromptPolicy } from "./safety/policy.ts";
 import { startServer } from "./server.ts";
-import { HeliaStore } from "./storage/ipfs.ts";
+import { HeliaStore, type ContentStore } from "./storage/ipfs.ts";
 import { loadWatermark } from "./watermark.ts";
 
 export interface NodeApp {
@@ -65,10 +66,13 @@ export async function connectMarket(cfg: NodeConfig): Promise<AtelierMarket> {
   return createAtelierMarket({ publicClient, wallet, deployment, pollingIntervalMs: cfg.pollIntervalMs });
 }
 
-export async function startNodeApp(
-  cfg: NodeConfig,
-  opts: { log?: Logger; interactive?: boolean } = {},
-): Promise<NodeApp> {
+export interface StartOptions {
+  log?: Logger;
+  /** test hook: wrap the content store (e.g. to simulate an IPFS outage) */
+  wrapStore?: (store: ContentStore) => ContentStore;
+}
+
+export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Promise<NodeApp> {
   const log =
     opts.log ??
     createLogger({
@@ -85,7 +89,9 @@ export async function startNodeApp(
     const manifestPath = m.manifest.startsWith("builtin:") ? BUILTIN_MANIFEST : m.manifest;
     const onChain = await market.modelWeightsHash(m.id);
     const loaded = await loadManifest(manifestPath, onChain); // throws on any hash mismatch
-    const runtime = await ModelRuntime.create(loaded, { provider: cfg.provider, threads: cfg.threads });
+    const runtime: ImageModel = cfg.modelWorker
+      ? await WorkerModelRuntime.create(loaded, { provider: cfg.provider, threads: cfg.threads })
+      : await ModelRuntime.create(loaded, { provider: cfg.provider, threads: cfg.threads });
     providers.add(runtime.provider);
     metrics.provider.set({ provider: runtime.provider, model: loaded.manifest.name }, 1);
     log.info(
@@ -101,10 +107,11 @@ export async function startNodeApp(
   }
   const provider = [...providers].join(",");
 
-  const store = await HeliaStore.open({
+  const heliaStore = await HeliaStore.open({
     dir: path.join(cfg.dataDir, "ipfs"),
     ...(cfg.ipfs.kuboUrl ? { kubo: { url: cfg.ipfs.kuboUrl } } : {}),
   });
+  const store = opts.wrapStore ? opts.wrapStore(heliaStore) : heliaStore;
   const classifier = cfg.safety.enabled
     ? await NsfwClassifier.load({ threshold: cfg.safety.threshold, backend: cfg.safety.backend })
     : noopClassifier;

@@ -56,6 +56,8 @@ export const configSchema = z.object({
     .min(1, "serve at least one model"),
   provider: z.enum(["auto", "cuda", "cpu"]).default("auto"),
   threads: z.number().int().min(1).max(64).default(1),
+  /** run inference in a worker thread (onnxruntime-node's run blocks its calling thread) */
+  modelWorker: z.boolean().default(true),
   /** max jobs in flight (claimed and not yet fulfilled) */
   concurrency: z.number().int().min(1).max(256).default(4),
   /** how long a generation batch waits for more jobs before running (0 = no wait) */

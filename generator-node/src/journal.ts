@@ -4,7 +4,7 @@
  * step, plus the follow checkpoint. After a crash the node reloads every non-terminal entry and
  * reconciles it with the job's on-chain state before doing anything else.
  */
-import { mkdir, open, readdir, readFile, rename } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
 export type JobState =
@@ -83,6 +83,11 @@ export class Journal {
     await mkdir(dir, { recursive: true });
     const j = new Journal(dir);
     for (const name of await readdir(dir)) {
+      // a temp file is a write that a crash interrupted before its rename: the previous version stands
+      if (name.endsWith(".tmp")) {
+        await rm(path.join(dir, name), { force: true });
+        continue;
+      }
       if (!/^job-\d+\.json$/.test(name)) continue;
       const rec = JSON.parse(await readFile(path.join(dir, name), "utf8")) as JobRecord;
       j.jobs.set(rec.jobId, rec);

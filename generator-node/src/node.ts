@@ -19,7 +19,7 @@ import { TERMINAL } from "./journal.ts";
 import type { Market, JobRequest } from "./chain/market.ts";
 import { RevertError } from "./chain/tx.ts";
 import type { Metrics } from "./metrics.ts";
-import type { ModelRuntime } from "./model/runtime.ts";
+import type { ImageModel } from "./model/worker.ts";
 import { GenerationBatcher, produceWork, UnsafeOutputError, type ProducedWork } from "./produce.ts";
 import type { ImageClassifier } from "./safety/nsfw.ts";
 import type { PromptPolicy, RejectReason } from "./safety/policy.ts";
@@ -28,7 +28,7 @@ import type { WatermarkEngine } from "./watermark.ts";
 
 export interface ServedModel {
   modelId: bigint;
-  runtime: ModelRuntime;
+  runtime: ImageModel;
   batcher: GenerationBatcher;
 }
 

@@ -4,9 +4,11 @@
  * Every step is deterministic given the job, so re-running it after a crash yields the same CIDs.
  */
 import sharp from "sharp";
-import { bytesToHex, keccak256, type Hex } from "viem";
+import { createHash } from "node:crypto";
+import { bytesToHex, type Hex } from "viem";
 import { CID } from "multiformats/cid";
-import type { GenerateRequest, ModelRuntime, RawImage } from "./model/runtime.ts";
+import type { GenerateRequest, RawImage } from "./model/runtime.ts";
+import type { ImageModel } from "./model/worker.ts";
 import type { ImageClassifier } from "./safety/nsfw.ts";
 import type { ContentStore } from "./storage/ipfs.ts";
 import { payloadFor, type WatermarkEngine } from "./watermark.ts";
@@ -61,7 +63,7 @@ export class GenerationBatcher {
   private running = false;
 
   constructor(
-    private readonly runtime: ModelRuntime,
+    private readonly runtime: ImageModel,
     private readonly windowMs = 0,
   ) {}
 
@@ -90,6 +92,11 @@ export class GenerationBatcher {
       this.running = false;
     }
   }
+}
+
+/** The work's content hash: sha2-256 of the stored image file's bytes (as `Works.workByContentHash` keys it). */
+export function contentHashOf(file: Uint8Array): Hex {
+  return bytesToHex(createHash("sha256").update(file).digest());
 }
 
 /** raw multicodec */
@@ -140,11 +147,11 @@ export async function produceWork(
     const buf = await sharp(marked.data, {
       raw: { width: marked.width, height: marked.height, channels: marked.channels },
     })
-      .png({ compressionLevel: 6, adaptiveFiltering: false })
+      .png({ compressionLevel: 3, adaptiveFiltering: true })
       .toBuffer();
     return new Uint8Array(buf);
   });
-  const contentHash = keccak256(png);
+  const contentHash = contentHashOf(png);
   const perceptualHash = deps.watermark.perceptualHash(marked);
   return time("store", async () => {
     const imageCid = await deps.store.add(png);
@@ -175,7 +182,7 @@ export async function produceWork(
         prompt: input.prompt,
         parents: input.parents.map(String),
         contentHash,
-        contentHashAlgorithm: "keccak256(png bytes)",
+        contentHashAlgorithm: "sha2-256 of the image file bytes",
         perceptualHash: "0x" + perceptualHash.toString(16).padStart(16, "0"),
         watermark: {
           id: input.watermarkId.toString(),

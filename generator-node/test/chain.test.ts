@@ -3,7 +3,7 @@
  */
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keccak256, toHex, type Hex } from "viem";
+import { sha256, toHex, type Hex } from "viem";
 import { startNodeApp, type NodeApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { ModelHashMismatchError } from "../src/model/manifest.ts";
@@ -26,13 +26,27 @@ const REJECTED = 4;
 describe("generator node on a local chain", () => {
   let stack: Stack;
   let app: NodeApp;
+  let ipfsDown = false;
 
   beforeAll(async () => {
     stack = await startStack();
     const file = await writeNodeConfig(stack, {
       safety: { maxPromptBytes: 120, bannedTerms: ["forbidden"] },
     });
-    app = await startNodeApp(loadConfig({ file, env: {} }));
+    app = await startNodeApp(loadConfig({ file, env: {} }), {
+      wrapStore: (store) => ({
+        ...store,
+        add: async (bytes) => {
+          if (ipfsDown) throw new Error("simulated IPFS outage");
+          return store.add(bytes);
+        },
+        has: (cid) => store.has(cid),
+        size: (cid) => store.size(cid),
+        cat: (cid, range) => store.cat(cid, range),
+        get: (cid) => store.get(cid),
+        close: () => store.close(),
+      }),
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -81,7 +95,7 @@ describe("generator node on a local chain", () => {
     const imgRes = await fetch(`${app.url}/ipfs/${meta.image.slice(7)}`);
     expect(imgRes.headers.get("content-type")).toBe("image/png");
     const png = new Uint8Array(await imgRes.arrayBuffer());
-    expect(keccak256(png)).toBe(fulfilled.args.contentHash);
+    expect(sha256(png)).toBe(fulfilled.args.contentHash);
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
     const wm = await loadWatermark();
     const found = wm.detect({
@@ -125,6 +139,23 @@ describe("generator node on a local chain", () => {
     expect(await stack.jobStatus(late.jobId)).toBe(OPEN);
     const claims = await stack.events("JobClaimed");
     expect(claims.some((e) => e.args.jobId === late.jobId)).toBe(false);
+  });
+
+  it("releases a claimed job before its deadline when storage stays down (bounded retries)", async () => {
+    ipfsDown = true;
+    try {
+      const { jobId } = await stack.request("storage outage");
+      await until(
+        async () => (await stack.events("JobReleased")).some((e) => e.args.jobId === jobId),
+        30_000,
+      );
+      expect(await stack.jobStatus(jobId)).toBe(OPEN);
+    } finally {
+      ipfsDown = false;
+    }
+    // healthy again: new work flows
+    const { jobId } = await stack.request("after the outage");
+    await until(async () => (await stack.jobStatus(jobId)) === FULFILLED);
   });
 
   it("fulfils a burst of concurrent jobs, each exactly once, with distinct content", async () => {

@@ -90,10 +90,13 @@ describe("crash and restart", () => {
     const journalDir = path.join(path.dirname(config), "data", "journal");
     const entries = await Promise.all(
       (await readdir(journalDir))
-        .filter((f) => f.startsWith("job-"))
-        .map(async (f) => JSON.parse(await readFile(path.join(journalDir, f), "utf8")) as { state: string }),
+        .filter((f) => /^job-\d+\.json$/.test(f))
+        .map(
+          async (f) =>
+            JSON.parse(await readFile(path.join(journalDir, f), "utf8")) as { state: string; note?: string },
+        ),
     );
-    expect(entries.map((e) => e.state).every((s) => s === "done")).toBe(true);
+    expect(entries.map((e) => e.state)).toEqual(entries.map(() => "done"));
     expect(entries).toHaveLength(jobs.length);
   });
 });

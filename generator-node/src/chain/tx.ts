@@ -5,6 +5,7 @@
  */
 import {
   BaseError,
+  encodeFunctionData,
   ContractFunctionRevertedError,
   type Abi,
   type Account,
@@ -92,22 +93,38 @@ export class TxSender {
     }
   }
 
+  private fees: { at: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } | undefined;
+
+  /** EIP-1559 fees, refreshed at most every 2 s (one RPC for many sends). */
+  private async currentFees(): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+    if (!this.fees || Date.now() - this.fees.at > 2_000) {
+      const f = await this.publicClient.estimateFeesPerGas();
+      this.fees = {
+        at: Date.now(),
+        maxFeePerGas: f.maxFeePerGas,
+        maxPriorityFeePerGas: f.maxPriorityFeePerGas,
+      };
+    }
+    return this.fees;
+  }
+
   /**
-   * Simulates (a revert throws {@link RevertError} without sending), then signs and sends with the
-   * next local nonce. Returns the tx hash once the node accepted it.
+   * Estimates gas (a revert throws {@link RevertError} with the contract's error name, and nothing is
+   * sent), then signs locally with the next local nonce and sends the raw transaction. Two RPC calls
+   * per transaction. Returns the hash once the node accepted it.
    */
   async send(call: ContractCall): Promise<Hex> {
-    let request: Parameters<WalletClient<Transport, Chain, Account>["writeContract"]>[0];
+    const account = this.wallet.account;
+    let gas: bigint;
     try {
-      const sim = await this.publicClient.simulateContract({
+      gas = await this.publicClient.estimateContractGas({
         address: call.address,
         abi: call.abi,
         functionName: call.functionName,
         args: call.args,
-        account: this.wallet.account,
+        account,
         ...(call.value !== undefined ? { value: call.value } : {}),
       } as never);
-      request = (sim as { request: typeof request }).request;
     } catch (err) {
       const name = revertName(err);
       if (name !== undefined) {
@@ -115,17 +132,38 @@ export class TxSender {
       }
       throw err;
     }
+    const data = encodeFunctionData({
+      abi: call.abi,
+      functionName: call.functionName,
+      args: call.args,
+    } as never);
+    const fees = await this.currentFees();
     return this.lock.run(async () => {
       for (let attempt = 0; ; attempt++) {
         const nonce = this.nonce ?? (await this.syncNonce());
         try {
-          const hash = await this.wallet.writeContract({ ...request, nonce } as never);
+          const signed = await account.signTransaction!({
+            type: "eip1559",
+            chainId: this.wallet.chain.id,
+            to: call.address,
+            data,
+            value: call.value ?? 0n,
+            gas: (gas * 13n) / 10n + 10_000n,
+            nonce,
+            ...fees,
+          });
+          const hash = await this.publicClient.sendRawTransaction({ serializedTransaction: signed });
           this.nonce = nonce + 1;
           return hash;
         } catch (err) {
           const msg = String((err as Error).message).toLowerCase();
           if (attempt < 3 && /nonce|already known|replacement transaction/.test(msg)) {
             await this.syncNonce();
+            continue;
+          }
+          if (attempt < 3 && /fee|underpriced|basefee/.test(msg)) {
+            this.fees = undefined;
+            Object.assign(fees, await this.currentFees());
             continue;
           }
           this.nonce = undefined; // re-sync on the next send

@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
+import sharp from "sharp";
 import type { RawImage } from "../model/runtime.ts";
 
 export interface SafetyVerdict {
@@ -64,17 +65,29 @@ export class NsfwClassifier implements ImageClassifier {
   }): Promise<NsfwClassifier> {
     const { tf, backend } = await initTf(opts.backend ?? "auto");
     const nsfwjs = await import("nsfwjs");
-    const model = await nsfwjs.load("MobileNetV2");
+    // nsfwjs prints a hosting hint with console.log: keep stdout pure JSON logs
+    const log = console.log;
+    console.log = () => undefined;
+    let model;
+    try {
+      model = await nsfwjs.load("MobileNetV2");
+    } finally {
+      console.log = log;
+    }
     return new NsfwClassifier(tf, model as never, backend, opts.threshold);
   }
 
   async check(image: RawImage): Promise<SafetyVerdict> {
     const { tf } = this;
-    const input = tf.tidy(() => {
-      const t = tf.tensor3d(image.data, [image.height, image.width, image.channels], "int32");
-      const rgb = image.channels === 4 ? t.slice([0, 0, 0], [image.height, image.width, 3]) : t;
-      return tf.cast(tf.image.resizeBilinear(rgb, [224, 224]), "int32");
-    });
+    // downsample to the classifier's 224² input natively (libuv pool) instead of in TF.js
+    const small = await sharp(image.data, {
+      raw: { width: image.width, height: image.height, channels: image.channels },
+    })
+      .removeAlpha()
+      .resize(224, 224, { fit: "fill", kernel: "linear" })
+      .raw()
+      .toBuffer();
+    const input = tf.tensor3d(new Int32Array(small), [224, 224, 3], "int32");
     try {
       const preds = await this.model.classify(input, 5);
       const classes: Record<string, number> = {};

@@ -200,6 +200,7 @@ export async function writeNodeConfig(stack: Stack, extra: Record<string, unknow
         http: { host: "127.0.0.1", port: 0 },
         log: { level: "warn", pretty: false },
         claim: { expectedJobMs: 5_000, releaseMarginMs: 2_000 },
+        retries: { max: 2, baseDelayMs: 50, maxDelayMs: 200 },
         ...extra,
       },
       null,

@@ -1,0 +1,175 @@
+/**
+ * Generator benchmark (not a timed test): a local Hardhat chain with automine and the real
+ * contracts, the node in process, N jobs.
+ *
+ *   npm run bench:generator -- --jobs N [--json FILE] [--interval MS] [--concurrency C]
+ *
+ * Phase 1 (latency): N requests arriving every `--interval` ms (default 500 ms = 120 jobs/min, the
+ * throughput target) → end-to-end latency, request mined → fulfil mined, p50/p95.
+ * Phase 2 (throughput): N requests at once → jobs/min from the first request mined to the last
+ * fulfil mined. Stage medians over both phases.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { startNodeApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+import type { JobEvent } from "../src/node.ts";
+import { startStack, writeNodeConfig } from "../test/helpers/stack.ts";
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: "string", default: "40" },
+    json: { type: "string" },
+    interval: { type: "string", default: "500" },
+    concurrency: { type: "string", default: "4" },
+    "no-safety": { type: "boolean", default: false },
+  },
+});
+const N = Number(values.jobs);
+const interval = Number(values.interval);
+const concurrency = Number(values.concurrency);
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU time (ms) of this machine's `hardhat node` processes started by this benchmark (Linux /proc). */
+function hardhatCpuMs(): number {
+  let total = 0;
+  try {
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        if (!cmd.includes("hardhat") || !cmd.includes(`--port\u0000${new URL(stack.rpcUrl).port}`)) continue;
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      } catch {
+        /* process gone */
+      }
+    }
+  } catch {
+    return NaN;
+  }
+  return total;
+}
+
+const stack = await startStack();
+const done = new Map<bigint, { at: number; e: JobEvent }>();
+let app: Awaited<ReturnType<typeof startNodeApp>> | undefined;
+try {
+  const file = await writeNodeConfig(stack, {
+    concurrency,
+    pollIntervalMs: 25,
+    safety: { enabled: !values["no-safety"] },
+    log: { level: "error", pretty: false },
+  });
+  app = await startNodeApp(loadConfig({ file, env: {} }));
+  app.node.onJob = (e) => done.set(BigInt(e.jobId), { at: Date.now(), e });
+  const waitAll = async (ids: bigint[]) => {
+    const end = Date.now() + 10 * 60_000;
+    while (!ids.every((id) => done.has(id))) {
+      if (Date.now() > end) throw new Error("benchmark timed out");
+      await sleep(5);
+    }
+  };
+  const prompts = [
+    "a blue ocean mandala",
+    "sunset over the forest",
+    "dark night swirl",
+    "pastel butterfly",
+    "golden kaleidoscope",
+    "emerald spiral",
+  ];
+
+  // warm-up (not counted)
+  const warm = [await stack.request("warm up"), await stack.request("warm up 2")];
+  await waitAll(warm.map((w) => w.jobId));
+  done.clear();
+
+  console.error(`latency phase: ${N} jobs, one every ${interval} ms`);
+  const paced: { jobId: bigint; minedAt: number }[] = [];
+  const t0 = Date.now();
+  for (let i = 0; i < N; i++) {
+    const due = t0 + i * interval;
+    if (Date.now() < due) await sleep(due - Date.now());
+    paced.push(await stack.request(`${prompts[i % prompts.length]} #${i}`));
+  }
+  await waitAll(paced.map((p) => p.jobId));
+  const e2e = paced.map((p) => done.get(p.jobId)!.at - p.minedAt);
+
+  console.error(`throughput phase: ${N} jobs at once`);
+  const cpu0 = process.cpuUsage();
+  const hh0 = hardhatCpuMs();
+  const burst: { jobId: bigint; minedAt: number }[] = [];
+  for (let i = 0; i < N; i++) burst.push(await stack.request(`${prompts[i % prompts.length]} burst ${i}`));
+  await waitAll(burst.map((p) => p.jobId));
+  const first = Math.min(...burst.map((b) => b.minedAt));
+  const last = Math.max(...burst.map((b) => done.get(b.jobId)!.at));
+  const jobsPerMin = (N / (last - first)) * 60_000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPerJob = {
+    nodeMs: round((cpu.user + cpu.system) / 1000 / N),
+    hardhatMs: round((hardhatCpuMs() - hh0) / N),
+  };
+  const burstE2e = burst.map((p) => done.get(p.jobId)!.at - p.minedAt);
+
+  const all = [...paced, ...burst].map((p) => done.get(p.jobId)!.e);
+  const outcomes: Record<string, number> = {};
+  for (const e of all) outcomes[e.outcome] = (outcomes[e.outcome] ?? 0) + 1;
+  const stageNames = [...new Set(all.flatMap((e) => Object.keys(e.stages)))];
+  const stages: Record<string, { p50Ms: number; p95Ms: number }> = {};
+  for (const s of [
+    "generate",
+    "watermark",
+    "store",
+    "fulfil",
+    ...stageNames.filter((n) => !["generate", "watermark", "store", "fulfil"].includes(n)),
+  ]) {
+    const xs = all.map((e) => e.stages[s]).filter((x): x is number => x !== undefined);
+    stages[s] = { p50Ms: round(pct(xs, 50)), p95Ms: round(pct(xs, 95)) };
+  }
+  const result = {
+    jobs: N,
+    resolution: "512x512",
+    provider: app.provider,
+    cpu: `${os.cpus()[0]?.model ?? "?"} ×${os.cpus().length}`,
+    concurrency,
+    arrivalIntervalMs: interval,
+    e2e: { p50Ms: round(pct(e2e, 50)), p95Ms: round(pct(e2e, 95)), maxMs: round(Math.max(...e2e)) },
+    jobsPerMin: round(jobsPerMin),
+    cpuPerJob,
+    burstE2e: { p50Ms: round(pct(burstE2e, 50)), p95Ms: round(pct(burstE2e, 95)) },
+    stages,
+    outcomes,
+    targets: { "e2e.p50Ms": 1000, jobsPerMin: 120 },
+  };
+  console.log(
+    `\nprovider ${result.provider} · ${result.cpu} · ${N} jobs per phase · concurrency ${concurrency}`,
+  );
+  console.log(
+    `e2e (request mined → fulfil mined, arrivals every ${interval} ms): p50 ${result.e2e.p50Ms} ms, p95 ${result.e2e.p95Ms} ms`,
+  );
+  console.log(`throughput (burst of ${N}): ${result.jobsPerMin} jobs/min`);
+  console.log(
+    `CPU per job (burst): node process ${cpuPerJob.nodeMs} ms, hardhat node ${cpuPerJob.hardhatMs} ms`,
+  );
+  console.log("stage        p50 ms   p95 ms");
+  for (const [k, v] of Object.entries(stages))
+    console.log(`${k.padEnd(12)} ${String(v.p50Ms).padStart(7)}  ${String(v.p95Ms).padStart(7)}`);
+  if (values.json) {
+    const out = path.resolve(process.env.INIT_CWD ?? process.cwd(), values.json);
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, JSON.stringify(result, null, 2) + "\n");
+    console.log(`wrote ${out}`);
+  }
+} finally {
+  await app?.stop();
+  await stack.stop();
+}
