@@ -24,6 +24,13 @@ export default defineConfig({
       evmVersion: "cancun",
     },
   },
+  test: {
+    solidity: {
+      fuzz: { runs: 256 },
+      // Kept small enough for `npm test` on a 2-core machine; raise locally for deeper runs.
+      invariant: { runs: 48, depth: 40, failOnRevert: false },
+    },
+  },
   networks: {
     localhost: {
       type: "http",
