@@ -98,5 +98,36 @@ describe("crash and restart", () => {
     );
     expect(entries.map((e) => e.state)).toEqual(entries.map(() => "done"));
     expect(entries).toHaveLength(jobs.length);
+
+    // operator CLI against the same chain: status, then unstake (free stake into the cooldown)
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const c = spawn(
+          process.execPath,
+          ["--import", "tsx", "src/cli/main.ts", "--config", config, ...args],
+          {
+            cwd: PKG,
+            env: { ...process.env, ATELIER_NODE_PRIVATE_KEY: "" },
+          },
+        );
+        let out = "";
+        c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        c.on("exit", (code) => resolve({ code, out }));
+      });
+    const status = await cli("status");
+    expect(status.code).toBe(0);
+    const st = JSON.parse(status.out) as {
+      registered: boolean;
+      locked: string;
+      journal: { jobs: Record<string, number> };
+    };
+    expect(st.registered).toBe(true);
+    expect(st.locked).toBe("0");
+    expect(st.journal.jobs.done).toBe(jobs.length);
+    const unstake = await cli("unstake", "--amount", "0.5");
+    expect(unstake.code).toBe(0);
+    expect(unstake.out).toMatch(/requested unstake/);
+    const register = await cli("register", "--stake", "0.5");
+    expect(register.code).toBe(0);
   });
 });
