@@ -15,15 +15,16 @@ import { createLogger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { BUILTIN_MANIFEST } from "./model/builtin.ts";
 import { loadManifest } from "./model/manifest.ts";
-import { ModelRuntime } from "./model/runtime.ts";
-import { WorkerModelRuntime, type ImageModel } from "./model/worker.ts";
 import { GeneratorNode, type ServedModel } from "./node.ts";
-import { GenerationBatcher } from "./produce.ts";
-import { NsfwClassifier, noopClassifier } from "./safety/nsfw.ts";
+import {
+  createInProcessProducer,
+  WorkerProducer,
+  type ImageProducer,
+  type ProducerOptions,
+} from "./producer.ts";
 import { PromptPolicy } from "./safety/policy.ts";
 import { startServer } from "./server.ts";
 import { HeliaStore, type ContentStore } from "./storage/ipfs.ts";
-import { loadWatermark } from "./watermark.ts";
 
 export interface NodeApp {
   node: GeneratorNode;
@@ -85,46 +86,50 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
 
   const models = new Map<bigint, ServedModel>();
   const providers = new Set<string>();
+  let safetyBackend = "disabled";
   for (const m of cfg.models) {
     const manifestPath = m.manifest.startsWith("builtin:") ? BUILTIN_MANIFEST : m.manifest;
     const onChain = await market.modelWeightsHash(m.id);
     const loaded = await loadManifest(manifestPath, onChain); // throws on any hash mismatch
-    const runtime: ImageModel = cfg.modelWorker
-      ? await WorkerModelRuntime.create(loaded, { provider: cfg.provider, threads: cfg.threads })
-      : await ModelRuntime.create(loaded, { provider: cfg.provider, threads: cfg.threads });
-    providers.add(runtime.provider);
-    metrics.provider.set({ provider: runtime.provider, model: loaded.manifest.name }, 1);
+    const popts: ProducerOptions = {
+      provider: cfg.provider,
+      threads: cfg.threads,
+      batchWindowMs: cfg.batchWindowMs,
+      safety: cfg.safety,
+    };
+    const producer: ImageProducer = cfg.modelWorker
+      ? await WorkerProducer.create(loaded, popts)
+      : await createInProcessProducer(loaded, popts);
+    providers.add(producer.provider);
+    safetyBackend = producer.safetyBackend;
+    metrics.provider.set({ provider: producer.provider, model: loaded.manifest.name }, 1);
     log.info(
       {
         modelId: m.id.toString(),
         model: loaded.manifest.name,
-        provider: runtime.provider,
+        provider: producer.provider,
         weightsHash: loaded.hash,
+        safety: producer.safetyBackend,
+        worker: cfg.modelWorker,
       },
       "model loaded",
     );
-    models.set(m.id, { modelId: m.id, runtime, batcher: new GenerationBatcher(runtime, cfg.batchWindowMs) });
+    models.set(m.id, { modelId: m.id, producer });
   }
   const provider = [...providers].join(",");
+  log.info({ backend: safetyBackend, threshold: cfg.safety.threshold }, "output safety check ready");
 
   const heliaStore = await HeliaStore.open({
     dir: path.join(cfg.dataDir, "ipfs"),
     ...(cfg.ipfs.kuboUrl ? { kubo: { url: cfg.ipfs.kuboUrl } } : {}),
   });
   const store = opts.wrapStore ? opts.wrapStore(heliaStore) : heliaStore;
-  const classifier = cfg.safety.enabled
-    ? await NsfwClassifier.load({ threshold: cfg.safety.threshold, backend: cfg.safety.backend })
-    : noopClassifier;
-  log.info({ backend: classifier.backend, threshold: cfg.safety.threshold }, "output safety check ready");
-  const watermark = await loadWatermark();
   const journal = await Journal.open(cfg.dataDir);
   const node = new GeneratorNode(
     {
       market,
       journal,
       store,
-      watermark,
-      classifier,
       policy: new PromptPolicy(cfg.safety),
       models,
       log,
@@ -170,7 +175,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       await node.stop();
       await server.close();
       await store.close();
-      for (const m of models.values()) await m.runtime.close();
+      for (const m of models.values()) await m.producer.close();
       log.info("generator node stopped");
     },
   };

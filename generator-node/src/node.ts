@@ -19,17 +19,14 @@ import { TERMINAL } from "./journal.ts";
 import type { Market, JobRequest } from "./chain/market.ts";
 import { RevertError } from "./chain/tx.ts";
 import type { Metrics } from "./metrics.ts";
-import type { ImageModel } from "./model/worker.ts";
-import { GenerationBatcher, produceWork, UnsafeOutputError, type ProducedWork } from "./produce.ts";
-import type { ImageClassifier } from "./safety/nsfw.ts";
+import type { ImageProducer } from "./producer.ts";
+import { produceWork, UnsafeOutputError, type ProducedWork } from "./produce.ts";
 import type { PromptPolicy, RejectReason } from "./safety/policy.ts";
 import type { ContentStore } from "./storage/ipfs.ts";
-import type { WatermarkEngine } from "./watermark.ts";
 
 export interface ServedModel {
   modelId: bigint;
-  runtime: ImageModel;
-  batcher: GenerationBatcher;
+  producer: ImageProducer;
 }
 
 export interface NodeOptions {
@@ -47,8 +44,6 @@ export interface NodeDeps {
   market: Market;
   journal: Journal;
   store: ContentStore;
-  watermark: WatermarkEngine;
-  classifier: ImageClassifier;
   policy: PromptPolicy;
   models: Map<bigint, ServedModel>;
   log: Logger;
@@ -268,20 +263,22 @@ export class GeneratorNode {
     const { market, journal, log } = this.d;
     let rec = start;
     const stages: Record<string, number> = {};
+    const record = (stage: string, ms: number) => {
+      stages[stage] = (stages[stage] ?? 0) + ms;
+      this.d.metrics.stage.observe({ stage }, ms / 1000);
+    };
     const time = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {
       const t0 = performance.now();
       try {
         return await fn();
       } finally {
-        const ms = performance.now() - t0;
-        stages[stage] = (stages[stage] ?? 0) + ms;
-        this.d.metrics.stage.observe({ stage }, ms / 1000);
+        record(stage, performance.now() - t0);
       }
     };
     const jobId = BigInt(rec.jobId);
     let production: Promise<ProducedWork> | undefined;
     const produce = () => {
-      production ??= this.produce(rec, parents, time);
+      production ??= this.produce(rec, parents, time, record);
       return production;
     };
     const set = async (patch: Partial<JobRecord>) => (rec = await journal.update(rec.jobId, patch));
@@ -499,6 +496,7 @@ export class GeneratorNode {
     rec: JobRecord,
     parents: bigint[],
     time: <T>(stage: string, fn: () => Promise<T> | T) => Promise<T>,
+    record: (stage: string, ms: number) => void,
   ): Promise<ProducedWork> {
     const model = this.d.models.get(BigInt(rec.modelId));
     if (!model) throw new Error(`model ${rec.modelId} not served`);
@@ -506,7 +504,7 @@ export class GeneratorNode {
       {
         jobId: BigInt(rec.jobId),
         modelId: BigInt(rec.modelId),
-        modelName: model.runtime.manifest.name,
+        modelName: model.producer.manifest.name,
         requester: rec.requester,
         node: this.d.market.account,
         prompt: rec.prompt,
@@ -517,11 +515,10 @@ export class GeneratorNode {
         market: this.d.market.address,
       },
       {
-        generate: (req) => model.batcher.generate(req),
-        watermark: this.d.watermark,
-        classifier: this.d.classifier,
+        producer: model.producer,
         store: this.d.store,
         time,
+        record,
       },
     );
   }

@@ -1,17 +1,14 @@
 /**
- * Producing one work from a job: generate (batched), watermark, verify the watermark reads back,
- * output safety check, encode PNG, content hash, perceptual hash, store image + metadata.
+ * Producing one work from a job: the image (see `producer.ts`: generate, safety, watermark +
+ * read-back, PNG, hashes), then the image and its ERC-721 metadata JSON stored on IPFS.
  * Every step is deterministic given the job, so re-running it after a crash yields the same CIDs.
  */
-import sharp from "sharp";
-import { createHash } from "node:crypto";
 import { bytesToHex, type Hex } from "viem";
 import { CID } from "multiformats/cid";
-import type { GenerateRequest, RawImage } from "./model/runtime.ts";
-import type { ImageModel } from "./model/worker.ts";
-import type { ImageClassifier } from "./safety/nsfw.ts";
+import type { ImageProducer } from "./producer.ts";
 import type { ContentStore } from "./storage/ipfs.ts";
-import { payloadFor, type WatermarkEngine } from "./watermark.ts";
+
+export { UnsafeOutputError, WatermarkVerifyError, contentHashOf } from "./producer.ts";
 
 export interface WorkInput {
   jobId: bigint;
@@ -38,66 +35,9 @@ export interface ProducedWork {
   metadata: Record<string, unknown>;
 }
 
-export class UnsafeOutputError extends Error {
-  override name = "UnsafeOutputError";
-  constructor(readonly score: number) {
-    super(`output classified unsafe (score ${score.toFixed(3)})`);
-  }
-}
-
-export class WatermarkVerifyError extends Error {
-  override name = "WatermarkVerifyError";
-}
-
 export type StageTimer = <T>(stage: string, fn: () => Promise<T> | T) => Promise<T>;
 
 const plainTimer: StageTimer = async (_stage, fn) => fn();
-
-/** Batches concurrent generate calls into one model run (up to the model's maxBatch). */
-export class GenerationBatcher {
-  private queue: {
-    req: GenerateRequest;
-    resolve: (img: RawImage) => void;
-    reject: (err: unknown) => void;
-  }[] = [];
-  private running = false;
-
-  constructor(
-    private readonly runtime: ImageModel,
-    private readonly windowMs = 0,
-  ) {}
-
-  generate(req: GenerateRequest): Promise<RawImage> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ req, resolve, reject });
-      if (!this.running) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      if (this.windowMs > 0) await new Promise((r) => setTimeout(r, this.windowMs));
-      else await new Promise((r) => setImmediate(r));
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.runtime.manifest.maxBatch);
-        try {
-          const images = await this.runtime.generate(batch.map((b) => b.req));
-          batch.forEach((b, i) => b.resolve(images[i]!));
-        } catch (err) {
-          for (const b of batch) b.reject(err);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
-  }
-}
-
-/** The work's content hash: sha2-256 of the stored image file's bytes (as `Works.workByContentHash` keys it). */
-export function contentHashOf(file: Uint8Array): Hex {
-  return bytesToHex(createHash("sha256").update(file).digest());
-}
 
 /** raw multicodec */
 const RAW = 0x55;
@@ -121,38 +61,21 @@ export function metadataDigestOf(cid: string): Hex {
 export async function produceWork(
   input: WorkInput,
   deps: {
-    generate: (req: GenerateRequest) => Promise<RawImage>;
-    watermark: WatermarkEngine;
-    classifier: ImageClassifier;
+    producer: ImageProducer;
     store: ContentStore;
     time?: StageTimer;
+    /** records stage durations measured elsewhere (in the producer worker) */
+    record?: (stage: string, ms: number) => void;
   },
 ): Promise<ProducedWork> {
   const time = deps.time ?? plainTimer;
-  const raw = await time("generate", () => deps.generate({ prompt: input.prompt, seed: input.seed }));
-  const verdict = await time("safety", () => deps.classifier.check(raw));
-  if (verdict.unsafe) throw new UnsafeOutputError(verdict.score);
-  const payload = payloadFor(deps.watermark, input.watermarkId);
-  const marked = await time("watermark", () => {
-    const out = deps.watermark.embed(raw, payload);
-    const found = deps.watermark.detect(out);
-    if (!found || found.payload !== payload) {
-      throw new WatermarkVerifyError(
-        `watermark read-back failed for job ${input.jobId}: ${found ? `got ${found.payload.toString(16)}` : "not detected"}`,
-      );
-    }
-    return out;
+  const image = await deps.producer.produce({
+    prompt: input.prompt,
+    seed: input.seed,
+    watermarkId: input.watermarkId,
   });
-  const png = await time("encode", async () => {
-    const buf = await sharp(marked.data, {
-      raw: { width: marked.width, height: marked.height, channels: marked.channels },
-    })
-      .png({ compressionLevel: 3, adaptiveFiltering: true })
-      .toBuffer();
-    return new Uint8Array(buf);
-  });
-  const contentHash = contentHashOf(png);
-  const perceptualHash = deps.watermark.perceptualHash(marked);
+  for (const [stage, ms] of Object.entries(image.stages)) deps.record?.(stage, ms);
+  const { png, contentHash, perceptualHash, payload } = image;
   return time("store", async () => {
     const imageCid = await deps.store.add(png);
     const metadata = {
@@ -168,7 +91,7 @@ export async function produceWork(
         { trait_type: "prompt", value: input.prompt },
         { trait_type: "parents", value: input.parents.map(String).join(",") },
       ],
-      properties: { width: marked.width, height: marked.height, mime: "image/png" },
+      properties: { width: image.width, height: image.height, mime: "image/png" },
       provenance: {
         source: "generated",
         chainId: input.chainId,

@@ -10,7 +10,7 @@ import { BUILTIN_MANIFEST } from "../src/model/builtin.ts";
 import { loadManifest } from "../src/model/manifest.ts";
 import { ModelRuntime } from "../src/model/runtime.ts";
 import { GeneratorNode, type JobEvent } from "../src/node.ts";
-import { GenerationBatcher } from "../src/produce.ts";
+import { InProcessProducer } from "../src/producer.ts";
 import type { ImageClassifier } from "../src/safety/nsfw.ts";
 import { PromptPolicy } from "../src/safety/policy.ts";
 import { HeliaStore } from "../src/storage/ipfs.ts";
@@ -38,13 +38,23 @@ describe("pipeline (in-memory market)", () => {
         market,
         journal: await Journal.open(dataDir),
         store,
-        watermark: await loadWatermark(),
-        classifier: classifier ?? {
-          backend: "test",
-          check: async () => ({ unsafe: false, score: 0, classes: {} }),
-        },
         policy: new PromptPolicy({ maxPromptBytes: 200, bannedTerms: ["forbidden"], bannedPatterns: [] }),
-        models: new Map([[1n, { modelId: 1n, runtime, batcher: new GenerationBatcher(runtime) }]]),
+        models: new Map([
+          [
+            1n,
+            {
+              modelId: 1n,
+              producer: new InProcessProducer(
+                runtime,
+                classifier ?? {
+                  backend: "test",
+                  check: async () => ({ unsafe: false, score: 0, classes: {} }),
+                },
+                await loadWatermark(),
+              ),
+            },
+          ],
+        ]),
         log: pino({ level: "silent" }),
         metrics: createMetrics(),
       },

@@ -1,0 +1,293 @@
+/**
+ * Image production for one job: generate (batched), output safety check, watermark (payload =
+ * version ‖ the work's watermark id) and verify it reads back, encode PNG, content hash (sha2-256 of
+ * the file), perceptual hash. Deterministic given (prompt, seed, watermark id).
+ *
+ * `WorkerProducer` runs all of it in a worker thread (onnxruntime-node's `run`, the TF.js wasm
+ * classifier and the watermark are synchronous CPU work), so the main thread stays free for chain
+ * I/O and storage; `InProcessProducer` runs it in the calling thread.
+ */
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import sharp from "sharp";
+import { bytesToHex, type Hex } from "viem";
+import type { LoadedManifest, ModelManifest } from "./model/manifest.ts";
+import {
+  ModelRuntime,
+  type GenerateRequest,
+  type Provider,
+  type ProviderChoice,
+  type RawImage,
+} from "./model/runtime.ts";
+import { NsfwClassifier, noopClassifier, type ImageClassifier } from "./safety/nsfw.ts";
+import { loadWatermark, payloadFor, type WatermarkEngine } from "./watermark.ts";
+
+export interface ImageRequest {
+  prompt: string;
+  seed: Hex;
+  watermarkId: bigint;
+}
+
+export interface ImageResult {
+  png: Uint8Array;
+  contentHash: Hex;
+  perceptualHash: bigint;
+  payload: bigint;
+  width: number;
+  height: number;
+  /** ms per stage: generate, safety, watermark, encode */
+  stages: Record<string, number>;
+}
+
+export interface ImageProducer {
+  readonly manifest: ModelManifest;
+  readonly provider: Provider;
+  readonly safetyBackend: string;
+  produce(req: ImageRequest): Promise<ImageResult>;
+  close(): Promise<void>;
+}
+
+export class UnsafeOutputError extends Error {
+  override name = "UnsafeOutputError";
+  constructor(readonly score: number) {
+    super(`output classified unsafe (score ${score.toFixed(3)})`);
+  }
+}
+
+export class WatermarkVerifyError extends Error {
+  override name = "WatermarkVerifyError";
+}
+
+/** The work's content hash: sha2-256 of the stored image file's bytes (as `Works.workByContentHash` keys it). */
+export function contentHashOf(file: Uint8Array): Hex {
+  return bytesToHex(createHash("sha256").update(file).digest());
+}
+
+interface GenModel {
+  readonly manifest: ModelManifest;
+  generate(requests: GenerateRequest[]): Promise<RawImage[]>;
+}
+
+/** Batches concurrent generate calls into one model run (up to the model's maxBatch). */
+export class GenerationBatcher {
+  private queue: {
+    req: GenerateRequest;
+    resolve: (img: RawImage) => void;
+    reject: (err: unknown) => void;
+  }[] = [];
+  private running = false;
+
+  constructor(
+    private readonly model: GenModel,
+    private readonly windowMs = 0,
+  ) {}
+
+  generate(req: GenerateRequest): Promise<RawImage> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      if (this.windowMs > 0) await new Promise((r) => setTimeout(r, this.windowMs));
+      else await new Promise((r) => setImmediate(r));
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.model.manifest.maxBatch);
+        try {
+          const images = await this.model.generate(batch.map((b) => b.req));
+          batch.forEach((b, i) => b.resolve(images[i]!));
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+export class InProcessProducer implements ImageProducer {
+  private readonly batcher: GenerationBatcher;
+
+  constructor(
+    private readonly runtime: ModelRuntime,
+    private readonly classifier: ImageClassifier,
+    private readonly watermark: WatermarkEngine,
+    batchWindowMs = 0,
+  ) {
+    this.batcher = new GenerationBatcher(runtime, batchWindowMs);
+  }
+
+  get manifest(): ModelManifest {
+    return this.runtime.manifest;
+  }
+  get provider(): Provider {
+    return this.runtime.provider;
+  }
+  get safetyBackend(): string {
+    return this.classifier.backend;
+  }
+
+  async produce(req: ImageRequest): Promise<ImageResult> {
+    const stages: Record<string, number> = {};
+    const time = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        stages[stage] = performance.now() - t0;
+      }
+    };
+    const raw = await time("generate", () => this.batcher.generate({ prompt: req.prompt, seed: req.seed }));
+    const verdict = await time("safety", () => this.classifier.check(raw));
+    if (verdict.unsafe) throw new UnsafeOutputError(verdict.score);
+    const payload = payloadFor(this.watermark, req.watermarkId);
+    const marked = await time("watermark", () => {
+      const out = this.watermark.embed(raw, payload);
+      const found = this.watermark.detect(out);
+      if (!found || found.payload !== payload) {
+        throw new WatermarkVerifyError(
+          `watermark read-back failed: ${found ? `got ${found.payload.toString(16)}` : "not detected"}, expected ${payload.toString(16)}`,
+        );
+      }
+      return out;
+    });
+    const png = await time("encode", async () => {
+      const buf = await sharp(marked.data, {
+        raw: { width: marked.width, height: marked.height, channels: marked.channels },
+      })
+        .png({ compressionLevel: 3, adaptiveFiltering: true })
+        .toBuffer();
+      return new Uint8Array(buf);
+    });
+    return {
+      png,
+      contentHash: contentHashOf(png),
+      perceptualHash: this.watermark.perceptualHash(marked),
+      payload,
+      width: marked.width,
+      height: marked.height,
+      stages,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.runtime.close();
+  }
+}
+
+export interface ProducerOptions {
+  provider?: ProviderChoice;
+  threads?: number;
+  batchWindowMs?: number;
+  safety: { enabled: boolean; threshold: number; backend: "auto" | "wasm" | "tfjs-node-gpu" };
+}
+
+export async function createInProcessProducer(
+  loaded: LoadedManifest,
+  opts: ProducerOptions,
+): Promise<InProcessProducer> {
+  const runtime = await ModelRuntime.create(loaded, {
+    ...(opts.provider ? { provider: opts.provider } : {}),
+    threads: opts.threads ?? 1,
+  });
+  const classifier = opts.safety.enabled
+    ? await NsfwClassifier.load({ threshold: opts.safety.threshold, backend: opts.safety.backend })
+    : noopClassifier;
+  return new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);
+}
+
+type WireError =
+  | { kind: "unsafe"; score: number }
+  | { kind: "watermark"; message: string }
+  | { kind: "error"; message: string };
+type Reply = { id: number; result?: ImageResult; error?: WireError };
+
+export class WorkerProducer implements ImageProducer {
+  private nextId = 1;
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: ImageResult) => void; reject: (e: Error) => void }
+  >();
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly manifest: ModelManifest,
+    readonly provider: Provider,
+    readonly safetyBackend: string,
+  ) {
+    worker.on("message", (m: Reply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.result) p.resolve(m.result);
+      else if (m.error?.kind === "unsafe") p.reject(new UnsafeOutputError(m.error.score));
+      else if (m.error?.kind === "watermark") p.reject(new WatermarkVerifyError(m.error.message));
+      else p.reject(new Error(m.error?.message ?? "worker error"));
+    });
+    worker.on("error", (err) => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    });
+    worker.unref();
+  }
+
+  static async create(loaded: LoadedManifest, opts: ProducerOptions): Promise<WorkerProducer> {
+    const worker = new Worker(fileURLToPath(import.meta.url), {
+      workerData: { atelierProducer: true, loaded, opts },
+      // the worker is TypeScript: load it through tsx like the main program
+      execArgv: ["--import", "tsx"],
+    });
+    const ready = await new Promise<{ provider: Provider; safetyBackend: string }>((resolve, reject) => {
+      worker.once(
+        "message",
+        (m: { ready?: { provider: Provider; safetyBackend: string }; error?: string }) =>
+          m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
+      );
+      worker.once("error", reject);
+    });
+    return new WorkerProducer(worker, loaded.manifest, ready.provider, ready.safetyBackend);
+  }
+
+  produce(req: ImageRequest): Promise<ImageResult> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, req });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+if (!isMainThread && parentPort && (workerData as { atelierProducer?: boolean } | null)?.atelierProducer) {
+  const port = parentPort;
+  const { loaded, opts } = workerData as { loaded: LoadedManifest; opts: ProducerOptions };
+  createInProcessProducer(loaded, opts).then(
+    (producer) => {
+      port.on("message", (m: { id: number; req: ImageRequest }) => {
+        producer.produce(m.req).then(
+          (result) =>
+            port.postMessage({ id: m.id, result } satisfies Reply, [result.png.buffer as ArrayBuffer]),
+          (err: unknown) => {
+            const error: WireError =
+              err instanceof UnsafeOutputError
+                ? { kind: "unsafe", score: err.score }
+                : err instanceof WatermarkVerifyError
+                  ? { kind: "watermark", message: err.message }
+                  : { kind: "error", message: (err as Error).message };
+            port.postMessage({ id: m.id, error } satisfies Reply);
+          },
+        );
+      });
+      port.postMessage({ ready: { provider: producer.provider, safetyBackend: producer.safetyBackend } });
+    },
+    (err: unknown) => port.postMessage({ error: (err as Error).message }),
+  );
+}
