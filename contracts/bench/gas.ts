@@ -41,7 +41,20 @@ async function main(): Promise<void> {
   const connection = await network.create();
   const { viem, ignition } = connection;
   const publicClient = await viem.getPublicClient();
-  const [, creator, buyer, buyer2, requester, node] = await viem.getWalletClients();
+  const wallets = await viem.getWalletClients();
+  const wallet = (i: number) => {
+    const w = wallets[i];
+    if (w === undefined) throw new Error(`no dev account ${i}`);
+    return w;
+  };
+  const [modelAdmin, creator, buyer, buyer2, requester, node] = [0, 1, 2, 3, 4, 5].map(wallet) as [
+    (typeof wallets)[number],
+    (typeof wallets)[number],
+    (typeof wallets)[number],
+    (typeof wallets)[number],
+    (typeof wallets)[number],
+    (typeof wallets)[number],
+  ];
   const { works, licenses, market } = await ignition.deploy(atelier);
 
   const results = {} as Record<Key, number>;
@@ -55,10 +68,9 @@ async function main(): Promise<void> {
   const digest = () => keccak256(toHex(`metadata-${n}`));
   const price = parseEther("0.01");
   const remixOffer = { termsId: TERMS_PRESET_IDS.commercialRemix, currency: zero, price, maxSupply: 0 };
-  const asCreator = { account: creator.account };
 
   const mint = (account: typeof creator, parents: { workId: bigint; licenseId: bigint }[] = []) =>
-    works.write.mintWork([content(), digest(), 0, 0x1234_5678_9abc_def0n, 500, parents, [remixOffer]], {
+    works.write.mintWork([content(), digest(), 0n, 0x1234_5678_9abc_def0n, 500, parents, [remixOffer]], {
       account: account.account,
     });
   const buy = (account: typeof creator, workId: bigint) =>
@@ -88,7 +100,6 @@ async function main(): Promise<void> {
   results["buyLicense.derivative"] = await gasOf(await buy(buyer2, 4n));
 
   // Generation: a registered model and node, one warm-up job, then a repeat requester and node.
-  const modelAdmin = (await viem.getWalletClients())[0];
   await gasOf(
     await market.write.registerModel(
       [keccak256(toHex("weights")), keccak256(toHex("cid")), 0x55n, true, "cppn"],
@@ -123,7 +134,6 @@ async function main(): Promise<void> {
   results["requestGeneration.steady"] = steady.request;
   results["claimJob.steady"] = steady.claim;
   results["fulfilJob.steady"] = steady.fulfil;
-  void asCreator;
 
   await connection.close();
 

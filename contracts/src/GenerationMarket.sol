@@ -220,21 +220,7 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
         uint16 royaltyBps,
         OfferInput calldata offer
     ) external payable whenNotPaused returns (uint256 jobId) {
-        Model storage model = _models[modelId];
-        if (!model.active) {
-            _requireModel(modelId);
-            revert ModelInactive(modelId);
-        }
-        if (prompt.length == 0) revert EmptyPrompt();
-        if (prompt.length > MAX_PROMPT_BYTES) revert PromptTooLong(prompt.length, MAX_PROMPT_BYTES);
-        if (params.length > MAX_PARAMS_BYTES) revert ParamsTooLong(params.length, MAX_PARAMS_BYTES);
-        if (deadline <= block.timestamp || deadline > block.timestamp + MAX_JOB_DURATION) {
-            revert InvalidDeadline(deadline);
-        }
-        if (msg.value > type(uint96).max) revert FeeTooHigh(msg.value);
-        if (royaltyBps > AtelierLimits.MAX_ROYALTY_BPS) {
-            revert RoyaltyTooHigh(royaltyBps, AtelierLimits.MAX_ROYALTY_BPS);
-        }
+        _checkRequest(modelId, prompt.length, params.length, deadline, royaltyBps);
         bool erc20 = offer.termsId != 0 && offer.currency != address(0);
         if (offer.termsId != 0) termsRegistry.termsCore(offer.termsId);
         jobId = ++_config.sequence;
@@ -456,6 +442,29 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
     // ------------------------------------------------------------------------------------------------
     // Internals
     // ------------------------------------------------------------------------------------------------
+
+    function _checkRequest(
+        uint32 modelId,
+        uint256 promptLength,
+        uint256 paramsLength,
+        uint40 deadline,
+        uint16 royaltyBps
+    ) private view {
+        if (!_models[modelId].active) {
+            _requireModel(modelId);
+            revert ModelInactive(modelId);
+        }
+        if (promptLength == 0) revert EmptyPrompt();
+        if (promptLength > MAX_PROMPT_BYTES) revert PromptTooLong(promptLength, MAX_PROMPT_BYTES);
+        if (paramsLength > MAX_PARAMS_BYTES) revert ParamsTooLong(paramsLength, MAX_PARAMS_BYTES);
+        if (deadline <= block.timestamp || deadline > block.timestamp + MAX_JOB_DURATION) {
+            revert InvalidDeadline(deadline);
+        }
+        if (msg.value > type(uint96).max) revert FeeTooHigh(msg.value);
+        if (royaltyBps > AtelierLimits.MAX_ROYALTY_BPS) {
+            revert RoyaltyTooHigh(royaltyBps, AtelierLimits.MAX_ROYALTY_BPS);
+        }
+    }
 
     function _claimedBy(uint256 jobId) private view returns (JobSpec memory spec) {
         spec = _specs[jobId];

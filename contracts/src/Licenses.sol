@@ -284,9 +284,9 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     /// @notice Whether `account` holds license `licenseId`, unexpired (and commercial when `commercial`).
     function isLicenseValid(uint256 licenseId, address account, bool commercial) public view returns (bool) {
         if (_ownerOf(licenseId) != account || account == address(0)) return false;
-        License memory l = _licenses[licenseId];
-        if (l.expiry != 0 && block.timestamp >= l.expiry) return false;
-        return !commercial || l.termsFlags & TermsFlags.COMMERCIAL != 0;
+        License memory lic = _licenses[licenseId];
+        if (lic.expiry != 0 && block.timestamp >= lic.expiry) return false;
+        return !commercial || lic.termsFlags & TermsFlags.COMMERCIAL != 0;
     }
 
     /// @inheritdoc ILicenses
@@ -296,30 +296,30 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         uint256 parentWorkId
     ) external view returns (bool allowed, uint16 shareBps) {
         if (licenseId >> 64 != parentWorkId || !isLicenseValid(licenseId, account, false)) return (false, 0);
-        License memory l = _licenses[licenseId];
-        if (l.termsFlags & TermsFlags.DERIVATIVES == 0) return (false, 0);
-        (, , shareBps) = termsRegistry.termsCore(l.termsId);
+        License memory lic = _licenses[licenseId];
+        if (lic.termsFlags & TermsFlags.DERIVATIVES == 0) return (false, 0);
+        (, , shareBps) = termsRegistry.termsCore(lic.termsId);
         return (true, shareBps);
     }
 
     /// @notice Everything about license `licenseId`.
     function licenseInfo(uint256 licenseId) external view returns (LicenseView memory v) {
         address owner = _requireOwned(licenseId);
-        License memory l = _licenses[licenseId];
+        License memory lic = _licenses[licenseId];
         v.workId = licenseId >> 64;
         v.offerId = (licenseId >> 32) & type(uint32).max;
         v.serial = licenseId & type(uint32).max;
         v.licensee = owner;
-        v.termsId = l.termsId;
-        v.start = l.start;
-        v.expiry = l.expiry;
-        v.price = l.price;
+        v.termsId = lic.termsId;
+        v.start = lic.start;
+        v.expiry = lic.expiry;
+        v.price = lic.price;
         v.currency =
             v.offerId == 0
                 ? _privateCurrency[(v.workId << 64) | v.serial]
                 : works.offerCurrency(v.workId, v.offerId);
-        v.termsFlags = l.termsFlags;
-        v.valid = l.expiry == 0 || block.timestamp < l.expiry;
+        v.termsFlags = lic.termsFlags;
+        v.valid = lic.expiry == 0 || block.timestamp < lic.expiry;
     }
 
     /// @notice The work a license id belongs to.

@@ -9,7 +9,7 @@ import {
   contentHash,
   createFixture,
   metadataDigest,
-} from "./helpers/fixture.ts";
+} from "../test-support/fixture.ts";
 
 const f = await createFixture();
 const { viem, creator, buyer, buyer2, outsider, admin, treasury, publicClient } = f;
@@ -399,7 +399,7 @@ describe("Licenses: withdrawals", () => {
       licenses,
       "InvalidRecipient",
     );
-    const refuser = await viem.deployContract("Attacker");
+    const refuser = await f.deployAttacker();
     await f.mined(refuser.write.configure([4, ZERO, 0n, 0n, 0n])); // RejectEth
     await viem.assertions.revertWithCustomErrorWithArgs(
       licenses.write.withdrawTo([ZERO, refuser.address], { account: treasury.account }),
@@ -737,9 +737,10 @@ describe("Licenses: derivative revenue", () => {
       await credit(buyer.account.address),
       await credit(buyer2.account.address),
     ];
-    assert.equal(after[0] - before[0], toRoot);
-    assert.equal(after[1] - before[1], toChild - toRoot);
-    assert.equal(after[2] - before[2], net - toChild);
+    const delta = (i: number) => (after[i] ?? 0n) - (before[i] ?? 0n);
+    assert.equal(delta(0), toRoot);
+    assert.equal(delta(1), toChild - toRoot);
+    assert.equal(delta(2), net - toChild);
     assert.equal(await credit(treasury.account.address), fee(PRICE) * 2n + fee(price));
     // Every wei is accounted for.
     const sum = after.reduce((a, b) => a + b, 0n) + (await credit(treasury.account.address));

@@ -14,7 +14,7 @@ import {
   createFixture,
   jobSeedOf,
   metadataDigest,
-} from "./helpers/fixture.ts";
+} from "../test-support/fixture.ts";
 
 const f = await createFixture();
 const { viem, requester, node, node2, outsider, admin, treasury, publicClient, creator } = f;
@@ -280,7 +280,7 @@ describe("GenerationMarket: nodes", () => {
     const d = await f.load();
     const { market } = d;
     await f.registerModel(d);
-    const attacker = await viem.deployContract("Attacker");
+    const attacker = await f.deployAttacker();
     await f.mined(attacker.write.registerNode([market.address, [1]], { value: MIN_STAKE }));
     await f.mined(attacker.write.requestUnstake([market.address, MIN_STAKE]));
     await f.networkHelpers.time.increase(Number(COOLDOWN));

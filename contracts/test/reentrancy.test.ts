@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { encodeFunctionData, getAddress, toFunctionSelector } from "viem";
-import { PRESET, PRICE, ZERO, contentHash, createFixture, metadataDigest } from "./helpers/fixture.ts";
+import { PRESET, PRICE, ZERO, contentHash, createFixture, metadataDigest } from "../test-support/fixture.ts";
 
 const f = await createFixture();
-const { viem, creator, buyer, publicClient } = f;
+const { creator, buyer, publicClient } = f;
 const GUARD = toFunctionSelector("ReentrancyGuardReentrantCall()");
 const Mode = { None: 0, ReenterBuy: 1, ReenterWithdraw: 2, ReenterWithdrawStake: 3, RejectEth: 4 } as const;
 
@@ -13,7 +13,7 @@ describe("Reentrancy", () => {
     const d = await f.load();
     const { licenses } = d;
     const id = await f.mintRoot(d);
-    const attacker = await viem.deployContract("Attacker");
+    const attacker = await f.deployAttacker();
     await f.mined(attacker.write.configure([Mode.ReenterBuy, licenses.address, id, 1n, PRICE]));
     await f.networkHelpers.setBalance(attacker.address, PRICE * 10n);
     await f.mined(attacker.write.buy([PRICE]));
@@ -28,11 +28,11 @@ describe("Reentrancy", () => {
   it("an ERC-20 callback re-entering buyLicense during payment is stopped", async () => {
     const d = await f.load();
     const { licenses } = d;
-    const token = await viem.deployContract("CallbackERC20");
+    const token = await f.deployErc20("CallbackERC20");
     const id = await f.mintRoot(d, creator, [
       { termsId: PRESET.commercial, currency: token.address, price: 100n, maxSupply: 0 },
     ]);
-    const attacker = await viem.deployContract("Attacker");
+    const attacker = await f.deployAttacker();
     await f.mined(token.write.mint([attacker.address, 1000n]));
     await f.mined(attacker.write.setCurrency([token.address]));
     await f.mined(attacker.write.approve([token.address, licenses.address, 1000n]));
@@ -47,7 +47,7 @@ describe("Reentrancy", () => {
   it("an ETH receiver re-entering withdraw gets paid exactly once", async () => {
     const d = await f.load();
     const { licenses, works } = d;
-    const attacker = await viem.deployContract("Attacker");
+    const attacker = await f.deployAttacker();
     // The attacker owns a work and earns credits from a sale.
     const mint = encodeFunctionData({
       abi: works.abi,

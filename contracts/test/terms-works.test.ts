@@ -10,7 +10,7 @@ import {
   contentHash,
   createFixture,
   metadataDigest,
-} from "./helpers/fixture.ts";
+} from "../test-support/fixture.ts";
 
 const f = await createFixture();
 const { viem, creator, buyer, buyer2, outsider, admin } = f;
@@ -629,8 +629,12 @@ describe("Works: derivatives", () => {
       8n,
     ]);
     // Paths: four roots → work with 4 paths; two of those → 2·(1+4) = 10; adding more exceeds 16.
-    const roots: bigint[] = [];
-    for (let i = 0; i < 4; i++) roots.push(await f.mintRoot(d, creator, []));
+    const roots: [bigint, bigint, bigint, bigint] = [
+      await f.mintRoot(d, creator, []),
+      await f.mintRoot(d, creator, []),
+      await f.mintRoot(d, creator, []),
+      await f.mintRoot(d, creator, []),
+    ];
     await f.mined(mintChild(roots));
     const four = await works.read.workCount();
     await f.mined(mintChild([four, roots[0]]));
@@ -665,25 +669,15 @@ describe("Works: derivatives", () => {
       ]),
     );
     const half = { termsId: 6, currency: ZERO, price: PRICE, maxSupply: 0 };
-    const ids: bigint[] = [];
-    const licenseIds: bigint[] = [];
+    const parents: { workId: bigint; licenseId: bigint }[] = [];
     for (let i = 0; i < 3; i++) {
-      ids.push(await f.mintRoot(d, creator, [half]));
-      licenseIds.push(await f.buy(d, ids[i]));
+      const workId = await f.mintRoot(d, creator, [half]);
+      parents.push({ workId, licenseId: await f.buy(d, workId) });
     }
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork(
-        [
-          contentHash(),
-          metadataDigest(),
-          0n,
-          0n,
-          0,
-          ids.map((workId, i) => ({ workId, licenseId: licenseIds[i] })),
-          [],
-        ],
-        { account: buyer.account },
-      ),
+      works.write.mintWork([contentHash(), metadataDigest(), 0n, 0n, 0, parents, []], {
+        account: buyer.account,
+      }),
       works,
       "ParentSharesTooHigh",
       [15000n],

@@ -4,8 +4,18 @@
  */
 import { network } from "hardhat";
 import { createHash } from "node:crypto";
-import { encodeAbiParameters, keccak256, parseEther, toHex, type Address, type Hex } from "viem";
-import atelier, { TERMS_PRESET_IDS } from "../../ignition/modules/Atelier.ts";
+import {
+  encodeAbiParameters,
+  getContract,
+  keccak256,
+  parseEther,
+  toHex,
+  type Abi,
+  type Address,
+  type Hex,
+} from "viem";
+import atelier, { TERMS_PRESET_IDS } from "../ignition/modules/Atelier.ts";
+import { attackerAbi, mockErc20Abi } from "./mocks.ts";
 
 export const ZERO: Address = "0x0000000000000000000000000000000000000000";
 export const PRESET = TERMS_PRESET_IDS;
@@ -54,12 +64,30 @@ export const jobSeedOf = (chainId: number, market: Address, jobId: bigint): bigi
     ),
   );
 
+type W = Awaited<ReturnType<Awaited<ReturnType<typeof network.create>>["viem"]["getWalletClients"]>>[number];
+
 export async function createFixture() {
   const connection = await network.create();
   const { viem, networkHelpers, ignition } = connection;
   const publicClient = await viem.getPublicClient();
   const wallets = await viem.getWalletClients();
-  const [admin, creator, buyer, buyer2, requester, node, node2, outsider, treasury] = wallets;
+  const wallet = (i: number) => {
+    const w = wallets[i];
+    if (w === undefined) throw new Error(`no dev account ${i}`);
+    return w;
+  };
+  const [admin, creator, buyer, buyer2, requester, node, node2, outsider, treasury] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8,
+  ].map(wallet) as [W, W, W, W, W, W, W, W, W];
+
+  /** Deploys a test-only contract and types it with `abi`. */
+  async function deployMock<const TAbi extends Abi>(name: string, abi: TAbi) {
+    const deployed = (await viem.deployContract(name as never)) as { address: Address };
+    return getContract({ address: deployed.address, abi, client: { public: publicClient, wallet: admin } });
+  }
+  const deployErc20 = (name: "MockERC20" | "NoBoolERC20" | "FeeOnTransferERC20" | "CallbackERC20") =>
+    deployMock(name, mockErc20Abi);
+  const deployAttacker = () => deployMock("Attacker", attackerAbi);
 
   async function deployAtelier() {
     const deployed = await ignition.deploy(atelier, {
@@ -75,9 +103,9 @@ export async function createFixture() {
       },
     });
     const { terms, works, licenses, market } = deployed;
-    const token = await viem.deployContract("MockERC20");
-    const noBool = await viem.deployContract("NoBoolERC20");
-    const feeToken = await viem.deployContract("FeeOnTransferERC20");
+    const token = await deployErc20("MockERC20");
+    const noBool = await deployErc20("NoBoolERC20");
+    const feeToken = await deployErc20("FeeOnTransferERC20");
     for (const w of [buyer, buyer2, creator, requester]) {
       await token.write.mint([w.account.address, parseEther("1000")]);
       await noBool.write.mint([w.account.address, parseEther("1000")]);
@@ -202,6 +230,8 @@ export async function createFixture() {
     outsider,
     treasury,
     load,
+    deployErc20,
+    deployAttacker,
     mined,
     now,
     mintRoot,
