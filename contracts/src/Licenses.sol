@@ -72,20 +72,6 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         bool valid;
     }
 
-    struct Purchase {
-        uint256 workId;
-        uint256 offerId;
-        uint256 price;
-        address currency;
-        address payee;
-        address licensee;
-        uint32 termsId;
-        uint40 duration;
-        uint8 termsFlags;
-        uint32 serial;
-        bool derivative;
-    }
-
     /// @notice The works whose licenses are sold.
     IWorks public immutable works;
     /// @notice The license-terms registry.
@@ -193,22 +179,7 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         if (sale.termsFlags & TermsFlags.EXCLUSIVE != 0 && privateSales[workId] != 0) {
             revert LicensesAlreadySold(workId);
         }
-        return
-            _complete(
-                Purchase({
-                    workId: workId,
-                    offerId: offerId,
-                    price: sale.price,
-                    currency: sale.currency,
-                    payee: sale.payee,
-                    licensee: licensee,
-                    termsId: sale.termsId,
-                    duration: sale.duration,
-                    termsFlags: sale.termsFlags,
-                    serial: sale.serial,
-                    derivative: sale.derivative
-                })
-            );
+        return _complete(sale, workId, offerId, licensee);
     }
 
     /// @notice Redeems a private offer signed by the work's current owner (EOA or ERC-1271 wallet); the
@@ -238,22 +209,17 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         if (offer.currency != address(0)) {
             _privateCurrency[(offer.workId << 64) | (sold + 1)] = offer.currency;
         }
-        return
-            _complete(
-                Purchase({
-                    workId: offer.workId,
-                    offerId: 0,
-                    price: offer.price,
-                    currency: offer.currency,
-                    payee: payee,
-                    licensee: offer.buyer,
-                    termsId: offer.termsId,
-                    duration: offer.duration,
-                    termsFlags: termsFlags,
-                    serial: uint32(sold + 1),
-                    derivative: derivative
-                })
-            );
+        SaleRecord memory sale = SaleRecord({
+            payee: payee,
+            currency: offer.currency,
+            price: offer.price,
+            termsId: offer.termsId,
+            duration: offer.duration,
+            termsFlags: termsFlags,
+            serial: uint32(sold + 1),
+            derivative: derivative
+        });
+        return _complete(sale, offer.workId, 0, offer.buyer);
     }
 
     /// @notice Cancels the caller's private-offer nonce so that an offer signed with it can't be redeemed.
@@ -383,15 +349,20 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     // Internals
     // ------------------------------------------------------------------------------------------------
 
-    function _complete(Purchase memory p) private returns (uint256 licenseId) {
+    function _complete(
+        SaleRecord memory p,
+        uint256 workId,
+        uint256 offerId,
+        address licensee
+    ) private returns (uint256 licenseId) {
         _collect(p.currency, p.price);
         Config memory cfg = _config;
-        uint256 fee = (p.price * cfg.feeBps) / AtelierLimits.BPS;
+        uint256 fee = (uint256(p.price) * cfg.feeBps) / AtelierLimits.BPS;
         _credit(cfg.treasury, p.currency, fee);
-        licenseId = (p.workId << 64) | (p.offerId << 32) | p.serial;
+        licenseId = (workId << 64) | (offerId << 32) | p.serial;
         uint256 payeeAmount = p.price - fee;
         if (p.derivative && payeeAmount != 0) {
-            Payout[] memory payouts = works.revenueSplit(p.workId, payeeAmount);
+            Payout[] memory payouts = works.revenueSplit(workId, payeeAmount);
             uint256 last = payouts.length - 1; // the work itself comes last
             for (uint256 i = 0; i < last; ++i) {
                 Payout memory po = payouts[i];
@@ -407,14 +378,14 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
             termsId: p.termsId,
             start: start,
             expiry: expiry,
-            price: uint96(p.price),
+            price: p.price,
             termsFlags: p.termsFlags
         });
         emit LicensePurchased(
             licenseId,
-            p.workId,
-            p.licensee,
-            p.offerId,
+            workId,
+            licensee,
+            offerId,
             p.termsId,
             p.currency,
             p.price,
@@ -424,7 +395,7 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
             expiry
         );
         if (p.termsFlags & TermsFlags.TRANSFERABLE == 0) emit Locked(licenseId);
-        _safeMint(p.licensee, licenseId);
+        _safeMint(licensee, licenseId);
     }
 
     function _collect(address currency, uint256 price) private {

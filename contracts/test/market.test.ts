@@ -220,6 +220,20 @@ describe("GenerationMarket: nodes", () => {
       "NothingUnbonding",
       [getAddress(node.account.address)],
     );
+    // Stakes are 96-bit.
+    const huge = 2n ** 96n;
+    await f.networkHelpers.setBalance(node.account.address, huge * 2n);
+    await f.networkHelpers.setBalance(outsider.account.address, huge * 2n);
+    await viem.assertions.revertWithCustomError(
+      market.write.addStake({ account: node.account, value: huge }),
+      market,
+      "StakeOverflow",
+    );
+    await viem.assertions.revertWithCustomError(
+      market.write.registerNode([[1]], { account: outsider.account, value: huge }),
+      market,
+      "StakeOverflow",
+    );
   });
 
   it("unstakes through the cooldown; locked stake can't leave", async () => {
