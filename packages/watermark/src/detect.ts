@@ -295,7 +295,6 @@ function bandCoefficients(tile: Float64Array): Float64Array {
   const cb = codebook();
   const bins: Bin[] = [...cb.pilotBins, ...cb.payloadBins];
   const { cosT, sinT } = cb;
-  const half = (TILE - 1) / 2;
   // row DFTs for every horizontal frequency that occurs
   const fuMax = bins.reduce((m, b) => Math.max(m, Math.abs(b.fu)), 0);
   const nfu = 2 * fuMax + 1;
@@ -319,7 +318,6 @@ function bandCoefficients(tile: Float64Array): Float64Array {
       rowIm[y * nfu + fu + fuMax] = si;
     }
   }
-  void half;
   const out = new Float64Array(2 * bins.length);
   bins.forEach((b, i) => {
     let sr = 0;
