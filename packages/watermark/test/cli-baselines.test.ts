@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -44,6 +44,41 @@ describe("CLI", () => {
     }
     const none = JSON.parse((await run(["detect", "--in", src, "--json"])).out) as Record<string, unknown>;
     expect(none).toEqual({ found: false, payload: null, confidence: 0, bitErrors: 0 });
+  });
+
+  it("phash prints 16 hex digits; bench writes the documented JSON shape", async () => {
+    const src = join(dir, "in.png");
+    const ph = await run(["phash", "--in", src]);
+    expect(ph.out.trim()).toMatch(/^[0-9a-f]{16}$/);
+    const imgDir = join(dir, "imgs");
+    mkdirSync(imgDir);
+    await writeImage(join(imgDir, "a.png"), synthImage(320, 240, 31, 0.6));
+    await writeImage(join(imgDir, "b.jpg"), synthImage(300, 300, 32, 0.5));
+    const json = join(dir, "bench.json");
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      const args = ["bench", "--images", imgDir, "--json", json, "--trials", "3", "--timing-runs", "1"];
+      expect((await run([...args, "--attacks", "none,jpeg75,crop0.5"])).code).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const res = JSON.parse(readFileSync(json, "utf8")) as {
+      methods: Record<string, Record<string, unknown> & { attacks: Record<string, Record<string, number>> }>;
+    };
+    expect(Object.keys(res.methods)).toEqual(["atelier", "dwtDct", "dwtDctSvd"]);
+    for (const m of Object.values(res.methods)) {
+      for (const k of ["psnr", "psnrMin", "embedMs", "detectMs"]) expect(typeof m[k]).toBe("number");
+      expect(m.falsePositives).toMatchObject({ trials: 3 });
+      expect(Object.keys(m.attacks)).toEqual(["none", "jpeg75", "crop0.5"]);
+      for (const a of Object.values(m.attacks)) {
+        expect(a.bitAccuracy).toBeGreaterThanOrEqual(0);
+        expect(a.bitAccuracy).toBeLessThanOrEqual(1);
+        expect(a.exactRecovery).toBeGreaterThanOrEqual(0);
+        expect(a.exactRecovery).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(res.methods.atelier!.attacks.none!.exactRecovery).toBe(1);
+    expect((res.methods.atelier!.falsePositives as { hits: number }).hits).toBe(0);
   });
 
   it("prints help and rejects bad usage", async () => {

@@ -3,7 +3,8 @@ import sharp, { type Sharp } from "sharp";
 import type { RawImage } from "../image.ts";
 
 export async function decodeImage(input: string | Buffer): Promise<RawImage> {
-  const img = sharp(input, { failOn: "error" });
+  // autoOrient: pixels in display orientation (EXIF rotation applied), since outputs carry no EXIF
+  const img = sharp(input, { failOn: "error" }).autoOrient();
   const meta = await img.metadata();
   const hasAlpha = meta.hasAlpha === true;
   const converted = img.toColourspace("srgb");
@@ -35,13 +36,17 @@ export function toSharp(image: RawImage): Sharp {
   });
 }
 
-export async function encodeImage(image: RawImage, format: ImageFormat, quality = 95): Promise<Buffer> {
+function encoder(image: RawImage, format: ImageFormat, quality: number): Sharp {
   const s = toSharp(image);
-  return format === "png" ? s.png().toBuffer() : s.jpeg({ quality }).toBuffer();
+  if (format === "png") return s.png();
+  // JPEG has no alpha: composite onto white
+  return (image.channels === 4 ? s.flatten({ background: "#ffffff" }) : s).jpeg({ quality });
+}
+
+export async function encodeImage(image: RawImage, format: ImageFormat, quality = 95): Promise<Buffer> {
+  return encoder(image, format, quality).toBuffer();
 }
 
 export async function writeImage(path: string, image: RawImage, quality = 95): Promise<void> {
-  const fmt = formatFromPath(path);
-  const s = toSharp(image);
-  await (fmt === "png" ? s.png() : s.jpeg({ quality })).toFile(path);
+  await encoder(image, formatFromPath(path), quality).toFile(path);
 }
