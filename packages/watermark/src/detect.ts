@@ -1,8 +1,7 @@
 import { CODED_BITS, checkMessage, convEncode, MESSAGE_BITS, viterbi } from "./ecc.ts";
 import { fft, nextPow2 } from "./fft.ts";
 import { boxMean, luma, validateImage, type RawImage } from "./image.ts";
-import { codebook, TILE, type Bin } from "./pattern.ts";
-import { CANONICAL_SIDE } from "./embed.ts";
+import { CANONICAL_SIDE, codebook, TILE, type Bin } from "./pattern.ts";
 
 export interface Detection {
   /** 64-bit payload (format version ‖ watermark id) */
@@ -31,8 +30,25 @@ const CLIP = 4;
 export const MAX_DECODES = 4;
 const MIN_CONFIDENCE = 0.05;
 
+/** Where a found mark's tile sits in the image: pixel (x, y) carries tile((x−o)·63/px + sx, (y−o)·63/py + sy). */
+export interface Alignment {
+  px: number;
+  py: number;
+  sx: number;
+  sy: number;
+  o: number;
+}
+
 /** Detects the watermark; returns null unless a payload with a valid CRC is found. */
 export function detect(image: RawImage, diagnostics?: DetectDiagnostics): Detection | null {
+  return detectAligned(image, diagnostics)?.detection ?? null;
+}
+
+/** detect() plus the alignment of the mark that was found (used to replace an existing mark). */
+export function detectAligned(
+  image: RawImage,
+  diagnostics?: DetectDiagnostics,
+): { detection: Detection; alignment: Alignment } | null {
   validateImage(image);
   let { width, height } = image;
   let y = luma(image);
@@ -67,7 +83,13 @@ export function detect(image: RawImage, diagnostics?: DetectDiagnostics): Detect
     if (diagnostics) diagnostics.decodes++;
     const res = decodeAt(c.coef, c.sx, c.sy);
     if (diagnostics && i === 0) diagnostics.rawPayload = res.raw;
-    if (res.detection) return res.detection;
+    if (res.detection) {
+      const k = f >= 2 ? f : 1;
+      return {
+        detection: res.detection,
+        alignment: { px: c.px * k, py: c.py * k, sx: c.sx, sy: c.sy, o: (k - 1) / 2 },
+      };
+    }
   }
   return null;
 }

@@ -1,6 +1,9 @@
 import { CODED_BITS, convEncode, messageBits } from "./ecc.ts";
-import { boxMean, luma, validateImage, WB, WG, WR, type RawImage } from "./image.ts";
-import { renderTile, TILE } from "./pattern.ts";
+import { boxMean, luma, validateImage, WatermarkInputError, WB, WG, WR, type RawImage } from "./image.ts";
+import { detectAligned, type Alignment } from "./detect.ts";
+import { CANONICAL_SIDE, renderTile, TILE } from "./pattern.ts";
+
+export { CANONICAL_SIDE };
 import { toPayload } from "./payload.ts";
 
 export interface EmbedOptions {
@@ -8,13 +11,18 @@ export interface EmbedOptions {
   psnr?: number;
   /** Never go below this PSNR (dB) after rounding and clipping; default psnr − 0.2 (42.0 by default). */
   minPsnr?: number;
+  /**
+   * What to do when the image already carries an Atelier mark (checking costs one detect):
+   * "ignore" (default, no check; two overlapping marks usually make both unreadable),
+   * "error" (throw), or "replace" (estimate and subtract the old mark, then embed; the PSNR target
+   * then applies to the cleaned image, and the output differs more from the input).
+   */
+  existing?: "ignore" | "error" | "replace";
   /** Advanced: perceptual mask m = (local std + maskOffset)^maskExponent. */
   maskExponent?: number;
   maskOffset?: number;
 }
 
-/** Side length above which the tile period grows with the image (canonical grid ≈ 1024 px). */
-export const CANONICAL_SIDE = 1024;
 const MASK_RADIUS = 3;
 /** Perceptual mask m = (local std + MASK_OFFSET)^MASK_EXPONENT: linear, so flat areas carry little. */
 export const MASK_OFFSET = 1;
@@ -47,6 +55,101 @@ export function tilePeriod(width: number, height: number): number {
   return side > CANONICAL_SIDE * 1.25 ? (TILE * side) / CANONICAL_SIDE : TILE;
 }
 
+/** The perceptual mask for an image of this size (see EmbedOptions.maskExponent). */
+function maskFunction(width: number, height: number, options: EmbedOptions): (sd: number) => number {
+  const canonicalPixels = width * height * (TILE / tilePeriod(width, height)) ** 2;
+  const t = Math.min(1, Math.max(0, (canonicalPixels - SMALL_PIXELS) / (LARGE_PIXELS - SMALL_PIXELS)));
+  const mOff = options.maskOffset ?? 3 + (MASK_OFFSET - 3) * t;
+  const mExp = options.maskExponent ?? 0.5 + (MASK_EXPONENT - 0.5) * t;
+  if (mExp === 1) return (sd) => sd + mOff;
+  if (mExp === 0.5) return (sd) => Math.sqrt(sd + mOff);
+  return (sd) => Math.pow(sd + mOff, mExp);
+}
+
+/** Local standard deviation of a plane over (2r+1)². */
+function localStd(y: Float32Array, width: number, height: number, r: number): Float32Array {
+  const n = width * height;
+  const tmp = new Float32Array(n);
+  const mean = new Float32Array(n);
+  const sq = new Float32Array(n);
+  boxMean(y, width, height, r, mean, tmp);
+  for (let i = 0; i < n; i++) sq[i] = y[i]! * y[i]!;
+  const mean2 = new Float32Array(n);
+  boxMean(sq, width, height, r, mean2, tmp);
+  for (let i = 0; i < n; i++) {
+    const v = mean2[i]! - mean[i]! * mean[i]!;
+    mean2[i] = Math.sqrt(v > 0 ? v : 0);
+  }
+  return mean2;
+}
+
+/** High-pass: plane minus its 5×5 box mean. */
+function highPass(y: Float32Array, width: number, height: number): Float32Array {
+  const n = width * height;
+  const m = new Float32Array(n);
+  boxMean(y, width, height, 2, m, new Float32Array(n));
+  for (let i = 0; i < n; i++) m[i] = y[i]! - m[i]!;
+  return m;
+}
+
+/**
+ * Estimates and subtracts an existing mark (payload known from detection, tile position from its
+ * alignment). Its per-pixel amplitude follows the embedding mask, which depends on the unmarked image:
+ * two fixed-point rounds (mask from the current estimate → least-squares amplitude on high-passed
+ * luma → subtract).
+ */
+function removeMark(image: RawImage, old: bigint, al: Alignment, options: EmbedOptions): RawImage {
+  const { width, height, channels, data } = image;
+  const n = width * height;
+  const tile = new Float32Array(tileFor(old));
+  // the old tile resampled onto the pixel grid (bilinear on the periodic tile)
+  const pat = new Float32Array(n);
+  const ux = new Float64Array(width);
+  for (let x = 0; x < width; x++) ux[x] = (((((x - al.o) * TILE) / al.px + al.sx) % TILE) + TILE) % TILE;
+  for (let y = 0, i = 0; y < height; y++) {
+    const v = (((((y - al.o) * TILE) / al.py + al.sy) % TILE) + TILE) % TILE;
+    const j0 = Math.floor(v);
+    const fy = v - j0;
+    const r0 = (j0 % TILE) * TILE;
+    const r1 = ((j0 + 1) % TILE) * TILE;
+    for (let x = 0; x < width; x++, i++) {
+      const u = ux[x]!;
+      const i0 = Math.floor(u);
+      const f = u - i0;
+      const a = i0 % TILE;
+      const b = (i0 + 1) % TILE;
+      const top = tile[r0 + a]! + f * (tile[r0 + b]! - tile[r0 + a]!);
+      const bot = tile[r1 + a]! + f * (tile[r1 + b]! - tile[r1 + a]!);
+      pat[i] = top + fy * (bot - top);
+    }
+  }
+  const yMarked = luma(image);
+  const hpMarked = highPass(yMarked, width, height);
+  const mask = maskFunction(width, height, options);
+  let estimate = yMarked;
+  const g = new Float32Array(n);
+  let alpha = 0;
+  for (let round = 0; round < 2; round++) {
+    const sd = localStd(estimate, width, height, MASK_RADIUS);
+    for (let i = 0; i < n; i++) g[i] = mask(sd[i]!) * pat[i]!;
+    const hg = highPass(g, width, height);
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < n; i++) {
+      num += hpMarked[i]! * hg[i]!;
+      den += hg[i]! * hg[i]!;
+    }
+    alpha = den > 0 ? num / den : 0;
+    const next = new Float32Array(n);
+    for (let i = 0; i < n; i++) next[i] = yMarked[i]! - alpha * g[i]!;
+    estimate = next;
+  }
+  if (!(alpha > 0)) return image;
+  const out = new Uint8Array(data.length);
+  applyDelta(data, out, g, -alpha, channels, n);
+  return { width, height, channels, data: out };
+}
+
 /**
  * Embeds a 64-bit payload (bigint or 16 hex digits). Returns a new image of the same shape;
  * alpha is copied unchanged.
@@ -54,6 +157,22 @@ export function tilePeriod(width: number, height: number): number {
 export function embed(image: RawImage, payload: bigint | string, options: EmbedOptions = {}): RawImage {
   validateImage(image);
   const p = toPayload(payload);
+  const existing = options.existing ?? "ignore";
+  if (existing !== "ignore") {
+    if (existing !== "error" && existing !== "replace") {
+      throw new RangeError(`existing must be "ignore", "error" or "replace", got ${String(existing)}`);
+    }
+    const found = detectAligned(image);
+    if (found) {
+      if (existing === "error") {
+        throw new WatermarkInputError(
+          `image already carries watermark payload ${found.detection.payload.toString(16).padStart(16, "0")}`,
+        );
+      }
+      if (found.detection.payload !== p)
+        image = removeMark(image, found.detection.payload, found.alignment, options);
+    }
+  }
   const target = options.psnr ?? 42.2;
   const minPsnr = options.minPsnr ?? target - 0.2;
   if (!(target > 20 && target < 80))
@@ -64,16 +183,7 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   // Small images hold few tile periods: move toward the milder square-root mask (more energy in
   // flat areas, where detection is easiest) as the canonical-grid pixel count falls below 200k.
   const period = tilePeriod(width, height);
-  const canonicalPixels = n * (TILE / period) ** 2;
-  const t = Math.min(1, Math.max(0, (canonicalPixels - SMALL_PIXELS) / (LARGE_PIXELS - SMALL_PIXELS)));
-  const mOff = options.maskOffset ?? 3 + (MASK_OFFSET - 3) * t;
-  const mExp = options.maskExponent ?? 0.5 + (MASK_EXPONENT - 0.5) * t;
-  const mask =
-    mExp === 1
-      ? (sd: number) => sd + mOff
-      : mExp === 0.5
-        ? (sd: number) => Math.sqrt(sd + mOff)
-        : (sd: number) => Math.pow(sd + mOff, mExp);
+  const mask = maskFunction(width, height, options);
 
   // perceptual mask m = (local std of luma + offset)^exponent
   const y = luma(image);

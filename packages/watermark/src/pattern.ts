@@ -10,6 +10,8 @@ import { CODED_BITS } from "./ecc.ts";
 import { Prng } from "./prng.ts";
 
 export const TILE = 63;
+/** Side length above which the tile period grows with the image (canonical grid ≈ 1024 px). */
+export const CANONICAL_SIDE = 1024;
 export const BAND_LO = 0.03;
 export const BAND_HI = 0.17;
 /** Share of the tile energy given to the pilot (synchronisation) pattern. */

@@ -62,3 +62,24 @@ describe("embed → detect round trip", () => {
     expect(detect(embed(img, p2))?.payload).toBe(p2);
   });
 });
+
+describe("re-marking an already marked image", () => {
+  const A = 0x0100000000000aaan;
+  const B = 0x0100000000000bbbn;
+  it('existing: "error" refuses, "replace" swaps the payload, the default does not check', async () => {
+    const { crop } = await import("../src/bench/attacks.ts");
+    const { Prng } = await import("../src/prng.ts");
+    const img = synthImage(480, 360, 909, 0.6);
+    const a = embed(img, A);
+    expect(() => embed(a, B, { existing: "error" })).toThrow(
+      /already carries watermark payload 0100000000000aaa/,
+    );
+    expect(detect(embed(img, B, { existing: "error" }))?.payload).toBe(B);
+    const b = embed(a, B, { existing: "replace" });
+    expect(detect(b)?.payload).toBe(B);
+    expect(psnr(img, b)).toBeGreaterThan(40); // the old mark was subtracted, not stacked
+    const c = embed(crop(a, 0.6, new Prng(2)), B, { existing: "replace" });
+    expect(detect(c)?.payload).toBe(B);
+    expect(() => embed(a, B, { existing: "bogus" as "error" })).toThrow(/existing/);
+  });
+});
