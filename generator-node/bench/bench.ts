@@ -4,10 +4,12 @@
  *
  *   npm run bench:generator -- --jobs N [--json FILE] [--interval MS] [--concurrency C]
  *
- * Phase 1 (latency): N requests arriving every `--interval` ms (default 500 ms = 120 jobs/min, the
- * throughput target) → end-to-end latency, request mined → fulfil mined, p50/p95.
- * Phase 2 (throughput): N requests at once → jobs/min from the first request mined to the last
- * fulfil mined. Stage medians over both phases.
+ * Phase 1 (isolated): min(N, 10) requests one after another (each waits for the previous
+ * fulfilment) → latency of a job on an otherwise idle node.
+ * Phase 2 (latency under load, the reported `e2e`): N requests arriving every `--interval` ms
+ * (default 1000 ms = 60 jobs/min, half the throughput target) → request mined → fulfil mined, p50/p95.
+ * Phase 3 (throughput): N requests at once → jobs/min from the first request mined to the last
+ * fulfil mined. Stage medians over all phases.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -23,7 +25,8 @@ const { values } = parseArgs({
   options: {
     jobs: { type: "string", default: "40" },
     json: { type: "string" },
-    interval: { type: "string", default: "500" },
+    interval: { type: "string", default: "1000" },
+    workers: { type: "string", default: "1" },
     concurrency: { type: "string", default: "4" },
     "no-safety": { type: "boolean", default: false },
   },
@@ -66,6 +69,7 @@ let app: Awaited<ReturnType<typeof startNodeApp>> | undefined;
 try {
   const file = await writeNodeConfig(stack, {
     concurrency,
+    workers: Number(values.workers),
     pollIntervalMs: 25,
     safety: { enabled: !values["no-safety"] },
     log: { level: "error", pretty: false },
@@ -92,6 +96,14 @@ try {
   const warm = [await stack.request("warm up"), await stack.request("warm up 2")];
   await waitAll(warm.map((w) => w.jobId));
   done.clear();
+
+  console.error(`isolated phase: ${Math.min(N, 10)} jobs, one at a time`);
+  const isolated: number[] = [];
+  for (let i = 0; i < Math.min(N, 10); i++) {
+    const r = await stack.request(`${prompts[i % prompts.length]} alone ${i}`);
+    await waitAll([r.jobId]);
+    isolated.push(done.get(r.jobId)!.at - r.minedAt);
+  }
 
   console.error(`latency phase: ${N} jobs, one every ${interval} ms`);
   const paced: { jobId: bigint; minedAt: number }[] = [];
@@ -120,7 +132,7 @@ try {
   };
   const burstE2e = burst.map((p) => done.get(p.jobId)!.at - p.minedAt);
 
-  const all = [...paced, ...burst].map((p) => done.get(p.jobId)!.e);
+  const all = [...done.values()].map((d) => d.e);
   const outcomes: Record<string, number> = {};
   for (const e of all) outcomes[e.outcome] = (outcomes[e.outcome] ?? 0) + 1;
   const stageNames = [...new Set(all.flatMap((e) => Object.keys(e.stages)))];
@@ -141,13 +153,26 @@ try {
     provider: app.provider,
     cpu: `${os.cpus()[0]?.model ?? "?"} ×${os.cpus().length}`,
     concurrency,
+    workers: Number(values.workers),
     arrivalIntervalMs: interval,
     e2e: { p50Ms: round(pct(e2e, 50)), p95Ms: round(pct(e2e, 95)), maxMs: round(Math.max(...e2e)) },
     jobsPerMin: round(jobsPerMin),
     cpuPerJob,
+    isolatedE2e: { p50Ms: round(pct(isolated, 50)), p95Ms: round(pct(isolated, 95)) },
     burstE2e: { p50Ms: round(pct(burstE2e, 50)), p95Ms: round(pct(burstE2e, 95)) },
     stages,
     outcomes,
+    slowest: [...done.entries()]
+      .sort((a, b) => b[1].e.ms - a[1].e.ms)
+      .slice(0, 5)
+      .map(([id, d]) => ({
+        jobId: id.toString(),
+        ms: d.e.ms,
+        stages: Object.fromEntries(Object.entries(d.e.stages).map(([k, v]) => [k, round(v)])),
+      })),
+    notFulfilled: all
+      .filter((e) => e.outcome !== "fulfilled")
+      .map((e) => ({ jobId: e.jobId, outcome: e.outcome, reason: e.reason })),
     targets: { "e2e.p50Ms": 1000, jobsPerMin: 120 },
   };
   console.log(

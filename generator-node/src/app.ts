@@ -18,6 +18,7 @@ import { loadManifest } from "./model/manifest.ts";
 import { GeneratorNode, type ServedModel } from "./node.ts";
 import {
   createInProcessProducer,
+  ProducerPool,
   WorkerProducer,
   type ImageProducer,
   type ProducerOptions,
@@ -98,7 +99,9 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       safety: cfg.safety,
     };
     const producer: ImageProducer = cfg.modelWorker
-      ? await WorkerProducer.create(loaded, popts)
+      ? new ProducerPool(
+          await Promise.all(Array.from({ length: cfg.workers }, () => WorkerProducer.create(loaded, popts))),
+        )
       : await createInProcessProducer(loaded, popts);
     providers.add(producer.provider);
     safetyBackend = producer.safetyBackend;
@@ -110,7 +113,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
         provider: producer.provider,
         weightsHash: loaded.hash,
         safety: producer.safetyBackend,
-        worker: cfg.modelWorker,
+        workers: cfg.modelWorker ? cfg.workers : 0,
       },
       "model loaded",
     );

@@ -58,6 +58,8 @@ export const configSchema = z.object({
   threads: z.number().int().min(1).max(64).default(1),
   /** run inference in a worker thread (onnxruntime-node's run blocks its calling thread) */
   modelWorker: z.boolean().default(true),
+  /** worker threads producing images, each with its own session (default: 1) */
+  workers: z.number().int().min(1).max(64).default(1),
   /** max jobs in flight (claimed and not yet fulfilled) */
   concurrency: z.number().int().min(1).max(256).default(4),
   /** how long a generation batch waits for more jobs before running (0 = no wait) */
@@ -84,7 +86,7 @@ export const configSchema = z.object({
     .object({
       enabled: z.boolean().default(true),
       /** reject outputs whose P(porn) + P(hentai) ≥ threshold */
-      threshold: z.number().min(0).max(1).default(0.8),
+      threshold: z.number().min(0).max(1).default(0.9),
       backend: z.enum(["auto", "wasm", "tfjs-node-gpu"]).default("auto"),
       maxPromptBytes: z.number().int().min(1).max(100_000).default(1_000),
       bannedTerms: z.array(z.string().min(1)).default([]),
@@ -152,6 +154,7 @@ export const ENV_MAP: Record<string, string> = {
   ATELIER_NODE_MODELS: "models",
   ATELIER_NODE_PROVIDER: "provider",
   ATELIER_NODE_THREADS: "threads",
+  ATELIER_NODE_WORKERS: "workers",
   ATELIER_NODE_CONCURRENCY: "concurrency",
   ATELIER_NODE_POLL_INTERVAL_MS: "pollIntervalMs",
   ATELIER_NODE_HTTP_PORT: "http.port",

@@ -302,7 +302,7 @@ export class GeneratorNode {
       }
       if (chain.status === "rejected" && mine) {
         await set({ state: "rejected" });
-        this.outcome(rec, "rejected", stages, rec.reason);
+        this.outcome(rec, "rejected", stages, rec.note ? `${rec.reason}: ${rec.note}` : rec.reason);
         return;
       }
       if (chain.status !== "claimed" && chain.status !== "open") {
@@ -376,13 +376,14 @@ export class GeneratorNode {
       if (rec.state === "claimed" && rec.reason) await set({ state: "rejecting" });
       if (rec.state === "claimed") {
         try {
-          const work = await this.retry("produce", rec, () => {
-            production = undefined;
-            return produce();
-          }).catch(async (err: unknown) => {
-            if (err instanceof UnsafeOutputError) throw err;
-            // retry once more outside the speculative promise before giving up
-            throw err;
+          // reuses the production started speculatively at claim time; a failed one is redone
+          const work = await this.retry("produce", rec, async () => {
+            try {
+              return await produce();
+            } catch (err) {
+              production = undefined;
+              throw err;
+            }
           });
           await set({
             state: "stored",

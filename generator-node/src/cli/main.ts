@@ -55,7 +55,7 @@ program
       models: o.model.map((id) => ({ id: Number(id), manifest: "builtin:cppn" })),
       provider: "auto",
       concurrency: 4,
-      safety: { enabled: true, threshold: 0.8, maxPromptBytes: 1000, bannedTerms: [], bannedPatterns: [] },
+      safety: { enabled: true, threshold: 0.9, maxPromptBytes: 1000, bannedTerms: [], bannedPatterns: [] },
       http: { host: "127.0.0.1", port: 8790 },
     };
     await writeFile(file, JSON.stringify(cfg, null, 2) + "\n");
