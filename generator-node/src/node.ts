@@ -71,6 +71,7 @@ export class GeneratorNode {
   private readonly active = new Map<string, Promise<void>>();
   private readonly seenAt = new Map<string, number>();
   private checkpoint = 0n;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
   private stopped: Promise<void> | undefined;
   private followLoop: Promise<void> | undefined;
@@ -227,13 +228,26 @@ export class GeneratorNode {
   }
 
   private spawn(rec: JobRecord, parents: bigint[] = []): void {
+    if (this.active.has(rec.jobId)) return;
+    let failed = false;
     const p = this.run(rec, parents)
-      .catch((err: unknown) =>
-        this.d.log.error({ job: rec.jobId, err: (err as Error).message }, "job failed"),
-      )
+      .catch((err: unknown) => {
+        failed = true;
+        this.d.log.error({ job: rec.jobId, err: (err as Error).message }, "job step failed; will resume");
+      })
       .finally(() => {
         this.active.delete(rec.jobId);
         this.d.metrics.inflight.set(this.active.size);
+        // an RPC/IPFS outage outlasted the step's retries: resume the job from its journal state
+        // later (reconciling with the chain first), unless shutting down — then a restart resumes it
+        const cur = this.d.journal.get(rec.jobId);
+        if (failed && cur && !TERMINAL.has(cur.state) && !this.stopping) {
+          const t = setTimeout(() => {
+            this.retryTimers.delete(t);
+            if (!this.stopping) this.spawn(this.d.journal.get(rec.jobId) ?? cur, parents);
+          }, this.o.retries.maxDelayMs);
+          this.retryTimers.add(t);
+        }
         this.pump();
       });
     this.active.set(rec.jobId, p);
@@ -528,6 +542,8 @@ export class GeneratorNode {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
+      for (const t of this.retryTimers) clearTimeout(t);
+      this.retryTimers.clear();
       await this.followLoop;
       const grace = this.o.shutdownGraceMs ?? 30_000;
       await Promise.race([Promise.allSettled([...this.active.values()]), sleep(grace)]);

@@ -169,6 +169,20 @@ describe("generator node on a local chain", () => {
     expect(new Set(fulfilled.map((e) => e.args.contentHash)).size).toBe(fulfilled.length);
   });
 
+  it("serves /healthz, /readyz and Prometheus metrics (jobs by outcome, stages, provider)", async () => {
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, provider: "cpu" });
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/atelier_node_jobs_total\{outcome="fulfilled"\} [1-9]/);
+    expect(metrics).toMatch(/atelier_node_jobs_total\{outcome="rejected"\} [1-9]/);
+    expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="generate"\}/);
+    expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="fulfil"\}/);
+    expect(metrics).toMatch(/atelier_node_execution_provider\{provider="cpu",model="atelier-cppn-v1"\} 1/);
+    expect(metrics).toMatch(/atelier_node_queue_depth 0/);
+  });
+
   it("refuses to start a model whose file does not match the on-chain weights hash", async () => {
     const wrongId = await stack.registerModel(("0x" + "ab".repeat(32)) as Hex, "tampered-cppn");
     const file = await writeNodeConfig(stack, { models: [{ id: wrongId, manifest: "builtin:cppn" }] });

@@ -109,6 +109,19 @@ describe("pipeline (in-memory market)", () => {
     expect(args.metadataDigest).toMatch(/^0x[0-9a-f]{64}$/);
   });
 
+  it("an RPC outage longer than the retries does not lose the job: it resumes and completes", async () => {
+    const market = new FakeMarket(NODE);
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));
+    const { node } = await makeNode(market, dir);
+    await node.start();
+    const jobId = market.submit("outage");
+    await until(() => market.jobs.get(jobId)!.status === "claimed");
+    market.failReads = 8; // more than retries.max (2) per step
+    await until(() => market.jobs.get(jobId)!.status === "fulfilled");
+    await node.stop();
+    expect(market.jobs.get(jobId)!.fulfilCount).toBe(1);
+  });
+
   it("after a crash at any journaled step, a fresh node completes each job exactly once", async () => {
     for (const crashAfter of ["claiming", "claimed", "stored", "fulfilling"] as const) {
       const market = new FakeMarket(NODE);

@@ -29,8 +29,8 @@ export const JOB_STATUS: readonly JobStatusName[] = [
 ];
 
 /**
- * `rejectJob` reason codes (GenerationMarket: "1 unsafe prompt, 2 invalid params, 3 duplicate content").
- * Unsafe output is reported as 1 too; all malformed-request reasons as 2.
+ * `rejectJob` reason codes (contracts/README: 1 unsafe prompt, 2 invalid params, 3 duplicate content,
+ * 4 model unavailable). Unsafe output is reported as 1 too; all malformed-request reasons as 2.
  */
 export const REJECT_CODES: Record<RejectReason, number> = {
   BannedContent: 1,
@@ -39,7 +39,7 @@ export const REJECT_CODES: Record<RejectReason, number> = {
   PromptEmpty: 2,
   InvalidParams: 2,
   DuplicateContent: 3,
-  ModelFailure: 2,
+  ModelFailure: 4,
 };
 
 type RequestLog = {

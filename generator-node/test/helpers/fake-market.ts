@@ -15,7 +15,8 @@ export class FakeMarket implements Market {
   >();
   readonly calls: string[] = [];
   nextId = 1n;
-  failStore = 0;
+  /** the next N job reads fail (an RPC outage) */
+  failReads = 0;
 
   constructor(readonly account: Address) {}
 
@@ -48,6 +49,10 @@ export class FakeMarket implements Market {
       .filter((r) => r.blockNumber >= from && r.blockNumber <= to);
   }
   async job(jobId: bigint): Promise<OnChainJob> {
+    if (this.failReads > 0) {
+      this.failReads--;
+      throw new Error("simulated RPC outage");
+    }
     const j = this.jobs.get(jobId);
     if (!j) return { status: "none", node: ZERO, deadline: 0 };
     return { status: j.status, node: j.node, deadline: j.deadline };
