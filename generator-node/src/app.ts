@@ -68,6 +68,11 @@ export async function connectMarket(cfg: NodeConfig): Promise<AtelierMarket> {
   return createAtelierMarket({ publicClient, wallet, deployment, pollingIntervalMs: cfg.pollIntervalMs });
 }
 
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | undefined;
+  return () => (p ??= fn());
+}
+
 export interface StartOptions {
   log?: Logger;
   /** test hook: wrap the content store (e.g. to simulate an IPFS outage) */
@@ -84,6 +89,12 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
   const metrics = createMetrics();
   const market = await connectMarket(cfg);
   log.info({ node: market.account, market: market.address, chainId: market.chainId }, "connected");
+  const reg = (await market.nodeStatus()) as { registered?: boolean; stake?: bigint; locked?: bigint };
+  if (!reg.registered)
+    log.warn(
+      { node: market.account },
+      "this node is not registered: run `atelier-node register` before it can claim jobs",
+    );
 
   const models = new Map<bigint, ServedModel>();
   const providers = new Set<string>();
@@ -174,12 +185,12 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
     url: server.url,
     provider,
     metrics,
-    async stop() {
+    stop: once(async () => {
       await node.stop();
       await server.close();
       await store.close();
       for (const m of models.values()) await m.producer.close();
       log.info("generator node stopped");
-    },
+    }),
   };
 }

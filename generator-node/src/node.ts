@@ -61,6 +61,20 @@ export interface JobEvent {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), Math.max(0, ms));
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Errors that retrying cannot fix (the chain state forbids the call, or the content is bad). */
 function permanent(err: unknown): boolean {
   return err instanceof RevertError || err instanceof UnsafeOutputError;
@@ -350,8 +364,13 @@ export class GeneratorNode {
             if ((await market.receiptStatus(rec.claimTx as Hex)) !== undefined) continue;
           }
         }
-        if (this.stopping || this.timeLeftMs(rec.deadline) < this.o.expectedJobMs + this.o.releaseMarginMs) {
-          await set({ state: "lost", note: this.stopping ? "shutdown before claim" : "too late to claim" });
+        if (this.stopping) {
+          // no claim sent: keep the intent journaled, the next start reconsiders the job
+          await set({ state: "claiming", note: "shutdown before claim" });
+          return;
+        }
+        if (this.timeLeftMs(rec.deadline) < this.o.expectedJobMs + this.o.releaseMarginMs) {
+          await set({ state: "lost", note: "too late to claim" });
           this.outcome(rec, "skipped", stages, "deadline");
           return;
         }
@@ -368,8 +387,19 @@ export class GeneratorNode {
           void hash;
         } catch (err) {
           if (err instanceof RevertError) {
+            const again = await this.retry("read job", rec, () => market.job(jobId));
+            if (again.status === "open") {
+              // refused for a reason of this node (not registered, stake, model not served): never loop
+              log.error(
+                { job: rec.jobId, err: err.errorName },
+                "claim refused while the job is open; check `atelier-node status`",
+              );
+              await set({ state: "lost", note: `claim refused: ${err.errorName}` });
+              this.outcome(rec, "failed", stages, err.errorName);
+              return;
+            }
             log.info({ job: rec.jobId, err: err.errorName }, "claim refused");
-            continue; // re-read state: someone else claimed it, or it expired
+            continue; // re-read state: someone else claimed it, or it ended
           }
           throw err;
         }
@@ -390,15 +420,21 @@ export class GeneratorNode {
       if (rec.state === "claimed" && rec.reason) await set({ state: "rejecting" });
       if (rec.state === "claimed") {
         try {
-          // reuses the production started speculatively at claim time; a failed one is redone
-          const work = await this.retry("produce", rec, async () => {
-            try {
-              return await produce();
-            } catch (err) {
-              production = undefined;
-              throw err;
-            }
-          });
+          // reuses the production started speculatively at claim time; a failed one is redone.
+          // A production that would run into the release margin is abandoned (the job is released).
+          const budget = this.timeLeftMs(chain.deadline) - this.o.releaseMarginMs;
+          const work = await withTimeout(
+            this.retry("produce", rec, async () => {
+              try {
+                return await produce();
+              } catch (err) {
+                production = undefined;
+                throw err;
+              }
+            }),
+            budget,
+            `production did not finish ${this.o.releaseMarginMs} ms before the deadline`,
+          );
           await set({
             state: "stored",
             imageCid: work.imageCid,

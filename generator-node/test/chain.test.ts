@@ -183,6 +183,17 @@ describe("generator node on a local chain", () => {
     expect(metrics).toMatch(/atelier_node_queue_depth 0/);
   });
 
+  it("graceful shutdown finishes or releases in-flight jobs: none is left claimed", async () => {
+    const jobs: bigint[] = [];
+    for (let i = 0; i < 4; i++) jobs.push((await stack.request(`shutdown ${i}`)).jobId);
+    await until(async () =>
+      (await stack.events("JobClaimed")).some((e) => jobs.includes(e.args.jobId as bigint)),
+    );
+    await app.stop();
+    const statuses = await Promise.all(jobs.map((j) => stack.jobStatus(j)));
+    for (const s of statuses) expect([OPEN, FULFILLED]).toContain(s);
+  });
+
   it("refuses to start a model whose file does not match the on-chain weights hash", async () => {
     const wrongId = await stack.registerModel(("0x" + "ab".repeat(32)) as Hex, "tampered-cppn");
     const file = await writeNodeConfig(stack, { models: [{ id: wrongId, manifest: "builtin:cppn" }] });
