@@ -1,8 +1,8 @@
 /**
- * Bridge to @atelier/watermark (packages/watermark). Loaded dynamically and typed by the small
- * surface the node uses, so the node builds on its own and fails with a clear message if the
- * package is missing.
+ * Bridge to @atelier/watermark (packages/watermark): the small surface the node uses, statically
+ * typed against the package so an API change fails the build.
  */
+import * as wm from "@atelier/watermark";
 import type { RawImage } from "./model/runtime.ts";
 
 export interface Detection {
@@ -19,19 +19,22 @@ export interface WatermarkEngine {
   PAYLOAD_VERSION: number;
 }
 
-let cached: Promise<WatermarkEngine> | undefined;
+const asBytes = (d: Uint8Array | Uint8ClampedArray): Uint8Array =>
+  d instanceof Uint8Array ? d : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 
-export function loadWatermark(): Promise<WatermarkEngine> {
-  cached ??= (async () => {
-    const name = "@atelier/watermark";
-    try {
-      return (await import(/* @vite-ignore */ name)) as WatermarkEngine;
-    } catch (err) {
-      cached = undefined;
-      throw new Error(`cannot load ${name}: ${(err as Error).message}`, { cause: err });
-    }
-  })();
-  return cached;
+export const watermarkEngine: WatermarkEngine = {
+  embed(image, payload) {
+    const out = wm.embed(image, payload);
+    return { width: out.width, height: out.height, channels: out.channels, data: asBytes(out.data) };
+  },
+  detect: (image) => wm.detect(image),
+  perceptualHash: (image) => wm.perceptualHash(image),
+  encodePayload: (fields) => wm.encodePayload(fields),
+  PAYLOAD_VERSION: wm.PAYLOAD_VERSION,
+};
+
+export async function loadWatermark(): Promise<WatermarkEngine> {
+  return watermarkEngine;
 }
 
 /** The 64-bit payload a work's watermark carries: format version ‖ 56-bit watermark id. */
