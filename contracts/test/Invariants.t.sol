@@ -123,6 +123,22 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         } catch {}
     }
 
+    function addOffer(uint256 workSeed, uint256 termsSeed, uint96 price) external {
+        uint256 count = works.workCount();
+        if (count == 0) return;
+        uint256 workId = bound(workSeed, 1, count);
+        if (works.offerCount(workId) >= 8) return;
+        OfferInput[] memory offers = new OfferInput[](1);
+        offers[0] = OfferInput({
+            termsId: uint32(bound(termsSeed, 1, 5)),
+            currency: address(0),
+            price: uint96(bound(price, 0, 1 ether)),
+            maxSupply: 0
+        });
+        vm.prank(works.ownerOf(workId));
+        works.addOffers(workId, offers);
+    }
+
     function setSalesPaused(uint256 workSeed, bool paused) external {
         uint256 count = works.workCount();
         if (count == 0) return;
