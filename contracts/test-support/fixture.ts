@@ -15,7 +15,7 @@ import {
   type Hex,
 } from "viem";
 import atelier, { TERMS_PRESET_IDS } from "../ignition/modules/Atelier.ts";
-import { attackerAbi, mockErc20Abi } from "./mocks.ts";
+import { attackerAbi, mockErc20Abi, smartWalletAbi } from "./mocks.ts";
 
 export const ZERO: Address = "0x0000000000000000000000000000000000000000";
 export const PRESET = TERMS_PRESET_IDS;
@@ -81,13 +81,14 @@ export async function createFixture() {
   ].map(wallet) as [W, W, W, W, W, W, W, W, W];
 
   /** Deploys a test-only contract and types it with `abi`. */
-  async function deployMock<const TAbi extends Abi>(name: string, abi: TAbi) {
-    const deployed = (await viem.deployContract(name as never)) as { address: Address };
+  async function deployMock<const TAbi extends Abi>(name: string, abi: TAbi, args: unknown[] = []) {
+    const deployed = (await viem.deployContract(name as never, args as never)) as { address: Address };
     return getContract({ address: deployed.address, abi, client: { public: publicClient, wallet: admin } });
   }
   const deployErc20 = (name: "MockERC20" | "NoBoolERC20" | "FeeOnTransferERC20" | "CallbackERC20") =>
     deployMock(name, mockErc20Abi);
   const deployAttacker = () => deployMock("Attacker", attackerAbi);
+  const deploySmartWallet = (owner: Address) => deployMock("SmartWallet", smartWalletAbi, [owner]);
 
   async function deployAtelier() {
     const deployed = await ignition.deploy(atelier, {
@@ -232,6 +233,7 @@ export async function createFixture() {
     load,
     deployErc20,
     deployAttacker,
+    deploySmartWallet,
     mined,
     now,
     mintRoot,

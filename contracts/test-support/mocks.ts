@@ -25,3 +25,9 @@ export const attackerAbi = parseAbi([
   "function reentered() view returns (bool)",
   "function lastError() view returns (bytes)",
 ]);
+
+export const smartWalletAbi = parseAbi([
+  "function owner() view returns (address)",
+  "function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)",
+  "function exec(address target, uint256 value, bytes data) payable returns (bytes)",
+]);

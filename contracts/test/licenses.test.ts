@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { getAddress, parseEther, type Address } from "viem";
+import { encodeFunctionData, getAddress, parseEther, type Address } from "viem";
 import {
   LICENSE_FEE_BPS,
   PRESET,
@@ -581,6 +581,45 @@ describe("Licenses: private offers (EIP-712)", () => {
       licenses,
       "OfferExpired",
       [BigInt(offer.deadline)],
+    );
+  });
+
+  it("accepts an offer signed for an ERC-1271 smart-wallet owner", async () => {
+    const d = await f.load();
+    const { licenses, works } = d;
+    const wallet = await f.deploySmartWallet(creator.account.address);
+    const mint = encodeFunctionData({
+      abi: works.abi,
+      functionName: "mintWork",
+      args: [contentHash(), metadataDigest(), 0n, 0n, 0, [], []],
+    });
+    await f.mined(wallet.write.exec([works.address, 0n, mint], { account: creator.account }));
+    const id = await works.read.workCount();
+    assert.equal(await works.read.ownerOf([id]), getAddress(wallet.address));
+    const offer = {
+      workId: id,
+      termsId: PRESET.personal,
+      buyer: getAddress(buyer.account.address),
+      currency: ZERO,
+      price: 1000n,
+      duration: 0,
+      nonce: 1n,
+      deadline: Number(await f.now()) + 600,
+    };
+    const signature = await signOffer(d, creator, offer); // the wallet's owner signs for it
+    await f.mined(
+      licenses.write.buyPrivateLicense([offer, signature], { account: buyer.account, value: 1000n }),
+    );
+    assert.equal(await licenses.read.creditOf([wallet.address, ZERO]), 1000n - fee(1000n));
+    assert.equal(await licenses.read.nonceUsed([wallet.address, 1n]), true);
+    const forged = await signOffer(d, buyer, { ...offer, nonce: 2n });
+    await viem.assertions.revertWithCustomError(
+      licenses.write.buyPrivateLicense([{ ...offer, nonce: 2n }, forged], {
+        account: buyer.account,
+        value: 1000n,
+      }),
+      licenses,
+      "InvalidSignature",
     );
   });
 
