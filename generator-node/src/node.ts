@@ -20,7 +20,7 @@ import type { Market, JobRequest } from "./chain/market.ts";
 import { RevertError } from "./chain/tx.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ImageProducer } from "./producer.ts";
-import { produceWork, UnsafeOutputError, type ProducedWork } from "./produce.ts";
+import { metadataDigestOf, produceWork, UnsafeOutputError, type ProducedWork } from "./produce.ts";
 import type { PromptPolicy, RejectReason } from "./safety/policy.ts";
 import type { ContentStore } from "./storage/ipfs.ts";
 
@@ -462,13 +462,17 @@ export class GeneratorNode {
           if (st === undefined) await market.settlePending();
           if (st === true || (await market.receiptStatus(rec.fulfilTx as Hex)) !== undefined) continue; // re-read state
         }
-        if (!rec.contentHash || !rec.metadataCid) {
+        if (!rec.contentHash || !rec.metadataCid || rec.perceptualHash === undefined) {
           await set({ state: "claimed" });
           continue;
         }
-        const work = await produce(); // deterministic: same hashes as journaled
-        if (work.contentHash !== rec.contentHash)
-          throw new Error(`job ${rec.jobId}: non-deterministic output (content hash changed)`);
+        // what was stored is what gets fulfilled: the journaled hashes, not a re-run (which could differ
+        // if the node restarted on another execution provider)
+        const work = {
+          contentHash: rec.contentHash as Hex,
+          metadataDigest: metadataDigestOf(rec.metadataCid),
+          perceptualHash: BigInt(rec.perceptualHash),
+        };
         try {
           await time("fulfil", () =>
             this.retry("fulfil", rec, async () => {
