@@ -36,7 +36,7 @@ import {Lineage} from "./libraries/Lineage.sol";
 contract Works is ERC721, AccessControl, Pausable, IERC2981, IERC4906, IWorks {
     /// @notice Role that may flag works (content standards, improper registration).
     bytes32 public constant ARBITER_ROLE = keccak256("ARBITER_ROLE");
-    /// @notice Role that may pause uploads and offer changes.
+    /// @notice Role that may pause uploads and offer additions.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     /// @notice Most public offers of one work.
     uint256 public constant MAX_OFFERS_PER_WORK = 32;
@@ -259,7 +259,7 @@ contract Works is ERC721, AccessControl, Pausable, IERC2981, IERC4906, IWorks {
         emit MarketSet(market_);
     }
 
-    /// @notice Pauses uploads (`mintWork`) and offer changes. Only PAUSER_ROLE. Generated works are still
+    /// @notice Pauses uploads (`mintWork`) and `addOffers`. Only PAUSER_ROLE. Generated works are still
     /// minted so that nodes can fulfil claimed jobs; pause the market to stop new generation.
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
