@@ -1,0 +1,110 @@
+/**
+ * A first generated work on a fresh local stack, so a newcomer sees the whole path run: a creator's
+ * request → the local node claims, generates, watermarks, stores → the work is minted on chain.
+ */
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  parseEther,
+  parseEventLogs,
+  stringToHex,
+  zeroAddress,
+  type Hex,
+} from "viem";
+import { hardhat } from "viem/chains";
+import { contractAddress, generationMarketAbi, worksAbi, type Deployment } from "@atelier/protocol";
+import { DEV_ACCOUNT, devAccount } from "./dev-accounts.ts";
+
+/** Terms preset 2 of the deployment: commercial use, one year. */
+const COMMERCIAL_TERMS = 2;
+
+export interface DemoWork {
+  jobId: bigint;
+  workId: bigint;
+  tokenUri: string;
+  metadataUrl: string;
+  imageUrl?: string;
+}
+
+export async function requestDemoWork(options: {
+  rpcUrl: string;
+  deployment: Deployment;
+  modelId: number;
+  gatewayUrl: string;
+  prompt: string;
+  timeoutMs?: number;
+}): Promise<DemoWork> {
+  const chain = { ...hardhat, id: options.deployment.chainId };
+  const publicClient = createPublicClient({ chain, transport: http(options.rpcUrl), cacheTime: 0 });
+  const creator = createWalletClient({
+    chain,
+    transport: http(options.rpcUrl),
+    account: devAccount(DEV_ACCOUNT.requester),
+  });
+  const market = contractAddress(options.deployment, "GenerationMarket");
+  const works = contractAddress(options.deployment, "Works");
+
+  const block = await publicClient.getBlock();
+  const request = await creator.writeContract({
+    address: market,
+    abi: generationMarketAbi,
+    functionName: "requestGeneration",
+    args: [
+      options.modelId,
+      stringToHex(options.prompt),
+      "0x",
+      Number(block.timestamp) + 600,
+      500,
+      { termsId: COMMERCIAL_TERMS, currency: zeroAddress, price: parseEther("0.01"), maxSupply: 0 },
+    ],
+    value: parseEther("0.01"),
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash: request, pollingInterval: 50 });
+  const [requested] = parseEventLogs({
+    abi: generationMarketAbi,
+    logs: receipt.logs,
+    eventName: "JobRequested",
+  });
+  if (!requested) throw new Error("requestGeneration did not emit JobRequested");
+  const jobId = requested.args.jobId;
+
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    const [fulfilled] = await publicClient.getContractEvents({
+      address: market,
+      abi: generationMarketAbi,
+      eventName: "JobFulfilled",
+      args: { jobId },
+      fromBlock: receipt.blockNumber,
+    });
+    if (fulfilled) {
+      const workId = fulfilled.args.workId!;
+      const tokenUri = await publicClient.readContract({
+        address: works,
+        abi: worksAbi,
+        functionName: "tokenURI",
+        args: [workId],
+      });
+      const metadataUrl = `${options.gatewayUrl}/ipfs/${tokenUri.replace("ipfs://", "")}`;
+      const image = await imageOf(metadataUrl);
+      return {
+        jobId,
+        workId,
+        tokenUri,
+        metadataUrl,
+        ...(image ? { imageUrl: `${options.gatewayUrl}/ipfs/${image}` } : {}),
+      };
+    }
+    if (Date.now() > deadline)
+      throw new Error(`demo job ${jobId} was not fulfilled in time; see the node log`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function imageOf(metadataUrl: string): Promise<Hex | string | undefined> {
+  const response = await fetch(metadataUrl);
+  if (!response.ok) return undefined;
+  const metadata = (await response.json()) as { image?: unknown };
+  return typeof metadata.image === "string" ? metadata.image.replace("ipfs://", "") : undefined;
+}

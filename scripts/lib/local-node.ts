@@ -1,0 +1,129 @@
+/**
+ * The generator node of the local stack: registers the built-in CPPN model on the market, writes a
+ * node config (dev account key in a 0600 file), stakes through the operator's own code path, and
+ * runs `atelier-node start` as a child process whose logs go to a file.
+ */
+import { spawn } from "node:child_process";
+import { mkdir, open, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { createPublicClient, createWalletClient, http, parseEventLogs } from "viem";
+import { hardhat } from "viem/chains";
+import { generationMarketAbi, contractAddress, type Deployment } from "@atelier/protocol";
+import { builtinModelRegistration, connectMarket, loadConfig } from "@atelier/generator-node";
+import { DEV_ACCOUNT, devAccount, devPrivateKey } from "./dev-accounts.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const NODE_CLI = path.join(ROOT, "generator-node/src/cli/main.ts");
+
+export interface LocalNode {
+  modelId: number;
+  gatewayUrl: string;
+  provider: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** Registers the built-in model (deployer holds MODEL_ADMIN_ROLE on a fresh local deployment). */
+export async function registerBuiltinModel(rpcUrl: string, deployment: Deployment): Promise<number> {
+  const chain = { ...hardhat, id: deployment.chainId };
+  const publicClient = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 });
+  const admin = createWalletClient({
+    chain,
+    transport: http(rpcUrl),
+    account: devAccount(DEV_ACCOUNT.admin),
+  });
+  const model = builtinModelRegistration();
+  const hash = await admin.writeContract({
+    address: contractAddress(deployment, "GenerationMarket"),
+    abi: generationMarketAbi,
+    functionName: "registerModel",
+    args: [model.weightsHash, model.weightsCidDigest, model.weightsCidCodec, model.deterministic, model.name],
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  const [registered] = parseEventLogs({
+    abi: generationMarketAbi,
+    logs: receipt.logs,
+    eventName: "ModelRegistered",
+  });
+  if (!registered) throw new Error("registerModel did not emit ModelRegistered");
+  return Number(registered.args.modelId);
+}
+
+export async function startLocalNode(options: {
+  rpcUrl: string;
+  deployment: Deployment;
+  deploymentFile: string;
+  stateDir: string;
+  gatewayPort: number;
+  host: string;
+}): Promise<LocalNode> {
+  const modelId = await registerBuiltinModel(options.rpcUrl, options.deployment);
+
+  const dir = path.join(options.stateDir, "node");
+  await mkdir(dir, { recursive: true });
+  const configFile = path.join(dir, "atelier-node.json");
+  await writeFile(path.join(dir, "node.key"), `${devPrivateKey(DEV_ACCOUNT.node)}\n`, { mode: 0o600 });
+  await writeFile(
+    configFile,
+    `${JSON.stringify(
+      {
+        rpcUrl: options.rpcUrl,
+        deployment: options.deploymentFile,
+        keyFile: "node.key",
+        // A fresh chain each run: yesterday's journal and checkpoint would describe another chain.
+        dataDir: `data-${Date.now()}`,
+        models: [{ id: modelId, manifest: "builtin:cppn" }],
+        provider: "auto",
+        pollIntervalMs: 100,
+        http: { host: options.host, port: options.gatewayPort },
+        log: { level: "info", pretty: false },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+
+  const minStake = await createPublicClient({ transport: http(options.rpcUrl) }).readContract({
+    address: contractAddress(options.deployment, "GenerationMarket"),
+    abi: generationMarketAbi,
+    functionName: "minStake",
+  });
+  // Staking goes through the operator's own code path (what `atelier-node register` runs).
+  const market = await connectMarket(loadConfig({ file: configFile }));
+  await market.register([BigInt(modelId)], minStake * 10n);
+
+  const logFile = path.join(dir, "node.log");
+  const log = await open(logFile, "w");
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", NODE_CLI, "-c", configFile, "start", "--no-progress"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", log.fd, log.fd, "ipc"],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const ready = await new Promise<{ url: string; provider: string }>((resolve, reject) => {
+    child.once("message", (message) => resolve(message as { url: string; provider: string }));
+    child.once("exit", (code) =>
+      reject(new Error(`generator node exited with code ${code}; see ${logFile}`)),
+    );
+  });
+  child.disconnect();
+
+  return {
+    modelId,
+    gatewayUrl: ready.url,
+    provider: ready.provider,
+    logFile,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await log.close();
+    },
+  };
+}
