@@ -88,6 +88,8 @@ export const configSchema = z.object({
       /** reject outputs whose P(porn) + P(hentai) ≥ threshold */
       threshold: z.number().min(0).max(1).default(0.9),
       backend: z.enum(["auto", "wasm", "tfjs-node-gpu"]).default("auto"),
+      /** nsfwjs model bundled in its package */
+      model: z.enum(["MobileNetV2", "MobileNetV2Mid", "InceptionV3"]).default("MobileNetV2Mid"),
       maxPromptBytes: z.number().int().min(1).max(100_000).default(1_000),
       bannedTerms: z.array(z.string().min(1)).default([]),
       bannedPatterns: z
@@ -105,8 +107,9 @@ export const configSchema = z.object({
     })
     .default({
       enabled: true,
-      threshold: 0.8,
+      threshold: 0.9,
       backend: "auto",
+      model: "MobileNetV2Mid",
       maxPromptBytes: 1_000,
       bannedTerms: [],
       bannedPatterns: [],

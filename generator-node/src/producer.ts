@@ -20,7 +20,7 @@ import {
   type ProviderChoice,
   type RawImage,
 } from "./model/runtime.ts";
-import { NsfwClassifier, noopClassifier, type ImageClassifier } from "./safety/nsfw.ts";
+import { NsfwClassifier, noopClassifier, type ImageClassifier, type NsfwModelName } from "./safety/nsfw.ts";
 import { loadWatermark, payloadFor, type WatermarkEngine } from "./watermark.ts";
 
 export interface ImageRequest {
@@ -184,7 +184,12 @@ export interface ProducerOptions {
   provider?: ProviderChoice;
   threads?: number;
   batchWindowMs?: number;
-  safety: { enabled: boolean; threshold: number; backend: "auto" | "wasm" | "tfjs-node-gpu" };
+  safety: {
+    enabled: boolean;
+    threshold: number;
+    backend: "auto" | "wasm" | "tfjs-node-gpu";
+    model?: NsfwModelName;
+  };
 }
 
 export async function createInProcessProducer(
@@ -196,7 +201,11 @@ export async function createInProcessProducer(
     threads: opts.threads ?? 1,
   });
   const classifier = opts.safety.enabled
-    ? await NsfwClassifier.load({ threshold: opts.safety.threshold, backend: opts.safety.backend })
+    ? await NsfwClassifier.load({
+        threshold: opts.safety.threshold,
+        backend: opts.safety.backend,
+        ...(opts.safety.model ? { model: opts.safety.model } : {}),
+      })
     : noopClassifier;
   return new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);
 }

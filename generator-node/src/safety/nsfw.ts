@@ -1,5 +1,5 @@
 /**
- * Output safety check: the nsfwjs MobileNetV2 classifier (weights ship inside the npm package)
+ * Output safety check: an nsfwjs classifier (weights ship inside the npm package; MobileNetV2Mid by default)
  * run through TensorFlow.js. Backend: `@tensorflow/tfjs-node-gpu` when the operator installed it
  * (loaded dynamically, never a dependency: it downloads libtensorflow at install), else the wasm
  * backend bundled with `@tensorflow/tfjs-backend-wasm`.
@@ -22,6 +22,9 @@ export interface ImageClassifier {
 }
 
 type Tf = typeof import("@tensorflow/tfjs");
+
+/** Models bundled in the nsfwjs package (MobileNetV2Mid: fewest false positives on abstract art, ~33 ms). */
+export type NsfwModelName = "MobileNetV2" | "MobileNetV2Mid" | "InceptionV3";
 
 async function initTf(prefer: "auto" | "wasm" | "tfjs-node-gpu"): Promise<{ tf: Tf; backend: string }> {
   const tf = await import("@tensorflow/tfjs");
@@ -62,6 +65,7 @@ export class NsfwClassifier implements ImageClassifier {
   static async load(opts: {
     threshold: number;
     backend?: "auto" | "wasm" | "tfjs-node-gpu";
+    model?: NsfwModelName;
   }): Promise<NsfwClassifier> {
     const { tf, backend } = await initTf(opts.backend ?? "auto");
     const nsfwjs = await import("nsfwjs");
@@ -70,7 +74,8 @@ export class NsfwClassifier implements ImageClassifier {
     console.log = () => undefined;
     let model;
     try {
-      model = await nsfwjs.load("MobileNetV2");
+      const name = opts.model ?? "MobileNetV2Mid";
+      model = name === "InceptionV3" ? await nsfwjs.load(name, { size: 299 }) : await nsfwjs.load(name);
     } finally {
       console.log = log;
     }
