@@ -90,6 +90,8 @@ export const configSchema = z.object({
       backend: z.enum(["auto", "wasm", "tfjs-node-gpu"]).default("auto"),
       /** nsfwjs model bundled in its package */
       model: z.enum(["MobileNetV2", "MobileNetV2Mid", "InceptionV3"]).default("MobileNetV2Mid"),
+      /** second model that must agree before an output is rejected ("none": the first decides alone) */
+      confirmModel: z.enum(["MobileNetV2", "MobileNetV2Mid", "InceptionV3", "none"]).default("InceptionV3"),
       maxPromptBytes: z.number().int().min(1).max(100_000).default(1_000),
       bannedTerms: z.array(z.string().min(1)).default([]),
       bannedPatterns: z
@@ -110,6 +112,7 @@ export const configSchema = z.object({
       threshold: 0.9,
       backend: "auto",
       model: "MobileNetV2Mid",
+      confirmModel: "InceptionV3",
       maxPromptBytes: 1_000,
       bannedTerms: [],
       bannedPatterns: [],

@@ -85,6 +85,7 @@ export class GeneratorNode {
   private readonly active = new Map<string, Promise<void>>();
   private readonly seenAt = new Map<string, number>();
   private checkpoint = 0n;
+  private deciding = 0;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
   private stopped: Promise<void> | undefined;
@@ -179,10 +180,19 @@ export class GeneratorNode {
   }
 
   private pump(): void {
-    while (!this.stopping && this.active.size < this.o.concurrency && this.queue.length > 0) {
+    // `deciding` counts requests between the queue and `active` (tryClaim awaits before spawning)
+    while (!this.stopping && this.active.size + this.deciding < this.o.concurrency && this.queue.length > 0) {
       const r = this.queue.shift()!;
       this.d.metrics.queue.set(this.queue.length);
-      void this.tryClaim(r);
+      this.deciding++;
+      void this.tryClaim(r)
+        .catch((err: unknown) =>
+          this.d.log.error({ job: r.jobId.toString(), err: (err as Error).message }, "claim decision failed"),
+        )
+        .finally(() => {
+          this.deciding--;
+          this.pump();
+        });
     }
   }
 
@@ -213,7 +223,8 @@ export class GeneratorNode {
       onChain = await market.job(r.jobId);
     } catch (err) {
       log.warn({ job: id, err: (err as Error).message }, "cannot read job; requeueing");
-      this.queue.push(r);
+      await sleep(this.o.pollIntervalMs);
+      this.queue.unshift(r);
       return;
     }
     if (onChain.status !== "open") {

@@ -189,6 +189,7 @@ export interface ProducerOptions {
     threshold: number;
     backend: "auto" | "wasm" | "tfjs-node-gpu";
     model?: NsfwModelName;
+    confirmModel?: NsfwModelName | "none";
   };
 }
 
@@ -205,6 +206,7 @@ export async function createInProcessProducer(
         threshold: opts.safety.threshold,
         backend: opts.safety.backend,
         ...(opts.safety.model ? { model: opts.safety.model } : {}),
+        ...(opts.safety.confirmModel ? { confirmModel: opts.safety.confirmModel } : {}),
       })
     : noopClassifier;
   return new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);

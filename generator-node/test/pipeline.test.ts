@@ -109,6 +109,18 @@ describe("pipeline (in-memory market)", () => {
     expect(args.metadataDigest).toMatch(/^0x[0-9a-f]{64}$/);
   });
 
+  it("never holds more claims than its concurrency, even for a burst", async () => {
+    const market = new FakeMarket(NODE);
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));
+    const ids = Array.from({ length: 9 }, (_, i) => market.submit(`burst ${i}`));
+    const { node } = await makeNode(market, dir);
+    await node.start();
+    await until(() => ids.every((id) => market.jobs.get(id)!.status === "fulfilled"));
+    await node.stop();
+    expect(market.maxClaimed).toBeLessThanOrEqual(3);
+    expect(market.maxClaimed).toBeGreaterThan(1);
+  });
+
   it("an RPC outage longer than the retries does not lose the job: it resumes and completes", async () => {
     const market = new FakeMarket(NODE);
     const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));

@@ -17,6 +17,8 @@ export class FakeMarket implements Market {
   nextId = 1n;
   /** the next N job reads fail (an RPC outage) */
   failReads = 0;
+  /** most jobs claimed at the same time */
+  maxClaimed = 0;
 
   constructor(readonly account: Address) {}
 
@@ -79,6 +81,10 @@ export class FakeMarket implements Market {
     if (j.status !== "open") throw new RevertError("not open", "JobNotOpen");
     j.status = "claimed";
     j.node = this.account;
+    this.maxClaimed = Math.max(
+      this.maxClaimed,
+      [...this.jobs.values()].filter((x) => x.status === "claimed").length,
+    );
     return this.tx("claim", jobId);
   }
   async fulfil(jobId: bigint, args: FulfilArgs) {
