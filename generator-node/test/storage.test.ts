@@ -1,4 +1,8 @@
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
+import { CID } from "multiformats/cid";
+import * as raw_ from "multiformats/codecs/raw";
+import { create as createDigest } from "multiformats/hashes/digest";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -57,6 +61,51 @@ describe("storage and gateway", () => {
     expect(
       (await fetch(`${base}/ipfs/bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy`)).status,
     ).toBe(404);
+  });
+
+  it("mirrors and pins each added file on a Kubo RPC endpoint (same CID, CIDv1 raw leaves)", async () => {
+    const seen: { params: URLSearchParams; body: Buffer }[] = [];
+    let lie = false;
+    const kubo = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const url = new URL(req.url ?? "/", "http://x");
+        const boundary = /boundary=(.+)$/.exec(req.headers["content-type"] ?? "")![1]!;
+        const raw = Buffer.concat(chunks);
+        const start = raw.indexOf("\r\n\r\n") + 4;
+        const end = raw.indexOf(`\r\n--${boundary}`, start);
+        const file = raw.subarray(start, end);
+        seen.push({ params: url.searchParams, body: file });
+        const cid = CID.createV1(raw_.code, createDigest(0x12, createHash("sha256").update(file).digest()));
+        res.writeHead(200, { "content-type": "application/x-ndjson" });
+        res.end(
+          JSON.stringify({ Name: "f", Hash: lie ? "bafkqaaa" : cid.toString(), Size: String(file.length) }) +
+            "\n",
+        );
+      });
+    });
+    await new Promise<void>((resolve) => kubo.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(kubo.address() as AddressInfo).port}`;
+    const mirrored = await HeliaStore.open({
+      dir: await mkdtemp(path.join(tmpdir(), "atelier-ipfs-")),
+      kubo: { url },
+    });
+    try {
+      const bytes = Buffer.from(JSON.stringify({ name: "pinned" }));
+      const cid = await mirrored.add(bytes);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.params.get("cid-version")).toBe("1");
+      expect(seen[0]!.params.get("raw-leaves")).toBe("true");
+      expect(seen[0]!.params.get("pin")).toBe("true");
+      expect(seen[0]!.body.equals(bytes)).toBe(true);
+      expect(cid).toMatch(/^bafkrei/);
+      lie = true;
+      await expect(mirrored.add(Buffer.from("other"))).rejects.toThrow(/Kubo pinned/);
+    } finally {
+      await mirrored.close();
+      kubo.close();
+    }
   });
 
   it("parses ranges", () => {
