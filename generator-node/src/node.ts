@@ -150,6 +150,12 @@ export class GeneratorNode {
               : head;
           const reqs = await market.requests(this.checkpoint + 1n, to);
           for (const r of reqs) this.onRequest(r);
+          // jobs another node gave back are open again: consider them like new requests
+          for (const rel of await market.releases(this.checkpoint + 1n, to)) {
+            if (rel.node.toLowerCase() === market.account.toLowerCase()) continue;
+            const req = await market.request(rel.jobId);
+            if (req) this.onRequest({ ...req, blockNumber: rel.blockNumber });
+          }
           this.checkpoint = to;
           // never checkpoint past a request still waiting in the queue: a restart must see it again
           const oldestQueued = this.queue.reduce<bigint | undefined>(

@@ -109,6 +109,23 @@ describe("pipeline (in-memory market)", () => {
     expect(args.metadataDigest).toMatch(/^0x[0-9a-f]{64}$/);
   });
 
+  it("picks up a job another node released after the checkpoint passed its request", async () => {
+    const market = new FakeMarket(NODE);
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));
+    const other = market.submit("claimed elsewhere");
+    market.jobs.get(other)!.status = "claimed"; // another node holds it while we catch up
+    market.jobs.get(other)!.node = "0x00000000000000000000000000000000000000d0";
+    const { node } = await makeNode(market, dir);
+    await node.start();
+    const mine = market.submit("ours");
+    await until(() => market.jobs.get(mine)!.status === "fulfilled");
+    expect(market.jobs.get(other)!.status).toBe("claimed");
+    market.otherNodeClaimsAndReleases(other);
+    await until(() => market.jobs.get(other)!.status === "fulfilled");
+    await node.stop();
+    expect(market.jobs.get(other)!.node).toBe(NODE);
+  });
+
   it("never holds more claims than its concurrency, even for a burst", async () => {
     const market = new FakeMarket(NODE);
     const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));

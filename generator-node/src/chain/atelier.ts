@@ -131,6 +131,23 @@ export function createAtelierMarket(opts: {
       return (logs as unknown as RequestLog[]).map(toRequest);
     },
 
+    async releases(fromBlock, toBlock) {
+      const logs = await publicClient.getContractEvents({
+        address,
+        abi,
+        eventName: "JobReleased",
+        fromBlock,
+        toBlock,
+      });
+      return (
+        logs as unknown as { args: { jobId?: bigint; node?: Address }; blockNumber: bigint | null }[]
+      ).map((l) => ({
+        jobId: l.args.jobId!,
+        node: l.args.node!,
+        blockNumber: l.blockNumber ?? 0n,
+      }));
+    },
+
     async request(jobId) {
       const logs = await publicClient.getContractEvents({
         address,

@@ -44,6 +44,11 @@ export interface Market {
   /** latest block number and its timestamp (unix seconds) */
   head(): Promise<{ number: bigint; timestamp: number }>;
   requests(fromBlock: bigint, toBlock: bigint): Promise<JobRequest[]>;
+  /** jobs given back to the open pool (JobReleased) in the range */
+  releases(
+    fromBlock: bigint,
+    toBlock: bigint,
+  ): Promise<{ jobId: bigint; node: Address; blockNumber: bigint }[]>;
   job(jobId: bigint): Promise<OnChainJob>;
   /** the request data of one job (for jobs found claimed by this node but missing from the journal) */
   request(jobId: bigint): Promise<JobRequest | undefined>;

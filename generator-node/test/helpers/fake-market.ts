@@ -50,6 +50,25 @@ export class FakeMarket implements Market {
       .map((j) => j.req)
       .filter((r) => r.blockNumber >= from && r.blockNumber <= to);
   }
+  readonly released: { jobId: bigint; node: Address; blockNumber: bigint }[] = [];
+
+  /** another node claims `jobId` and gives it back */
+  otherNodeClaimsAndReleases(jobId: bigint): void {
+    const j = this.jobs.get(jobId)!;
+    j.status = "open";
+    j.node = ZERO;
+    this.block++;
+    this.released.push({
+      jobId,
+      node: "0x00000000000000000000000000000000000000d0",
+      blockNumber: this.block,
+    });
+  }
+
+  async releases(from: bigint, to: bigint) {
+    return this.released.filter((r) => r.blockNumber >= from && r.blockNumber <= to);
+  }
+
   async job(jobId: bigint): Promise<OnChainJob> {
     if (this.failReads > 0) {
       this.failReads--;
@@ -104,7 +123,9 @@ export class FakeMarket implements Market {
     const j = this.claimed(jobId);
     j.status = "open";
     j.node = ZERO;
-    return this.tx("release", jobId);
+    const hash = this.tx("release", jobId);
+    this.released.push({ jobId, node: this.account, blockNumber: this.block });
+    return hash;
   }
   async confirm() {
     return true;
