@@ -31,6 +31,8 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
     uint256 public constant MAX_PARAMS_BYTES = 1024;
     /// @notice Latest deadline a job may have, from its request.
     uint256 public constant MAX_JOB_DURATION = 30 days;
+    /// @dev Reason code of a job that `fulfilJob` ends as rejected because its content is already registered.
+    uint16 private constant _REJECT_DUPLICATE_CONTENT = 3;
 
     /// @notice Status of a job.
     enum JobStatus {
@@ -322,11 +324,14 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
 
     /// @notice Fulfils a claimed job by its deadline: mints the work to the requester (source = generated,
     /// watermark id `2**55 | jobId`, the requested offer and royalty), unlocks the stake and credits the
-    /// node the fee minus the protocol fee.
+    /// node the fee minus the protocol fee. If `contentHash` is already registered in `Works` (e.g. someone
+    /// computed the deterministic output from the public seed and uploaded it first), the job instead ends
+    /// Rejected with reason code 3 (duplicate content): the requester is refunded, the stake unlocked, no
+    /// work is minted, `JobRejected` is emitted and 0 is returned.
     /// @param contentHash Hash of the generated content (unique across works).
     /// @param metadataDigest sha2-256 digest of the metadata JSON stored as a raw CIDv1 (codec 0x55).
     /// @param perceptualHash 64-bit perceptual hash of the content (emitted by `Works.WorkMinted`).
-    /// @return workId The minted work.
+    /// @return workId The minted work (0 when the job ended Rejected for duplicate content).
     function fulfilJob(
         uint256 jobId,
         bytes32 contentHash,
@@ -336,6 +341,25 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
         JobSpec memory spec = _claimedBy(jobId);
         if (block.timestamp > spec.deadline) revert DeadlinePassed(jobId, spec.deadline);
         JobHead memory head = _heads[jobId];
+        // Effects first (the job ends and the lock is released before `Works` is called).
+        _nodes[msg.sender].locked -= claimLockAmount;
+        if (works.workByContentHash(contentHash) != 0) {
+            // The content is already registered: the job's seed is public and the model deterministic, so
+            // anyone can compute the output and upload it first (even front-running this call). That is no
+            // fault of the node: the job ends as rejected for duplicate content, the requester is refunded
+            // and the stake unlocked, exactly as `rejectJob(jobId, 3)` would, instead of reverting (which,
+            // near the deadline, would leave the node to be slashed by `expireJob`).
+            _states[jobId] = JobState({node: msg.sender, status: JobStatus.Rejected, workId: 0});
+            _credit(head.requester, address(0), head.fee);
+            emit JobRejected(jobId, msg.sender, _REJECT_DUPLICATE_CONTENT, head.fee);
+            return 0;
+        }
+        _states[jobId] = JobState({node: msg.sender, status: JobStatus.Fulfilled, workId: 0});
+        Config memory cfg = _config;
+        uint256 protocolFee = (uint256(head.fee) * cfg.feeBps) / AtelierLimits.BPS;
+        uint256 nodePayment = head.fee - protocolFee;
+        _credit(cfg.treasury, address(0), protocolFee);
+        _credit(msg.sender, address(0), nodePayment);
         workId = works.mintGenerated(
             head.requester,
             jobId,
@@ -350,13 +374,7 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
                 maxSupply: spec.offerMaxSupply
             })
         );
-        _states[jobId] = JobState({node: msg.sender, status: JobStatus.Fulfilled, workId: uint40(workId)});
-        _nodes[msg.sender].locked -= claimLockAmount;
-        Config memory cfg = _config;
-        uint256 protocolFee = (uint256(head.fee) * cfg.feeBps) / AtelierLimits.BPS;
-        uint256 nodePayment = head.fee - protocolFee;
-        _credit(cfg.treasury, address(0), protocolFee);
-        _credit(msg.sender, address(0), nodePayment);
+        _states[jobId].workId = uint40(workId);
         emit JobFulfilled(
             jobId,
             msg.sender,

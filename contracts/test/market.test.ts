@@ -704,36 +704,6 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     }
   });
 
-  it("a duplicate content hash fails the fulfilment; the node can reject instead", async () => {
-    const d = await ready();
-    const { market, works } = d;
-    const jobId = await f.request(d);
-    await f.mined(market.write.claimJob([jobId], { account: node.account }));
-    const ch = contentHash();
-    await f.mined(
-      works.write.mintWork([ch, metadataDigest(), 0n, 0n, 0, [], []], { account: creator.account }),
-    );
-    await viem.assertions.revertWithCustomError(
-      market.write.fulfilJob([jobId, ch, metadataDigest(), 0n], { account: node.account }),
-      works,
-      "DuplicateContentHash",
-    );
-    await viem.assertions.emitWithArgs(
-      market.write.rejectJob([jobId, 3], { account: node.account }),
-      market,
-      "JobRejected",
-      [jobId, getAddress(node.account.address), 3, FEE],
-    );
-    assert.equal(await market.read.jobStatus([jobId]), JobStatus.Rejected);
-    assert.equal(await market.read.creditOf([requester.account.address, ZERO]), FEE);
-    assert.equal((await market.read.nodeInfo([node.account.address])).locked, 0n);
-    await viem.assertions.revertWithCustomError(
-      market.write.claimJob([jobId], { account: node.account }),
-      market,
-      "JobNotOpen",
-    );
-  });
-
   it("releases a claimed job back to the pool; another node fulfils it", async () => {
     const d = await ready();
     const { market } = d;
@@ -799,6 +769,48 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     await assertSolvent(
       d,
       [open, claimed],
+      [node.account.address, requester.account.address, treasury.account.address],
+    );
+  });
+
+  it("content registered first (front-run from the public seed) ends the job rejected, never slashing", async () => {
+    const d = await ready();
+    const { market, works } = d;
+    const jobId = await f.request(d);
+    const deadline = (await market.read.getJob([jobId])).deadline;
+    await f.mined(market.write.claimJob([jobId], { account: node.account }));
+    const ch = contentHash();
+    // An outsider (or the requester) computes the deterministic output and uploads it first.
+    await f.mined(
+      works.write.mintWork([ch, metadataDigest(), 0n, 0n, 0, [], []], { account: outsider.account }),
+    );
+    const uploaded = await works.read.workCount();
+    // At the last second before the deadline the node's fulfilment must not revert (it would be slashed).
+    await f.networkHelpers.time.setNextBlockTimestamp(deadline);
+    await viem.assertions.emitWithArgs(
+      market.write.fulfilJob([jobId, ch, metadataDigest(), 0n], { account: node.account }),
+      market,
+      "JobRejected",
+      [jobId, getAddress(node.account.address), 3, FEE],
+    );
+    assert.equal(await market.read.jobStatus([jobId]), JobStatus.Rejected);
+    assert.equal(await works.read.workCount(), uploaded);
+    assert.equal(await market.read.workOfJob([jobId]), 0n);
+    const n = await market.read.nodeInfo([node.account.address]);
+    assert.equal(n.locked, 0n);
+    assert.equal(n.stake, MIN_STAKE * 2n);
+    assert.equal(await market.read.creditOf([requester.account.address, ZERO]), FEE);
+    assert.equal(await market.read.creditOf([node.account.address, ZERO]), 0n);
+    await f.networkHelpers.time.increase(10);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      market.write.expireJob([jobId]),
+      market,
+      "JobNotOpen",
+      [jobId, JobStatus.Rejected],
+    );
+    await assertSolvent(
+      d,
+      [jobId],
       [node.account.address, requester.account.address, treasury.account.address],
     );
   });

@@ -31,6 +31,9 @@ interface IWorks {
         OfferInput calldata offer
     ) external returns (uint256 workId);
 
+    /// @notice The work whose content hash is `contentHash`, or 0.
+    function workByContentHash(bytes32 contentHash) external view returns (uint256);
+
     /// @notice Number of public offers of `workId`.
     function offerCount(uint256 workId) external view returns (uint256);
 
