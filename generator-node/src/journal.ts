@@ -125,6 +125,27 @@ export class Journal {
     return this.put({ ...cur, ...patch });
   }
 
+  /**
+   * Deletes terminal entries last updated more than `maxAgeMs` ago whose request lies at or before the
+   * checkpoint (a rescan can never see them again), so the journal stays small on long-running nodes.
+   */
+  async prune(maxAgeMs: number, checkpoint: bigint): Promise<number> {
+    const cutoff = Date.now() - maxAgeMs;
+    let n = 0;
+    for (const rec of this.all()) {
+      if (
+        !TERMINAL.has(rec.state) ||
+        Date.parse(rec.updatedAt) > cutoff ||
+        BigInt(rec.requestBlock) > checkpoint
+      )
+        continue;
+      await rm(path.join(this.dir, `job-${rec.jobId}.json`), { force: true });
+      this.jobs.delete(rec.jobId);
+      n++;
+    }
+    return n;
+  }
+
   async readCheckpoint(): Promise<bigint | undefined> {
     try {
       const v = JSON.parse(await readFile(path.join(this.dir, "checkpoint.json"), "utf8")) as {

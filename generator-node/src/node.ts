@@ -38,6 +38,8 @@ export interface NodeOptions {
   releaseMarginMs: number;
   retries: { max: number; baseDelayMs: number; maxDelayMs: number };
   shutdownGraceMs?: number;
+  /** finished jobs are kept in the journal this long (default 7 days) */
+  journalRetentionMs?: number;
 }
 
 export interface NodeDeps {
@@ -125,6 +127,8 @@ export class GeneratorNode {
     await market.settlePending();
     const cp = await journal.readCheckpoint();
     this.checkpoint = cp ?? this.o.startBlock - 1n;
+    const pruned = await journal.prune(this.o.journalRetentionMs ?? 7 * 24 * 3600_000, this.checkpoint);
+    if (pruned > 0) log.info({ pruned }, "pruned old finished jobs from the journal");
     const pending = journal.pending();
     if (pending.length > 0) log.info({ jobs: pending.length }, "recovering journaled jobs");
     for (const rec of pending) this.spawn(rec);

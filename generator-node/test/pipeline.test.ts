@@ -193,6 +193,11 @@ describe("pipeline (in-memory market)", () => {
       expect(market.calls.filter((c) => c.startsWith("claim")).length).toBe(1);
       const j2 = await Journal.open(dir);
       expect(j2.get(jobId)!.state).toBe("done");
+      // retention: a finished job is pruned once old enough and behind the checkpoint, never before
+      expect(await j2.prune(60_000, market.block)).toBe(0);
+      expect(await j2.prune(-1, 0n)).toBe(0);
+      expect(await j2.prune(-1, market.block)).toBe(1);
+      expect((await Journal.open(dir)).get(jobId)).toBeUndefined();
     }
   });
 });
