@@ -157,6 +157,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       expectedJobMs: cfg.claim.expectedJobMs,
       releaseMarginMs: cfg.claim.releaseMarginMs,
       retries: cfg.retries,
+      journalRetentionMs: cfg.journalRetentionDays * 24 * 3600_000,
     },
   );
   const server = await startServer(

@@ -65,6 +65,8 @@ export const configSchema = z.object({
   /** how long a generation batch waits for more jobs before running (0 = no wait) */
   batchWindowMs: z.number().int().min(0).max(5_000).default(0),
   pollIntervalMs: z.number().int().min(10).max(60_000).default(250),
+  /** finished jobs stay in the journal this many days */
+  journalRetentionDays: z.number().min(0).default(7),
   /** block range per eth_getLogs call during catch-up */
   logChunk: z.number().int().min(1).max(100_000).default(2_000),
   claim: z
