@@ -63,6 +63,7 @@ function hardhatCpuMs(): number {
   return total;
 }
 
+const loadBefore = os.loadavg()[0]!;
 const stack = await startStack();
 const done = new Map<bigint, { at: number; e: JobEvent }>();
 let app: Awaited<ReturnType<typeof startNodeApp>> | undefined;
@@ -154,6 +155,7 @@ try {
     cpu: `${os.cpus()[0]?.model ?? "?"} ×${os.cpus().length}`,
     concurrency,
     workers: Number(values.workers),
+    loadAverage1m: { before: round(loadBefore), after: round(os.loadavg()[0]!) },
     arrivalIntervalMs: interval,
     e2e: { p50Ms: round(pct(e2e, 50)), p95Ms: round(pct(e2e, 95)), maxMs: round(Math.max(...e2e)) },
     jobsPerMin: round(jobsPerMin),

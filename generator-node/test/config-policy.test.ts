@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import pino from "pino";
+import { ConfigError, loadConfig, Secret } from "../src/config.ts";
+import { REDACT } from "../src/logger.ts";
 import { PromptPolicy } from "../src/safety/policy.ts";
 
 const KEY = "0x" + "11".repeat(32);
@@ -23,6 +25,22 @@ describe("config", () => {
       inspect(cfg) +
       String(cfg.privateKey);
     expect(printed).not.toContain("11".repeat(32));
+  });
+
+  it("logs redact key material", () => {
+    const lines: string[] = [];
+    const log = pino(
+      { redact: { paths: REDACT, censor: "[redacted]" } },
+      { write: (l: string) => lines.push(l) },
+    );
+    const cfg = { privateKey: new Secret(KEY), rpcUrl: "http://x" };
+    log.info(
+      { config: cfg, privateKey: KEY, account: { privateKey: KEY }, mnemonic: "test test junk" },
+      "start",
+    );
+    expect(lines.join("")).not.toContain("11".repeat(32));
+    expect(lines.join("")).not.toContain("junk");
+    expect(lines.join("")).toContain("[redacted]");
   });
 
   it("names the bad setting and its source", async () => {
