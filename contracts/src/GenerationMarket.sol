@@ -346,12 +346,9 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
         if (works.workByContentHash(contentHash) != 0) {
             // The content is already registered: the job's seed is public and the model deterministic, so
             // anyone can compute the output and upload it first (even front-running this call). That is no
-            // fault of the node: the job ends as rejected for duplicate content, the requester is refunded
-            // and the stake unlocked, exactly as `rejectJob(jobId, 3)` would, instead of reverting (which,
-            // near the deadline, would leave the node to be slashed by `expireJob`).
-            _states[jobId] = JobState({node: msg.sender, status: JobStatus.Rejected, workId: 0});
-            _credit(head.requester, address(0), head.fee);
-            emit JobRejected(jobId, msg.sender, _REJECT_DUPLICATE_CONTENT, head.fee);
+            // fault of the node: rather than reverting (which, near the deadline, would leave the node to be
+            // slashed by `expireJob`), the job ends exactly as `rejectJob(jobId, 3)` would.
+            _endRejected(jobId, head, _REJECT_DUPLICATE_CONTENT);
             return 0;
         }
         _states[jobId] = JobState({node: msg.sender, status: JobStatus.Fulfilled, workId: 0});
@@ -393,11 +390,8 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
     function rejectJob(uint256 jobId, uint16 reasonCode) external {
         JobSpec memory spec = _claimedBy(jobId);
         if (block.timestamp > spec.deadline) revert DeadlinePassed(jobId, spec.deadline);
-        _states[jobId] = JobState({node: msg.sender, status: JobStatus.Rejected, workId: 0});
         _nodes[msg.sender].locked -= claimLockAmount;
-        JobHead memory head = _heads[jobId];
-        _credit(head.requester, address(0), head.fee);
-        emit JobRejected(jobId, msg.sender, reasonCode, head.fee);
+        _endRejected(jobId, _heads[jobId], reasonCode);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -482,6 +476,13 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
         if (royaltyBps > AtelierLimits.MAX_ROYALTY_BPS) {
             revert RoyaltyTooHigh(royaltyBps, AtelierLimits.MAX_ROYALTY_BPS);
         }
+    }
+
+    /// @dev Ends claimed job `jobId` as Rejected by the caller (its lock already released) and refunds it.
+    function _endRejected(uint256 jobId, JobHead memory head, uint16 reasonCode) private {
+        _states[jobId] = JobState({node: msg.sender, status: JobStatus.Rejected, workId: 0});
+        _credit(head.requester, address(0), head.fee);
+        emit JobRejected(jobId, msg.sender, reasonCode, head.fee);
     }
 
     function _claimedBy(uint256 jobId) private view returns (JobSpec memory spec) {

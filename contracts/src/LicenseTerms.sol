@@ -42,6 +42,9 @@ contract LicenseTerms is ILicenseTerms {
     /// @notice The derivative share `shareBps` is above `maxShareBps`.
     error DerivativeShareTooHigh(uint256 shareBps, uint256 maxShareBps);
 
+    /// @notice The duration `duration` is above `maxDuration` (use 0 for perpetual).
+    error DurationTooLong(uint256 duration, uint256 maxDuration);
+
     /// @notice A derivative share was given although the terms do not allow derivatives.
     error ShareWithoutDerivatives();
 
@@ -54,6 +57,9 @@ contract LicenseTerms is ILicenseTerms {
             revert DerivativeShareTooHigh(terms.derivativeShareBps, AtelierLimits.MAX_DERIVATIVE_SHARE_BPS);
         }
         if (terms.derivativeShareBps != 0 && !terms.derivativesAllowed) revert ShareWithoutDerivatives();
+        if (terms.duration > AtelierLimits.MAX_LICENSE_DURATION) {
+            revert DurationTooLong(terms.duration, AtelierLimits.MAX_LICENSE_DURATION);
+        }
         uint8 flags = flagsOf(terms);
         termsId = ++termsCount;
         termsIdByHash[termsHash] = termsId;

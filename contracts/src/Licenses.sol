@@ -113,6 +113,10 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         uint256 amount
     );
 
+    /// @notice Emitted when a private offer is redeemed: `signer` (the work's owner) used `nonce` for
+    /// `licenseId` (whose sale is in `LicensePurchased`). Lets an indexer mark the signed offer as consumed.
+    event PrivateOfferRedeemed(address indexed signer, uint256 indexed nonce, uint256 indexed licenseId);
+
     /// @notice Emitted when a signer cancels a private-offer nonce.
     event PrivateOfferCancelled(address indexed signer, uint256 indexed nonce);
 
@@ -132,6 +136,8 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     error InvalidSignature();
     /// @notice `signer` already used or cancelled `nonce`.
     error NonceAlreadyUsed(address signer, uint256 nonce);
+    /// @notice The private offer's duration `duration` is above `maxDuration` (use 0 for perpetual).
+    error DurationTooLong(uint256 duration, uint256 maxDuration);
     /// @notice License `licenseId` is locked (non-transferable terms).
     error LicenseNonTransferable(uint256 licenseId);
     /// @notice An exclusive license cannot be sold: licenses of `workId` were already sold.
@@ -193,6 +199,9 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     ) external payable nonReentrant whenNotPaused returns (uint256 licenseId) {
         if (offer.buyer != msg.sender) revert NotOfferBuyer(offer.buyer, msg.sender);
         if (block.timestamp > offer.deadline) revert OfferExpired(offer.deadline);
+        if (offer.duration > AtelierLimits.MAX_LICENSE_DURATION) {
+            revert DurationTooLong(offer.duration, AtelierLimits.MAX_LICENSE_DURATION);
+        }
         (uint8 termsFlags, , ) = termsRegistry.termsCore(offer.termsId);
         bool exclusive = termsFlags & TermsFlags.EXCLUSIVE != 0;
         uint256 sold = privateSales[offer.workId];
@@ -219,7 +228,8 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
             serial: uint32(sold + 1),
             derivative: derivative
         });
-        return _complete(sale, offer.workId, 0, offer.buyer);
+        licenseId = _complete(sale, offer.workId, 0, offer.buyer);
+        emit PrivateOfferRedeemed(payee, offer.nonce, licenseId);
     }
 
     /// @notice Cancels the caller's private-offer nonce so that an offer signed with it can't be redeemed.

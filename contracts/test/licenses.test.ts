@@ -509,6 +509,19 @@ describe("Licenses: private offers (EIP-712)", () => {
     );
     assert.equal(await licenses.read.privateSales([id]), 1n);
     assert.equal(await licenses.read.nonceUsed([creator.account.address, 7n]), true);
+    // The consumed nonce is in an event, so an indexer can mark the signed offer redeemed without eth_call.
+    const redeemed = await publicClient.getContractEvents({
+      address: licenses.address,
+      abi: licenses.abi,
+      eventName: "PrivateOfferRedeemed",
+      fromBlock: 0n,
+    });
+    assert.equal(redeemed.length, 1);
+    assert.deepEqual(redeemed[0]!.args, {
+      signer: getAddress(creator.account.address),
+      nonce: 7n,
+      licenseId,
+    });
     const info = await licenses.read.licenseInfo([licenseId]);
     assert.equal(info.offerId, 0n);
     assert.equal(info.expiry - info.start, offer.duration);
@@ -518,6 +531,22 @@ describe("Licenses: private offers (EIP-712)", () => {
       licenses,
       "NonceAlreadyUsed",
       [getAddress(creator.account.address), 7n],
+    );
+  });
+
+  it("rejects a private offer whose duration would overflow the license expiry", async () => {
+    const d = await f.load();
+    const { licenses } = d;
+    const { offer } = await privateSetup(d);
+    const long = { ...offer, duration: 2 ** 40 - 1 };
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      licenses.write.buyPrivateLicense([long, await signOffer(d, creator, long)], {
+        account: buyer.account,
+        value: offer.price,
+      }),
+      licenses,
+      "DurationTooLong",
+      [2n ** 40n - 1n, BigInt(1000 * 365 * 24 * 3600)],
     );
   });
 

@@ -82,6 +82,15 @@ describe("LicenseTerms", () => {
       terms,
       "ShareWithoutDerivatives",
     );
+    // A near-max duration would overflow the uint40 expiry at every sale: rejected at registration.
+    const maxDuration = 1000 * 365 * 24 * 3600;
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      terms.write.registerTerms([{ ...personal, duration: 2 ** 40 - 1 }]),
+      terms,
+      "DurationTooLong",
+      [2n ** 40n - 1n, BigInt(maxDuration)],
+    );
+    await f.mined(terms.write.registerTerms([{ ...personal, duration: maxDuration }]));
   });
 });
 

@@ -59,6 +59,9 @@ library AtelierLimits {
     uint16 internal constant MAX_PROTOCOL_FEE_BPS = 1000;
     /// @notice Highest derivative revenue share one set of terms may ask (50%).
     uint16 internal constant MAX_DERIVATIVE_SHARE_BPS = 5000;
+    /// @notice Longest license duration (terms or private offer), 1,000 years; 0 means perpetual. Keeps
+    /// `start + duration` within the uint40 expiry for any realistic start.
+    uint40 internal constant MAX_LICENSE_DURATION = 1000 * 365 days;
     /// @notice Basis-point denominator.
     uint256 internal constant BPS = 10_000;
     /// @notice Watermark ids are 56-bit; ids of generated works have this bit set, upload ids never do.

@@ -949,6 +949,14 @@ export const licensesAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "duration", type: "uint256" },
+      { internalType: "uint256", name: "maxDuration", type: "uint256" },
+    ],
+    name: "DurationTooLong",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "sender", type: "address" },
       { internalType: "uint256", name: "tokenId", type: "uint256" },
       { internalType: "address", name: "owner", type: "address" },
@@ -1147,6 +1155,16 @@ export const licensesAbi = [
       { indexed: true, internalType: "uint256", name: "nonce", type: "uint256" },
     ],
     name: "PrivateOfferCancelled",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "signer", type: "address" },
+      { indexed: true, internalType: "uint256", name: "nonce", type: "uint256" },
+      { indexed: true, internalType: "uint256", name: "licenseId", type: "uint256" },
+    ],
+    name: "PrivateOfferRedeemed",
     type: "event",
   },
   {
@@ -1710,6 +1728,14 @@ export const licenseTermsAbi = [
       { internalType: "uint256", name: "maxShareBps", type: "uint256" },
     ],
     name: "DerivativeShareTooHigh",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "duration", type: "uint256" },
+      { internalType: "uint256", name: "maxDuration", type: "uint256" },
+    ],
+    name: "DurationTooLong",
     type: "error",
   },
   { inputs: [], name: "ShareWithoutDerivatives", type: "error" },
