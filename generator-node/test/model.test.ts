@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { BUILTIN_MANIFEST, BUILTIN_MODELS_DIR, builtinCppn, cppnManifest } from "../src/model/builtin.ts";
 import { conditionFor } from "../src/model/conditioning.ts";
 import { buildCppnModel } from "../src/model/cppn.ts";
-import { loadManifest, ModelHashMismatchError } from "../src/model/manifest.ts";
+import { loadManifest, ModelHashMismatchError, weightsHash } from "../src/model/manifest.ts";
+import { encodeModel } from "../src/model/onnx-proto.ts";
 import { ModelRuntime } from "../src/model/runtime.ts";
 
 describe("built-in CPPN model", () => {
@@ -67,6 +68,49 @@ describe("model manifest", () => {
       expect(im.height).toBe(24);
       expect(im.data.length).toBe(32 * 24 * 3);
     }
+    await rt.close();
+  });
+
+  it('a latent-only model (kind "latent", output [batch, H·W·3] in [0,1]) runs through its manifest', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-model-"));
+    const Z = 4;
+    const P = 16 * 8;
+    const W = new Float32Array(Z * P * 3).map((_, i) => Math.sin(i * 12.9898) * 3);
+    const onnx = encodeModel({
+      name: "tiny-latent",
+      producer: "test",
+      opset: 17,
+      nodes: [
+        { opType: "MatMul", inputs: ["z", "W"], outputs: ["m"], name: "mm" },
+        { opType: "Sigmoid", inputs: ["m"], outputs: ["img"], name: "sig" },
+      ],
+      initializers: [{ name: "W", dims: [Z, P * 3], data: W }],
+      inputs: [{ name: "z", shape: ["batch", Z] }],
+      outputs: [{ name: "img", shape: ["batch", P * 3] }],
+    });
+    await writeFile(path.join(dir, "tiny.onnx"), onnx);
+    const manifest = {
+      name: "tiny-latent",
+      file: "tiny.onnx",
+      weightsHash: weightsHash(onnx),
+      kind: "latent",
+      resolution: { width: 16, height: 8 },
+      latentDim: Z,
+      latentRank: 2,
+      inputs: { latent: "z" },
+      output: { name: "img", layout: "NPC", range: "unit" },
+      maxBatch: 2,
+    };
+    await writeFile(path.join(dir, "m.json"), JSON.stringify(manifest));
+    const rt = await ModelRuntime.create(await loadManifest(path.join(dir, "m.json")), { provider: "cpu" });
+    const [a, b, a2] = await rt.generate([
+      { prompt: "one", seed: "0x01" },
+      { prompt: "two", seed: "0x02" },
+      { prompt: "one", seed: "0x01" },
+    ]);
+    expect(a!.data.length).toBe(P * 3);
+    expect(Buffer.from(a!.data).equals(Buffer.from(a2!.data))).toBe(true);
+    expect(Buffer.from(a!.data).equals(Buffer.from(b!.data))).toBe(false);
     await rt.close();
   });
 

@@ -10,7 +10,7 @@ import { BUILTIN_MANIFEST } from "../src/model/builtin.ts";
 import { loadManifest } from "../src/model/manifest.ts";
 import { ModelRuntime } from "../src/model/runtime.ts";
 import { GeneratorNode, type JobEvent } from "../src/node.ts";
-import { InProcessProducer } from "../src/producer.ts";
+import { InProcessProducer, type ImageProducer } from "../src/producer.ts";
 import type { ImageClassifier } from "../src/safety/nsfw.ts";
 import { PromptPolicy } from "../src/safety/policy.ts";
 import { HeliaStore } from "../src/storage/ipfs.ts";
@@ -31,7 +31,12 @@ describe("pipeline (in-memory market)", () => {
     await runtime.close();
   });
 
-  async function makeNode(market: FakeMarket, dataDir: string, classifier?: ImageClassifier) {
+  async function makeNode(
+    market: FakeMarket,
+    dataDir: string,
+    classifier?: ImageClassifier,
+    producer?: ImageProducer,
+  ) {
     const events: JobEvent[] = [];
     const node = new GeneratorNode(
       {
@@ -44,14 +49,16 @@ describe("pipeline (in-memory market)", () => {
             1n,
             {
               modelId: 1n,
-              producer: new InProcessProducer(
-                runtime,
-                classifier ?? {
-                  backend: "test",
-                  check: async () => ({ unsafe: false, score: 0, classes: {} }),
-                },
-                await loadWatermark(),
-              ),
+              producer:
+                producer ??
+                new InProcessProducer(
+                  runtime,
+                  classifier ?? {
+                    backend: "test",
+                    check: async () => ({ unsafe: false, score: 0, classes: {} }),
+                  },
+                  await loadWatermark(),
+                ),
             },
           ],
         ]),
@@ -124,6 +131,27 @@ describe("pipeline (in-memory market)", () => {
     await until(() => market.jobs.get(other)!.status === "fulfilled");
     await node.stop();
     expect(market.jobs.get(other)!.node).toBe(NODE);
+  });
+
+  it("releases a claimed job before its deadline when production hangs", async () => {
+    const market = new FakeMarket(NODE);
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));
+    const hanging: ImageProducer = {
+      manifest: runtime.manifest,
+      provider: "cpu",
+      safetyBackend: "test",
+      produce: () => new Promise(() => undefined),
+      close: async () => undefined,
+    };
+    const { node, events } = await makeNode(market, dir, undefined, hanging);
+    await node.start();
+    const jobId = market.submit("slow", { deadlineSec: 5 }); // ≥ expectedJobMs 2 s + margin 1 s: claimable
+    await until(() => events.some((e) => e.jobId === jobId.toString()), 10_000);
+    await node.stop();
+    expect(events.find((e) => e.jobId === jobId.toString())!.outcome).toBe("released");
+    expect(market.calls).toContain(`release:${jobId}`);
+    expect(market.jobs.get(jobId)!.status).toBe("open");
+    expect(Date.now() / 1000).toBeLessThan(market.jobs.get(jobId)!.deadline);
   });
 
   it("never holds more claims than its concurrency, even for a burst", async () => {
