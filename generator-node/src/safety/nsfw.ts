@@ -96,7 +96,13 @@ export class NsfwClassifier implements ImageClassifier {
   }): Promise<NsfwClassifier> {
     const { tf, backend } = await initTf(opts.backend ?? "auto");
     const primary = await loadNsfwModel(opts.model ?? "MobileNetV2Mid");
-    return new NsfwClassifier(tf, primary, backend, opts.threshold, opts.confirmModel ?? "InceptionV3");
+    const c = new NsfwClassifier(tf, primary, backend, opts.threshold, opts.confirmModel ?? "InceptionV3");
+    // load the confirming model in the background so the first flagged image does not wait for it
+    if (c.confirmName !== "none") {
+      c.confirmModel = loadNsfwModel(c.confirmName);
+      c.confirmModel.catch(() => (c.confirmModel = undefined));
+    }
+    return c;
   }
 
   private async score(
