@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { getAddress, keccak256, parseEther, toHex, type Address } from "viem";
+import { getAddress, getContract, keccak256, parseAbi, parseEther, toHex, type Address } from "viem";
 import {
   CLAIM_LOCK,
   COOLDOWN,
@@ -271,10 +271,19 @@ describe("GenerationMarket: nodes", () => {
       market.write.fulfilJob([jobId, contentHash(), metadataDigest(), 1n], { account: node.account }),
     );
     await f.networkHelpers.time.increase(Number(COOLDOWN));
-    await viem.assertions.balancesHaveChanged(market.write.withdrawStake({ account: node.account }), [
-      { address: node.account.address, amount: free },
-      { address: market.address, amount: -free },
-    ]);
+    await viem.assertions.revertWithCustomError(
+      market.write.withdrawStakeTo([ZERO], { account: node.account }),
+      market,
+      "InvalidStakeRecipient",
+    );
+    // A node (e.g. a contract without `receive`) can have its unbonded stake sent elsewhere.
+    await viem.assertions.balancesHaveChanged(
+      market.write.withdrawStakeTo([outsider.account.address], { account: node.account }),
+      [
+        { address: outsider.account.address, amount: free },
+        { address: market.address, amount: -free },
+      ],
+    );
     await assertSolvent(
       d,
       [jobId],
@@ -813,6 +822,50 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
       [jobId],
       [node.account.address, requester.account.address, treasury.account.address],
     );
+  });
+
+  it("fulfilJob ends the job and credits the node before it calls Works (checks-effects-interactions)", async () => {
+    const d = await f.load();
+    const probe = getContract({
+      address: ((await viem.deployContract("ProbeWorks" as never)) as { address: Address }).address,
+      abi: parseAbi([
+        "function setNode(address node)",
+        "function seenStatus() view returns (uint8)",
+        "function seenNodeCredit() view returns (uint256)",
+      ]),
+      client: { public: publicClient, wallet: admin },
+    });
+    const market = await viem.deployContract("GenerationMarket", [
+      admin.account.address,
+      probe.address,
+      d.terms.address,
+      treasury.account.address,
+      Number(GENERATION_FEE_BPS),
+      MIN_STAKE,
+      CLAIM_LOCK,
+      Number(COOLDOWN),
+    ]);
+    await f.mined(probe.write.setNode([node.account.address]));
+    await f.mined(
+      market.write.registerModel([keccak256(toHex("w")), keccak256(toHex("c")), 0x55n, true, "m"], {
+        account: admin.account,
+      }),
+    );
+    await f.mined(market.write.registerNode([[1]], { account: node.account, value: MIN_STAKE }));
+    const deadline = (await f.now()) + 3600n;
+    await f.mined(
+      market.write.requestGeneration(
+        [1, toHex("p"), "0x", Number(deadline), 0, { termsId: 0, currency: ZERO, price: 0n, maxSupply: 0 }],
+        { account: requester.account, value: FEE },
+      ),
+    );
+    await f.mined(market.write.claimJob([1n], { account: node.account }));
+    await f.mined(
+      market.write.fulfilJob([1n, contentHash(), metadataDigest(), 0n], { account: node.account }),
+    );
+    assert.equal(await probe.read.seenStatus(), JobStatus.Fulfilled);
+    assert.equal(await probe.read.seenNodeCredit(), FEE - protocolFee);
+    assert.equal(await market.read.workOfJob([1n]), 1n);
   });
 
   it("pausing stops requests only: claimed work can still be fulfilled and credits withdrawn", async () => {

@@ -134,19 +134,32 @@ abstract contract NodeRegistry is ModelRegistry, ReentrancyGuardTransient {
     }
 
     /// @notice Sends the caller's unbonded stake to the caller once the cooldown is over.
-    function withdrawStake() external nonReentrant returns (uint256 amount) {
+    function withdrawStake() external returns (uint256 amount) {
+        return _withdrawStake(msg.sender);
+    }
+
+    /// @notice Sends the caller's unbonded stake to `to` once the cooldown is over (for a node contract
+    /// that cannot receive ETH itself).
+    function withdrawStakeTo(address to) external returns (uint256 amount) {
+        if (to == address(0)) revert InvalidStakeRecipient();
+        return _withdrawStake(to);
+    }
+
+    function _withdrawStake(address to) private nonReentrant returns (uint256 amount) {
         Unbonding memory u = _unbonding[msg.sender];
         if (u.amount == 0) revert NothingUnbonding(msg.sender);
         if (block.timestamp < u.releaseAt) revert CooldownActive(u.releaseAt);
         delete _unbonding[msg.sender];
         amount = u.amount;
         emit StakeWithdrawn(msg.sender, amount);
-        (bool ok, ) = msg.sender.call{value: amount}("");
-        if (!ok) revert StakeTransferFailed(msg.sender, amount);
+        (bool ok, ) = to.call{value: amount}("");
+        if (!ok) revert StakeTransferFailed(to, amount);
     }
 
-    /// @notice Sending unbonded stake to `node` failed.
+    /// @notice Sending unbonded stake to `node` (the recipient) failed.
     error StakeTransferFailed(address node, uint256 amount);
+    /// @notice Unbonded stake cannot be sent to the zero address.
+    error InvalidStakeRecipient();
 
     /// @notice State of `node`.
     function nodeInfo(address node) external view returns (NodeView memory) {

@@ -87,6 +87,7 @@ export const generationMarketAbi = [
     type: "error",
   },
   { inputs: [], name: "InvalidRecipient", type: "error" },
+  { inputs: [], name: "InvalidStakeRecipient", type: "error" },
   { inputs: [], name: "InvalidTreasury", type: "error" },
   { inputs: [], name: "InvalidWeightsHash", type: "error" },
   {
@@ -895,6 +896,13 @@ export const generationMarketAbi = [
   {
     inputs: [],
     name: "withdrawStake",
+    outputs: [{ internalType: "uint256", name: "amount", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "to", type: "address" }],
+    name: "withdrawStakeTo",
     outputs: [{ internalType: "uint256", name: "amount", type: "uint256" }],
     stateMutability: "nonpayable",
     type: "function",
