@@ -30,13 +30,15 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
 
     /// @notice EIP-712 type of a private offer, signed by the work's current owner.
     bytes32 public constant PRIVATE_OFFER_TYPEHASH = keccak256(
-        "PrivateOffer(uint256 workId,uint32 termsId,address buyer,address currency,uint96 price,uint40 duration,uint256 nonce,uint40 deadline)"
+        "PrivateOffer(uint256 workId,uint32 termsId,address buyer,address currency,uint96 price,uint40 duration,uint256 nonce,uint40 deadline,uint40 issuedAt)"
     );
 
     /// @notice A private offer: a price for one named buyer, signed by the work's owner.
     /// @param duration License duration in seconds, 0 = perpetual (overrides the terms' duration).
     /// @param nonce Any number unused by the signer; once redeemed or cancelled it cannot be used again.
     /// @param deadline Last timestamp at which the offer can be redeemed.
+    /// @param issuedAt When the offer was signed (the signer sets it): an offer issued before the work last
+    /// changed hands (`Works.ownerSince`) is void, so it does not revive if the work returns to its signer.
     struct PrivateOffer {
         uint256 workId;
         uint32 termsId;
@@ -46,6 +48,7 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         uint40 duration;
         uint256 nonce;
         uint40 deadline;
+        uint40 issuedAt;
     }
 
     /// @dev One storage slot per license; the work, offer and serial are in the id, the licensee is the owner.
@@ -138,6 +141,8 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     error NonceAlreadyUsed(address signer, uint256 nonce);
     /// @notice The private offer's duration `duration` is above `maxDuration` (use 0 for perpetual).
     error DurationTooLong(uint256 duration, uint256 maxDuration);
+    /// @notice The private offer was issued at `issuedAt`, before the work last changed hands at `ownerSince`.
+    error OfferPredatesOwnership(uint256 issuedAt, uint256 ownerSince);
     /// @notice License `licenseId` is locked (non-transferable terms).
     error LicenseNonTransferable(uint256 licenseId);
     /// @notice An exclusive license cannot be sold: licenses of `workId` were already sold.
@@ -206,7 +211,11 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         bool exclusive = termsFlags & TermsFlags.EXCLUSIVE != 0;
         uint256 sold = privateSales[offer.workId];
         if (exclusive && sold != 0) revert LicensesAlreadySold(offer.workId);
-        (address payee, bool derivative) = works.recordPrivateSale(offer.workId, exclusive);
+        (address payee, bool derivative, uint256 ownerSince) = works.recordPrivateSale(
+            offer.workId,
+            exclusive
+        );
+        if (offer.issuedAt < ownerSince) revert OfferPredatesOwnership(offer.issuedAt, ownerSince);
         if (nonceUsed[payee][offer.nonce]) revert NonceAlreadyUsed(payee, offer.nonce);
         if (
             !SignatureChecker.isValidSignatureNow(payee, _hashTypedDataV4(hashPrivateOffer(offer)), signature)
@@ -334,7 +343,8 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
                     offer.price,
                     offer.duration,
                     offer.nonce,
-                    offer.deadline
+                    offer.deadline,
+                    offer.issuedAt
                 )
             );
     }

@@ -117,6 +117,8 @@ contract Works is ERC721, AccessControl, Pausable, IERC2981, IERC4906, IWorks {
     mapping(uint256 offerKey => Offer) private _offers;
     mapping(uint256 offerKey => address) private _offerCurrency;
     mapping(uint256 watermarkId => uint256) private _uploadWatermarks;
+    /// @dev When the work was last transferred (0 if never): private offers issued before it are void.
+    mapping(uint256 workId => uint256) private _ownerSince;
 
     /// @notice The work whose content hash is `contentHash`, or 0.
     mapping(bytes32 contentHash => uint256) public workByContentHash;
@@ -428,12 +430,18 @@ contract Works is ERC721, AccessControl, Pausable, IERC2981, IERC4906, IWorks {
     function recordPrivateSale(
         uint256 workId,
         bool exclusive
-    ) external returns (address payee, bool derivative) {
+    ) external returns (address payee, bool derivative, uint256 ownerSince) {
         if (msg.sender != licenses) revert OnlyLicenses(msg.sender);
         Work memory w = _works[workId];
         _checkSellable(workId, w);
         if (exclusive) _markExclusive(workId, w.offerCount);
-        return (_ownerOf(workId), w.flags & _DERIVATIVE != 0);
+        return (_ownerOf(workId), w.flags & _DERIVATIVE != 0, _ownerSince[workId]);
+    }
+
+    /// @notice When `workId` last changed hands (0 if never). Private offers issued before it are void, so
+    /// an owner's unredeemed offers don't revive if the work comes back to them.
+    function ownerSince(uint256 workId) external view returns (uint256) {
+        return _ownerSince[workId];
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -560,6 +568,12 @@ contract Works is ERC721, AccessControl, Pausable, IERC2981, IERC4906, IWorks {
     // ------------------------------------------------------------------------------------------------
     // Internals
     // ------------------------------------------------------------------------------------------------
+
+    /// @dev Records when a work changes hands (not at mint), voiding the previous owners' private offers.
+    function _update(address to, uint256 workId, address auth) internal override returns (address from) {
+        from = super._update(to, workId, auth);
+        if (from != address(0)) _ownerSince[workId] = block.timestamp;
+    }
 
     function _nextWorkId() private returns (uint256 workId) {
         workId = ++workCount;

@@ -26,6 +26,7 @@ const PRIVATE_OFFER_TYPES = {
     { name: "duration", type: "uint40" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint40" },
+    { name: "issuedAt", type: "uint40" },
   ],
 } as const;
 
@@ -41,6 +42,7 @@ async function signOffer(
     duration: number;
     nonce: bigint;
     deadline: number;
+    issuedAt: number;
   },
 ) {
   return signer.signTypedData({
@@ -480,6 +482,7 @@ describe("Licenses: private offers (EIP-712)", () => {
       duration: 30 * 24 * 3600,
       nonce: 7n,
       deadline,
+      issuedAt: deadline - 3600,
     };
     return { id, offer, signature: await signOffer(d, creator, offer) };
   }
@@ -634,6 +637,7 @@ describe("Licenses: private offers (EIP-712)", () => {
       duration: 0,
       nonce: 1n,
       deadline: Number(await f.now()) + 600,
+      issuedAt: Number(await f.now()),
     };
     const signature = await signOffer(d, creator, offer); // the wallet's owner signs for it
     await f.mined(
@@ -663,7 +667,39 @@ describe("Licenses: private offers (EIP-712)", () => {
     await viem.assertions.revertWithCustomError(
       d.licenses.write.buyPrivateLicense([offer, signature], { account: buyer.account, value: offer.price }),
       d.licenses,
+      "OfferPredatesOwnership",
+    );
+    // Even an offer the new owner never signed fails on the signature.
+    const unsigned = { ...offer, issuedAt: Number(await d.works.read.ownerSince([id])) };
+    await viem.assertions.revertWithCustomError(
+      d.licenses.write.buyPrivateLicense([unsigned, signature], {
+        account: buyer.account,
+        value: offer.price,
+      }),
+      d.licenses,
       "InvalidSignature",
+    );
+    // ...and they stay void when the work comes back to its signer (no revival of stale offers).
+    await f.mined(
+      d.works.write.transferFrom([buyer2.account.address, creator.account.address, id], {
+        account: buyer2.account,
+      }),
+    );
+    const since = await d.works.read.ownerSince([id]);
+    assert.ok(since > BigInt(offer.issuedAt));
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      d.licenses.write.buyPrivateLicense([offer, signature], { account: buyer.account, value: offer.price }),
+      d.licenses,
+      "OfferPredatesOwnership",
+      [BigInt(offer.issuedAt), since],
+    );
+    // An offer the owner issues after getting the work back is good.
+    const fresh = { ...offer, nonce: 70n, issuedAt: Number(since) };
+    await f.mined(
+      d.licenses.write.buyPrivateLicense([fresh, await signOffer(d, creator, fresh)], {
+        account: buyer.account,
+        value: offer.price,
+      }),
     );
   });
 

@@ -12,10 +12,11 @@ interface IWorks {
     /// @notice Records the sale of one license from a signed private offer; only `Licenses`.
     /// @return payee The work's owner (who signs private offers and is paid).
     /// @return derivative Whether the work has parents (its revenue is split with them).
+    /// @return ownerSince When the work last changed hands (0 if never): older private offers are void.
     function recordPrivateSale(
         uint256 workId,
         bool exclusive
-    ) external returns (address payee, bool derivative);
+    ) external returns (address payee, bool derivative, uint256 ownerSince);
 
     /// @notice How `amount` of a derivative's revenue is split between it and its ancestors.
     function revenueSplit(uint256 workId, uint256 amount) external view returns (Payout[] memory);

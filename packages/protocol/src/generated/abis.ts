@@ -1067,6 +1067,14 @@ export const licensesAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "issuedAt", type: "uint256" },
+      { internalType: "uint256", name: "ownerSince", type: "uint256" },
+    ],
+    name: "OfferPredatesOwnership",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "price", type: "uint256" },
       { internalType: "uint256", name: "maxPrice", type: "uint256" },
     ],
@@ -1337,6 +1345,7 @@ export const licensesAbi = [
           { internalType: "uint40", name: "duration", type: "uint40" },
           { internalType: "uint256", name: "nonce", type: "uint256" },
           { internalType: "uint40", name: "deadline", type: "uint40" },
+          { internalType: "uint40", name: "issuedAt", type: "uint40" },
         ],
         internalType: "struct Licenses.PrivateOffer",
         name: "offer",
@@ -1441,6 +1450,7 @@ export const licensesAbi = [
           { internalType: "uint40", name: "duration", type: "uint40" },
           { internalType: "uint256", name: "nonce", type: "uint256" },
           { internalType: "uint40", name: "deadline", type: "uint40" },
+          { internalType: "uint40", name: "issuedAt", type: "uint40" },
         ],
         internalType: "struct Licenses.PrivateOffer",
         name: "offer",
@@ -2581,6 +2591,13 @@ export const worksAbi = [
     stateMutability: "view",
     type: "function",
   },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "ownerSince",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
   { inputs: [], name: "pause", outputs: [], stateMutability: "nonpayable", type: "function" },
   {
     inputs: [],
@@ -2598,6 +2615,7 @@ export const worksAbi = [
     outputs: [
       { internalType: "address", name: "payee", type: "address" },
       { internalType: "bool", name: "derivative", type: "bool" },
+      { internalType: "uint256", name: "ownerSince", type: "uint256" },
     ],
     stateMutability: "nonpayable",
     type: "function",
