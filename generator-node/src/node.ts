@@ -350,6 +350,13 @@ export class GeneratorNode {
         return;
       }
       if (chain.status === "rejected" && mine) {
+        // A fulfil whose content someone registered first ends the job Rejected on chain (refund, no slash).
+        if (rec.state === "fulfilling" && !rec.reason) {
+          await set({
+            reason: "DuplicateContent",
+            note: "content registered by someone else before the fulfil",
+          });
+        }
         await set({ state: "rejected" });
         this.outcome(rec, "rejected", stages, rec.note ? `${rec.reason}: ${rec.note}` : rec.reason);
         return;

@@ -116,6 +116,22 @@ describe("pipeline (in-memory market)", () => {
     expect(args.metadataDigest).toMatch(/^0x[0-9a-f]{64}$/);
   });
 
+  it("a fulfil front-run by a mint of the same content ends the job rejected, not lost or retried", async () => {
+    const market = new FakeMarket(NODE);
+    const { node, events } = await makeNode(market, await mkdtemp(path.join(tmpdir(), "atelier-pipe-")));
+    market.frontRunNextFulfil = true;
+    const jobId = market.submit("a copied mandala");
+    await node.start();
+    await until(() => events.length >= 1);
+    await node.stop();
+    const job = market.jobs.get(jobId)!;
+    expect(job.status).toBe("rejected");
+    expect(job.fulfilCount).toBe(0);
+    expect(events[0]).toMatchObject({ jobId: String(jobId), outcome: "rejected" });
+    expect(events[0]!.reason).toContain("DuplicateContent");
+    expect(market.calls.filter((c) => c.startsWith("fulfil")).length).toBe(1);
+  });
+
   it("picks up a job another node released after the checkpoint passed its request", async () => {
     const market = new FakeMarket(NODE);
     const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));

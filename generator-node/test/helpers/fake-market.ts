@@ -106,8 +106,25 @@ export class FakeMarket implements Market {
     );
     return this.tx("claim", jobId);
   }
+  /** content hashes already registered as works (e.g. by someone who front-ran the node) */
+  readonly registeredContent = new Set<Hex>();
+  /** someone registers the next fulfilment's content just before it lands (a front-run mintWork) */
+  frontRunNextFulfil = false;
+
   async fulfil(jobId: bigint, args: FulfilArgs) {
     const j = this.claimed(jobId);
+    if (this.frontRunNextFulfil) {
+      this.frontRunNextFulfil = false;
+      this.registeredContent.add(args.contentHash);
+    }
+    // As GenerationMarket.fulfilJob: already-registered content ends the job Rejected (code 3),
+    // the transaction succeeds and nobody is slashed.
+    if (this.registeredContent.has(args.contentHash)) {
+      j.status = "rejected";
+      j.rejectReason = "DuplicateContent";
+      return this.tx("fulfil", jobId);
+    }
+    this.registeredContent.add(args.contentHash);
     j.status = "fulfilled";
     j.fulfilCount++;
     j.args = args;
