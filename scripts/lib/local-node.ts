@@ -4,7 +4,7 @@
  * runs `atelier-node start` as a child process whose logs go to a file.
  */
 import { spawn } from "node:child_process";
-import { mkdir, open, writeFile } from "node:fs/promises";
+import { mkdir, open, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createPublicClient, createWalletClient, http, parseEventLogs } from "viem";
 import { hardhat } from "viem/chains";
@@ -59,7 +59,9 @@ export async function startLocalNode(options: {
 }): Promise<LocalNode> {
   const modelId = await registerBuiltinModel(options.rpcUrl, options.deployment);
 
+  // The chain is new on every run, so the last run's journal, checkpoint and blocks describe nothing.
   const dir = path.join(options.stateDir, "node");
+  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const configFile = path.join(dir, "atelier-node.json");
   await writeFile(path.join(dir, "node.key"), `${devPrivateKey(DEV_ACCOUNT.node)}\n`, { mode: 0o600 });
@@ -70,8 +72,7 @@ export async function startLocalNode(options: {
         rpcUrl: options.rpcUrl,
         deployment: options.deploymentFile,
         keyFile: "node.key",
-        // A fresh chain each run: yesterday's journal and checkpoint would describe another chain.
-        dataDir: `data-${Date.now()}`,
+        dataDir: "data",
         models: [{ id: modelId, manifest: "builtin:cppn" }],
         provider: "auto",
         pollIntervalMs: 100,
