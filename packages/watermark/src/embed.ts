@@ -21,6 +21,12 @@ export interface EmbedOptions {
   /** Advanced: perceptual mask m = (local std + maskOffset)^maskExponent. */
   maskExponent?: number;
   maskOffset?: number;
+  /**
+   * Cap each pixel's change at a just-noticeable-difference estimate (luminance adaptation ×
+   * texture masking), so smooth, flat images are not covered in grain; PSNR then rises above the
+   * target where the image cannot hide the energy. Default true.
+   */
+  jnd?: boolean;
 }
 
 const MASK_RADIUS = 3;
@@ -30,6 +36,29 @@ export const MASK_EXPONENT = 1;
 /** Canonical-grid pixel counts between which the mask goes from (std + 3)^0.5 to (std + 1)^1. */
 const SMALL_PIXELS = 20_000;
 const LARGE_PIXELS = 200_000;
+
+/**
+ * Visibility cap on the per-pixel mark amplitude (RMS luma change, grey levels), a JND model in the
+ * spirit of Chou & Li 1995 / Yang et al. 2005: luminance adaptation (Chou & Li's background-luminance
+ * threshold, normalised to 1 at mid grey) times (JND_FLAT + JND_TEXTURE · local high-pass RMS). The
+ * high-pass (luma − its 7×7 mean) ignores smooth gradients, which hide nothing — unlike the local
+ * std of the embedding mask, which a gradient alone raises.
+ */
+export const JND_FLAT = 0.4;
+export const JND_TEXTURE = 0.5;
+/** The strength may rise at most this much above the uncapped solution to restore the target energy. */
+const MAX_BOOST = 2;
+const HIST_PER_OCTAVE = 16;
+const HIST_OCTAVES = 12; // log2(cap/m) in [−12, 12)
+const HIST_BINS = 2 * HIST_OCTAVES * HIST_PER_OCTAVE;
+
+/** Luminance adaptation by background luma 0..255 (Chou & Li 1995, ÷3 so mid grey is 1), capped. */
+const JND_MAX_LUMA = 1.5;
+const LUMA_ADAPT = new Float32Array(256);
+for (let bg = 0; bg < 256; bg++) {
+  const t = bg <= 127 ? 17 * (1 - Math.sqrt(bg / 127)) + 3 : (3 / 128) * (bg - 127) + 3;
+  LUMA_ADAPT[bg] = Math.min(t / 3, JND_MAX_LUMA);
+}
 
 // RGB change along the luma vector: Δc = w_c/|w|² · ΔY changes luma by exactly ΔY at least squared cost.
 const W2 = WR * WR + WG * WG + WB * WB;
@@ -185,27 +214,42 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   const period = tilePeriod(width, height);
   const mask = maskFunction(width, height, options);
 
-  // perceptual mask m = (local std of luma + offset)^exponent
+  // perceptual mask m = (local std of luma + offset)^exponent, and the visibility cap (see JND_FLAT)
   const y = luma(image);
   const tmp = new Float32Array(n);
   const mean = new Float32Array(n);
   boxMean(y, width, height, MASK_RADIUS, mean, tmp);
-  for (let i = 0; i < n; i++) y[i] = y[i]! * y[i]!;
   const mean2 = new Float32Array(n);
+  const hp2 = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    const h = v - mean[i]!;
+    hp2[i] = h * h;
+    y[i] = v * v;
+  }
   boxMean(y, width, height, MASK_RADIUS, mean2, tmp);
-  const d = y; // reuse: pattern · mask
+  const tex2 = y; // reuse: local mean of the squared high-pass
+  boxMean(hp2, width, height, MASK_RADIUS, tex2, tmp);
+  const capOn = options.jnd ?? true;
+  const d = hp2; // reuse: pattern · mask
+  const ratio = tmp; // reuse: cap / mask per pixel
   let sumSq = 0;
   if (period === TILE) {
     for (let yy = 0, i = 0; yy < height; yy++) {
       const trow = (yy % TILE) * TILE;
       let tx = 0;
       for (let x = 0; x < width; x++, i++) {
+        const t = tile[trow + tx]!;
         const mu = mean[i]!;
         const v = mean2[i]! - mu * mu;
         const m = mask(Math.sqrt(v > 0 ? v : 0));
-        const val = m * tile[trow + tx]!;
+        const val = m * t;
         d[i] = val;
         sumSq += val * val;
+        if (capOn) {
+          const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
+          ratio[i] = (LUMA_ADAPT[li]! * (JND_FLAT + JND_TEXTURE * Math.sqrt(tex2[i]!))) / m;
+        }
         if (++tx === TILE) tx = 0;
       }
     }
@@ -223,23 +267,28 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
       fx[x] = u - i0;
     }
     for (let yy = 0, i = 0; yy < height; yy++) {
-      const v = (yy * s) % TILE;
-      const j0 = Math.floor(v);
+      const v0 = (yy * s) % TILE;
+      const j0 = Math.floor(v0);
       const r0 = j0 * TILE;
       const r1 = ((j0 + 1) % TILE) * TILE;
-      const fy = v - j0;
+      const fy = v0 - j0;
       for (let x = 0; x < width; x++, i++) {
         const a = x0[x]!;
         const b = x1[x]!;
         const f = fx[x]!;
         const top = tile[r0 + a]! + f * (tile[r0 + b]! - tile[r0 + a]!);
         const bot = tile[r1 + a]! + f * (tile[r1 + b]! - tile[r1 + a]!);
+        const t = top + fy * (bot - top);
         const mu = mean[i]!;
-        const vv = mean2[i]! - mu * mu;
-        const m = mask(Math.sqrt(vv > 0 ? vv : 0));
-        const val = m * (top + fy * (bot - top));
+        const v = mean2[i]! - mu * mu;
+        const m = mask(Math.sqrt(v > 0 ? v : 0));
+        const val = m * t;
         d[i] = val;
         sumSq += val * val;
+        if (capOn) {
+          const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
+          ratio[i] = (LUMA_ADAPT[li]! * (JND_FLAT + JND_TEXTURE * Math.sqrt(tex2[i]!))) / m;
+        }
       }
     }
   }
@@ -247,7 +296,50 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   // strength: MSE over RGB = |k|² · α² · mean(d²) / 3 ... solved for the target PSNR
   const k2 = KR * KR + KG * KG + KB * KB;
   const targetMse = (255 * 255) / 10 ** (target / 10);
-  let alpha = Math.sqrt((targetMse * 3 * n) / (k2 * Math.max(sumSq, 1e-9)));
+  const targetSum = (targetMse * 3 * n) / k2;
+  let alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
+  if (capOn) {
+    // per-pixel amplitude min(α·m, cap): raise α (at most MAX_BOOST×) so that the capped energy
+    // still meets the target; where the image cannot hide that much, the PSNR rises instead.
+    // Energy histogram over log2(cap/m): the float's exponent and top 4 mantissa bits.
+    const hist = new Float64Array(HIST_BINS);
+    const bits = new Int32Array(ratio.buffer, ratio.byteOffset, n);
+    const base = (127 - HIST_OCTAVES) * HIST_PER_OCTAVE;
+    for (let i = 0; i < n; i++) {
+      let b = (bits[i]! >> 19) - base;
+      b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
+      hist[b]! += d[i]! * d[i]!;
+    }
+    const rep = new Float64Array(HIST_BINS);
+    for (let b = 0; b < HIST_BINS; b++)
+      rep[b] =
+        2 ** (Math.floor(b / HIST_PER_OCTAVE) - HIST_OCTAVES) *
+        (1 + ((b % HIST_PER_OCTAVE) + 0.5) / HIST_PER_OCTAVE);
+    const capped = (a: number): number => {
+      let e = 0;
+      for (let b = 0; b < HIST_BINS; b++) {
+        const r = rep[b]!;
+        e += r < a ? hist[b]! * r * r : hist[b]! * a * a;
+      }
+      return e;
+    };
+    let lo = alpha;
+    let hi = alpha * MAX_BOOST;
+    if (capped(hi) <= targetSum) alpha = hi;
+    else {
+      for (let it = 0; it < 24; it++) {
+        const mid = Math.sqrt(lo * hi);
+        if (capped(mid) < targetSum) lo = mid;
+        else hi = mid;
+      }
+      alpha = lo;
+    }
+    for (let i = 0; i < n; i++) {
+      const r = ratio[i]!;
+      d[i] = d[i]! * (r < alpha ? r : alpha);
+    }
+    alpha = 1;
+  }
   const out = new Uint8Array(data.length);
   for (let attempt = 0; attempt < 4; attempt++) {
     const sse = applyDelta(data, out, d, alpha, channels, n);

@@ -83,3 +83,44 @@ describe("re-marking an already marked image", () => {
     expect(() => embed(a, B, { existing: "bogus" as "error" })).toThrow(/existing/);
   });
 });
+
+describe("smooth, texture-free images (JND cap)", () => {
+  // CPPN-like: soft colour gradients, no texture, as the generator node's built-in model draws
+  function smooth(w: number, h: number): RawImage {
+    const data = new Uint8Array(w * h * 3);
+    for (let y = 0, p = 0; y < h; y++) {
+      for (let x = 0; x < w; x++, p += 3) {
+        const u = x / w - 0.5;
+        const v = y / h - 0.5;
+        const r = Math.sqrt(u * u + v * v);
+        data[p] = Math.round(120 + 70 * Math.sin(5 * u + 2 * v));
+        data[p + 1] = Math.round(110 + 60 * Math.cos(7 * r));
+        data[p + 2] = Math.round(90 + 50 * Math.sin(4 * v - 3 * u * v));
+      }
+    }
+    return { width: w, height: h, channels: 3, data };
+  }
+  const lumaRms = (a: RawImage, b: RawImage): number => {
+    let s = 0;
+    for (let p = 0; p < a.data.length; p += 3) {
+      const d =
+        0.299 * (b.data[p]! - a.data[p]!) +
+        0.587 * (b.data[p + 1]! - a.data[p + 1]!) +
+        0.114 * (b.data[p + 2]! - a.data[p + 2]!);
+      s += d * d;
+    }
+    return Math.sqrt(s / (a.width * a.height));
+  };
+
+  it("keeps the change under the flat-area JND (PSNR rises above the target) and reads it back", () => {
+    const img = smooth(512, 512);
+    const marked = embed(img, PAYLOAD);
+    expect(lumaRms(img, marked)).toBeLessThan(0.9);
+    expect(psnr(img, marked)).toBeGreaterThan(48);
+    expect(detect(marked)?.payload).toBe(PAYLOAD);
+    // without the cap the whole 42 dB budget would spread evenly as visible grain
+    const uncapped = embed(img, PAYLOAD, { jnd: false });
+    expect(lumaRms(img, uncapped)).toBeGreaterThan(1.5);
+    expect(psnr(img, uncapped)).toBeLessThan(43);
+  });
+});
