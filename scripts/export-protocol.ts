@@ -4,7 +4,8 @@
  * `--check` exits non-zero when the committed file differs from what the artifacts give.
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { readContractArtifacts, renderAbisModule, ABIS_MODULE } from "./lib/protocol-artifacts.ts";
+import { readContractArtifacts } from "@atelier/devchain";
+import { renderAbisModule, ABIS_MODULE } from "./lib/protocol-artifacts.ts";
 
 const artifacts = await readContractArtifacts();
 const rendered = await renderAbisModule(artifacts);

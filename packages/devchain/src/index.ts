@@ -2,3 +2,4 @@ export { startHardhatNode, type HardhatNodeOptions, type RunningChain } from "./
 export { deployAtelier, ATELIER_MODULE, type DeployOptions } from "./deploy.ts";
 export { freePort, assertPortFree } from "./ports.ts";
 export { REPO_ROOT } from "./repo.ts";
+export { readContractArtifacts, type ContractArtifact } from "./artifacts.ts";

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,36 +9,14 @@ import { readDeployment, writeDeployment } from "@atelier/protocol/node";
 import {
   assertPortFree,
   deployAtelier,
-  REPO_ROOT,
+  readContractArtifacts,
   startHardhatNode,
+  type ContractArtifact,
   type RunningChain,
 } from "../src/index.ts";
 
-interface Artifact {
-  contractName: string;
-  bytecode: string;
-  deployedBytecode: string;
-  immutableReferences?: Record<string, { start: number; length: number }[]>;
-}
-
-async function artifactOf(name: string): Promise<Artifact | undefined> {
-  async function walk(dir: string): Promise<Artifact | undefined> {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        const found = await walk(full);
-        if (found) return found;
-      } else if (entry.name === `${name}.json`) {
-        return JSON.parse(await readFile(full, "utf8")) as Artifact;
-      }
-    }
-    return undefined;
-  }
-  return walk(path.join(REPO_ROOT, "artifacts/contracts/src"));
-}
-
 /** Code with the immutable slots zeroed, so deployed code compares with the artifact's template. */
-function maskImmutables(code: string, artifact: Artifact): string {
+function maskImmutables(code: string, artifact: ContractArtifact): string {
   const hex = code.slice(2).split("");
   for (const ranges of Object.values(artifact.immutableReferences ?? {})) {
     for (const { start, length } of ranges) hex.fill("0", start * 2, (start + length) * 2);
@@ -68,11 +46,12 @@ describe("local dev chain", () => {
 
   it("deploys contracts whose on-chain code is the compiled artifacts', each with an ABI in @atelier/protocol", async () => {
     const client = createPublicClient({ transport: http(chain.rpcUrl) });
+    const artifacts = await readContractArtifacts();
     const names = Object.keys(deployment.contracts);
     expect(names.length).toBeGreaterThan(0);
     for (const [name, address] of Object.entries(deployment.contracts)) {
       expect(Object.keys(abis), `${name} in @atelier/protocol`).toContain(name);
-      const artifact = await artifactOf(name);
+      const artifact = artifacts.find((a) => a.contractName === name);
       expect(artifact, `artifact for ${name}`).toBeDefined();
       const code = (await client.getCode({ address })) as Hex;
       expect(maskImmutables(code, artifact!), name).toBe(

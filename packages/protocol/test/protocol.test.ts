@@ -1,42 +1,10 @@
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { readContractArtifacts } from "@atelier/devchain";
 import { abis, contractAddress, parseDeployment } from "../src/index.ts";
-
-const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
-
-interface Artifact {
-  contractName: string;
-  abi: unknown[];
-  bytecode: string;
-}
-
-async function compiledArtifacts(): Promise<Map<string, Artifact>> {
-  const found = new Map<string, Artifact>();
-  async function walk(dir: string): Promise<void> {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (entry.name.endsWith(".json") && !entry.name.endsWith(".dbg.json")) {
-        const artifact = JSON.parse(await readFile(full, "utf8")) as Artifact;
-        if (
-          artifact.contractName &&
-          artifact.bytecode &&
-          artifact.bytecode !== "0x" &&
-          artifact.abi.length > 0
-        ) {
-          found.set(artifact.contractName, artifact);
-        }
-      }
-    }
-  }
-  await walk(path.join(REPO_ROOT, "artifacts/contracts/src"));
-  return found;
-}
 
 describe("@atelier/protocol ABIs", () => {
   it("exports exactly the ABIs of the compiled contracts", async () => {
-    const artifacts = await compiledArtifacts();
+    const artifacts = new Map((await readContractArtifacts()).map((a) => [a.contractName, a]));
     expect(artifacts.size).toBeGreaterThan(0);
     expect(Object.keys(abis).sort()).toEqual([...artifacts.keys()].sort());
     for (const [name, artifact] of artifacts) {
