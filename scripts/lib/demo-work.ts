@@ -14,7 +14,7 @@ import {
 } from "viem";
 import { hardhat } from "viem/chains";
 import { contractAddress, generationMarketAbi, worksAbi, type Deployment } from "@atelier/protocol";
-import { DEV_ACCOUNT, devAccount } from "./dev-accounts.ts";
+import { DEV_ACCOUNT, devAccount } from "@atelier/devchain";
 
 /** Terms preset 2 of the deployment: commercial use, one year. */
 const COMMERCIAL_TERMS = 2;

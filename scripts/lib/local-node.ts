@@ -10,7 +10,7 @@ import { createPublicClient, createWalletClient, http, parseEventLogs } from "vi
 import { hardhat } from "viem/chains";
 import { generationMarketAbi, contractAddress, type Deployment } from "@atelier/protocol";
 import { builtinModelRegistration, connectMarket, loadConfig } from "@atelier/generator-node";
-import { DEV_ACCOUNT, devAccount, devPrivateKey } from "./dev-accounts.ts";
+import { DEV_ACCOUNT, devAccount, devPrivateKey } from "@atelier/devchain";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NODE_CLI = path.join(ROOT, "generator-node/src/cli/main.ts");

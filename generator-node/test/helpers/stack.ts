@@ -6,7 +6,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { deployAtelier, startHardhatNode } from "@atelier/devchain";
+import { deployAtelier, devAccount, devPrivateKey, startHardhatNode } from "@atelier/devchain";
 import { contractAddress, generationMarketAbi, worksAbi, type Deployment } from "@atelier/protocol";
 import { writeDeployment } from "@atelier/protocol/node";
 import {
@@ -22,16 +22,7 @@ import {
   type PublicClient,
   type TransactionReceipt,
 } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
 import { builtinCppn } from "../../src/model/builtin.ts";
-
-export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-
-export function devKey(index: number): Hex {
-  const key = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).getHdKey().privateKey;
-  if (!key) throw new Error("no key");
-  return toHex(key);
-}
 
 export interface Stack {
   rpcUrl: string;
@@ -74,15 +65,15 @@ export async function startStack(opts: { nodeIndex?: number } = {}): Promise<Sta
     const admin = createWalletClient({
       chain: c,
       transport,
-      account: mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 0 }),
+      account: devAccount(0),
     });
     const requester = createWalletClient({
       chain: c,
       transport,
-      account: mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 1 }),
+      account: devAccount(1),
     });
-    const nodeKey = devKey(opts.nodeIndex ?? 2);
-    const nodeAccount = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: opts.nodeIndex ?? 2 });
+    const nodeKey = devPrivateKey(opts.nodeIndex ?? 2);
+    const nodeAccount = devAccount(opts.nodeIndex ?? 2);
     const nodeWallet = createWalletClient({ chain: c, transport, account: nodeAccount });
     const market = contractAddress(deployment, "GenerationMarket");
     const works = contractAddress(deployment, "Works");

@@ -3,3 +3,4 @@ export { deployAtelier, ATELIER_MODULE, type DeployOptions } from "./deploy.ts";
 export { freePort, assertPortFree } from "./ports.ts";
 export { REPO_ROOT } from "./repo.ts";
 export { readContractArtifacts, type ContractArtifact } from "./artifacts.ts";
+export { DEV_ACCOUNT, devAccount, devPrivateKey } from "./dev-accounts.ts";
