@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { abis, type ContractName } from "@atelier/protocol";
 import { readShippedArtifact } from "@atelier/protocol/node";
 
 const DAY = 24n * 60n * 60n;
@@ -90,7 +91,10 @@ export default buildModule("Atelier", (m) => {
 
   // The shipped artifacts (packages/protocol/artifacts, checked against a fresh compile by `npm test`),
   // so deploying never waits on the compiler.
-  const artifact = (name: string) => readShippedArtifact(name) as never;
+  const artifact = <Name extends ContractName>(name: Name) => ({
+    ...readShippedArtifact(name),
+    abi: abis[name],
+  });
   const terms = m.contract("LicenseTerms", artifact("LicenseTerms"), []);
   // Works deploys its Licenses companion in its constructor (each knows the other as an immutable).
   const works = m.contract("Works", artifact("Works"), [deployer, terms, treasury, licenseFeeBps]);
