@@ -27,6 +27,8 @@ import type { ContentStore } from "./storage/ipfs.ts";
 export interface ServedModel {
   modelId: bigint;
   producer: ImageProducer;
+  /** requests paying less than this are not claimed (default 0) */
+  minFeeWei?: bigint;
 }
 
 export interface NodeOptions {
@@ -214,6 +216,9 @@ export class GeneratorNode {
   ): void {
     this.counts[outcome]++;
     this.d.metrics.jobs.inc({ outcome });
+    // every outcome reaches the log (the journal alone is not where an operator looks)
+    const level = outcome === "failed" || outcome === "lost" ? "warn" : "info";
+    this.d.log[level]({ job: rec.jobId, outcome, ...(reason ? { reason } : {}) }, `job ${outcome}`);
     const seen = this.seenAt.get(rec.jobId) ?? Date.now();
     this.seenAt.delete(rec.jobId);
     this.onJob?.({ jobId: rec.jobId, outcome, stages, ms: Date.now() - seen, ...(reason ? { reason } : {}) });
@@ -241,7 +246,23 @@ export class GeneratorNode {
       this.outcome({ jobId: id } as JobRecord, "skipped", {}, onChain.status);
       return;
     }
+    const minFee = this.d.models.get(r.modelId)?.minFeeWei ?? 0n;
+    if (r.fee < minFee) {
+      this.outcome({ jobId: id } as JobRecord, "skipped", {}, `fee ${r.fee} wei below minFeeWei ${minFee}`);
+      return;
+    }
+    // a request the local policy refuses is left unclaimed: claiming it only to reject it costs two
+    // transactions' gas, and another node with another policy may serve it
     const verdict = policy.check(r.prompt, r.params);
+    if (!verdict.ok) {
+      this.outcome(
+        { jobId: id } as JobRecord,
+        "skipped",
+        {},
+        `prompt policy: ${verdict.reason}${verdict.detail ? ` (${verdict.detail})` : ""}`,
+      );
+      return;
+    }
     const rec: JobRecord = {
       jobId: id,
       modelId: r.modelId.toString(),
@@ -256,7 +277,6 @@ export class GeneratorNode {
       state: "claiming",
       attempts: 0,
       updatedAt: "",
-      ...(verdict.ok ? {} : { reason: verdict.reason, note: verdict.detail }),
     };
     await journal.put(rec);
     this.spawn(rec, r.parents);
