@@ -34,6 +34,9 @@ import {
 import { PromptPolicy } from "./safety/policy.ts";
 import { startServer } from "./server.ts";
 import { checkStateIdentity } from "./state.ts";
+
+/** where `npm run gpu:setup` installs packages that must stay out of the tracked lock file */
+export const gpuPrefix = (dataDir: string): string => path.join(dataDir, "gpu");
 import { HeliaStore, type ContentStore } from "./storage/ipfs.ts";
 
 export interface NodeApp {
@@ -204,7 +207,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
         cudaDeviceId: cfg.cudaDeviceId,
         threads: cfg.threads,
         batchWindowMs: cfg.batchWindowMs,
-        safety: cfg.safety,
+        safety: { ...cfg.safety, gpuPrefix: gpuPrefix(cfg.dataDir) },
       };
       const producer: ImageProducer = cfg.modelWorker
         ? new ProducerPool(

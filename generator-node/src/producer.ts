@@ -197,6 +197,7 @@ export interface ProducerOptions {
     backend: "auto" | "wasm" | "tfjs-node-gpu";
     model?: NsfwModelName;
     confirmModel?: NsfwModelName | "none";
+    gpuPrefix?: string;
   };
 }
 
@@ -215,6 +216,7 @@ export async function createInProcessProducer(
         backend: opts.safety.backend,
         ...(opts.safety.model ? { model: opts.safety.model } : {}),
         ...(opts.safety.confirmModel ? { confirmModel: opts.safety.confirmModel } : {}),
+        ...(opts.safety.gpuPrefix ? { gpuPrefix: opts.safety.gpuPrefix } : {}),
       })
     : noopClassifier;
   return new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);

@@ -114,7 +114,7 @@ describe("crash and restart", () => {
         c.stdout.on("data", (d: Buffer) => (out += d.toString()));
         c.on("exit", (code) => resolve({ code, out }));
       });
-    const status = await cli("status");
+    const status = await cli("status", "--json");
     expect(status.code).toBe(0);
     const st = JSON.parse(status.out) as {
       registered: boolean;
