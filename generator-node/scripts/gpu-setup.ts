@@ -131,7 +131,9 @@ if (wantOnnx) {
       env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: "cuda12" },
     });
     if (r.status !== 0 || !existsSync(ortCudaLib)) {
-      console.error(`gpu:setup: onnxruntime-node's installer failed (exit ${r.status}); ${ortCudaLib} is missing`);
+      console.error(
+        `gpu:setup: onnxruntime-node's installer failed (exit ${r.status}); ${ortCudaLib} is missing`,
+      );
       process.exit(1);
     }
     console.log(`ONNX Runtime CUDA provider: installed (${ortCudaLib})`);
@@ -150,7 +152,8 @@ if (wantTfjs) {
           {
             name: "atelier-node-gpu",
             private: true,
-            description: "GPU packages for the Atelier generator node, kept out of the repository's lock file",
+            description:
+              "GPU packages for the Atelier generator node, kept out of the repository's lock file",
           },
           null,
           2,

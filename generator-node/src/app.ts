@@ -127,7 +127,8 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
   const metrics = createMetrics();
   let standing: NodeStanding | undefined;
   // the port is taken first, before the chain and the models (seconds), so a clash fails at once
-  let node: GeneratorNode | undefined;
+  // set once the models are loaded; /readyz answers "starting" until then
+  const live: { node?: GeneratorNode } = {};
   const models = new Map<bigint, ServedModel>();
   const providers = new Set<string>();
   const providerErrors: string[] = [];
@@ -135,6 +136,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
   const server = await listen(cfg, {
     registry: metrics.registry,
     ready: () => {
+      const node = live.node;
       if (!node) return { ready: false, detail: { reason: "starting: loading models" } };
       const chainOk = Date.now() - node.lastPollOk < cfg.pollIntervalMs * 4 + 5_000;
       const stake = standing ? stakeProblem(standing) : "stake not read yet";
@@ -225,7 +227,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
         metrics.providerFallback.set({ model: loaded.manifest.name }, 1);
         log.error(
           { model: loaded.manifest.name, err: producer.providerError, cudaDeviceId: cfg.cudaDeviceId },
-          "CUDA execution provider failed to load; running on CPU (set provider: \"cpu\" to silence, \"cuda\" to make it fatal)",
+          'CUDA execution provider failed to load; running on CPU (set provider: "cpu" to silence, "cuda" to make it fatal)',
         );
       }
       log.info(
@@ -254,7 +256,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
   }
   server.setStore(store);
   const journal = await Journal.open(cfg.dataDir);
-  node = new GeneratorNode(
+  const running = new GeneratorNode(
     {
       market,
       journal,
@@ -275,7 +277,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       journalRetentionMs: cfg.journalRetentionDays * 24 * 3600_000,
     },
   );
-  const running = node;
+  live.node = running;
   await running.start();
   log.info(
     { url: server.url, provider, concurrency: cfg.concurrency },

@@ -60,7 +60,10 @@ export const configSchema = z.object({
         manifest: z.string().default("builtin:cppn"),
         /** jobs paying less than this fee (wei, decimal string or integer) are not claimed */
         minFeeWei: z
-          .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a decimal integer of wei")])
+          .union([
+            z.number().int().nonnegative(),
+            z.string().regex(/^\d+$/, "must be a decimal integer of wei"),
+          ])
           .transform((v) => BigInt(v))
           .default(0n),
       }),

@@ -266,10 +266,8 @@ export class WorkerProducer implements ImageProducer {
     });
     type Ready = { provider: Provider; safetyBackend: string; providerError?: string };
     const ready = await new Promise<Ready>((resolve, reject) => {
-      worker.once(
-        "message",
-        (m: { ready?: Ready; error?: string }) =>
-          m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
+      worker.once("message", (m: { ready?: Ready; error?: string }) =>
+        m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
       );
       worker.once("error", reject);
     });

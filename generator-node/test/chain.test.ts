@@ -21,7 +21,6 @@ const until = async (cond: () => Promise<boolean> | boolean, ms = 60_000) => {
 // GenerationMarket.JobStatus
 const OPEN = 1;
 const FULFILLED = 3;
-const REJECTED = 4;
 
 describe("generator node on a local chain", () => {
   let stack: Stack;

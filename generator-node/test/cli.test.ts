@@ -79,7 +79,9 @@ describe("atelier-node CLI", () => {
     const config = path.join(dir, "atelier-node.json");
     const first = await cli(["--config", config, "init"]);
     expect(first.code, first.err).toBe(0);
-    expect(first.out).toContain(`added atelier-node.json, node.key, .atelier-node/ to ${path.join(dir, ".gitignore")}`);
+    expect(first.out).toContain(
+      `added atelier-node.json, node.key, .atelier-node/ to ${path.join(dir, ".gitignore")}`,
+    );
     for (const f of ["node.key", "atelier-node.json", ".atelier-node/journal/checkpoint.json"])
       execFileSync("git", ["check-ignore", "-q", path.join(dir, f)], { cwd: repo }); // throws when not ignored
     expect(await readFile(path.join(dir, ".gitignore"), "utf8")).toMatch(/^\*\.log\n# atelier-node/);

@@ -95,10 +95,16 @@ describe("config", () => {
     };
     const err = errorOf(() => loadConfig({ file, env: { ATELIER_NODE_PRIVATE_KEY: KEY } }));
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err.message).toContain(`unknown setting "concurency" (config file ${file}): did you mean "concurrency"?`);
+    expect(err.message).toContain(
+      `unknown setting "concurency" (config file ${file}): did you mean "concurrency"?`,
+    );
     expect(err.message).toContain(`unknown setting "htpp" (config file ${file}): did you mean "http"?`);
-    expect(err.message).toContain(`unknown setting "safety.treshold" (config file ${file}): did you mean "safety.threshold"?`);
-    expect(err.message).toContain(`unknown setting "models.0.minFee" (config file ${file}): did you mean "models.0.minFeeWei"?`);
+    expect(err.message).toContain(
+      `unknown setting "safety.treshold" (config file ${file}): did you mean "safety.threshold"?`,
+    );
+    expect(err.message).toContain(
+      `unknown setting "models.0.minFee" (config file ${file}): did you mean "models.0.minFeeWei"?`,
+    );
     const fromEnv = errorOf(() => loadConfig({ file, env }));
     expect(fromEnv.message).toContain(
       `unknown setting "models.0.manifset" (environment variable ATELIER_NODE_MODELS): did you mean "models.0.manifest"?`,

@@ -49,7 +49,9 @@ describe("npm run gpu:setup", () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/CUDA 12\.x, cuDNN 9\.x/);
     expect(r.out).toMatch(/CUDA 11\.2, cuDNN 8\.1/);
-    expect(r.err).toContain(`no internet access to 127.0.0.1:${port} (ECONNREFUSED): the ONNX Runtime CUDA provider`);
+    expect(r.err).toContain(
+      `no internet access to 127.0.0.1:${port} (ECONNREFUSED): the ONNX Runtime CUDA provider`,
+    );
     expect(r.err).toContain("libtensorflow for @tensorflow/tfjs-node-gpu cannot be downloaded");
     expect(r.err).toContain("Nothing was changed.");
     expect(existsSync(path.join(dir, "state"))).toBe(false);
@@ -63,10 +65,15 @@ describe("npm run gpu:setup", () => {
     const pkg = path.join(dir, ".atelier-node/gpu/node_modules/@tensorflow/tfjs-node-gpu");
     await mkdir(pkg, { recursive: true });
     await writeFile(path.join(pkg, "package.json"), JSON.stringify({ version: "4.22.0" }));
-    const r = await gpuSetup(["--config", path.join(dir, "atelier-node.json"), "--only", "tfjs", "--skip-gpu-check"], {
-      ATELIER_GPU_SETUP_LIBTENSORFLOW_URL: `http://127.0.0.1:${port}/libtensorflow.tar.gz`,
-    });
+    const r = await gpuSetup(
+      ["--config", path.join(dir, "atelier-node.json"), "--only", "tfjs", "--skip-gpu-check"],
+      {
+        ATELIER_GPU_SETUP_LIBTENSORFLOW_URL: `http://127.0.0.1:${port}/libtensorflow.tar.gz`,
+      },
+    );
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain(`@tensorflow/tfjs-node-gpu 4.22.0: already installed in ${path.join(dir, ".atelier-node/gpu")}`);
+    expect(r.out).toContain(
+      `@tensorflow/tfjs-node-gpu 4.22.0: already installed in ${path.join(dir, ".atelier-node/gpu")}`,
+    );
   });
 });

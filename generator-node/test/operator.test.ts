@@ -136,7 +136,9 @@ describe("operator commands on a local chain", () => {
     const address = /node address: (0x[0-9a-fA-F]{40})/.exec(init.out)![1]! as `0x${string}`;
     const r = await runCli(["--config", cfg, "register", "--stake", "1"]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(`account ${address} has 0 ETH, needs ≥ 1\\.\\d+ ETH \\(stake 1 \\+ gas\\)`));
+    expect(r.err).toMatch(
+      new RegExp(`account ${address} has 0 ETH, needs ≥ 1\\.\\d+ ETH \\(stake 1 \\+ gas\\)`),
+    );
     expect(r.err.trim().split("\n")).toHaveLength(1);
     expect(r.err).not.toMatch(/0x02f8|serializedTransaction|Request Arguments|\n\s+at /);
     expect(await stack.publicClient.getTransactionCount({ address })).toBe(0);
@@ -160,7 +162,9 @@ describe("operator commands on a local chain", () => {
     const dataDir = path.join(path.dirname(config), "data");
     const refused = startNodeProcess(config);
     expect(await refused.exited).toBe(1);
-    expect(refused.stderr()).toMatch(/belongs to another chain or market \(genesisHash 0x[0-9a-f]{64} in the state/);
+    expect(refused.stderr()).toMatch(
+      /belongs to another chain or market \(genesisHash 0x[0-9a-f]{64} in the state/,
+    );
     expect(refused.stderr()).toContain("atelier-node start --reset-state");
     expect(refused.lines.some((l) => l.includes("model loaded"))).toBe(false);
 

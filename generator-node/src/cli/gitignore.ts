@@ -9,7 +9,10 @@ import path from "node:path";
 
 function git(dir: string, args: string[]): { ok: boolean; out: string } {
   try {
-    return { ok: true, out: execFileSync("git", args, { cwd: dir, stdio: ["ignore", "pipe", "ignore"] }).toString() };
+    return {
+      ok: true,
+      out: execFileSync("git", args, { cwd: dir, stdio: ["ignore", "pipe", "ignore"] }).toString(),
+    };
   } catch {
     return { ok: false, out: "" };
   }

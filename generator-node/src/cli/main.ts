@@ -45,7 +45,12 @@ const program = new Command()
   // a mistyped flag or command: one line, not the whole help
   .configureOutput({
     outputError: (str, write) =>
-      write(`atelier-node: ${str.replace(/^error: /, "").replace(/\s*\n\s*/g, " ").trim()} (see \`atelier-node --help\`)\n`),
+      write(
+        `atelier-node: ${str
+          .replace(/^error: /, "")
+          .replace(/\s*\n\s*/g, " ")
+          .trim()} (see \`atelier-node --help\`)\n`,
+      ),
   });
 
 function config(requireKey = true) {
@@ -179,7 +184,10 @@ program
     routeConsole(log);
     if (o.resetState) {
       const aside = await resetState(cfg.dataDir);
-      log.warn({ movedTo: aside ?? null }, aside ? "moved the old node state aside" : "no node state to reset");
+      log.warn(
+        { movedTo: aside ?? null },
+        aside ? "moved the old node state aside" : "no node state to reset",
+      );
     }
     const app = await startNodeApp(cfg, { log });
     const stopProgress = o.progress
