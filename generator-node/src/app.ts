@@ -33,6 +33,7 @@ import {
 } from "./producer.ts";
 import { PromptPolicy } from "./safety/policy.ts";
 import { startServer } from "./server.ts";
+import { describeError } from "./errors.ts";
 import { checkStateIdentity } from "./state.ts";
 
 /** where `npm run gpu:setup` installs packages that must stay out of the tracked lock file */
@@ -186,7 +187,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
         const now = stakeProblem(st);
         if (now && now !== before) log.warn({ reason: now }, "node cannot claim jobs");
       },
-      (err: unknown) => log.debug({ err: (err as Error).message }, "stake refresh failed"),
+      (err: unknown) => log.debug({ err: describeError(err) }, "stake refresh failed"),
     );
   }, opts.standingIntervalMs ?? 5_000);
   standingTimer.unref();

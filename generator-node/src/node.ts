@@ -18,6 +18,7 @@ import type { Journal, JobRecord } from "./journal.ts";
 import { TERMINAL } from "./journal.ts";
 import type { Market, JobRequest } from "./chain/market.ts";
 import { RevertError } from "./chain/tx.ts";
+import { describeError } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ImageProducer } from "./producer.ts";
 import { metadataDigestOf, produceWork, UnsafeOutputError, type ProducedWork } from "./produce.ts";
@@ -176,7 +177,7 @@ export class GeneratorNode {
         this.lastPollOk = Date.now();
         this.pump();
       } catch (err) {
-        log.warn({ err: (err as Error).message }, "chain poll failed; retrying");
+        log.warn({ err: describeError(err) }, "chain poll failed; retrying");
       }
       await sleep(this.o.pollIntervalMs);
     }
@@ -199,7 +200,7 @@ export class GeneratorNode {
       this.deciding++;
       void this.tryClaim(r)
         .catch((err: unknown) =>
-          this.d.log.error({ job: r.jobId.toString(), err: (err as Error).message }, "claim decision failed"),
+          this.d.log.error({ job: r.jobId.toString(), err: describeError(err) }, "claim decision failed"),
         )
         .finally(() => {
           this.deciding--;
@@ -237,7 +238,7 @@ export class GeneratorNode {
     try {
       onChain = await market.job(r.jobId);
     } catch (err) {
-      log.warn({ job: id, err: (err as Error).message }, "cannot read job; requeueing");
+      log.warn({ job: id, err: describeError(err) }, "cannot read job; requeueing");
       await sleep(this.o.pollIntervalMs);
       this.queue.unshift(r);
       return;
@@ -288,7 +289,7 @@ export class GeneratorNode {
     const p = this.run(rec, parents)
       .catch((err: unknown) => {
         failed = true;
-        this.d.log.error({ job: rec.jobId, err: (err as Error).message }, "job step failed; will resume");
+        this.d.log.error({ job: rec.jobId, err: describeError(err) }, "job step failed; will resume");
       })
       .finally(() => {
         this.active.delete(rec.jobId);
@@ -319,7 +320,7 @@ export class GeneratorNode {
         const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.75 + Math.random() * 0.5);
         if (this.timeLeftMs(rec.deadline) - delay < this.o.releaseMarginMs) throw err;
         this.d.log.warn(
-          { job: rec.jobId, step: what, attempt: attempt + 1, err: (err as Error).message },
+          { job: rec.jobId, step: what, attempt: attempt + 1, err: describeError(err) },
           "retrying",
         );
         await sleep(delay);
@@ -494,11 +495,8 @@ export class GeneratorNode {
           if (err instanceof UnsafeOutputError) {
             await set({ state: "rejecting", reason: "UnsafeOutput", note: err.message });
           } else {
-            log.error(
-              { job: rec.jobId, err: (err as Error).message },
-              "production failed; releasing the job",
-            );
-            await set({ state: "releasing", reason: "production-failed", note: (err as Error).message });
+            log.error({ job: rec.jobId, err: describeError(err) }, "production failed; releasing the job");
+            await set({ state: "releasing", reason: "production-failed", note: describeError(err) });
           }
         }
         continue;
@@ -548,7 +546,7 @@ export class GeneratorNode {
             }
             continue;
           }
-          log.error({ job: rec.jobId, err: (err as Error).message }, "fulfil failed; releasing");
+          log.error({ job: rec.jobId, err: describeError(err) }, "fulfil failed; releasing");
           await set({ state: "releasing", reason: "fulfil-failed" });
         }
         continue;

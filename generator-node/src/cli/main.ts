@@ -22,7 +22,7 @@ import { Journal } from "../journal.ts";
 import { createLogger, routeConsole } from "../logger.ts";
 import { startProgress } from "../progress.ts";
 import { StaleStateError, resetState } from "../state.ts";
-import { describeError } from "./errors.ts";
+import { describeError } from "../errors.ts";
 import { ignoreNodeFiles } from "./gitignore.ts";
 import { printStatus } from "./status.ts";
 

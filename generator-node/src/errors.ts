@@ -1,7 +1,7 @@
 /**
- * One readable line for an error that reaches the operator: viem's errors carry the request
- * (including signed raw transactions) in their full message, so only their short message and
- * details are shown, with a hint where the cause is known.
+ * One readable line for an error that reaches the operator (CLI output, log lines): viem's errors
+ * carry the request (including signed raw transactions) in their full message, so only their short
+ * message and details are shown, with a hint where the cause is known.
  */
 import { BaseError, HttpRequestError, InsufficientFundsError, TimeoutError } from "viem";
 
