@@ -300,10 +300,14 @@ export function createAtelierMarket(opts: {
       const h = await send("requestUnstake", [amount]);
       await market.confirm(h);
       const left = info.stake - amount;
+      const [minStake, claimLock] = await Promise.all([
+        read<bigint>("minStake", []),
+        read<bigint>("claimLockAmount", []),
+      ]);
       return (
         `requested unstake of ${formatEther(amount)} ETH (tx ${h}); ${formatEther(left)} ETH stays staked; ` +
         `withdraw with \`atelier-node unstake\` after the cooldown` +
-        (left < (await read<bigint>("claimLockAmount", [])) ? " — the node can no longer claim jobs" : "")
+        (left < minStake || left < claimLock ? " — the node can no longer claim jobs" : "")
       );
     },
 
