@@ -1,33 +1,19 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.ts";
 
-const PKG = path.resolve(import.meta.dirname, "..");
-const run = promisify(execFile);
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const r = await run(process.execPath, ["--import", "tsx", path.join(PKG, "src/cli/main.ts"), ...args], {
-      cwd: PKG,
-      env: { ...process.env, ATELIER_NODE_PRIVATE_KEY: "", ...env },
-    });
-    return { code: 0, out: r.stdout, err: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, out: x.stdout, err: x.stderr };
-  }
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 describe("atelier-node CLI", () => {
   it("--help lists the operator commands", async () => {
     const { code, out } = await cli(["--help"]);
     expect(code).toBe(0);
-    for (const c of ["init", "register", "start", "status", "unstake"]) expect(out).toContain(c);
+    for (const c of ["init", "register", "start", "status", "unstake", "withdraw"]) expect(out).toContain(c);
   });
 
   it("init writes a config and a 0600 key file and prints only the address", async () => {

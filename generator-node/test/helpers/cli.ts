@@ -53,10 +53,15 @@ export function startNodeProcess(config: string, extra: string[] = []): NodeProc
   return { child, lines, stderr: () => err, exited };
 }
 
-export const until = async (cond: () => Promise<boolean> | boolean, ms = 90_000, what = "condition") => {
+export const until = async (
+  cond: () => Promise<boolean> | boolean,
+  ms = 90_000,
+  what = "condition",
+  everyMs = 50,
+) => {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 };
