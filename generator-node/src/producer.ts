@@ -21,6 +21,7 @@ import {
   type RawImage,
 } from "./model/runtime.ts";
 import { NsfwClassifier, noopClassifier, type ImageClassifier, type NsfwModelName } from "./safety/nsfw.ts";
+import { routeConsoleToStderr } from "./logger.ts";
 import { loadWatermark, payloadFor, type WatermarkEngine } from "./watermark.ts";
 
 export interface ImageRequest {
@@ -43,6 +44,8 @@ export interface ImageResult {
 export interface ImageProducer {
   readonly manifest: ModelManifest;
   readonly provider: Provider;
+  /** set when `auto` mode fell back to CPU because CUDA failed to load */
+  readonly providerError?: string | undefined;
   readonly safetyBackend: string;
   produce(req: ImageRequest): Promise<ImageResult>;
   close(): Promise<void>;
@@ -128,6 +131,9 @@ export class InProcessProducer implements ImageProducer {
   get provider(): Provider {
     return this.runtime.provider;
   }
+  get providerError(): string | undefined {
+    return this.runtime.providerError;
+  }
   get safetyBackend(): string {
     return this.classifier.backend;
   }
@@ -182,6 +188,7 @@ export class InProcessProducer implements ImageProducer {
 
 export interface ProducerOptions {
   provider?: ProviderChoice;
+  cudaDeviceId?: number;
   threads?: number;
   batchWindowMs?: number;
   safety: {
@@ -190,6 +197,7 @@ export interface ProducerOptions {
     backend: "auto" | "wasm" | "tfjs-node-gpu";
     model?: NsfwModelName;
     confirmModel?: NsfwModelName | "none";
+    gpuPrefix?: string;
   };
 }
 
@@ -199,6 +207,7 @@ export async function createInProcessProducer(
 ): Promise<InProcessProducer> {
   const runtime = await ModelRuntime.create(loaded, {
     ...(opts.provider ? { provider: opts.provider } : {}),
+    ...(opts.cudaDeviceId !== undefined ? { cudaDeviceId: opts.cudaDeviceId } : {}),
     threads: opts.threads ?? 1,
   });
   const classifier = opts.safety.enabled
@@ -207,6 +216,7 @@ export async function createInProcessProducer(
         backend: opts.safety.backend,
         ...(opts.safety.model ? { model: opts.safety.model } : {}),
         ...(opts.safety.confirmModel ? { confirmModel: opts.safety.confirmModel } : {}),
+        ...(opts.safety.gpuPrefix ? { gpuPrefix: opts.safety.gpuPrefix } : {}),
       })
     : noopClassifier;
   return new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);
@@ -230,6 +240,7 @@ export class WorkerProducer implements ImageProducer {
     readonly manifest: ModelManifest,
     readonly provider: Provider,
     readonly safetyBackend: string,
+    readonly providerError?: string,
   ) {
     worker.on("message", (m: Reply) => {
       const p = this.pending.get(m.id);
@@ -253,15 +264,20 @@ export class WorkerProducer implements ImageProducer {
       // the worker is TypeScript: load it through tsx like the main program
       execArgv: ["--import", "tsx"],
     });
-    const ready = await new Promise<{ provider: Provider; safetyBackend: string }>((resolve, reject) => {
-      worker.once(
-        "message",
-        (m: { ready?: { provider: Provider; safetyBackend: string }; error?: string }) =>
-          m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
+    type Ready = { provider: Provider; safetyBackend: string; providerError?: string };
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      worker.once("message", (m: { ready?: Ready; error?: string }) =>
+        m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
       );
       worker.once("error", reject);
     });
-    return new WorkerProducer(worker, loaded.manifest, ready.provider, ready.safetyBackend);
+    return new WorkerProducer(
+      worker,
+      loaded.manifest,
+      ready.provider,
+      ready.safetyBackend,
+      ready.providerError,
+    );
   }
 
   produce(req: ImageRequest): Promise<ImageResult> {
@@ -292,6 +308,9 @@ export class ProducerPool implements ImageProducer {
   get provider(): Provider {
     return this.producers[0]!.provider;
   }
+  get providerError(): string | undefined {
+    return this.producers[0]!.providerError;
+  }
   get safetyBackend(): string {
     return this.producers[0]!.safetyBackend;
   }
@@ -316,6 +335,8 @@ export class ProducerPool implements ImageProducer {
 }
 
 if (!isMainThread && parentPort && (workerData as { atelierProducer?: boolean } | null)?.atelierProducer) {
+  // stdout is the node's JSON log stream: libraries' console chatter (nsfwjs, TF.js) goes to stderr
+  routeConsoleToStderr();
   const port = parentPort;
   const { loaded, opts } = workerData as { loaded: LoadedManifest; opts: ProducerOptions };
   createInProcessProducer(loaded, opts).then(
@@ -335,7 +356,13 @@ if (!isMainThread && parentPort && (workerData as { atelierProducer?: boolean } 
           },
         );
       });
-      port.postMessage({ ready: { provider: producer.provider, safetyBackend: producer.safetyBackend } });
+      port.postMessage({
+        ready: {
+          provider: producer.provider,
+          safetyBackend: producer.safetyBackend,
+          ...(producer.providerError ? { providerError: producer.providerError } : {}),
+        },
+      });
     },
     (err: unknown) => port.postMessage({ error: (err as Error).message }),
   );

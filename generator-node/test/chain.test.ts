@@ -21,7 +21,6 @@ const until = async (cond: () => Promise<boolean> | boolean, ms = 60_000) => {
 // GenerationMarket.JobStatus
 const OPEN = 1;
 const FULFILLED = 3;
-const REJECTED = 4;
 
 describe("generator node on a local chain", () => {
   let stack: Stack;
@@ -32,6 +31,7 @@ describe("generator node on a local chain", () => {
     stack = await startStack();
     const file = await writeNodeConfig(stack, {
       safety: { maxPromptBytes: 120, bannedTerms: ["forbidden"] },
+      models: [{ id: stack.modelId, manifest: "builtin:cppn", minFeeWei: "5000000000000000" }],
     });
     app = await startNodeApp(loadConfig({ file, env: {} }), {
       wrapStore: (store) => ({
@@ -117,19 +117,18 @@ describe("generator node on a local chain", () => {
     expect(attrs.seed).toBe(toHex(seed, { size: 32 }));
   });
 
-  it("rejects banned, over-long and malformed requests with reason codes (requester refunded)", async () => {
+  it("leaves banned, over-long, malformed and underpaid requests unclaimed (no gas spent on them)", async () => {
     const banned = await stack.request("a forbidden landscape");
     const long = await stack.request("x".repeat(121));
     const badParams = await stack.request("fine prompt", { params: toHex("not json") });
-    await until(async () => {
-      const s = await Promise.all([banned, long, badParams].map((j) => stack.jobStatus(j.jobId)));
-      return s.every((x) => x === REJECTED);
-    });
-    const rejected = await stack.events("JobRejected");
-    const code = (id: bigint) => Number(rejected.find((e) => e.args.jobId === id)!.args.reasonCode);
-    expect(code(banned.jobId)).toBe(1);
-    expect(code(long.jobId)).toBe(2);
-    expect(code(badParams.jobId)).toBe(2);
+    const cheap = await stack.request("a cheap sunset", { fee: 4_999_999_999_999_999n });
+    const ok = await stack.request("a fair price forest", { fee: 5_000_000_000_000_000n });
+    await until(async () => (await stack.jobStatus(ok.jobId)) === FULFILLED);
+    await until(() => app.node.counts.skipped >= 4);
+    const refused = [banned, long, badParams, cheap].map((j) => j.jobId);
+    for (const id of refused) expect(await stack.jobStatus(id)).toBe(OPEN);
+    const claims = await stack.events("JobClaimed");
+    expect(claims.filter((e) => refused.includes(e.args.jobId as bigint))).toEqual([]);
   });
 
   it("does not claim a job it cannot finish before the deadline", async () => {
@@ -176,7 +175,7 @@ describe("generator node on a local chain", () => {
     expect(await ready.json()).toMatchObject({ ready: true, provider: "cpu" });
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/atelier_node_jobs_total\{outcome="fulfilled"\} [1-9]/);
-    expect(metrics).toMatch(/atelier_node_jobs_total\{outcome="rejected"\} [1-9]/);
+    expect(metrics).toMatch(/atelier_node_jobs_total\{outcome="skipped"\} [1-9]/);
     expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="generate"\}/);
     expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="fulfil"\}/);
     expect(metrics).toMatch(/atelier_node_execution_provider\{provider="cpu",model="atelier-cppn-v1"\} 1/);
