@@ -10,7 +10,7 @@ export {
   type PayloadFields,
 } from "./payload.ts";
 export { perceptualHash, hammingDistance } from "./phash.ts";
-export { psnr } from "./metrics.ts";
+export { psnr, ssim, absDiffQuantile } from "./metrics.ts";
 export {
   validateImage,
   WatermarkInputError,
