@@ -28,6 +28,13 @@ export interface EmbedOptions {
    * target where the image cannot hide the energy. Default true.
    */
   jnd?: boolean;
+  /**
+   * Multiplies the JND cap (default 1). embedVerified raises it, step by step, only when the mark
+   * does not read back; the PSNR floor and the per-pixel step limit still hold.
+   */
+  jndScale?: number;
+  /** If given, receives milliseconds per stage (analyse, solve, apply). */
+  stages?: Record<string, number>;
 }
 
 const MASK_RADIUS = 3;
@@ -60,9 +67,19 @@ export const JND_MAX = 5;
  */
 export const MAX_LUMA_STEP = 9.1;
 
-function jndCap(luminanceAdaptation: number, texture: number): number {
+/**
+ * SSIM bound: an added pattern of RMS a in a window of luma std σ costs that window's SSIM about
+ * a² / (2σ² + C₂) (C₂ = (0.03·255)²), so a ≤ SSIM_K·√(2σ² + C₂) keeps every window's loss ≤ SSIM_K²
+ * (1.2%), whatever the texture — the JND model alone lets texture take far more than SSIM allows.
+ */
+export const SSIM_K = 0.11;
+const SSIM_C2 = (0.03 * 255) ** 2;
+
+function jndCap(luminanceAdaptation: number, texture: number, scale: number, sd: number, ssimK: number): number {
   const j = luminanceAdaptation * (JND_FLAT + JND_TEXTURE * texture);
-  return j < JND_MAX ? j : JND_MAX;
+  const s = ssimK * Math.sqrt(2 * sd * sd + SSIM_C2);
+  const c = (j < JND_MAX ? j : JND_MAX) * scale;
+  return c < s ? c : s;
 }
 
 /** The strength may rise at most this much above the uncapped solution to restore the target energy. */
@@ -103,10 +120,15 @@ export function tilePeriod(width: number, height: number): number {
   return side > CANONICAL_SIDE * 1.25 ? (TILE * side) / CANONICAL_SIDE : TILE;
 }
 
+/** 0 for images of ≤ 20k canonical-grid pixels, 1 from 200k. */
+function smallness(width: number, height: number): number {
+  const canonicalPixels = width * height * (TILE / tilePeriod(width, height)) ** 2;
+  return Math.min(1, Math.max(0, (canonicalPixels - SMALL_PIXELS) / (LARGE_PIXELS - SMALL_PIXELS)));
+}
+
 /** The perceptual mask for an image of this size (see EmbedOptions.maskExponent). */
 function maskFunction(width: number, height: number, options: EmbedOptions): (sd: number) => number {
-  const canonicalPixels = width * height * (TILE / tilePeriod(width, height)) ** 2;
-  const t = Math.min(1, Math.max(0, (canonicalPixels - SMALL_PIXELS) / (LARGE_PIXELS - SMALL_PIXELS)));
+  const t = smallness(width, height);
   const mOff = options.maskOffset ?? 3 + (MASK_OFFSET - 3) * t;
   const mExp = options.maskExponent ?? 0.5 + (MASK_EXPONENT - 0.5) * t;
   if (mExp === 0) return () => 1;
@@ -233,8 +255,21 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   // flat areas, where detection is easiest) as the canonical-grid pixel count falls below 200k.
   const period = tilePeriod(width, height);
   const mask = maskFunction(width, height, options);
+  // small images hold few tile periods: their SSIM bound loosens (up to 2.5× below 20k canonical pixels)
+  const small = 1 - smallness(width, height);
+  const ssimK = SSIM_K * (1 + 1.5 * small) * Math.sqrt(options.jndScale ?? 1);
 
   // perceptual mask m = (local std of luma + offset)^exponent, and the visibility cap (see JND_FLAT)
+  const stages = options.stages;
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    if (!stages) return;
+    const t = performance.now();
+    stages[name] = (stages[name] ?? 0) + t - t0;
+    t0 = t;
+  };
+  const jndScale = options.jndScale ?? 1;
+  if (!(jndScale > 0 && jndScale <= 10)) throw new RangeError(`jndScale must be in (0, 10], got ${jndScale}`);
   const y = luma(image);
   const capOn = options.jnd ?? true;
   const edge = capOn ? edgeFactor(y, width, height) : null;
@@ -263,13 +298,14 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
         const t = tile[trow + tx]!;
         const mu = mean[i]!;
         const v = mean2[i]! - mu * mu;
-        const m = mask(Math.sqrt(v > 0 ? v : 0));
+        const sd = Math.sqrt(v > 0 ? v : 0);
+        const m = mask(sd);
         const val = m * t;
         d[i] = val;
         sumSq += val * val;
         if (capOn) {
           const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
-          ratio[i] = jndCap(LUMA_ADAPT[li]!, Math.sqrt(tex2[i]!) * edge![i]!) / m;
+          ratio[i] = jndCap(LUMA_ADAPT[li]!, Math.sqrt(tex2[i]!) * edge![i]!, jndScale, sd, ssimK) / m;
         }
         if (++tx === TILE) tx = 0;
       }
@@ -302,18 +338,20 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
         const t = top + fy * (bot - top);
         const mu = mean[i]!;
         const v = mean2[i]! - mu * mu;
-        const m = mask(Math.sqrt(v > 0 ? v : 0));
+        const sd = Math.sqrt(v > 0 ? v : 0);
+        const m = mask(sd);
         const val = m * t;
         d[i] = val;
         sumSq += val * val;
         if (capOn) {
           const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
-          ratio[i] = jndCap(LUMA_ADAPT[li]!, Math.sqrt(tex2[i]!) * edge![i]!) / m;
+          ratio[i] = jndCap(LUMA_ADAPT[li]!, Math.sqrt(tex2[i]!) * edge![i]!, jndScale, sd, ssimK) / m;
         }
       }
     }
   }
 
+  lap("analyse");
   // strength: MSE over RGB = |k|² · α² · mean(d²) / 3 ... solved for the target PSNR
   const k2 = KR * KR + KG * KG + KB * KB;
   const targetMse = (255 * 255) / 10 ** (target / 10);
@@ -361,6 +399,7 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
     }
     alpha = 1;
   }
+  lap("solve");
   const out = new Uint8Array(data.length);
   for (let attempt = 0; attempt < 4; attempt++) {
     const sse = applyDelta(data, out, d, alpha, channels, n);
@@ -368,6 +407,7 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
     if (achieved >= minPsnr) break;
     alpha *= 10 ** ((achieved - minPsnr - 0.02) / 20);
   }
+  lap("apply");
   return { width, height, channels, data: out };
 }
 

@@ -1,4 +1,5 @@
 export { embed, type EmbedOptions } from "./embed.ts";
+export { embedVerified, referenceAttack, STRENGTH_STEPS, type VerifiedEmbed, type EmbedVerdict } from "./verify.ts";
 export { detect, type Detection, type DetectDiagnostics } from "./detect.ts";
 export {
   encodePayload,

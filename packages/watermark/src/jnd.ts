@@ -7,8 +7,8 @@
  */
 import { boxMean } from "./image.ts";
 
-/** How much of the texture masking an edge keeps (coherence 1): 10%. */
-export const EDGE_MASKING = 0.1;
+/** How much of the texture masking an edge keeps (coherence 1): 3%. */
+export const EDGE_MASKING = 0.03;
 const RADIUS = 3;
 
 /**

@@ -19,8 +19,8 @@ Usage:
   atelier-watermark embed  --in FILE --out FILE --payload HEX [--psnr DB] [--quality Q]
   atelier-watermark detect --in FILE [--json]
   atelier-watermark phash  --in FILE
-  atelier-watermark bench  [--images DIR] [--json FILE] [--trials N] [--attacks a,b,..] [--methods m,..]
-                           [--repeats N] [--timing-runs N]
+  atelier-watermark bench  [--images DIR] [--json FILE] [--sheet DIR] [--trials N] [--attacks a,b,..]
+                           [--methods m,..] [--repeats N] [--timing-runs N]
 
 Commands:
   embed    mark FILE with a 64-bit payload (16 hex digits: 8-bit format version + 56-bit watermark id);
@@ -30,7 +30,8 @@ Commands:
   phash    print the 64-bit DCT perceptual hash (16 hex digits)
   bench    benchmark Atelier vs the invisible-watermark baselines (dwtDct, dwtDctSvd) under attacks;
            without --images it uses a built-in set of generated images; --trials: unmarked false-positive
-           trials (default 1000); --repeats: random windows/noise per image for crop*, noise5, combo
+           trials (default 1000); --repeats: random draws per image for crop*, noise5, combo, rotate2+crop0.5,
+           overlay10; --sheet: folder for the visual-diff contact sheet (default: beside --json)
 
 Exit status: 0 on success (also when no watermark is found), 1 on error, 2 on bad usage.
 `;
@@ -181,10 +182,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "bench": {
-      checkFlags(flags, ["images", "json", "trials", "attacks", "methods", "timing-runs", "repeats"]);
+      checkFlags(flags, ["images", "json", "sheet", "trials", "attacks", "methods", "timing-runs", "repeats"]);
       const { runBench } = await import("../bench/run.ts");
       const images = str(flags, "images");
       const json = str(flags, "json");
+      const sheet = str(flags, "sheet");
       const trials = num(flags, "trials");
       const attacks = str(flags, "attacks");
       const methods = str(flags, "methods");
@@ -193,6 +195,7 @@ export async function main(argv: string[]): Promise<number> {
       await runBench({
         ...(images ? { images: userPath(images) } : {}),
         ...(json ? { json: userPath(json) } : {}),
+        ...(sheet ? { sheet: userPath(sheet) } : {}),
         ...(trials !== undefined ? { trials } : {}),
         ...(attacks ? { attacks: attacks.split(",") } : {}),
         ...(methods ? { methods: methods.split(",") } : {}),
