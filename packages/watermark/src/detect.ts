@@ -34,6 +34,8 @@ export const MAX_DECODES = 6;
 const MIN_CONFIDENCE = 0.05;
 /** Lattice hypotheses from the autocorrelation that the pilot screens (each: one fold, 8 orientations). */
 const LATTICE_MAPS = 4;
+/** A pilot peak this far above the correlation noise (z) is decoded before the costlier stages run. */
+const EARLY_Z = 6;
 
 /**
  * Where a found mark's tile sits in the image: pixel (x, y) carries tile bin
@@ -77,49 +79,87 @@ export function detectAligned(
   const w = whiten(y, width, height);
   lap("whiten");
 
-  // hypotheses for the map pixel → tile bin: per-axis periods (rescale, small aspect changes),
-  // the nominal grid, and the 2-D autocorrelation lattice (rotation, aspect, shear)
-  const maps: TileMap[] = estimatePeriods(w, width, height).map(([px, py]) => diagonal(px, py));
-  if (!maps.some((m) => Math.abs(m.a - 1) < 0.005 && Math.abs(m.d - 1) < 0.005)) maps.push(diagonal(TILE, TILE));
-  lap("period");
-  for (const m of estimateTileMaps(w, width, height, LATTICE_MAPS)) {
-    if (!maps.some((o) => mapDistance(o, m) < 0.01)) maps.push(m);
-  }
-  lap("lattice");
-
-  const cands: { z: number; map: TileMap; sx: number; sy: number; coef: Float64Array }[] = [];
-  for (const m of maps) {
+  // Hypotheses for the map pixel → tile bin, cheapest first: the nominal grid, per-axis periods
+  // (rescale, small aspect changes), then the 2-D autocorrelation lattice (rotation, aspect, shear).
+  // Each is folded once and tried in the square's 8 orientations (90° turns, mirror images). After
+  // each stage, candidates with a clear pilot peak are decoded at once, so an image whose geometry
+  // is untouched never pays for the lattice search; every decode counts against MAX_DECODES.
+  const cands: Candidate[] = [];
+  const tried = new Set<Candidate>();
+  let decodes = 0;
+  const addMap = (m: TileMap) => {
     const base = bandCoefficients(fold(w, width, height, m));
-    // the lattice fixes the map only up to the square's symmetries (90° turns, mirror images)
     for (let gi = 0; gi < SQUARE_SYMMETRIES.length; gi++) {
       const coef = transformCoefficients(base, gi);
       for (const pk of pilotPeaks(coef, 2)) cands.push({ ...pk, map: composeMap(m, SQUARE_SYMMETRIES[gi]!), coef });
     }
-  }
-  cands.sort((a, b) => b.z - a.z);
-  lap("pilot");
-  if (diagnostics) {
-    diagnostics.hypotheses = cands.slice(0, 16).map(({ map, z, sx, sy }) => ({ map, z, sx, sy }));
-    diagnostics.decodes = 0;
-    diagnostics.stages = stages;
-  }
-  for (let i = 0; i < Math.min(MAX_DECODES, cands.length); i++) {
-    const c = cands[i]!;
-    if (diagnostics) diagnostics.decodes++;
-    const res = decodeAt(c.coef, c.sx, c.sy);
-    if (diagnostics && i === 0) diagnostics.rawPayload = res.raw;
-    if (res.detection) {
-      lap("decode");
-      const k = f >= 2 ? f : 1;
-      const m = c.map;
-      return {
-        detection: res.detection,
-        alignment: { map: { a: m.a / k, b: m.b / k, c: m.c / k, d: m.d / k }, sx: c.sx, sy: c.sy, o: (k - 1) / 2 },
-      };
+  };
+  const tryDecode = (minZ: number, budget: number): { detection: Detection; c: Candidate } | null => {
+    cands.sort((a, b) => b.z - a.z);
+    let used = 0;
+    for (const c of cands) {
+      if (decodes >= MAX_DECODES || used >= budget || c.z < minZ) break;
+      if (tried.has(c)) continue;
+      tried.add(c);
+      decodes++;
+      used++;
+      const res = decodeAt(c.coef, c.sx, c.sy);
+      if (diagnostics && diagnostics.rawPayload === undefined) diagnostics.rawPayload = res.raw;
+      if (res.detection) return { detection: res.detection, c };
     }
+    return null;
+  };
+  const finish = (hit: { detection: Detection; c: Candidate } | null) => {
+    lap("decode");
+    if (diagnostics) {
+      cands.sort((a, b) => b.z - a.z);
+      diagnostics.hypotheses = cands.slice(0, 16).map(({ map, z, sx, sy }) => ({ map, z, sx, sy }));
+      diagnostics.decodes = decodes;
+      diagnostics.stages = stages;
+    }
+    if (!hit) return null;
+    const k = f >= 2 ? f : 1;
+    const { map: m, sx, sy } = hit.c;
+    return {
+      detection: hit.detection,
+      alignment: { map: { a: m.a / k, b: m.b / k, c: m.c / k, d: m.d / k }, sx, sy, o: (k - 1) / 2 },
+    };
+  };
+  if (diagnostics) delete diagnostics.rawPayload;
+
+  const maps: TileMap[] = [diagonal(TILE, TILE)];
+  addMap(maps[0]!);
+  lap("pilot");
+  let hit = tryDecode(EARLY_Z, 2);
+  if (hit) return finish(hit);
+  for (const [px, py] of estimatePeriods(w, width, height)) {
+    const m = diagonal(px, py);
+    if (maps.some((o) => mapDistance(o, m) < 0.005)) continue;
+    maps.push(m);
+    lap("period");
+    addMap(m);
+    lap("pilot");
   }
-  lap("decode");
-  return null;
+  lap("period");
+  hit = tryDecode(EARLY_Z, 2);
+  if (hit) return finish(hit);
+  for (const m of estimateTileMaps(w, width, height, LATTICE_MAPS)) {
+    if (maps.some((o) => mapDistance(o, m) < 0.01)) continue;
+    maps.push(m);
+    lap("lattice");
+    addMap(m);
+    lap("pilot");
+  }
+  lap("lattice");
+  return finish(tryDecode(-Infinity, MAX_DECODES));
+}
+
+interface Candidate {
+  z: number;
+  map: TileMap;
+  sx: number;
+  sy: number;
+  coef: Float64Array;
 }
 
 function diagonal(px: number, py: number): TileMap {

@@ -70,9 +70,9 @@ export const MAX_LUMA_STEP = 9.1;
 /**
  * SSIM bound: an added pattern of RMS a in a window of luma std σ costs that window's SSIM about
  * a² / (2σ² + C₂) (C₂ = (0.03·255)²), so a ≤ SSIM_K·√(2σ² + C₂) keeps every window's loss ≤ SSIM_K²
- * (1.2%), whatever the texture — the JND model alone lets texture take far more than SSIM allows.
+ * (2%), whatever the texture — the JND model alone lets texture take far more than SSIM allows.
  */
-export const SSIM_K = 0.11;
+export const SSIM_K = 0.14;
 const SSIM_C2 = (0.03 * 255) ** 2;
 
 function jndCap(luminanceAdaptation: number, texture: number, scale: number, sd: number, ssimK: number): number {
@@ -83,7 +83,7 @@ function jndCap(luminanceAdaptation: number, texture: number, scale: number, sd:
 }
 
 /** The strength may rise at most this much above the uncapped solution to restore the target energy. */
-const MAX_BOOST = 2;
+const MAX_BOOST = 4;
 const HIST_PER_OCTAVE = 16;
 const HIST_OCTAVES = 12; // log2(cap/m) in [−12, 12)
 const HIST_BINS = 2 * HIST_OCTAVES * HIST_PER_OCTAVE;
