@@ -45,7 +45,10 @@ const PROMPTS = [
 mkdirSync(out, { recursive: true });
 const runtime = await ModelRuntime.create(await loadManifest(BUILTIN_MANIFEST), { provider: "cpu" });
 const images = await runtime.generate(
-  PROMPTS.map((prompt, i) => ({ prompt, seed: (0x9e3779b97f4a7c15n * BigInt(i + 1)).toString(16).slice(-16) })),
+  PROMPTS.map((prompt, i) => ({
+    prompt,
+    seed: (0x9e3779b97f4a7c15n * BigInt(i + 1)).toString(16).slice(-16),
+  })),
 );
 for (const [i, im] of images.entries()) {
   const name = `cppn-${String(i + 1).padStart(2, "0")}-${PROMPTS[i]!.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}.png`;

@@ -8,7 +8,10 @@ import { ATTACKS } from "../src/bench/attacks.ts";
 import { Prng } from "../src/prng.ts";
 
 const [dir, every = "10", attackList] = process.argv.slice(2);
-const files = readdirSync(dir!).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort().filter((_, i) => i % Number(every) === 0);
+const files = readdirSync(dir!)
+  .filter((f) => /\.(png|jpe?g)$/i.test(f))
+  .sort()
+  .filter((_, i) => i % Number(every) === 0);
 const names = attackList ? attackList.split(",") : Object.keys(ATTACKS);
 const ok: Record<string, number> = {};
 const stageSum: Record<string, number> = {};
@@ -16,7 +19,13 @@ let nd = 0;
 for (const f of files) {
   const im = await decodeImage(join(dir!, f));
   const p = 0x0123456789abcdefn;
-  const mk = embed(im, p, process.env.MASK_EXP ? { maskExponent: Number(process.env.MASK_EXP), maskOffset: Number(process.env.MASK_OFF ?? 3) } : {});
+  const mk = embed(
+    im,
+    p,
+    process.env.MASK_EXP
+      ? { maskExponent: Number(process.env.MASK_EXP), maskOffset: Number(process.env.MASK_OFF ?? 3) }
+      : {},
+  );
   const fails: string[] = [];
   for (const a of names) {
     const att = await ATTACKS[a]!(mk, new Prng(7));
@@ -30,4 +39,8 @@ for (const f of files) {
   console.log(f, im.width, im.height, fails.join(" "));
 }
 console.log(names.map((a) => `${a}:${ok[a] ?? 0}/${files.length}`).join(" "));
-console.log(Object.entries(stageSum).map(([k, v]) => `${k} ${(v / nd).toFixed(1)}ms`).join(", "));
+console.log(
+  Object.entries(stageSum)
+    .map(([k, v]) => `${k} ${(v / nd).toFixed(1)}ms`)
+    .join(", "),
+);

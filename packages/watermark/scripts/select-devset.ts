@@ -36,11 +36,18 @@ for (const theme of existsSync(plasma) ? readdirSync(plasma).sort() : []) {
   imgs.sort((a, b) => statSync(b).size - statSync(a).size);
   add(`plasma-${theme}`, [imgs[0]!]);
 }
-for (const p of ["lomiri-wallpapers-16.04", "lomiri-wallpapers-20.04", "lomiri-wallpapers", "ukui-wallpapers"])
+for (const p of [
+  "lomiri-wallpapers-16.04",
+  "lomiri-wallpapers-20.04",
+  "lomiri-wallpapers",
+  "ukui-wallpapers",
+])
   add(p.replace("-wallpapers", ""), walk(join(root, p, "usr/share/backgrounds")));
 add(
   "gnome",
-  walk(join(root, "gnome-backgrounds/usr/share/backgrounds/gnome")).filter((f) => /-l\.(webp|png|jpe?g)$/.test(f)),
+  walk(join(root, "gnome-backgrounds/usr/share/backgrounds/gnome")).filter((f) =>
+    /-l\.(webp|png|jpe?g)$/.test(f),
+  ),
 );
 add(
   "sway",
@@ -53,13 +60,32 @@ add(
   ),
 );
 const OPENCV = [
-  "baboon.jpg", "fruits.jpg", "HappyFish.jpg", "messi5.jpg", "lena.jpg", "starry_night.jpg",
-  "text_defocus.jpg", "sudoku.png", "board.jpg", "building.jpg", "home.jpg", "graf1.png",
-  "butterfly.jpg", "smarties.png", "stuff.jpg", "leuvenA.jpg", "notes.png", "licenseplate_motion.jpg",
-  "orange.jpg", "squirrel_cls.jpg",
+  "baboon.jpg",
+  "fruits.jpg",
+  "HappyFish.jpg",
+  "messi5.jpg",
+  "lena.jpg",
+  "starry_night.jpg",
+  "text_defocus.jpg",
+  "sudoku.png",
+  "board.jpg",
+  "building.jpg",
+  "home.jpg",
+  "graf1.png",
+  "butterfly.jpg",
+  "smarties.png",
+  "stuff.jpg",
+  "leuvenA.jpg",
+  "notes.png",
+  "licenseplate_motion.jpg",
+  "orange.jpg",
+  "squirrel_cls.jpg",
 ];
 const ocv = join(root, "opencv-doc/usr/share/doc/opencv-doc/examples/data");
-add("opencv", OPENCV.map((f) => join(ocv, f)).filter((f) => existsSync(f)));
+add(
+  "opencv",
+  OPENCV.map((f) => join(ocv, f)).filter((f) => existsSync(f)),
+);
 // GIMP manual: the three largest screenshots of dialogs (text, widgets) and of filter examples.
 const gimp = join(root, "gimp-help-en/usr/share/gimp/2.0/help/en/images");
 for (const sub of ["dialogs", "filters/examples"]) {
@@ -72,7 +98,9 @@ let written = 0;
 for (const { pkg, file } of picks) {
   const meta = await sharp(file).metadata();
   if (!meta.width || !meta.height || Math.min(meta.width, meta.height) < 256) continue;
-  const name = `${pkg}--${basename(file).replace(/\.[^.]+$/, "").replace(/[^A-Za-z0-9_.-]+/g, "_")}.png`;
+  const name = `${pkg}--${basename(file)
+    .replace(/\.[^.]+$/, "")
+    .replace(/[^A-Za-z0-9_.-]+/g, "_")}.png`;
   await sharp(file)
     .rotate()
     .flatten({ background: "#ffffff" })

@@ -20,4 +20,9 @@ for (let i = 0; i < 11; i++) {
   for (const [k, v] of Object.entries(diag.stages ?? {})) (st[k] ??= []).push(v);
 }
 const med = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1]!.toFixed(1);
-console.log(`embed ${med(te)} ms, detect ${med(td)} ms;`, Object.entries(st).map(([k, v]) => `${k} ${med(v)}`).join(", "));
+console.log(
+  `embed ${med(te)} ms, detect ${med(td)} ms;`,
+  Object.entries(st)
+    .map(([k, v]) => `${k} ${med(v)}`)
+    .join(", "),
+);

@@ -5,7 +5,10 @@ import { embed } from "../src/embed.ts";
 import { absDiffQuantile, psnr, ssim } from "../src/metrics.ts";
 import { decodeImage } from "../src/node/io.ts";
 const [dir, every = "1"] = process.argv.slice(2);
-const files = readdirSync(dir!).filter((f) => f.endsWith(".png")).sort().filter((_, i) => i % Number(every) === 0);
+const files = readdirSync(dir!)
+  .filter((f) => f.endsWith(".png"))
+  .sort()
+  .filter((_, i) => i % Number(every) === 0);
 for (const f of files) {
   const im = await decodeImage(join(dir!, f));
   const mk = embed(im, 0x0123456789abcdefn);

@@ -91,7 +91,8 @@ export function detectAligned(
     const base = bandCoefficients(fold(w, width, height, m));
     for (let gi = 0; gi < SQUARE_SYMMETRIES.length; gi++) {
       const coef = transformCoefficients(base, gi);
-      for (const pk of pilotPeaks(coef, 2)) cands.push({ ...pk, map: composeMap(m, SQUARE_SYMMETRIES[gi]!), coef });
+      for (const pk of pilotPeaks(coef, 2))
+        cands.push({ ...pk, map: composeMap(m, SQUARE_SYMMETRIES[gi]!), coef });
     }
   };
   const tryDecode = (minZ: number, budget: number): { detection: Detection; c: Candidate } | null => {
@@ -362,7 +363,14 @@ function fold(w: Float32Array, width: number, height: number, m: TileMap): Float
   const sum = new Float64Array(TILE * TILE);
   const cnt = new Float64Array(TILE * TILE);
   // offset keeps the coordinates positive so that truncation is a floor
-  const off = TILE * Math.ceil((Math.abs(m.a) * width + Math.abs(m.b) * height + Math.abs(m.c) * width + Math.abs(m.d) * height) / TILE + 2) + 0.5;
+  const off =
+    TILE *
+      Math.ceil(
+        (Math.abs(m.a) * width + Math.abs(m.b) * height + Math.abs(m.c) * width + Math.abs(m.d) * height) /
+          TILE +
+          2,
+      ) +
+    0.5;
   for (let y = 0; y < height; y++) {
     let u = m.b * y + off;
     let v = m.d * y + off;

@@ -75,7 +75,13 @@ export const MAX_LUMA_STEP = 9.1;
 export const SSIM_K = 0.14;
 const SSIM_C2 = (0.03 * 255) ** 2;
 
-function jndCap(luminanceAdaptation: number, texture: number, scale: number, sd: number, ssimK: number): number {
+function jndCap(
+  luminanceAdaptation: number,
+  texture: number,
+  scale: number,
+  sd: number,
+  ssimK: number,
+): number {
   const j = luminanceAdaptation * (JND_FLAT + JND_TEXTURE * texture);
   const s = ssimK * Math.sqrt(2 * sd * sd + SSIM_C2);
   const c = (j < JND_MAX ? j : JND_MAX) * scale;

@@ -1,5 +1,11 @@
 export { embed, type EmbedOptions } from "./embed.ts";
-export { embedVerified, referenceAttack, STRENGTH_STEPS, type VerifiedEmbed, type EmbedVerdict } from "./verify.ts";
+export {
+  embedVerified,
+  referenceAttack,
+  STRENGTH_STEPS,
+  type VerifiedEmbed,
+  type EmbedVerdict,
+} from "./verify.ts";
 export { detect, type Detection, type DetectDiagnostics } from "./detect.ts";
 export {
   encodePayload,

@@ -50,7 +50,11 @@ function shrink(src: Float32Array, width: number, height: number, f: number) {
  * image smaller than the window is zero-padded and divided by the overlap. Two real patches share
  * one complex FFT: |A|² + |B|² of Z = A + iB is (|Z(k)|² + |Z(−k)|²)/2.
  */
-function autocorr2d(src: Float32Array, width: number, height: number): { r: Float64Array; maxLag: number } | null {
+function autocorr2d(
+  src: Float32Array,
+  width: number,
+  height: number,
+): { r: Float64Array; maxLag: number } | null {
   const N = WINDOW;
   const ww = Math.min(width, N);
   const wh = Math.min(height, N);
@@ -292,7 +296,8 @@ export function estimateTileMaps(w: Float32Array, width: number, height: number,
       let k = 2;
       for (; k <= 3 && Math.abs(k * dx) <= maxLag - 1 && Math.abs(k * dy) <= maxLag - 1; k++) {
         let m = -Infinity;
-        for (let j = -1; j <= 1; j++) for (let i = -1; i <= 1; i++) m = Math.max(m, g(k * dx + i, k * dy + j));
+        for (let j = -1; j <= 1; j++)
+          for (let i = -1; i <= 1; i++) m = Math.max(m, g(k * dx + i, k * dy + j));
         sum += m;
       }
       comb[((dy + N) % N) * N + ((dx + N) % N)] = sum / (k - 1);
@@ -381,7 +386,10 @@ export const SQUARE_SYMMETRIES: readonly [number, number, number, number][] = [
 ];
 
 /** F_g(u, v) = F(g·(u, v)) for a folded TILE×TILE tile. */
-export function transformTile(tile: Float64Array, g: readonly [number, number, number, number]): Float64Array {
+export function transformTile(
+  tile: Float64Array,
+  g: readonly [number, number, number, number],
+): Float64Array {
   if (g[0] === 1 && g[1] === 0 && g[2] === 0 && g[3] === 1) return tile;
   const out = new Float64Array(TILE * TILE);
   for (let v = 0; v < TILE; v++) {

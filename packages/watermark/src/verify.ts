@@ -75,9 +75,9 @@ export function embedVerified(
 
 // IJG luminance quantisation table (JPEG Annex K), scaled for quality 75.
 const IJG_LUMA = [
-  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51,
-  87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101,
-  72, 92, 95, 98, 112, 100, 103, 99,
+  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22,
+  29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103,
+  121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
 ];
 function qualityTable(q: number): Float64Array {
   const s = q < 50 ? 5000 / q : 200 - 2 * q;
@@ -87,7 +87,8 @@ const Q75 = qualityTable(75);
 const DCT = (() => {
   const c = new Float64Array(64);
   for (let k = 0; k < 8; k++)
-    for (let n = 0; n < 8; n++) c[k * 8 + n] = (k === 0 ? Math.SQRT1_2 : 1) * 0.5 * Math.cos(((2 * n + 1) * k * Math.PI) / 16);
+    for (let n = 0; n < 8; n++)
+      c[k * 8 + n] = (k === 0 ? Math.SQRT1_2 : 1) * 0.5 * Math.cos(((2 * n + 1) * k * Math.PI) / 16);
   return c;
 })();
 
@@ -115,7 +116,8 @@ export function referenceAttack(image: RawImage): RawImage {
   const tmp = new Float64Array(64);
   for (let by = 0; by + 8 <= h; by += 8) {
     for (let bx = 0; bx + 8 <= w; bx += 8) {
-      for (let j = 0; j < 8; j++) for (let i = 0; i < 8; i++) block[j * 8 + i] = yPlane[(by + j) * w + bx + i]! - 128;
+      for (let j = 0; j < 8; j++)
+        for (let i = 0; i < 8; i++) block[j * 8 + i] = yPlane[(by + j) * w + bx + i]! - 128;
       dct2(block, tmp, false);
       for (let k = 0; k < 64; k++) block[k] = Math.round(block[k]! / Q75[k]!) * Q75[k]!;
       dct2(block, tmp, true);
@@ -137,7 +139,8 @@ function dct2(b: Float64Array, tmp: Float64Array, inverse: boolean): void {
     for (let r = 0; r < 8; r++) {
       for (let k = 0; k < 8; k++) {
         let s = 0;
-        for (let n = 0; n < 8; n++) s += inverse ? DCT[n * 8 + k]! * b[r * 8 + n]! : DCT[k * 8 + n]! * b[r * 8 + n]!;
+        for (let n = 0; n < 8; n++)
+          s += inverse ? DCT[n * 8 + k]! * b[r * 8 + n]! : DCT[k * 8 + n]! * b[r * 8 + n]!;
         tmp[k * 8 + r] = s; // transposed, so the second pass works on columns
       }
     }

@@ -19,7 +19,10 @@ const cases: [string, (im: RawImage) => Promise<RawImage>][] = [
   ["width × 0.85", (im) => resizeTo(im, im.width * 0.85, im.height)],
   ["height × 1.2", (im) => resizeTo(im, im.width, im.height * 1.2)],
   ["rotation 4° + crop 50% + JPEG q80", async (im) => jpeg(crop(await rotate(im, 4), 0.5, new Prng(3)), 80)],
-  ["flip + width × 1.1 + rotation 1°", async (im) => rotate(await resizeTo(await flip(im, true), im.width * 1.1, im.height), 1)],
+  [
+    "flip + width × 1.1 + rotation 1°",
+    async (im) => rotate(await resizeTo(await flip(im, true), im.width * 1.1, im.height), 1),
+  ],
 ];
 
 describe("geometric resynchronisation", () => {
@@ -49,7 +52,9 @@ describe("geometric resynchronisation", () => {
     for (const g of SQUARE_SYMMETRIES) {
       const back = composeMap(composeMap(m, g), [g[0], g[2], g[1], g[3]]);
       // gᵀ undoes g: composing with g then gᵀ (as a map on tile coordinates) returns m
-      expect(Math.abs(back.a - m.a) + Math.abs(back.b - m.b) + Math.abs(back.c - m.c) + Math.abs(back.d - m.d)).toBeLessThan(1e-12);
+      expect(
+        Math.abs(back.a - m.a) + Math.abs(back.b - m.b) + Math.abs(back.c - m.c) + Math.abs(back.d - m.d),
+      ).toBeLessThan(1e-12);
     }
   });
 });

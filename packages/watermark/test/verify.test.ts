@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { synthImage } from "../src/bench/synth.ts";
 import { jpeg, resize } from "../src/bench/attacks.ts";
-import { absDiffQuantile, detect, embedVerified, psnr, referenceAttack, ssim, type RawImage } from "../src/index.ts";
+import {
+  absDiffQuantile,
+  detect,
+  embedVerified,
+  psnr,
+  referenceAttack,
+  ssim,
+  type RawImage,
+} from "../src/index.ts";
 
 const PAYLOAD = 0x01000000abad1dean;
 
@@ -19,7 +27,12 @@ describe("embedVerified", () => {
   });
 
   it("does not claim ok, and says why, when the image is too small for the reference attack", () => {
-    const flat: RawImage = { width: 48, height: 40, channels: 3, data: new Uint8Array(48 * 40 * 3).fill(128) };
+    const flat: RawImage = {
+      width: 48,
+      height: 40,
+      channels: 3,
+      data: new Uint8Array(48 * 40 * 3).fill(128),
+    };
     const r = embedVerified(flat, PAYLOAD);
     expect(["weak", "failed"]).toContain(r.verdict);
     expect(r.reason).toMatch(/JND cap raised/);

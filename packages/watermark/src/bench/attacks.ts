@@ -121,7 +121,13 @@ export async function rotate(image: RawImage, degrees: number): Promise<RawImage
   const s = Math.min(w / (w * c + h * sn), h / (w * sn + h * c)) * 0.995;
   const cw = Math.floor(w * s);
   const ch = Math.floor(h * s);
-  const out = cropAt(rotated, Math.floor((rotated.width - cw) / 2), Math.floor((rotated.height - ch) / 2), cw, ch);
+  const out = cropAt(
+    rotated,
+    Math.floor((rotated.width - cw) / 2),
+    Math.floor((rotated.height - ch) / 2),
+    cw,
+    ch,
+  );
   return rotated.channels === image.channels ? out : { ...out, channels: image.channels };
 }
 
@@ -237,6 +243,13 @@ export const ATTACKS: Record<string, Attack> = {
 };
 
 /** Attacks that draw random numbers (several draws per image with --repeats). */
-export const RANDOM_ATTACKS = new Set(["crop0.5", "crop0.25", "noise5", "combo", "rotate2+crop0.5", "overlay10"]);
+export const RANDOM_ATTACKS = new Set([
+  "crop0.5",
+  "crop0.25",
+  "noise5",
+  "combo",
+  "rotate2+crop0.5",
+  "overlay10",
+]);
 
 export { sharp };

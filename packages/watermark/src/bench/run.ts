@@ -214,7 +214,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ methods: Reco
     const runs = opts.timingRuns ?? 9;
     // atelier: the plain embed (the verified embed's extra read-backs are reported in stages)
     const plainEmbed =
-      m.name === "atelier" ? () => embed(timingImage, payloads[0]!) : () => m.embed(timingImage, payloads[0]!);
+      m.name === "atelier"
+        ? () => embed(timingImage, payloads[0]!)
+        : () => m.embed(timingImage, payloads[0]!);
     const te = timeIt(plainEmbed, runs);
     const tMarked = m.embed(timingImage, payloads[0]!).image;
     const td = timeIt(() => m.decode(tMarked), runs);
@@ -261,7 +263,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ methods: Reco
       ...(verdicts
         ? {
             verdicts,
-            weakImages: embedded.map((e, i) => (e.verdict !== "ok" ? images[i]!.name : null)).filter((v) => v !== null),
+            weakImages: embedded
+              .map((e, i) => (e.verdict !== "ok" ? images[i]!.name : null))
+              .filter((v) => v !== null),
           }
         : {}),
       embedMs: r2(te.median),
@@ -311,7 +315,7 @@ function noiseImage(rng: Prng): RawImage {
     for (let x = 0; x < w; x++, p += 3)
       for (let k = 0; k < 3; k++)
         data[p + k] = smooth
-          ? grid[((Math.floor(y / cell) * gw + Math.floor(x / cell)) * 3 + k)]! * 0.7 + rng.next() * 76
+          ? grid[(Math.floor(y / cell) * gw + Math.floor(x / cell)) * 3 + k]! * 0.7 + rng.next() * 76
           : rng.int(256);
   return { width: w, height: h, channels: 3, data };
 }

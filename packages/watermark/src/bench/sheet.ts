@@ -23,7 +23,9 @@ function mostChanged(a: RawImage, b: RawImage): { x: number; y: number; w: numbe
     for (let x = 0; x < W; x++) {
       const p = (y * W + x) * a.channels;
       row +=
-        Math.abs(a.data[p]! - b.data[p]!) + Math.abs(a.data[p + 1]! - b.data[p + 1]!) + Math.abs(a.data[p + 2]! - b.data[p + 2]!);
+        Math.abs(a.data[p]! - b.data[p]!) +
+        Math.abs(a.data[p + 1]! - b.data[p + 1]!) +
+        Math.abs(a.data[p + 2]! - b.data[p + 2]!);
       integ[(y + 1) * (W + 1) + x + 1] = integ[y * (W + 1) + x + 1]! + row;
     }
   }
@@ -31,7 +33,10 @@ function mostChanged(a: RawImage, b: RawImage): { x: number; y: number; w: numbe
   for (let y = 0; y + h <= H; y += 16)
     for (let x = 0; x + w <= W; x += 16) {
       const v =
-        integ[(y + h) * (W + 1) + x + w]! - integ[y * (W + 1) + x + w]! - integ[(y + h) * (W + 1) + x]! + integ[y * (W + 1) + x]!;
+        integ[(y + h) * (W + 1) + x + w]! -
+        integ[y * (W + 1) + x + w]! -
+        integ[(y + h) * (W + 1) + x]! +
+        integ[y * (W + 1) + x]!;
       if (v > best.v) best = { x, y, v };
     }
   return { x: best.x, y: best.y, w, h };

@@ -3,7 +3,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { statSync } from "node:fs";
 import {
-  embed,
+  embedVerified,
   detect,
   payloadFromHex,
   payloadToHex,
@@ -25,7 +25,9 @@ Usage:
 Commands:
   embed    mark FILE with a 64-bit payload (16 hex digits: 8-bit format version + 56-bit watermark id);
            the output format follows --out's extension (.png, .jpg/.jpeg; JPEG quality --quality, default 95);
-           strength is adapted so that PSNR >= 42 dB (target --psnr, default 42.2)
+           strength is adapted so that PSNR >= 42 dB (target --psnr, default 42.2); the result is read back
+           as it is and after 0.5x + JPEG q75, strengthened within the visibility budget if needed, and the
+           verdict printed (ok / weak); an image that cannot carry a readable mark is an error (exit 1)
   detect   look for a watermark; --json prints {"found", "payload", "confidence", "bitErrors"}
   phash    print the 64-bit DCT perceptual hash (16 hex digits)
   bench    benchmark Atelier vs the invisible-watermark baselines (dwtDct, dwtDctSvd) under attacks;
@@ -142,12 +144,16 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError("--quality must be an integer 1..100");
       }
       const image = await readInput(inPath);
-      const marked = embed(image, payload, target === undefined ? {} : { psnr: target });
+      const r = embedVerified(image, payload, target === undefined ? {} : { psnr: target });
+      if (r.verdict === "failed") throw new Error(`${inPath} cannot carry a readable mark: ${r.reason}`);
+      const marked = r.image;
       await writeImage(outPath, marked, quality);
       const { version, id } = decodePayload(payload);
       process.stderr.write(
         `embedded payload ${payloadToHex(payload)} (version ${version}, id ${id}) into ${outPath}; ` +
-          `PSNR ${psnr(image, marked).toFixed(2)} dB\n`,
+          `PSNR ${psnr(image, marked).toFixed(2)} dB; verdict ${r.verdict}` +
+          (r.verdict === "weak" ? ` (${r.reason})` : "") +
+          "\n",
       );
       return 0;
     }
@@ -182,7 +188,16 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "bench": {
-      checkFlags(flags, ["images", "json", "sheet", "trials", "attacks", "methods", "timing-runs", "repeats"]);
+      checkFlags(flags, [
+        "images",
+        "json",
+        "sheet",
+        "trials",
+        "attacks",
+        "methods",
+        "timing-runs",
+        "repeats",
+      ]);
       const { runBench } = await import("../bench/run.ts");
       const images = str(flags, "images");
       const json = str(flags, "json");
