@@ -7,13 +7,13 @@
  */
 import { boxMean } from "./image.ts";
 
-/** How much of the texture masking an edge keeps (coherence 1): 3%. */
-export const EDGE_MASKING = 0.03;
+/** How much of the texture masking an edge keeps (coherence 1): none, an edge or line masks like a flat area. */
+export const EDGE_MASKING = 0;
 const RADIUS = 3;
 
 /**
- * Per-pixel factor in [EDGE_MASKING, 1] that scales texture masking down where the local
- * structure is one oriented edge or line: 1 − (1 − EDGE_MASKING) · coherence².
+ * Per-pixel factor in [EDGE_MASKING², 1] that scales texture masking down where the local
+ * structure is one oriented edge or line: (1 − (1 − EDGE_MASKING) · coherence²)².
  */
 export function edgeFactor(y: Float32Array, width: number, height: number): Float32Array {
   const n = width * height;
@@ -50,7 +50,9 @@ export function edgeFactor(y: Float32Array, width: number, height: number): Floa
     const tr = a + b;
     // coherence² = ((λ₁ − λ₂)/(λ₁ + λ₂))²; the +16 keeps smooth, noisy areas from counting as edges
     const coh2 = ((a - b) * (a - b) + 4 * c * c) / ((tr + 16) * (tr + 16));
-    out[i] = 1 - k * coh2;
+    // squared: a clean edge in a grainy neighbourhood still reaches only coherence² ≈ 0.9
+    const e = 1 - k * coh2;
+    out[i] = e * e;
   }
   return out;
 }
