@@ -11,7 +11,9 @@ const td: number[] = [];
 const st: Record<string, number[]> = {};
 for (let i = 0; i < 11; i++) {
   let t = performance.now();
-  embed(im, p);
+  const es: Record<string, number> = {};
+  embed(im, p, { stages: es });
+  for (const [k, v] of Object.entries(es)) (st[`embed.${k}`] ??= []).push(v);
   te.push(performance.now() - t);
   t = performance.now();
   const diag = {} as DetectDiagnostics;
