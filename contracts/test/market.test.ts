@@ -10,7 +10,6 @@ import {
   PRESET,
   PRICE,
   ZERO,
-  contentHash,
   createFixture,
   outputOf,
   SECRET,
