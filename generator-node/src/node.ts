@@ -21,6 +21,8 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { bytesToHex, concat, keccak256, toHex, type Hex } from "viem";
+import { CID } from "multiformats/cid";
+import * as Digest from "multiformats/hashes/digest";
 import type { Journal, JobRecord } from "./journal.ts";
 import { TERMINAL } from "./journal.ts";
 import { jobSeedOf as seedOf } from "@atelier/protocol";
@@ -669,8 +671,9 @@ export class GeneratorNode {
       workId: BigInt(p.workId),
       licenseId: BigInt(p.licenseId),
     }));
-    // parent images are fetched from the store in the next step; the built-in model reads none
-    const parentImages: { cid: string; bytes: Uint8Array }[] = [];
+    const parentImages = await time("parents", () =>
+      Promise.all(parents.map((p) => this.parentImage(p.workId))),
+    );
     return produceWork(
       {
         jobId: BigInt(rec.jobId),
@@ -696,6 +699,28 @@ export class GeneratorNode {
     );
   }
 
+  /**
+   * A parent work's image, through the store: the work's metadata digest (on chain) gives the metadata
+   * JSON's CID (raw, sha2-256), its `image` field the image's CID.
+   */
+  private async parentImage(workId: bigint): Promise<{ cid: string; bytes: Uint8Array }> {
+    const digest = await this.d.market.metadataDigestOf(workId);
+    const metadataCid = CID.createV1(0x55, Digest.create(0x12, hexBytes(digest))).toString();
+    let metadata: { image?: unknown };
+    try {
+      metadata = JSON.parse(new TextDecoder().decode(await this.d.store.get(metadataCid))) as {
+        image?: unknown;
+      };
+    } catch (err) {
+      throw new Error(`parent work ${workId}: metadata ${metadataCid} not readable from the store`, {
+        cause: err,
+      });
+    }
+    const image = typeof metadata.image === "string" ? metadata.image.replace(/^ipfs:\/\//, "") : "";
+    if (!image) throw new Error(`parent work ${workId}: metadata ${metadataCid} names no ipfs:// image`);
+    return { cid: image, bytes: await this.d.store.get(image) };
+  }
+
   /** Stops following, lets in-flight jobs finish (they release when they cannot), then resolves. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
@@ -718,4 +743,8 @@ function newSecret(): Hex {
 /** The content hash a node claims with when it claims only to reject (never the hash of real content). */
 function placeholderOutput(secret: Hex): Hex {
   return keccak256(concat([toHex("atelier/reject-placeholder/"), secret]));
+}
+
+function hexBytes(hex: Hex): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex.slice(2), "hex"));
 }

@@ -26,6 +26,7 @@ describe("generator node on a local chain", () => {
   let stack: Stack;
   let app: NodeApp;
   let ipfsDown = false;
+  let firstWork: { workId: bigint; image: string } | undefined;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -118,6 +119,39 @@ describe("generator node on a local chain", () => {
     // the claim reserved exactly the content that was fulfilled
     const claim = (await stack.events("JobClaimed")).find((e) => e.args.jobId === jobId)!;
     expect(claim.args.contentHash).toBe(fulfilled.args.contentHash);
+    firstWork = { workId, image: meta.image };
+  });
+
+  it("serves a parent-bearing job: fetches the parent's image through its store, mints a derivative", async () => {
+    expect(firstWork).toBeDefined();
+    const parent = firstWork!;
+    // the requester owns the first work (generated works are minted to the requester)
+    const { jobId } = await stack.request("an upscale of the mandala", {
+      parents: [{ workId: parent.workId, licenseId: 0n }],
+    });
+    await until(async () => (await stack.jobStatus(jobId)) === FULFILLED);
+    const fulfilled = (await stack.events("JobFulfilled")).find((e) => e.args.jobId === jobId)!;
+    const workId = fulfilled.args.workId as bigint;
+    const info = await stack.publicClient.readContract({
+      address: stack.works,
+      abi: worksAbi,
+      functionName: "workInfo",
+      args: [workId],
+    });
+    expect(info.parentIds).toEqual([parent.workId]);
+    expect(info.generated).toBe(true);
+    const uri = await stack.publicClient.readContract({
+      address: stack.works,
+      abi: worksAbi,
+      functionName: "tokenURI",
+      args: [workId],
+    });
+    const meta = (await (await fetch(`${app.url}/ipfs/${uri.slice(7)}`)).json()) as {
+      provenance: { parents: { workId: string; licenseId: string; image: string }[] };
+    };
+    expect(meta.provenance.parents).toEqual([
+      { workId: parent.workId.toString(), licenseId: "0", image: parent.image },
+    ]);
   });
 
   it("rejects banned, over-long and malformed requests with reason codes (the job goes back to the pool)", async () => {
