@@ -7,7 +7,6 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {AtelierLimits, Payout, SaleRecord, TermsFlags} from "./common/AtelierTypes.sol";
 import {ProtocolConfig} from "./common/ProtocolConfig.sol";
@@ -16,6 +15,9 @@ import {IERC5192} from "./interfaces/IERC5192.sol";
 import {ILicenses} from "./interfaces/ILicenses.sol";
 import {ILicenseTerms} from "./interfaces/ILicenseTerms.sol";
 import {IWorks} from "./interfaces/IWorks.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {LicenseMetadata} from "./libraries/LicenseMetadata.sol";
+import {LicenseRenderer} from "./LicenseRenderer.sol";
 
 /// @title Licenses
 /// @notice License tokens (ERC-721; locked per ERC-5192 when the terms are not transferable) and their
@@ -86,6 +88,10 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     /// @notice Licenses sold from private offers of `workId` (their serials are 1..privateSales).
     mapping(uint256 workId => uint256) public privateSales;
 
+    /// @notice The contract that renders licence metadata for `tokenURI` (set by the admin; see
+    /// `LicenseRenderer`). While unset, `tokenURI` returns `atelier:license:<id>`.
+    LicenseRenderer public metadataRenderer;
+
     /// @notice Whether `signer` has used (or cancelled) private-offer nonce `nonce`.
     mapping(address signer => mapping(uint256 nonce => bool)) public nonceUsed;
 
@@ -117,6 +123,9 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         address currency,
         uint256 amount
     );
+
+    /// @notice Emitted when the admin sets the licence metadata renderer.
+    event MetadataRendererSet(address renderer);
 
     /// @notice Emitted when a private offer is redeemed: `signer` (the work's owner) used `nonce` for
     /// `licenseId` (whose sale is in `LicensePurchased`). Lets an indexer mark the signed offer as consumed.
@@ -277,6 +286,40 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         return false;
     }
 
+    /// @notice Why `isLicensedFor` found no licence: 0 licensed, 1 no licence of the work held, 2 every
+    /// licence held has expired, 3 a licence is held and valid but none grants every required right.
+    uint8 public constant LICENSED = 0;
+    uint8 public constant NOT_LICENSED_NONE_HELD = 1;
+    uint8 public constant NOT_LICENSED_EXPIRED = 2;
+    uint8 public constant NOT_LICENSED_MISSING_RIGHTS = 3;
+
+    /// @notice Whether `account` holds a valid licence of `workId` that grants every right in `requiredFlags`
+    /// (`TermsFlags` bits: 1 commercial, 2 derivatives, 8 AI training, 16 exclusive, 32 transferable), which
+    /// one, and if none, why (`reason`, see `NOT_LICENSED_*`). O(licences sold): for `eth_call`.
+    function isLicensedFor(
+        uint256 workId,
+        address account,
+        uint8 requiredFlags
+    ) external view returns (bool licensed, uint256 licenseId, uint8 reason) {
+        reason = NOT_LICENSED_NONE_HELD;
+        if (account == address(0)) return (false, 0, reason);
+        uint256 offers = works.offerCount(workId);
+        for (uint256 o = 0; o <= offers; ++o) {
+            uint256 sold = o == 0 ? privateSales[workId] : works.offerSold(workId, o);
+            for (uint256 s = 1; s <= sold; ++s) {
+                uint256 id = (workId << 64) | (o << 32) | s;
+                if (_ownerOf(id) != account) continue;
+                License memory lic = _licenses[id];
+                if (lic.expiry != 0 && block.timestamp >= lic.expiry) {
+                    if (reason == NOT_LICENSED_NONE_HELD) reason = NOT_LICENSED_EXPIRED;
+                    continue;
+                }
+                if (lic.termsFlags & requiredFlags == requiredFlags) return (true, id, LICENSED);
+                reason = NOT_LICENSED_MISSING_RIGHTS;
+            }
+        }
+    }
+
     /// @notice Whether `account` holds license `licenseId`, unexpired (and commercial when `commercial`).
     function isLicenseValid(uint256 licenseId, address account, bool commercial) public view returns (bool) {
         if (_ownerOf(licenseId) != account || account == address(0)) return false;
@@ -336,11 +379,41 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         return _licenses[licenseId].termsFlags & TermsFlags.TRANSFERABLE == 0;
     }
 
-    /// @notice A data URI is not offered: license metadata lives in events and `licenseInfo`; this returns
-    /// `atelier:license:<id>` for wallets.
+    /// @notice The licence's ERC-721 metadata JSON as a `data:application/json;base64,` URI: work, terms
+    /// (flags, legal text URI), licensee, start, expiry, price and currency.
     function tokenURI(uint256 licenseId) public view override returns (string memory) {
-        _requireOwned(licenseId);
-        return string.concat("atelier:license:", Strings.toString(licenseId));
+        address owner = _requireOwned(licenseId);
+        if (address(metadataRenderer) == address(0)) {
+            return string.concat("atelier:license:", Strings.toString(licenseId));
+        }
+        License memory lic = _licenses[licenseId];
+        uint256 workId = licenseId >> 64;
+        uint256 offerId = (licenseId >> 32) & type(uint32).max;
+        return
+            metadataRenderer.tokenURI(
+                LicenseMetadata.Fields({
+                    licenseId: licenseId,
+                    workId: workId,
+                    offerId: offerId,
+                    licensee: owner,
+                    termsId: lic.termsId,
+                    termsFlags: lic.termsFlags,
+                    start: lic.start,
+                    expiry: lic.expiry,
+                    price: lic.price,
+                    currency: offerId == 0
+                        ? _privateCurrency[(workId << 64) | (licenseId & type(uint32).max)]
+                        : works.offerCurrency(workId, offerId),
+                    works: address(works),
+                    legalTextUri: termsRegistry.getTerms(lic.termsId).legalTextUri
+                })
+            );
+    }
+
+    /// @notice Sets the contract that renders licence metadata (`tokenURI`). Only DEFAULT_ADMIN_ROLE.
+    function setMetadataRenderer(LicenseRenderer renderer) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        metadataRenderer = renderer;
+        emit MetadataRendererSet(address(renderer));
     }
 
     /// @notice EIP-712 struct hash of `offer`.

@@ -14,6 +14,8 @@ import {
   uploadWatermarkIdOf,
 } from "../test-support/fixture.ts";
 
+import { legalTextUri } from "../ignition/legal-texts.ts";
+
 const f = await createFixture();
 const { viem, creator, buyer, buyer2, outsider, admin } = f;
 
@@ -26,7 +28,8 @@ const personal = {
   transferable: false,
   duration: 0,
   derivativeShareBps: 0,
-  legalTextUri: "atelier://terms/personal/v1",
+  // the raw-leaf CIDv1 of contracts/terms/personal/v1.md (recomputed from the file in ignition.test.ts)
+  legalTextUri: legalTextUri("personal"),
 };
 
 describe("LicenseTerms", () => {

@@ -1,6 +1,9 @@
 /**
  * End to end against a real Hardhat node with the real contracts (Ignition deployment).
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import Ajv from "ajv";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256, toHex, type Hex } from "viem";
@@ -91,6 +94,12 @@ describe("generator node on a local chain", () => {
     expect(attrs.node).toBe(stack.nodeAddress);
     expect(attrs.seed).toMatch(/^0x[0-9a-f]{64}$/);
     expect(meta.provenance.watermark).toMatchObject({ id: watermarkId.toString() });
+    // the metadata follows the shared schema of @atelier/protocol
+    const schemaFile = createRequire(import.meta.url).resolve(
+      "@atelier/protocol/schemas/work-metadata.schema.json",
+    );
+    const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(schemaFile, "utf8")));
+    expect(validate(meta), JSON.stringify(validate.errors)).toBe(true);
 
     const imgRes = await fetch(`${app.url}/ipfs/${meta.image.slice(7)}`);
     expect(imgRes.headers.get("content-type")).toBe("image/png");

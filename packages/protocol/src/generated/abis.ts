@@ -1064,6 +1064,45 @@ export const generationMarketAbi = [
   },
 ] as const;
 
+/** ABI of `LicenseRenderer` (contracts/src/LicenseRenderer.sol). */
+export const licenseRendererAbi = [
+  {
+    inputs: [
+      { internalType: "uint256", name: "value", type: "uint256" },
+      { internalType: "uint256", name: "length", type: "uint256" },
+    ],
+    name: "StringsInsufficientHexLength",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "uint256", name: "licenseId", type: "uint256" },
+          { internalType: "uint256", name: "workId", type: "uint256" },
+          { internalType: "uint256", name: "offerId", type: "uint256" },
+          { internalType: "address", name: "licensee", type: "address" },
+          { internalType: "uint32", name: "termsId", type: "uint32" },
+          { internalType: "uint8", name: "termsFlags", type: "uint8" },
+          { internalType: "uint40", name: "start", type: "uint40" },
+          { internalType: "uint40", name: "expiry", type: "uint40" },
+          { internalType: "uint96", name: "price", type: "uint96" },
+          { internalType: "address", name: "currency", type: "address" },
+          { internalType: "address", name: "works", type: "address" },
+          { internalType: "string", name: "legalTextUri", type: "string" },
+        ],
+        internalType: "struct LicenseMetadata.Fields",
+        name: "fields",
+        type: "tuple",
+      },
+    ],
+    name: "tokenURI",
+    outputs: [{ internalType: "string", name: "", type: "string" }],
+    stateMutability: "pure",
+    type: "function",
+  },
+] as const;
+
 /** ABI of `Licenses` (contracts/src/Licenses.sol). */
 export const licensesAbi = [
   {
@@ -1310,6 +1349,12 @@ export const licensesAbi = [
   },
   {
     anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "renderer", type: "address" }],
+    name: "MetadataRendererSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
     inputs: [{ indexed: false, internalType: "address", name: "account", type: "address" }],
     name: "Paused",
     type: "event",
@@ -1437,6 +1482,34 @@ export const licensesAbi = [
     inputs: [],
     name: "DOMAIN_SEPARATOR",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "LICENSED",
+    outputs: [{ internalType: "uint8", name: "", type: "uint8" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "NOT_LICENSED_EXPIRED",
+    outputs: [{ internalType: "uint8", name: "", type: "uint8" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "NOT_LICENSED_MISSING_RIGHTS",
+    outputs: [{ internalType: "uint8", name: "", type: "uint8" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "NOT_LICENSED_NONE_HELD",
+    outputs: [{ internalType: "uint8", name: "", type: "uint8" }],
     stateMutability: "view",
     type: "function",
   },
@@ -1658,6 +1731,21 @@ export const licensesAbi = [
   {
     inputs: [
       { internalType: "uint256", name: "workId", type: "uint256" },
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint8", name: "requiredFlags", type: "uint8" },
+    ],
+    name: "isLicensedFor",
+    outputs: [
+      { internalType: "bool", name: "licensed", type: "bool" },
+      { internalType: "uint256", name: "licenseId", type: "uint256" },
+      { internalType: "uint8", name: "reason", type: "uint8" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "workId", type: "uint256" },
       { internalType: "uint256", name: "offerId", type: "uint256" },
       { internalType: "uint256", name: "serial", type: "uint256" },
     ],
@@ -1704,6 +1792,13 @@ export const licensesAbi = [
     name: "maxProtocolFeeBps",
     outputs: [{ internalType: "uint16", name: "", type: "uint16" }],
     stateMutability: "pure",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "metadataRenderer",
+    outputs: [{ internalType: "contract LicenseRenderer", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -1801,6 +1896,13 @@ export const licensesAbi = [
       { internalType: "bool", name: "approved", type: "bool" },
     ],
     name: "setApprovalForAll",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "contract LicenseRenderer", name: "renderer", type: "address" }],
+    name: "setMetadataRenderer",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -3165,9 +3267,576 @@ export const worksAbi = [
   },
 ] as const;
 
+/** Every custom error of every contract, once: decode any revert from any Atelier contract with it. */
+export const atelierErrorsAbi = [
+  { inputs: [], name: "AccessControlBadConfirmation", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "bytes32", name: "neededRole", type: "bytes32" },
+    ],
+    name: "AccessControlUnauthorizedAccount",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "contentHash", type: "bytes32" },
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+    ],
+    name: "ContentReserved",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "releaseAt", type: "uint256" }],
+    name: "CooldownActive",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "currency", type: "address" }],
+    name: "CurrencyNotAllowed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "uint256", name: "deadline", type: "uint256" },
+    ],
+    name: "DeadlineNotPassed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "uint256", name: "deadline", type: "uint256" },
+    ],
+    name: "DeadlinePassed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "shareBps", type: "uint256" },
+      { internalType: "uint256", name: "maxShareBps", type: "uint256" },
+    ],
+    name: "DerivativeShareTooHigh",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "contentHash", type: "bytes32" },
+      { internalType: "uint256", name: "existingWorkId", type: "uint256" },
+    ],
+    name: "DuplicateContentHash",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "DuplicateParent",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "watermarkId", type: "uint256" },
+      { internalType: "uint256", name: "existingWorkId", type: "uint256" },
+    ],
+    name: "DuplicateWatermarkId",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "duration", type: "uint256" },
+      { internalType: "uint256", name: "maxDuration", type: "uint256" },
+    ],
+    name: "DurationTooLong",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint256", name: "tokenId", type: "uint256" },
+      { internalType: "address", name: "owner", type: "address" },
+    ],
+    name: "ERC721IncorrectOwner",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "uint256", name: "tokenId", type: "uint256" },
+    ],
+    name: "ERC721InsufficientApproval",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "approver", type: "address" }],
+    name: "ERC721InvalidApprover",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "operator", type: "address" }],
+    name: "ERC721InvalidOperator",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "owner", type: "address" }],
+    name: "ERC721InvalidOwner",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "receiver", type: "address" }],
+    name: "ERC721InvalidReceiver",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "ERC721InvalidSender",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "tokenId", type: "uint256" }],
+    name: "ERC721NonexistentToken",
+    type: "error",
+  },
+  { inputs: [], name: "EmptyPrompt", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "length", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "EndpointTooLong",
+    type: "error",
+  },
+  { inputs: [], name: "EnforcedPause", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "EthTransferFailed",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "ExclusiveAlreadySold",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "ExclusiveOfferMix",
+    type: "error",
+  },
+  { inputs: [], name: "ExpectedPause", type: "error" },
+  { inputs: [{ internalType: "uint256", name: "fee", type: "uint256" }], name: "FeeTooHigh", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "requested", type: "uint256" },
+      { internalType: "uint256", name: "free", type: "uint256" },
+    ],
+    name: "InsufficientFreeStake",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "node", type: "address" },
+      { internalType: "uint256", name: "stake", type: "uint256" },
+      { internalType: "uint256", name: "locked", type: "uint256" },
+    ],
+    name: "InsufficientStake",
+    type: "error",
+  },
+  { inputs: [], name: "InvalidAdmin", type: "error" },
+  { inputs: [], name: "InvalidContentHash", type: "error" },
+  {
+    inputs: [{ internalType: "address", name: "currency", type: "address" }],
+    name: "InvalidCurrency",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "deadline", type: "uint256" }],
+    name: "InvalidDeadline",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
+    name: "InvalidJobId",
+    type: "error",
+  },
+  { inputs: [], name: "InvalidLicensee", type: "error" },
+  { inputs: [], name: "InvalidMarket", type: "error" },
+  { inputs: [], name: "InvalidMetadataDigest", type: "error" },
+  { inputs: [], name: "InvalidRecipient", type: "error" },
+  { inputs: [], name: "InvalidShortString", type: "error" },
+  { inputs: [], name: "InvalidSignature", type: "error" },
+  { inputs: [], name: "InvalidStakeRecipient", type: "error" },
+  { inputs: [], name: "InvalidTreasury", type: "error" },
+  {
+    inputs: [{ internalType: "bytes32", name: "salt", type: "bytes32" }],
+    name: "InvalidWatermarkSalt",
+    type: "error",
+  },
+  { inputs: [], name: "InvalidWeightsHash", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "address", name: "node", type: "address" },
+    ],
+    name: "JobGivenBack",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "enum GenerationMarket.JobStatus", name: "status", type: "uint8" },
+    ],
+    name: "JobNotClaimed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "enum GenerationMarket.JobStatus", name: "status", type: "uint8" },
+    ],
+    name: "JobNotOpen",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "licenseId", type: "uint256" }],
+    name: "LicenseNonTransferable",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "LicensesAlreadySold",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "depth", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "LineageTooDeep",
+    type: "error",
+  },
+  { inputs: [], name: "MarketAlreadySet", type: "error" },
+  {
+    inputs: [{ internalType: "uint32", name: "modelId", type: "uint32" }],
+    name: "ModelInactive",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "length", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "ModelNameTooLong",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "node", type: "address" },
+      { internalType: "uint32", name: "modelId", type: "uint32" },
+    ],
+    name: "ModelNotServed",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "node", type: "address" }],
+    name: "NodeAlreadyRegistered",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "node", type: "address" }],
+    name: "NodeNotRegistered",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "signer", type: "address" },
+      { internalType: "uint256", name: "nonce", type: "uint256" },
+    ],
+    name: "NonceAlreadyUsed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "address", name: "caller", type: "address" },
+    ],
+    name: "NotClaimingNode",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "buyer", type: "address" },
+      { internalType: "address", name: "caller", type: "address" },
+    ],
+    name: "NotOfferBuyer",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "address", name: "caller", type: "address" },
+    ],
+    name: "NotRequester",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "workId", type: "uint256" },
+      { internalType: "address", name: "caller", type: "address" },
+    ],
+    name: "NotWorkOwner",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "address", name: "currency", type: "address" },
+    ],
+    name: "NothingToWithdraw",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "node", type: "address" }],
+    name: "NothingUnbonding",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "deadline", type: "uint256" }],
+    name: "OfferExpired",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "workId", type: "uint256" },
+      { internalType: "uint256", name: "offerId", type: "uint256" },
+    ],
+    name: "OfferInactive",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "issuedAt", type: "uint256" }],
+    name: "OfferIssuedInFuture",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "issuedAt", type: "uint256" },
+      { internalType: "uint256", name: "ownerSince", type: "uint256" },
+    ],
+    name: "OfferPredatesOwnership",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "workId", type: "uint256" },
+      { internalType: "uint256", name: "offerId", type: "uint256" },
+    ],
+    name: "OfferSoldOut",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "OnlyLicenses",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "OnlyMarket",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "length", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "ParamsTooLong",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "ParentFlagged",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "totalBps", type: "uint256" }],
+    name: "ParentSharesTooHigh",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "price", type: "uint256" },
+      { internalType: "uint256", name: "maxPrice", type: "uint256" },
+    ],
+    name: "PriceAboveMax",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "length", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "PromptTooLong",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "feeBps", type: "uint256" },
+      { internalType: "uint256", name: "maxFeeBps", type: "uint256" },
+    ],
+    name: "ProtocolFeeTooHigh",
+    type: "error",
+  },
+  { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "royaltyBps", type: "uint256" },
+      { internalType: "uint256", name: "maxBps", type: "uint256" },
+    ],
+    name: "RoyaltyTooHigh",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "token", type: "address" }],
+    name: "SafeERC20FailedOperation",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "SalesPaused",
+    type: "error",
+  },
+  { inputs: [], name: "ShareWithoutDerivatives", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "stake", type: "uint256" },
+      { internalType: "uint256", name: "minStake", type: "uint256" },
+    ],
+    name: "StakeBelowMinimum",
+    type: "error",
+  },
+  { inputs: [], name: "StakeOverflow", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "node", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "StakeTransferFailed",
+    type: "error",
+  },
+  { inputs: [{ internalType: "string", name: "str", type: "string" }], name: "StringTooLong", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "value", type: "uint256" },
+      { internalType: "uint256", name: "length", type: "uint256" },
+    ],
+    name: "StringsInsufficientHexLength",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "paths", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "TooManyAncestors",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "count", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "TooManyOffers",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "count", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "TooManyParents",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
+    name: "UnknownJob",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint32", name: "modelId", type: "uint32" }],
+    name: "UnknownModel",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "workId", type: "uint256" },
+      { internalType: "uint256", name: "offerId", type: "uint256" },
+    ],
+    name: "UnknownOffer",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "UnknownParent",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint32", name: "termsId", type: "uint32" }],
+    name: "UnknownTerms",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "UnknownWork",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "workId", type: "uint256" },
+      { internalType: "uint256", name: "licenseId", type: "uint256" },
+    ],
+    name: "UnlicensedParent",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "currency", type: "address" },
+      { internalType: "uint256", name: "expected", type: "uint256" },
+      { internalType: "uint256", name: "received", type: "uint256" },
+    ],
+    name: "UnsupportedCurrencyTransfer",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "currency", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "taken", type: "uint256" },
+    ],
+    name: "UnsupportedWithdrawal",
+    type: "error",
+  },
+  { inputs: [], name: "WorkIdOverflow", type: "error" },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "WorkIsFlagged",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "expected", type: "uint256" },
+      { internalType: "uint256", name: "paid", type: "uint256" },
+    ],
+    name: "WrongPayment",
+    type: "error",
+  },
+  { inputs: [], name: "ZeroAmount", type: "error" },
+] as const;
+
 /** Every ABI by contract name, as used in deployment files. */
 export const abis = {
   GenerationMarket: generationMarketAbi,
+  LicenseRenderer: licenseRendererAbi,
   Licenses: licensesAbi,
   LicenseTerms: licenseTermsAbi,
   Works: worksAbi,
