@@ -97,6 +97,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
     );
 
   const models = new Map<bigint, ServedModel>();
+  const policyModels: { id: string; name: string; resolution: unknown }[] = [];
   const providers = new Set<string>();
   let safetyBackend = "disabled";
   for (const m of cfg.models) {
@@ -129,6 +130,11 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       "model loaded",
     );
     models.set(m.id, { modelId: m.id, producer });
+    policyModels.push({
+      id: m.id.toString(),
+      name: loaded.manifest.name,
+      resolution: loaded.manifest.resolution,
+    });
   }
   const provider = [...providers].join(",");
   log.info({ backend: safetyBackend, threshold: cfg.safety.threshold }, "output safety check ready");
@@ -157,6 +163,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       expectedJobMs: cfg.claim.expectedJobMs,
       releaseMarginMs: cfg.claim.releaseMarginMs,
       retries: cfg.retries,
+      minFeeWei: BigInt(cfg.minFeeWei),
       journalRetentionMs: cfg.journalRetentionDays * 24 * 3600_000,
     },
   );
@@ -164,6 +171,14 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
     {
       store,
       registry: metrics.registry,
+      policy: () => ({
+        node: market.account,
+        chainId: market.chainId,
+        market: market.address,
+        maxPromptBytes: cfg.safety.maxPromptBytes,
+        minFeeWei: cfg.minFeeWei,
+        models: policyModels,
+      }),
       ready: () => {
         const chainOk = Date.now() - node.lastPollOk < cfg.pollIntervalMs * 4 + 5_000;
         return {

@@ -48,6 +48,8 @@ export interface NodeOptions {
   releaseMarginMs: number;
   retries: { max: number; baseDelayMs: number; maxDelayMs: number };
   shutdownGraceMs?: number;
+  /** jobs paying less than this are skipped (node-side policy, published at `/policy`) */
+  minFeeWei?: bigint;
   /** finished jobs are kept in the journal this long (default 7 days) */
   journalRetentionMs?: number;
 }
@@ -242,6 +244,11 @@ export class GeneratorNode {
     if (left < this.o.expectedJobMs + this.o.releaseMarginMs) {
       log.info({ job: id, leftMs: left }, "skipping job: cannot finish before its deadline");
       this.outcome({ jobId: id } as JobRecord, "skipped", {}, "deadline");
+      return;
+    }
+    if (r.fee < (this.o.minFeeWei ?? 0n)) {
+      log.info({ job: id, fee: r.fee.toString() }, "skipping job: fee below this node's minimum");
+      this.outcome({ jobId: id } as JobRecord, "skipped", {}, "fee");
       return;
     }
     let onChain;

@@ -218,8 +218,16 @@ describe("generator node on a local chain", () => {
     expect(new Set(fulfilled.map((e) => e.args.contentHash)).size).toBe(fulfilled.length);
   });
 
-  it("serves /healthz, /readyz and Prometheus metrics (jobs by outcome, stages, provider)", async () => {
+  it("serves /healthz, /readyz, /policy and Prometheus metrics (jobs by outcome, stages, provider)", async () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${app.url}/policy`)).json()).toMatchObject({
+      node: stack.nodeAddress,
+      maxPromptBytes: 120,
+      minFeeWei: "0",
+      models: [
+        { id: String(stack.modelId), name: "atelier-cppn-v1", resolution: { width: 512, height: 512 } },
+      ],
+    });
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ ready: true, provider: "cpu" });
