@@ -40,6 +40,8 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     /// Parent-bearing jobs fulfilled with a work, and ended Rejected for a lost parent right.
     uint256 public derivativeFulfilled;
     uint256 public parentRightLost;
+    /// Withdrawals of a positive credit that reverted (must stay 0: no creditor is ever stranded).
+    uint256 public failedWithdrawals;
 
     uint256 private _nonce;
 
@@ -179,7 +181,9 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         address currency = erc20 ? address(token) : address(0);
         if (licenses.creditOf(who, currency) == 0) return;
         vm.prank(who);
-        licenses.withdraw(currency);
+        try licenses.withdraw(currency) {} catch {
+            ++failedWithdrawals;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -340,7 +344,9 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         else who = market.treasury();
         if (market.creditOf(who, address(0)) == 0) return;
         vm.prank(who);
-        market.withdraw(address(0));
+        try market.withdraw(address(0)) {} catch {
+            ++failedWithdrawals;
+        }
     }
 
     function warp(uint256 secondsAhead) external {
@@ -433,6 +439,11 @@ contract InvariantsTest is AtelierSetup {
             assertEq(sold, handler.salesOf(workId));
             if (handler.exclusiveSoldOf(workId) || works.workInfo(workId).exclusiveSold) assertEq(sold, 1);
         }
+    }
+
+    /// Every creditor can always withdraw its whole credit.
+    function invariant_everyCreditWithdrawable() public view {
+        assertEq(handler.failedWithdrawals(), 0);
     }
 
     /// Nobody mints the content a live claim reserved.
