@@ -129,13 +129,23 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
   let standing: NodeStanding | undefined;
   // the port is taken first, before the chain and the models (seconds), so a clash fails at once
   // set once the models are loaded; /readyz answers "starting" until then
-  const live: { node?: GeneratorNode } = {};
+  const live: { node?: GeneratorNode; market?: AtelierMarket } = {};
   const models = new Map<bigint, ServedModel>();
+  const policyModels: { id: string; name: string; resolution: unknown; minFeeWei: string }[] = [];
   const providers = new Set<string>();
   const providerErrors: string[] = [];
   let provider = "loading";
   const server = await listen(cfg, {
     registry: metrics.registry,
+    // what a requester checks before paying: the dApp reads it from the endpoint the node publishes
+    policy: () => ({
+      ...(live.market
+        ? { node: live.market.account, chainId: live.market.chainId, market: live.market.address }
+        : { starting: true }),
+      maxPromptBytes: cfg.safety.maxPromptBytes,
+      minFeeWei: cfg.minFeeWei,
+      models: policyModels,
+    }),
     ready: () => {
       const node = live.node;
       if (!node) return { ready: false, detail: { reason: "starting: loading models" } };
@@ -166,6 +176,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
   try {
     market = await connectMarket(cfg);
     log.info({ node: market.account, market: market.address, chainId: market.chainId }, "connected");
+    live.market = market;
     await checkStateIdentity(cfg.dataDir, {
       chainId: market.chainId,
       genesisHash: await market.genesisHash(),
@@ -220,6 +231,12 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
           )
         : await createInProcessProducer(loaded, popts);
       models.set(m.id, { modelId: m.id, producer, minFeeWei: m.minFeeWei });
+      policyModels.push({
+        id: m.id.toString(),
+        name: loaded.manifest.name,
+        resolution: loaded.manifest.resolution,
+        minFeeWei: (m.minFeeWei > BigInt(cfg.minFeeWei) ? m.minFeeWei : BigInt(cfg.minFeeWei)).toString(),
+      });
       providers.add(producer.provider);
       safetyBackend = producer.safetyBackend;
       metrics.provider.set({ provider: producer.provider, model: loaded.manifest.name }, 1);
@@ -275,6 +292,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       expectedJobMs: cfg.claim.expectedJobMs,
       releaseMarginMs: cfg.claim.releaseMarginMs,
       retries: cfg.retries,
+      minFeeWei: BigInt(cfg.minFeeWei),
       journalRetentionMs: cfg.journalRetentionDays * 24 * 3600_000,
     },
   );

@@ -77,6 +77,11 @@ export const configSchema = z.object({
   modelWorker: z.boolean().default(true),
   /** worker threads producing images, each with its own session (default: 1) */
   workers: z.number().int().min(1).max(64).default(1),
+  /** jobs paying less than this (wei, decimal) are not claimed; published at `/policy` */
+  minFeeWei: z
+    .string()
+    .regex(/^[0-9]+$/, "must be a decimal number of wei")
+    .default("0"),
   /** max jobs in flight (claimed and not yet fulfilled) */
   concurrency: z.number().int().min(1).max(256).default(4),
   /** how long a generation batch waits for more jobs before running (0 = no wait) */

@@ -1,6 +1,7 @@
 /**
  * The node's HTTP server: the IPFS gateway (`/ipfs/<cid>`), Prometheus `/metrics`, `/healthz`
- * (process alive) and `/readyz` (model loaded, store open, chain polled recently).
+ * (process alive), `/readyz` (model loaded, store open, chain polled recently) and `/policy` (the
+ * off-chain policy a requester checks before paying: max prompt bytes, min fee, models, resolution).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,6 +14,7 @@ export interface ServerDeps {
   store?: ContentStore;
   registry: Registry;
   ready: () => { ready: boolean; detail: Record<string, unknown> };
+  policy: () => Record<string, unknown>;
 }
 
 export async function startServer(
@@ -40,6 +42,10 @@ export async function startServer(
           res
             .writeHead(r.ready ? 200 : 503, { "content-type": "application/json" })
             .end(JSON.stringify({ ready: r.ready, ...r.detail }));
+          return;
+        }
+        if (url.pathname === "/policy") {
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(deps.policy()));
           return;
         }
         if (url.pathname === "/metrics") {

@@ -1,6 +1,9 @@
 /**
  * End to end against a real Hardhat node with the real contracts (Ignition deployment).
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import Ajv from "ajv";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256, toHex, type Hex } from "viem";
@@ -26,6 +29,7 @@ describe("generator node on a local chain", () => {
   let stack: Stack;
   let app: NodeApp;
   let ipfsDown = false;
+  let firstWork: { workId: bigint; image: string } | undefined;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -91,6 +95,12 @@ describe("generator node on a local chain", () => {
     expect(attrs.node).toBe(stack.nodeAddress);
     expect(attrs.seed).toMatch(/^0x[0-9a-f]{64}$/);
     expect(meta.provenance.watermark).toMatchObject({ id: watermarkId.toString() });
+    // the metadata follows the shared schema of @atelier/protocol
+    const schemaFile = createRequire(import.meta.url).resolve(
+      "@atelier/protocol/schemas/work-metadata.schema.json",
+    );
+    const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(schemaFile, "utf8")));
+    expect(validate(meta), JSON.stringify(validate.errors)).toBe(true);
 
     const imgRes = await fetch(`${app.url}/ipfs/${meta.image.slice(7)}`);
     expect(imgRes.headers.get("content-type")).toBe("image/png");
@@ -107,14 +117,51 @@ describe("generator node on a local chain", () => {
     expect(found).not.toBeNull();
     expect(found!.payload & ((1n << 56n) - 1n)).toBe(watermarkId);
 
-    // determinism: the seed the node used is the contract's jobSeed
+    // determinism: the seed the node used is the one the contract derives from the secret it revealed
     const seed = await stack.publicClient.readContract({
       address: stack.market,
       abi: generationMarketAbi,
-      functionName: "jobSeed",
-      args: [jobId],
+      functionName: "seedOf",
+      args: [jobId, stack.nodeAddress, fulfilled.args.secret as Hex],
     });
+    expect(seed).toBe(fulfilled.args.seed);
     expect(attrs.seed).toBe(toHex(seed, { size: 32 }));
+    // the claim reserved exactly the content that was fulfilled
+    const claim = (await stack.events("JobClaimed")).find((e) => e.args.jobId === jobId)!;
+    expect(claim.args.contentHash).toBe(fulfilled.args.contentHash);
+    firstWork = { workId, image: meta.image };
+  });
+
+  it("serves a parent-bearing job: fetches the parent's image through its store, mints a derivative", async () => {
+    expect(firstWork).toBeDefined();
+    const parent = firstWork!;
+    // the requester owns the first work (generated works are minted to the requester)
+    const { jobId } = await stack.request("an upscale of the mandala", {
+      parents: [{ workId: parent.workId, licenseId: 0n }],
+    });
+    await until(async () => (await stack.jobStatus(jobId)) === FULFILLED);
+    const fulfilled = (await stack.events("JobFulfilled")).find((e) => e.args.jobId === jobId)!;
+    const workId = fulfilled.args.workId as bigint;
+    const info = await stack.publicClient.readContract({
+      address: stack.works,
+      abi: worksAbi,
+      functionName: "workInfo",
+      args: [workId],
+    });
+    expect(info.parentIds).toEqual([parent.workId]);
+    expect(info.generated).toBe(true);
+    const uri = await stack.publicClient.readContract({
+      address: stack.works,
+      abi: worksAbi,
+      functionName: "tokenURI",
+      args: [workId],
+    });
+    const meta = (await (await fetch(`${app.url}/ipfs/${uri.slice(7)}`)).json()) as {
+      provenance: { parents: { workId: string; licenseId: string; image: string }[] };
+    };
+    expect(meta.provenance.parents).toEqual([
+      { workId: parent.workId.toString(), licenseId: "0", image: parent.image },
+    ]);
   });
 
   it("leaves banned, over-long, malformed and underpaid requests unclaimed (no gas spent on them)", async () => {
@@ -140,15 +187,15 @@ describe("generator node on a local chain", () => {
     expect(claims.some((e) => e.args.jobId === late.jobId)).toBe(false);
   });
 
-  it("releases a claimed job before its deadline when storage stays down (bounded retries)", async () => {
+  it("never claims a job whose output it cannot store (bounded retries); the job stays open", async () => {
+    const failedBefore = app.node.counts.failed;
     ipfsDown = true;
     try {
       const { jobId } = await stack.request("storage outage");
-      await until(
-        async () => (await stack.events("JobReleased")).some((e) => e.args.jobId === jobId),
-        30_000,
-      );
+      await until(async () => app.node.counts.failed > failedBefore, 30_000);
       expect(await stack.jobStatus(jobId)).toBe(OPEN);
+      const claims = await stack.events("JobClaimed");
+      expect(claims.some((e) => e.args.jobId === jobId)).toBe(false);
     } finally {
       ipfsDown = false;
     }
@@ -168,8 +215,16 @@ describe("generator node on a local chain", () => {
     expect(new Set(fulfilled.map((e) => e.args.contentHash)).size).toBe(fulfilled.length);
   });
 
-  it("serves /healthz, /readyz and Prometheus metrics (jobs by outcome, stages, provider)", async () => {
+  it("serves /healthz, /readyz, /policy and Prometheus metrics (jobs by outcome, stages, provider)", async () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${app.url}/policy`)).json()).toMatchObject({
+      node: stack.nodeAddress,
+      maxPromptBytes: 120,
+      minFeeWei: "0",
+      models: [
+        { id: String(stack.modelId), name: "atelier-cppn-v1", resolution: { width: 512, height: 512 } },
+      ],
+    });
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ ready: true, provider: "cpu" });
