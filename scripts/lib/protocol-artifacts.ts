@@ -59,8 +59,9 @@ export async function renderAbisModule(artifacts: ContractArtifact[]): Promise<s
 
 /**
  * The deployable part of a Hardhat artifact, in the shape Ignition's `m.contract(name, artifact)` takes.
- * Build-specific fields (build-info id, input source name) are left out: they change whenever any
- * other file of the build (a test) changes, while the bytecode — metadata hash included — does not.
+ * Build-specific fields are left out: the build-info id and input source name change whenever any other
+ * file of the build (a test) changes, and `immutableReferences` is keyed by AST node ids, which differ
+ * between an incremental and a full build; the bytecode, metadata hash included, does not.
  */
 export function renderShippedArtifact(artifact: ContractArtifact): string {
   const shipped = {
@@ -72,7 +73,6 @@ export function renderShippedArtifact(artifact: ContractArtifact): string {
     deployedBytecode: artifact.deployedBytecode,
     linkReferences: artifact.linkReferences ?? {},
     deployedLinkReferences: artifact.deployedLinkReferences ?? {},
-    immutableReferences: artifact.immutableReferences ?? {},
   };
   return `${JSON.stringify(shipped, null, 2)}\n`;
 }

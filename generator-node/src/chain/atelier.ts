@@ -5,7 +5,6 @@
 import { generationMarketAbi, worksAbi, contractAddress, type Deployment } from "@atelier/protocol";
 import {
   formatEther,
-  toHex,
   type Account,
   type Address,
   type Chain,

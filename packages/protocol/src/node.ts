@@ -53,7 +53,6 @@ export interface ShippedArtifact {
   deployedBytecode: `0x${string}`;
   linkReferences: Record<string, Record<string, { start: number; length: number }[]>>;
   deployedLinkReferences: Record<string, Record<string, { start: number; length: number }[]>>;
-  immutableReferences: Record<string, { start: number; length: number }[]>;
 }
 
 /**
