@@ -13,7 +13,7 @@ import { createAtelierMarket, type AtelierMarket } from "./chain/atelier.ts";
 import { Journal } from "./journal.ts";
 import { createLogger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
-import { BUILTIN_MANIFEST } from "./model/builtin.ts";
+import { builtinManifestPath } from "./model/builtin.ts";
 import { loadManifest } from "./model/manifest.ts";
 import { GeneratorNode, type ServedModel } from "./node.ts";
 import {
@@ -100,7 +100,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
   const providers = new Set<string>();
   let safetyBackend = "disabled";
   for (const m of cfg.models) {
-    const manifestPath = m.manifest.startsWith("builtin:") ? BUILTIN_MANIFEST : m.manifest;
+    const manifestPath = m.manifest.startsWith("builtin:") ? builtinManifestPath(m.manifest) : m.manifest;
     const onChain = await market.modelWeightsHash(m.id);
     const loaded = await loadManifest(manifestPath, onChain); // throws on any hash mismatch
     const popts: ProducerOptions = {

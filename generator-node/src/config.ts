@@ -49,8 +49,8 @@ export const configSchema = z.object({
         id: z
           .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a decimal integer")])
           .transform((v) => BigInt(v)),
-        /** manifest path, or "builtin:cppn" for the built-in CPPN */
-        manifest: z.string().default("builtin:cppn"),
+        /** manifest path, or "builtin:art" (art model v2) / "builtin:cppn" (v1) */
+        manifest: z.string().default("builtin:art"),
       }),
     )
     .min(1, "serve at least one model"),

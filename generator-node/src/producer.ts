@@ -55,6 +55,9 @@ export class UnsafeOutputError extends Error {
   }
 }
 
+/** Watermark strengths tried in order: the package default (42.2 dB), then 40 and 38 dB. */
+export const WATERMARK_PSNR_LADDER: readonly (number | undefined)[] = [undefined, 40, 38];
+
 export class WatermarkVerifyError extends Error {
   override name = "WatermarkVerifyError";
 }
@@ -147,14 +150,17 @@ export class InProcessProducer implements ImageProducer {
     if (verdict.unsafe) throw new UnsafeOutputError(verdict.score);
     const payload = payloadFor(this.watermark, req.watermarkId);
     const marked = await time("watermark", () => {
-      const out = this.watermark.embed(raw, payload);
-      const found = this.watermark.detect(out);
-      if (!found || found.payload !== payload) {
-        throw new WatermarkVerifyError(
-          `watermark read-back failed: ${found ? `got ${found.payload.toString(16)}` : "not detected"}, expected ${payload.toString(16)}`,
-        );
+      // Busy, high-contrast art can drown the mark at the default strength: step down a fixed
+      // ladder of PSNR targets (deterministic, so a re-run after a crash picks the same rung).
+      let found: ReturnType<WatermarkEngine["detect"]> = null;
+      for (const psnr of WATERMARK_PSNR_LADDER) {
+        const out = this.watermark.embed(raw, payload, psnr === undefined ? undefined : { psnr });
+        found = this.watermark.detect(out);
+        if (found?.payload === payload) return out;
       }
-      return out;
+      throw new WatermarkVerifyError(
+        `watermark read-back failed at every strength: ${found ? `got ${found.payload.toString(16)}` : "not detected"}, expected ${payload.toString(16)}`,
+      );
     });
     const png = await time("encode", async () => {
       const buf = await sharp(marked.data, {

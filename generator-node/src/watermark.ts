@@ -12,7 +12,7 @@ export interface Detection {
 }
 
 export interface WatermarkEngine {
-  embed(image: RawImage, payload: bigint): RawImage;
+  embed(image: RawImage, payload: bigint, opts?: { psnr?: number }): RawImage;
   detect(image: RawImage): Detection | null;
   perceptualHash(image: RawImage): bigint;
   encodePayload(fields: { version: number; id: bigint }): bigint;
@@ -23,8 +23,8 @@ const asBytes = (d: Uint8Array | Uint8ClampedArray): Uint8Array =>
   d instanceof Uint8Array ? d : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 
 export const watermarkEngine: WatermarkEngine = {
-  embed(image, payload) {
-    const out = wm.embed(image, payload);
+  embed(image, payload, opts) {
+    const out = wm.embed(image, payload, opts?.psnr !== undefined ? { psnr: opts.psnr } : {});
     return { width: out.width, height: out.height, channels: out.channels, data: asBytes(out.data) };
   },
   detect: (image) => wm.detect(image),

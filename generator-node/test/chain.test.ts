@@ -179,7 +179,7 @@ describe("generator node on a local chain", () => {
     expect(metrics).toMatch(/atelier_node_jobs_total\{outcome="rejected"\} [1-9]/);
     expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="generate"\}/);
     expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="fulfil"\}/);
-    expect(metrics).toMatch(/atelier_node_execution_provider\{provider="cpu",model="atelier-cppn-v1"\} 1/);
+    expect(metrics).toMatch(/atelier_node_execution_provider\{provider="cpu",model="atelier-art-v2"\} 1/);
     expect(metrics).toMatch(/atelier_node_queue_depth 0/);
   });
 
@@ -196,7 +196,7 @@ describe("generator node on a local chain", () => {
 
   it("refuses to start a model whose file does not match the on-chain weights hash", async () => {
     const wrongId = await stack.registerModel(("0x" + "ab".repeat(32)) as Hex, "tampered-cppn");
-    const file = await writeNodeConfig(stack, { models: [{ id: wrongId, manifest: "builtin:cppn" }] });
+    const file = await writeNodeConfig(stack, { models: [{ id: wrongId, manifest: "builtin:art" }] });
     await expect(startNodeApp(loadConfig({ file, env: {} }))).rejects.toBeInstanceOf(ModelHashMismatchError);
   });
 });

@@ -73,7 +73,7 @@ export async function startLocalNode(options: {
         deployment: options.deploymentFile,
         keyFile: "node.key",
         dataDir: "data",
-        models: [{ id: modelId, manifest: "builtin:cppn" }],
+        models: [{ id: modelId, manifest: "builtin:art" }],
         provider: "auto",
         pollIntervalMs: 100,
         http: { host: options.host, port: options.gatewayPort },

@@ -52,7 +52,7 @@ program
       ...(o.deployment ? { deployment: o.deployment } : {}),
       keyFile: "node.key",
       dataDir: ".atelier-node",
-      models: o.model.map((id) => ({ id: Number(id), manifest: "builtin:cppn" })),
+      models: o.model.map((id) => ({ id: Number(id), manifest: "builtin:art" })),
       provider: "auto",
       concurrency: 4,
       safety: { enabled: true, threshold: 0.9, maxPromptBytes: 1000, bannedTerms: [], bannedPatterns: [] },

@@ -27,7 +27,8 @@ export const manifestSchema = z.object({
   weightsHash: z
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be the 0x-prefixed sha2-256 (32 bytes hex) of the ONNX file"),
-  kind: z.enum(["cppn", "latent"]),
+  /** cppn: coords + latent + palette [B,3,3]; art: the art model v2's five inputs; latent: latent only */
+  kind: z.enum(["cppn", "latent", "art"]),
   resolution: z.object({
     width: z.number().int().min(8).max(4096),
     height: z.number().int().min(8).max(4096),
@@ -37,6 +38,8 @@ export const manifestSchema = z.object({
     coords: z.string().optional(),
     latent: z.string(),
     palette: z.string().optional(),
+    field: z.string().optional(),
+    transform: z.string().optional(),
   }),
   latentRank: z.union([z.literal(2), z.literal(3)]).default(3),
   output: z.object({
@@ -92,6 +95,13 @@ export async function loadManifest(manifestPath: string, onChainHash?: string): 
   const manifest = parsed.data;
   if (manifest.kind === "cppn" && !manifest.inputs.coords) {
     throw new Error(`invalid model manifest ${manifestPath}: inputs.coords is required for kind "cppn"`);
+  }
+  if (manifest.kind === "art") {
+    const missing = (["coords", "field", "transform", "palette"] as const).filter((k) => !manifest.inputs[k]);
+    if (missing.length > 0)
+      throw new Error(
+        `invalid model manifest ${manifestPath}: kind "art" needs inputs.${missing.join(", inputs.")}`,
+      );
   }
   const dir = path.dirname(path.resolve(manifestPath));
   const onnx = new Uint8Array(await readFile(path.resolve(dir, manifest.file)));

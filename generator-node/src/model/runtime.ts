@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
+import { artFeeds } from "./art/feeds.ts";
 import { conditionFor, writeCoords } from "./conditioning.ts";
 import type { LoadedManifest, ModelManifest } from "./manifest.ts";
 
@@ -23,6 +24,8 @@ export interface GenerateRequest {
   prompt: string;
   /** job seed, hex */
   seed: string;
+  /** variation of an earlier work of this (art) model: the parent's prompt and seed */
+  variationOf?: { prompt: string; seed: string };
 }
 
 /** Whether onnxruntime-node's CUDA execution provider binaries are installed next to the binding. */
@@ -86,8 +89,12 @@ export class ModelRuntime {
     return out;
   }
 
-  private async runBatch(reqs: GenerateRequest[]): Promise<RawImage[]> {
+  /** Input tensors for a batch: the art model's own conditioning, or the CPPN/latent convention. */
+  private feedsFor(reqs: GenerateRequest[]): Record<string, ort.Tensor> {
     const m = this.manifest;
+    if (m.kind === "art") return artFeeds(reqs, m);
+    if (reqs.some((r) => r.variationOf))
+      throw new Error(`model ${m.name} (kind ${m.kind}) cannot make variations; only kind "art" can`);
     const { width, height } = m.resolution;
     const P = width * height;
     const B = reqs.length;
@@ -106,7 +113,15 @@ export class ModelRuntime {
     };
     if (m.inputs.coords && coords) feeds[m.inputs.coords] = new ort.Tensor("float32", coords, [B, P, 3]);
     if (m.inputs.palette) feeds[m.inputs.palette] = new ort.Tensor("float32", palette, [B, 3, 3]);
-    const result = await this.session.run(feeds);
+    return feeds;
+  }
+
+  private async runBatch(reqs: GenerateRequest[]): Promise<RawImage[]> {
+    const m = this.manifest;
+    const { width, height } = m.resolution;
+    const P = width * height;
+    const B = reqs.length;
+    const result = await this.session.run(this.feedsFor(reqs));
     const tensor = result[m.output.name];
     if (!tensor) throw new Error(`model ${m.name} produced no output named ${m.output.name}`);
     const data = tensor.data as Float32Array;
@@ -123,6 +138,20 @@ export class ModelRuntime {
           ? (v: number) => (v + 1) * 127.5
           : (v: number) => v;
     const images: RawImage[] = [];
+    if (m.output.range === "unit" && m.output.layout !== "NCHW" && channels === 3) {
+      // the common case, without per-value closures: round half up, clamp (the quantisation that
+      // makes the bytes exact wherever the float output agrees to within half a level)
+      for (let b = 0; b < B; b++) {
+        const px = new Uint8Array(P * 3);
+        const base = b * P * 3;
+        for (let i = 0; i < P * 3; i++) {
+          const v = Math.round((data[base + i] ?? 0) * 255);
+          px[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+        }
+        images.push({ width, height, channels: 3, data: px });
+      }
+      return images;
+    }
     for (let b = 0; b < B; b++) {
       const px = new Uint8Array(P * 3);
       for (let p = 0; p < P; p++) {
