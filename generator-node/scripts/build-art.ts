@@ -20,7 +20,10 @@ await writeFile(path.join(outDir, `${manifest.name}.json`), JSON.stringify(manif
 // formatted like the rest of the repo, so `npm run lint` passes on the committed file
 const lexiconFile = path.join(outDir, `${manifest.name}.lexicon.json`);
 const config = (await prettier.resolveConfig(lexiconFile)) ?? {};
-await writeFile(lexiconFile, await prettier.format(JSON.stringify(lexiconData()), { ...config, parser: "json" }));
+await writeFile(
+  lexiconFile,
+  await prettier.format(JSON.stringify(lexiconData()), { ...config, parser: "json" }),
+);
 console.log(
   `wrote ${manifest.file} (${onnx.length} bytes, weightsHash ${manifest.weightsHash}) and the lexicon to ${outDir}`,
 );
