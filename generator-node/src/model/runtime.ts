@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { artFeeds } from "./art/feeds.ts";
+import { upscaleTiled } from "./esrgan/tiling.ts";
 import { conditionFor, writeCoords } from "./conditioning.ts";
 import type { LoadedManifest, ModelManifest } from "./manifest.ts";
 
@@ -26,6 +27,8 @@ export interface GenerateRequest {
   seed: string;
   /** variation of an earlier work of this (art) model: the parent's prompt and seed */
   variationOf?: { prompt: string; seed: string };
+  /** image-to-image models (kind "upscale"): the parent work's decoded image */
+  parentImage?: RawImage;
 }
 
 /** Whether onnxruntime-node's CUDA execution provider binaries are installed next to the binding. */
@@ -82,11 +85,31 @@ export class ModelRuntime {
 
   /** Generates one image per request; runs them in batches of at most `maxBatch`. */
   async generate(requests: GenerateRequest[]): Promise<RawImage[]> {
+    if (this.manifest.kind === "upscale") return Promise.all(requests.map((r) => this.upscale(r)));
     const out: RawImage[] = [];
     const max = this.manifest.maxBatch;
     for (let i = 0; i < requests.length; i += max)
       out.push(...(await this.runBatch(requests.slice(i, i + max))));
     return out;
+  }
+
+  /** Image-to-image: the parent image, tiled (see esrgan/tiling.ts). Sequential per tile. */
+  private async upscale(req: GenerateRequest): Promise<RawImage> {
+    const m = this.manifest;
+    const img = req.parentImage;
+    if (!img) throw new Error(`model ${m.name} upscales a parent work: the job names no parent image`);
+    const input = m.inputs.image!;
+    const run = async (nchw: Float32Array, h: number, w: number) => {
+      const result = await this.session.run({ [input]: new ort.Tensor("float32", nchw, [1, 3, h, w]) });
+      const t = result[m.output.name];
+      if (!t) throw new Error(`model ${m.name} produced no output named ${m.output.name}`);
+      return t.data as Float32Array;
+    };
+    return upscaleTiled(img, run, {
+      scale: m.scale!,
+      tile: m.tile?.size ?? 0,
+      overlap: m.tile?.overlap ?? 0,
+    });
   }
 
   /** Input tensors for a batch: the art model's own conditioning, or the CPPN/latent convention. */
@@ -109,7 +132,7 @@ export class ModelRuntime {
       if (coords) writeCoords(c.structure, width, height, coords, b * P * 3);
     });
     const feeds: Record<string, ort.Tensor> = {
-      [m.inputs.latent]: new ort.Tensor("float32", latent, m.latentRank === 3 ? [B, 1, Z] : [B, Z]),
+      [m.inputs.latent!]: new ort.Tensor("float32", latent, m.latentRank === 3 ? [B, 1, Z] : [B, Z]),
     };
     if (m.inputs.coords && coords) feeds[m.inputs.coords] = new ort.Tensor("float32", coords, [B, P, 3]);
     if (m.inputs.palette) feeds[m.inputs.palette] = new ort.Tensor("float32", palette, [B, 3, 3]);

@@ -42,7 +42,7 @@ export function artFeeds(reqs: ArtRequest[], m: ModelManifest): Record<string, o
     [inputs.coords]: new ort.Tensor("float32", coords, [B, P, 3]),
     [inputs.field]: new ort.Tensor("float32", field, [B, P, 3]),
     [inputs.transform]: new ort.Tensor("float32", transform, [B, 3, 3]),
-    [inputs.latent]: new ort.Tensor("float32", latent, [B, 1, ART_LATENT_DIM]),
+    [inputs.latent!]: new ort.Tensor("float32", latent, [B, 1, ART_LATENT_DIM]),
     [inputs.palette]: new ort.Tensor("float32", palette, [B, 4, 3]),
   };
 }
