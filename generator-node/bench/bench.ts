@@ -10,6 +10,9 @@
  * (default 1000 ms = 60 jobs/min, half the throughput target) → request mined → fulfil mined, p50/p95.
  * Phase 3 (throughput): N requests at once → jobs/min from the first request mined to the last
  * fulfil mined. Stage medians over all phases.
+ * Then, with the node stopped: CPU-ms per job by stage in process (`cpuMsPerJob.byStage`) and the art
+ * model's generate time alone (`art.generateWallMs`); upscale ×4 of 512² works (`upscale`); and the
+ * quality sheet (`quality.v1`, `quality.v2`, contact sheets next to the JSON; skip with --no-quality).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -22,6 +25,7 @@ import { builtinArt } from "../src/model/builtin.ts";
 import type { JobEvent } from "../src/node.ts";
 import { startStack, writeNodeConfig } from "../test/helpers/stack.ts";
 import { cpuMsByStage, qualitySheet } from "./quality.ts";
+import { upscaleBench } from "./upscale.ts";
 
 const { values } = parseArgs({
   options: {
@@ -186,8 +190,15 @@ try {
   console.error("per-stage CPU of one job, in process");
   const byStage = await cpuMsByStage();
   const cpuMsPerJob = { total: cpuPerJob.nodeMs, hardhat: cpuPerJob.hardhatMs, byStage: byStage.cpuMs };
-  const models = {
+  const models: Record<string, { e2e: unknown; jobsPerMin: number; cpuMsPerJob: unknown }> = {
     [builtinArt().manifest.name]: { e2e: result.e2e, jobsPerMin: result.jobsPerMin, cpuMsPerJob },
+  };
+  console.error("upscale ×4 of 512² works");
+  const upscale = await upscaleBench();
+  models[upscale.model] = {
+    e2e: { note: "parent-bearing jobs need protocol v1.1 on chain; standalone figure in `upscale`" },
+    jobsPerMin: Math.round((60_000 / upscale.p50Ms) * 10) / 10,
+    cpuMsPerJob: { total: upscale.cpuMsPerJob },
   };
   let quality: Awaited<ReturnType<typeof qualitySheet>> | undefined;
   if (!values["no-quality"]) {
@@ -201,6 +212,7 @@ try {
     ...result,
     cpuMsPerJob,
     art: { generateWallMs: byStage.generateWallMs },
+    upscale,
     models,
     ...(quality
       ? { quality: { v1: quality.v1, v2: quality.v2, sheets: quality.sheets.map((s) => path.basename(s)) } }
@@ -222,6 +234,9 @@ try {
   console.log(`CPU ms per job by stage (in process, one at a time): ${JSON.stringify(byStage.cpuMs)}`);
   console.log(
     `art model generate, 512², in process: p50 ${byStage.generateWallMs.p50Ms} ms, p95 ${byStage.generateWallMs.p95Ms} ms`,
+  );
+  console.log(
+    `upscale ×4 (512² → 2048², ${upscale.model}, tiles ${upscale.tile?.size}+${upscale.tile?.overlap}): p50 ${upscale.p50Ms} ms, CPU ${upscale.cpuMsPerJob} ms, RSS +${upscale.rssGrowthMb} MB`,
   );
   if (quality) {
     for (const q of [quality.v1, quality.v2])

@@ -117,6 +117,8 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
     providers.add(producer.provider);
     safetyBackend = producer.safetyBackend;
     metrics.provider.set({ provider: producer.provider, model: loaded.manifest.name }, 1);
+    metrics.modelMemory.set({ model: loaded.manifest.name, kind: "weights" }, loaded.onnx.length);
+    metrics.modelMemory.set({ model: loaded.manifest.name, kind: "resident" }, producer.residentBytes ?? 0);
     log.info(
       {
         modelId: m.id.toString(),

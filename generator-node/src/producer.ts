@@ -44,6 +44,8 @@ export interface ImageProducer {
   readonly manifest: ModelManifest;
   readonly provider: Provider;
   readonly safetyBackend: string;
+  /** RSS growth (bytes) while the model's session was created and warmed up */
+  readonly residentBytes?: number;
   produce(req: ImageRequest): Promise<ImageResult>;
   close(): Promise<void>;
 }
@@ -115,6 +117,7 @@ export class GenerationBatcher {
 
 export class InProcessProducer implements ImageProducer {
   private readonly batcher: GenerationBatcher;
+  residentBytes = 0;
 
   constructor(
     private readonly runtime: ModelRuntime,
@@ -190,6 +193,8 @@ export interface ProducerOptions {
   provider?: ProviderChoice;
   threads?: number;
   batchWindowMs?: number;
+  /** run one throw-away generation at start (default true) */
+  warmUp?: boolean;
   safety: {
     enabled: boolean;
     threshold: number;
@@ -203,10 +208,13 @@ export async function createInProcessProducer(
   loaded: LoadedManifest,
   opts: ProducerOptions,
 ): Promise<InProcessProducer> {
+  const rss0 = process.memoryUsage().rss;
   const runtime = await ModelRuntime.create(loaded, {
     ...(opts.provider ? { provider: opts.provider } : {}),
     threads: opts.threads ?? 1,
   });
+  if (opts.warmUp !== false) await runtime.warmUp();
+  const residentBytes = Math.max(0, process.memoryUsage().rss - rss0);
   const classifier = opts.safety.enabled
     ? await NsfwClassifier.load({
         threshold: opts.safety.threshold,
@@ -215,7 +223,9 @@ export async function createInProcessProducer(
         ...(opts.safety.confirmModel ? { confirmModel: opts.safety.confirmModel } : {}),
       })
     : noopClassifier;
-  return new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);
+  const producer = new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);
+  producer.residentBytes = residentBytes;
+  return producer;
 }
 
 type WireError =
@@ -236,6 +246,7 @@ export class WorkerProducer implements ImageProducer {
     readonly manifest: ModelManifest,
     readonly provider: Provider,
     readonly safetyBackend: string,
+    readonly residentBytes: number,
   ) {
     worker.on("message", (m: Reply) => {
       const p = this.pending.get(m.id);
@@ -259,15 +270,20 @@ export class WorkerProducer implements ImageProducer {
       // the worker is TypeScript: load it through tsx like the main program
       execArgv: ["--import", "tsx"],
     });
-    const ready = await new Promise<{ provider: Provider; safetyBackend: string }>((resolve, reject) => {
-      worker.once(
-        "message",
-        (m: { ready?: { provider: Provider; safetyBackend: string }; error?: string }) =>
-          m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
+    type Ready = { provider: Provider; safetyBackend: string; residentBytes: number };
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      worker.once("message", (m: { ready?: Ready; error?: string }) =>
+        m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
       );
       worker.once("error", reject);
     });
-    return new WorkerProducer(worker, loaded.manifest, ready.provider, ready.safetyBackend);
+    return new WorkerProducer(
+      worker,
+      loaded.manifest,
+      ready.provider,
+      ready.safetyBackend,
+      ready.residentBytes,
+    );
   }
 
   produce(req: ImageRequest): Promise<ImageResult> {
@@ -300,6 +316,9 @@ export class ProducerPool implements ImageProducer {
   }
   get safetyBackend(): string {
     return this.producers[0]!.safetyBackend;
+  }
+  get residentBytes(): number {
+    return this.producers.reduce((n, p) => n + (p.residentBytes ?? 0), 0);
   }
   get size(): number {
     return this.producers.length;
@@ -341,7 +360,13 @@ if (!isMainThread && parentPort && (workerData as { atelierProducer?: boolean } 
           },
         );
       });
-      port.postMessage({ ready: { provider: producer.provider, safetyBackend: producer.safetyBackend } });
+      port.postMessage({
+        ready: {
+          provider: producer.provider,
+          safetyBackend: producer.safetyBackend,
+          residentBytes: producer.residentBytes,
+        },
+      });
     },
     (err: unknown) => port.postMessage({ error: (err as Error).message }),
   );

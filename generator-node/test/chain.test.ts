@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256, toHex, type Hex } from "viem";
 import { startNodeApp, type NodeApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
+import { builtinArt } from "../src/model/builtin.ts";
 import { ModelHashMismatchError } from "../src/model/manifest.ts";
 import { loadWatermark } from "../src/watermark.ts";
 import { generationMarketAbi, startStack, worksAbi, writeNodeConfig, type Stack } from "./helpers/stack.ts";
@@ -180,6 +181,14 @@ describe("generator node on a local chain", () => {
     expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="generate"\}/);
     expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="fulfil"\}/);
     expect(metrics).toMatch(/atelier_node_execution_provider\{provider="cpu",model="atelier-art-v2"\} 1/);
+    // memory per model: the ONNX file's size, and the resident growth while it loaded and warmed up
+    const weights = builtinArt().onnx.length;
+    expect(metrics).toContain(
+      `atelier_node_model_memory_bytes{model="atelier-art-v2",kind="weights"} ${weights}`,
+    );
+    expect(metrics).toMatch(
+      /atelier_node_model_memory_bytes\{model="atelier-art-v2",kind="resident"\} [1-9]/,
+    );
     expect(metrics).toMatch(/atelier_node_queue_depth 0/);
   });
 

@@ -191,6 +191,26 @@ export class ModelRuntime {
     return images;
   }
 
+  /**
+   * One throw-away run so the first job does not pay for ORT's lazy initialisation (kernel choice,
+   * arena growth): a generation at the model's resolution, or an upscale of a small grey image.
+   */
+  async warmUp(): Promise<number> {
+    const t0 = performance.now();
+    const grey: RawImage = {
+      width: 32,
+      height: 32,
+      channels: 3,
+      data: new Uint8Array(32 * 32 * 3).fill(128),
+    };
+    await this.generate([
+      this.manifest.kind === "upscale"
+        ? { prompt: "", seed: "0x00", parentImage: grey }
+        : { prompt: "warm up", seed: "0x00" },
+    ]);
+    return performance.now() - t0;
+  }
+
   async close(): Promise<void> {
     await this.session.release();
   }

@@ -58,7 +58,7 @@ const DEFAULTS: Record<ScalarName, [number, number]> = {
   orbT: [0, 1],
   orb: [0, 0],
   glow: [0.04, 0.16],
-  horizon: [0.52, 0.64],
+  horizon: [0.42, 0.68],
   skyT: [0, 1],
   skySpan: [0.2, 0.45],
   clouds: [0.12, 0.3],
