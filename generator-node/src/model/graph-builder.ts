@@ -1,5 +1,5 @@
 /**
- * A small builder for feed-forward ONNX graphs made of elementwise ops and MatMul (no attributes),
+ * A small builder for feed-forward ONNX graphs made of elementwise ops, MatMul and Concat,
  * on top of the deterministic encoder in `onnx-proto.ts`. Values are tensor names; every op gets a
  * fresh, stable output name, so the same build code always produces the same bytes.
  */
@@ -28,7 +28,7 @@ export class GraphBuilder {
     if (!name) {
       name = `k${this.scalars.size}`;
       this.scalars.set(v, name);
-      this.constant(name, [], [v]);
+      this.constant(name, [1, 1, 1], [v]); // rank 3 like the image tensors: ORT broadcasts a rank-0 scalar far slower
     }
     return name;
   }
@@ -36,6 +36,18 @@ export class GraphBuilder {
   op(opType: string, inputs: V[], hint = opType.toLowerCase()): V {
     const out = `${hint}_${this.count++}`;
     this.nodes.push({ opType, inputs, outputs: [out], name: `n_${out}` });
+    return out;
+  }
+
+  concat(values: V[], axis: number): V {
+    const out = `concat_${this.count++}`;
+    this.nodes.push({
+      opType: "Concat",
+      inputs: values,
+      outputs: [out],
+      name: `n_${out}`,
+      attributes: [{ name: "axis", int: axis }],
+    });
     return out;
   }
 

@@ -65,14 +65,18 @@ export function buildArtGraph(): OnnxGraph {
     sel[i] = 1;
     return g.matmul(g.constant(`pal_row${i}`, [1, 4], sel), "palette"); // [B,1,3]
   };
-  const [palA, palB, palC, palD] = [0, 1, 2, 3].map(pickRow) as [V, V, V, V];
-  /** cosine palette: [B,P,1] (or [B,1,1]) index → RGB */
-  const palette = (t: V): V => g.add(palA, g.mul(palB, g.cos(g.mul(g.add(g.mul(t, palC), palD), TAU))));
   const unit = (n: number, i: number, name: string) => {
     const e = new Float32Array(n);
     e[i] = 1;
     return g.constant(name, [n, 1], e);
   };
+  const rows = [0, 1, 2, 3].map(pickRow);
+  // per channel [B,1,1] coefficients: the colour stage runs as three [B,P,1] passes (a broadcast of a
+  // [B,1,3] row over [B,P,3] walks 3-element spans in ONNX Runtime, several times slower)
+  const coef = rows.map((row, i) => [0, 1, 2].map((c) => g.matmul(row, unit(3, c, `pal_${i}_${c}`))));
+  /** one channel of the cosine palette at index t */
+  const paletteChannel = (t: V, c: number): V =>
+    g.add(coef[0]![c]!, g.mul(coef[1]![c]!, g.cos(g.mul(g.add(g.mul(t, coef[2]![c]!), coef[3]![c]!), TAU))));
 
   /** [3,n] fixed frequencies (rows x, y; row 2 zero) + the per-image phases as row 2 → [B,3,n] */
   const e3 = g.constant("e3", [3, 1], [0, 0, 1]);
@@ -264,8 +268,12 @@ export function buildArtGraph(): OnnxGraph {
   let shade = g.lerp(shadeA, shadeL, land);
   shade = g.mul(shade, g.add(1, g.mul(qField, s("grain"))));
   shade = g.mul(shade, g.mul(g.sub(1, g.mul(d2, s("vignette"))), s("exposure")));
-  const glowCol = g.mul(g.add(palette(s("orbT")), 0.2), s("glow")); // [B,1,3]
-  const rgb = g.add(g.mul(palette(t), shade), g.mul(glow, glowCol));
+  const glowAmt = g.mul(glow, s("glow"));
+  const channels = [0, 1, 2].map((c) => {
+    const glowCol = g.add(paletteChannel(s("orbT"), c), 0.2); // [B,1,1]
+    return g.add(g.mul(paletteChannel(t, c), shade), g.mul(glowAmt, glowCol));
+  });
+  const rgb = g.concat(channels, 2); // [B,P,3]
   // headroom: keep every channel inside [9, 246] of 255 so the watermark can move each pixel both ways
   g.output(g.add(g.mul(g.clamp01(rgb), 0.93), 0.035), "rgb");
 
