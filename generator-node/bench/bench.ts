@@ -19,6 +19,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import * as prettier from "prettier";
 import { startNodeApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { builtinArt } from "../src/model/builtin.ts";
@@ -248,7 +249,9 @@ try {
   if (values.json) {
     const out = path.resolve(process.env.INIT_CWD ?? process.cwd(), values.json);
     await mkdir(path.dirname(out), { recursive: true });
-    await writeFile(out, JSON.stringify(full, null, 2) + "\n");
+    // formatted like the rest of the repo, so the committed results pass `npm run lint`
+    const config = (await prettier.resolveConfig(out)) ?? {};
+    await writeFile(out, await prettier.format(JSON.stringify(full), { ...config, parser: "json" }));
     console.log(`wrote ${out}`);
   }
 } finally {
