@@ -1,5 +1,5 @@
 /**
- * The generator node of the local stack: registers the built-in CPPN model on the market, writes a
+ * The generator node of the local stack: registers the built-in art model v2 on the market, writes a
  * node config (dev account key in a 0600 file), stakes through the operator's own code path, and
  * runs `atelier-node start` as a child process whose logs go to a file.
  */
