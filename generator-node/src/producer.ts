@@ -27,6 +27,10 @@ export interface ImageRequest {
   prompt: string;
   seed: Hex;
   watermarkId: bigint;
+  /** parent-bearing jobs: the parent work's decoded image (upscale models) */
+  parentImage?: RawImage;
+  /** parent-bearing jobs of an art model: the parent's prompt and seed (a variation) */
+  variationOf?: { prompt: string; seed: string };
 }
 
 export interface ImageResult {
@@ -148,7 +152,14 @@ export class InProcessProducer implements ImageProducer {
         stages[stage] = performance.now() - t0;
       }
     };
-    const raw = await time("generate", () => this.batcher.generate({ prompt: req.prompt, seed: req.seed }));
+    const raw = await time("generate", () =>
+      this.batcher.generate({
+        prompt: req.prompt,
+        seed: req.seed,
+        ...(req.parentImage ? { parentImage: req.parentImage } : {}),
+        ...(req.variationOf ? { variationOf: req.variationOf } : {}),
+      }),
+    );
     const verdict = await time("safety", () => this.classifier.check(raw));
     if (verdict.unsafe) throw new UnsafeOutputError(verdict.score);
     const payload = payloadFor(this.watermark, req.watermarkId);

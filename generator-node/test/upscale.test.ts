@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  BUILTIN_ART_MANIFEST,
   BUILTIN_MODELS_DIR,
   BUILTIN_UPSCALE_MANIFEST,
   UPSCALE_X4,
@@ -13,6 +14,8 @@ import type { TfjsLayersModel } from "../src/model/esrgan/convert.ts";
 import { upscaleTiled } from "../src/model/esrgan/tiling.ts";
 import { loadManifest } from "../src/model/manifest.ts";
 import { ModelRuntime, type RawImage } from "../src/model/runtime.ts";
+import { InProcessProducer } from "../src/producer.ts";
+import { loadWatermark, payloadFor } from "../src/watermark.ts";
 
 /** A small real parent: a crop of an art-model-like gradient with edges (deterministic). */
 function parent(width: number, height: number): RawImage {
@@ -110,5 +113,33 @@ describe("ESRGAN-slim ×4 upscale model", () => {
     expect(Buffer.from(a!.data).equals(Buffer.from(b!.data))).toBe(true);
     expect(Buffer.from(a!.data).equals(Buffer.from(c!.data))).toBe(true);
     await expect(rt.generate([{ prompt: "x", seed: "0x01" }])).rejects.toThrow(/names no parent image/);
+  });
+
+  it("an upscale job through the producer: parent in, ×4 watermarked PNG out, deterministic", async () => {
+    const wm = await loadWatermark();
+    const producer = new InProcessProducer(
+      rt,
+      { backend: "test", check: async () => ({ unsafe: false, score: 0, classes: {} }) },
+      wm,
+    );
+    // a real parent: a 96² crop of an art-v2 work
+    const art = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
+    const [work] = await art.generate([{ prompt: "golden marble", seed: "0x05" }]);
+    await art.close();
+    const side = 96;
+    const crop = new Uint8Array(side * side * 3);
+    for (let y = 0; y < side; y++)
+      crop.set(work!.data.subarray(y * 512 * 3, y * 512 * 3 + side * 3), y * side * 3);
+    const job = {
+      prompt: "upscale",
+      seed: "0x01" as const,
+      watermarkId: 2n ** 55n + 9n,
+      parentImage: { width: side, height: side, channels: 3 as const, data: crop },
+    };
+    const a = await producer.produce(job);
+    const b = await producer.produce(job);
+    expect(a.width).toBe(384);
+    expect(a.payload).toBe(payloadFor(wm, job.watermarkId));
+    expect(a.contentHash).toBe(b.contentHash);
   });
 });
