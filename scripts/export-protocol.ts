@@ -1,6 +1,7 @@
 /**
  * Generates what packages/protocol ships from the compiled artifacts: the typed ABIs
- * (src/generated/abis.ts, `as const` for viem) and the deployables (artifacts/<Contract>.json: ABI,
+ * (src/generated/abis.ts, `as const` for viem, with the merged error ABI), the JSON ABI files
+ * (abi/<Contract>.json and abi/errors.json, for graph-cli and other tools) and the deployables (artifacts/<Contract>.json: ABI,
  * creation and runtime bytecode with the metadata hash), so `npm start` deploys without a compiler.
  * Run by `npm run build`. `--check` exits non-zero when a committed file differs from a fresh compile.
  */
@@ -9,7 +10,10 @@ import path from "node:path";
 import { readContractArtifacts } from "@atelier/devchain";
 import {
   ABIS_MODULE,
+  ABI_JSON_DIR,
   SHIPPED_ARTIFACTS_DIR,
+  mergedErrorsAbi,
+  renderAbiJson,
   renderAbisModule,
   renderShippedArtifact,
 } from "./lib/protocol-artifacts.ts";
@@ -21,7 +25,9 @@ for (const artifact of artifacts) {
     path.join(SHIPPED_ARTIFACTS_DIR, `${artifact.contractName}.json`),
     renderShippedArtifact(artifact),
   );
+  expected.set(path.join(ABI_JSON_DIR, `${artifact.contractName}.json`), renderAbiJson(artifact.abi));
 }
+expected.set(path.join(ABI_JSON_DIR, "errors.json"), renderAbiJson(mergedErrorsAbi(artifacts)));
 const shippedNow = (await readdir(SHIPPED_ARTIFACTS_DIR).catch(() => [] as string[]))
   .filter((name) => name.endsWith(".json"))
   .map((name) => path.join(SHIPPED_ARTIFACTS_DIR, name));
@@ -42,6 +48,7 @@ if (process.argv.includes("--check")) {
   console.log(`ABIs and bytecode up to date (${artifacts.length} contracts)`);
 } else {
   await mkdir(SHIPPED_ARTIFACTS_DIR, { recursive: true });
+  await mkdir(ABI_JSON_DIR, { recursive: true });
   for (const file of shippedNow) if (!expected.has(file)) await rm(file);
   for (const [file, content] of expected) await writeFile(file, content);
   console.log(

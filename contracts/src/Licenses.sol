@@ -7,7 +7,6 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {AtelierLimits, Payout, SaleRecord, TermsFlags} from "./common/AtelierTypes.sol";
 import {ProtocolConfig} from "./common/ProtocolConfig.sol";
@@ -16,6 +15,9 @@ import {IERC5192} from "./interfaces/IERC5192.sol";
 import {ILicenses} from "./interfaces/ILicenses.sol";
 import {ILicenseTerms} from "./interfaces/ILicenseTerms.sol";
 import {IWorks} from "./interfaces/IWorks.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {LicenseMetadata} from "./libraries/LicenseMetadata.sol";
+import {LicenseRenderer} from "./LicenseRenderer.sol";
 
 /// @title Licenses
 /// @notice License tokens (ERC-721; locked per ERC-5192 when the terms are not transferable) and their
@@ -86,10 +88,15 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     /// @notice Licenses sold from private offers of `workId` (their serials are 1..privateSales).
     mapping(uint256 workId => uint256) public privateSales;
 
+    /// @notice The contract that renders licence metadata for `tokenURI` (set by the admin; see
+    /// `LicenseRenderer`). While unset, `tokenURI` returns `atelier:license:<id>`.
+    LicenseRenderer public metadataRenderer;
+
     /// @notice Whether `signer` has used (or cancelled) private-offer nonce `nonce`.
     mapping(address signer => mapping(uint256 nonce => bool)) public nonceUsed;
 
-    /// @notice Emitted once per license sold: everything an indexer needs about the sale and its credits.
+    /// @notice Emitted once per license sold, before its `RevenueShared` events and the licence's mint
+    /// `Transfer` (and `Locked`): everything an indexer needs about the sale and its credits.
     /// @param offerId 0 for a private offer.
     /// @param payee The work's owner, credited `payeeAmount`.
     /// @param protocolFee Credited to the treasury. Ancestors' shares are in `RevenueShared` events.
@@ -107,7 +114,8 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         uint40 expiry
     );
 
-    /// @notice Emitted for each ancestor credited a share of a derivative's license sale.
+    /// @notice Emitted for each ancestor credited a share of a derivative's license sale, after the sale's
+    /// `LicensePurchased`.
     event RevenueShared(
         uint256 indexed licenseId,
         uint256 indexed ancestorWorkId,
@@ -116,11 +124,16 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         uint256 amount
     );
 
+    /// @notice Emitted when the admin sets the licence metadata renderer.
+    event MetadataRendererSet(address renderer);
+
     /// @notice Emitted when a private offer is redeemed: `signer` (the work's owner) used `nonce` for
     /// `licenseId` (whose sale is in `LicensePurchased`). Lets an indexer mark the signed offer as consumed.
     event PrivateOfferRedeemed(address indexed signer, uint256 indexed nonce, uint256 indexed licenseId);
 
-    /// @notice Emitted when a signer cancels a private-offer nonce.
+    /// @notice Emitted when a signer cancels a private-offer nonce. It names no work: nonces are per signer,
+    /// not per work (one nonce may back alternative offers on several works), so cancelling voids every
+    /// offer signed with it.
     event PrivateOfferCancelled(address indexed signer, uint256 indexed nonce);
 
     /// @notice The payment differs from the price (ETH: `msg.value`; ERC-20: any `msg.value`).
@@ -143,6 +156,10 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     error DurationTooLong(uint256 duration, uint256 maxDuration);
     /// @notice The private offer was issued at `issuedAt`, before the work last changed hands at `ownerSince`.
     error OfferPredatesOwnership(uint256 issuedAt, uint256 ownerSince);
+    /// @notice The private offer's `issuedAt` is in the future.
+    error OfferIssuedInFuture(uint256 issuedAt);
+    /// @notice `currency` is not on the admin-curated allow-list of `Works`.
+    error CurrencyNotAllowed(address currency);
     /// @notice License `licenseId` is locked (non-transferable terms).
     error LicenseNonTransferable(uint256 licenseId);
     /// @notice An exclusive license cannot be sold: licenses of `workId` were already sold.
@@ -207,6 +224,9 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         if (offer.duration > AtelierLimits.MAX_LICENSE_DURATION) {
             revert DurationTooLong(offer.duration, AtelierLimits.MAX_LICENSE_DURATION);
         }
+        // A future issuedAt would let the offer outlive a change of owner (it would not predate it).
+        if (offer.issuedAt > block.timestamp) revert OfferIssuedInFuture(offer.issuedAt);
+        if (!works.isCurrencyAllowed(offer.currency)) revert CurrencyNotAllowed(offer.currency);
         (uint8 termsFlags, , ) = termsRegistry.termsCore(offer.termsId);
         bool exclusive = termsFlags & TermsFlags.EXCLUSIVE != 0;
         uint256 sold = privateSales[offer.workId];
@@ -266,6 +286,40 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         return false;
     }
 
+    /// @notice Why `isLicensedFor` found no licence: 0 licensed, 1 no licence of the work held, 2 every
+    /// licence held has expired, 3 a licence is held and valid but none grants every required right.
+    uint8 public constant LICENSED = 0;
+    uint8 public constant NOT_LICENSED_NONE_HELD = 1;
+    uint8 public constant NOT_LICENSED_EXPIRED = 2;
+    uint8 public constant NOT_LICENSED_MISSING_RIGHTS = 3;
+
+    /// @notice Whether `account` holds a valid licence of `workId` that grants every right in `requiredFlags`
+    /// (`TermsFlags` bits: 1 commercial, 2 derivatives, 8 AI training, 16 exclusive, 32 transferable), which
+    /// one, and if none, why (`reason`, see `NOT_LICENSED_*`). O(licences sold): for `eth_call`.
+    function isLicensedFor(
+        uint256 workId,
+        address account,
+        uint8 requiredFlags
+    ) external view returns (bool licensed, uint256 licenseId, uint8 reason) {
+        reason = NOT_LICENSED_NONE_HELD;
+        if (account == address(0)) return (false, 0, reason);
+        uint256 offers = works.offerCount(workId);
+        for (uint256 o = 0; o <= offers; ++o) {
+            uint256 sold = o == 0 ? privateSales[workId] : works.offerSold(workId, o);
+            for (uint256 s = 1; s <= sold; ++s) {
+                uint256 id = (workId << 64) | (o << 32) | s;
+                if (_ownerOf(id) != account) continue;
+                License memory lic = _licenses[id];
+                if (lic.expiry != 0 && block.timestamp >= lic.expiry) {
+                    if (reason == NOT_LICENSED_NONE_HELD) reason = NOT_LICENSED_EXPIRED;
+                    continue;
+                }
+                if (lic.termsFlags & requiredFlags == requiredFlags) return (true, id, LICENSED);
+                reason = NOT_LICENSED_MISSING_RIGHTS;
+            }
+        }
+    }
+
     /// @notice Whether `account` holds license `licenseId`, unexpired (and commercial when `commercial`).
     function isLicenseValid(uint256 licenseId, address account, bool commercial) public view returns (bool) {
         if (_ownerOf(licenseId) != account || account == address(0)) return false;
@@ -278,11 +332,13 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     function derivativeRight(
         uint256 licenseId,
         address account,
-        uint256 parentWorkId
+        uint256 parentWorkId,
+        uint256 validUntil
     ) external view returns (bool allowed, uint16 shareBps) {
         if (licenseId >> 64 != parentWorkId || !isLicenseValid(licenseId, account, false)) return (false, 0);
         License memory lic = _licenses[licenseId];
         if (lic.termsFlags & TermsFlags.DERIVATIVES == 0) return (false, 0);
+        if (lic.expiry != 0 && lic.expiry <= validUntil) return (false, 0);
         (, , shareBps) = termsRegistry.termsCore(lic.termsId);
         return (true, shareBps);
     }
@@ -323,11 +379,41 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         return _licenses[licenseId].termsFlags & TermsFlags.TRANSFERABLE == 0;
     }
 
-    /// @notice A data URI is not offered: license metadata lives in events and `licenseInfo`; this returns
-    /// `atelier:license:<id>` for wallets.
+    /// @notice The licence's ERC-721 metadata JSON as a `data:application/json;base64,` URI: work, terms
+    /// (flags, legal text URI), licensee, start, expiry, price and currency.
     function tokenURI(uint256 licenseId) public view override returns (string memory) {
-        _requireOwned(licenseId);
-        return string.concat("atelier:license:", Strings.toString(licenseId));
+        address owner = _requireOwned(licenseId);
+        if (address(metadataRenderer) == address(0)) {
+            return string.concat("atelier:license:", Strings.toString(licenseId));
+        }
+        License memory lic = _licenses[licenseId];
+        uint256 workId = licenseId >> 64;
+        uint256 offerId = (licenseId >> 32) & type(uint32).max;
+        return
+            metadataRenderer.tokenURI(
+                LicenseMetadata.Fields({
+                    licenseId: licenseId,
+                    workId: workId,
+                    offerId: offerId,
+                    licensee: owner,
+                    termsId: lic.termsId,
+                    termsFlags: lic.termsFlags,
+                    start: lic.start,
+                    expiry: lic.expiry,
+                    price: lic.price,
+                    currency: offerId == 0
+                        ? _privateCurrency[(workId << 64) | (licenseId & type(uint32).max)]
+                        : works.offerCurrency(workId, offerId),
+                    works: address(works),
+                    legalTextUri: termsRegistry.getTerms(lic.termsId).legalTextUri
+                })
+            );
+    }
+
+    /// @notice Sets the contract that renders licence metadata (`tokenURI`). Only DEFAULT_ADMIN_ROLE.
+    function setMetadataRenderer(LicenseRenderer renderer) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        metadataRenderer = renderer;
+        emit MetadataRendererSet(address(renderer));
     }
 
     /// @notice EIP-712 struct hash of `offer`.
@@ -381,15 +467,12 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         _credit(cfg.treasury, p.currency, fee);
         licenseId = (workId << 64) | (offerId << 32) | p.serial;
         uint256 payeeAmount = p.price - fee;
+        Payout[] memory payouts;
+        uint256 shared; // number of ancestor payouts (the work itself comes last in `payouts`)
         if (p.derivative && payeeAmount != 0) {
-            Payout[] memory payouts = works.revenueSplit(workId, payeeAmount);
-            uint256 last = payouts.length - 1; // the work itself comes last
-            for (uint256 i = 0; i < last; ++i) {
-                Payout memory po = payouts[i];
-                _credit(po.payee, p.currency, po.amount);
-                emit RevenueShared(licenseId, po.workId, po.payee, p.currency, po.amount);
-            }
-            payeeAmount = payouts[last].amount;
+            payouts = works.revenueSplit(workId, payeeAmount);
+            shared = payouts.length - 1;
+            payeeAmount = payouts[shared].amount;
         }
         _credit(p.payee, p.currency, payeeAmount);
         uint40 start = uint40(block.timestamp);
@@ -414,6 +497,11 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
             payeeAmount,
             expiry
         );
+        for (uint256 i = 0; i < shared; ++i) {
+            Payout memory po = payouts[i];
+            _credit(po.payee, p.currency, po.amount);
+            emit RevenueShared(licenseId, po.workId, po.payee, p.currency, po.amount);
+        }
         if (p.termsFlags & TermsFlags.TRANSFERABLE == 0) emit Locked(licenseId);
         _safeMint(licensee, licenseId);
     }

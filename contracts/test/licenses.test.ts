@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { encodeFunctionData, getAddress, parseEther, type Address } from "viem";
+import { encodeFunctionData, getAddress, parseEther, parseEventLogs, type Address } from "viem";
 import {
   LICENSE_FEE_BPS,
   PRESET,
   PRICE,
   ZERO,
   contentHash,
+  ZERO_HASH,
   createFixture,
   metadataDigest,
 } from "../test-support/fixture.ts";
@@ -97,7 +98,7 @@ describe("Licenses: buying with ETH", () => {
     assert.equal(info.valid, true);
     assert.equal(await licenses.read.workOfLicense([licenseId]), id);
     assert.equal(await licenses.read.licenseIdOf([id, 1n, 1n]), licenseId);
-    assert.equal(await licenses.read.tokenURI([licenseId]), `atelier:license:${licenseId}`);
+    assert.match(await licenses.read.tokenURI([licenseId]), /^data:application\/json;base64,/);
     assert.equal(await d.works.read.offerSold([id, 1n]), 1n);
   });
 
@@ -256,12 +257,13 @@ describe("Licenses: buying with ETH", () => {
     );
   });
 
-  it("exclusive terms: one sale, then no further licenses; not after other sales", async () => {
+  it("exclusive terms: one sale, then no further licenses; never mixed with non-exclusive offers", async () => {
     const d = await f.load();
     const { works } = d;
     const excl = { termsId: PRESET.exclusiveBuyout, currency: ZERO, price: PRICE, maxSupply: 9 };
+    const excl2 = { ...excl, currency: d.token.address, price: 5n };
     const normal = { termsId: PRESET.personal, currency: ZERO, price: PRICE, maxSupply: 0 };
-    const id = await f.mintRoot(d, creator, [excl, normal]);
+    const id = await f.mintRoot(d, creator, [excl, excl2]);
     assert.equal((await works.read.offerInfo([id, 1n])).maxSupply, 1); // normalised to one
     await viem.assertions.emitWithArgs(
       d.licenses.write.buyLicense([id, 1n, buyer.account.address, PRICE], {
@@ -284,16 +286,28 @@ describe("Licenses: buying with ETH", () => {
         [id],
       );
     }
-    const id2 = await f.mintRoot(d, creator, [normal, excl]);
-    await f.buy(d, id2, 1n);
+    // A cheap non-exclusive licence could otherwise block the exclusive offer forever: one kind per work.
+    const next = (await works.read.workCount()) + 1n;
     await viem.assertions.revertWithCustomErrorWithArgs(
-      d.licenses.write.buyLicense([id2, 2n, buyer2.account.address, PRICE], {
-        account: buyer2.account,
-        value: PRICE,
+      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [], [normal, excl]], {
+        account: creator.account,
       }),
       works,
-      "LicensesAlreadySold",
-      [id2],
+      "ExclusiveOfferMix",
+      [next],
+    );
+    const open = await f.mintRoot(d, creator, [{ ...normal, price: 0n }]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      works.write.addOffers([open, [excl]], { account: creator.account }),
+      works,
+      "ExclusiveOfferMix",
+      [open],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      works.write.addOffers([id, [normal]], { account: creator.account }),
+      works,
+      "ExclusiveOfferMix",
+      [id],
     );
   });
 });
@@ -623,7 +637,7 @@ describe("Licenses: private offers (EIP-712)", () => {
     const mint = encodeFunctionData({
       abi: works.abi,
       functionName: "mintWork",
-      args: [contentHash(), metadataDigest(), 0n, 0n, 0, [], []],
+      args: [contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [], []],
     });
     await f.mined(wallet.write.exec([works.address, 0n, mint], { account: creator.account }));
     const id = await works.read.workCount();
@@ -703,6 +717,32 @@ describe("Licenses: private offers (EIP-712)", () => {
     );
   });
 
+  it("refuses private offers issued in the future and currencies off the allow-list", async () => {
+    const d = await f.load();
+    const { licenses } = d;
+    const { offer } = await privateSetup(d);
+    const now = Number(await f.now());
+    // issuedAt after the next owner change would keep the offer alive across it.
+    const future = { ...offer, issuedAt: now + 3600 };
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      licenses.write.buyPrivateLicense([future, await signOffer(d, creator, future)], {
+        account: buyer.account,
+        value: offer.price,
+      }),
+      licenses,
+      "OfferIssuedInFuture",
+      [BigInt(now + 3600)],
+    );
+    const unlisted = await f.deployErc20("MockERC20");
+    const p = { ...offer, currency: unlisted.address, nonce: 99n };
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      licenses.write.buyPrivateLicense([p, await signOffer(d, creator, p)], { account: buyer.account }),
+      licenses,
+      "CurrencyNotAllowed",
+      [getAddress(unlisted.address)],
+    );
+  });
+
   it("exclusive private offers respect prior sales both ways; flagged works sell nothing", async () => {
     const d = await f.load();
     const { licenses, works } = d;
@@ -720,23 +760,31 @@ describe("Licenses: private offers (EIP-712)", () => {
       "LicensesAlreadySold",
       [id],
     );
-    // A public exclusive offer after a private sale.
+    // A public exclusive offer after a private sale (on a work without public offers).
+    const bare = await f.mintRoot(d, creator, []);
+    const pb = { ...offer, workId: bare, nonce: 20n };
+    await f.mined(
+      licenses.write.buyPrivateLicense([pb, await signOffer(d, creator, pb)], {
+        account: buyer.account,
+        value: offer.price,
+      }),
+    );
     await f.mined(
       works.write.addOffers(
-        [id, [{ termsId: PRESET.exclusiveBuyout, currency: ZERO, price: PRICE, maxSupply: 1 }]],
+        [bare, [{ termsId: PRESET.exclusiveBuyout, currency: ZERO, price: PRICE, maxSupply: 1 }]],
         {
           account: creator.account,
         },
       ),
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      licenses.write.buyLicense([id, 2n, buyer.account.address, PRICE], {
+      licenses.write.buyLicense([bare, 1n, buyer.account.address, PRICE], {
         account: buyer.account,
         value: PRICE,
       }),
       licenses,
       "LicensesAlreadySold",
-      [id],
+      [bare],
     );
     // A private exclusive offer on a fresh work, then nothing else sells.
     const fresh = await f.mintRoot(d);
@@ -777,6 +825,63 @@ describe("Licenses: private offers (EIP-712)", () => {
   });
 });
 
+describe("Licenses: views for the dApp", () => {
+  it("isLicensedFor checks every required right and says why not", async () => {
+    const d = await f.load();
+    const { licenses } = d;
+    const id = await f.mintRoot(d, creator, [
+      { termsId: PRESET.commercial, currency: ZERO, price: PRICE, maxSupply: 0 },
+      { termsId: PRESET.commercialRemix, currency: ZERO, price: PRICE, maxSupply: 0 },
+    ]);
+    const COMMERCIAL = 1;
+    const DERIVATIVES = 2;
+    const AI = 8;
+    const check = (account: Address, flags: number) => licenses.read.isLicensedFor([id, account, flags]);
+    assert.deepEqual(await check(buyer.account.address, COMMERCIAL), [false, 0n, 1]); // none held
+    const commercialOnly = await f.buy(d, id, 1n, buyer);
+    assert.deepEqual(await check(buyer.account.address, COMMERCIAL), [true, commercialOnly, 0]);
+    assert.deepEqual(await check(buyer.account.address, COMMERCIAL | DERIVATIVES), [false, 0n, 3]);
+    const remix = await f.buy(d, id, 2n, buyer);
+    assert.deepEqual(await check(buyer.account.address, COMMERCIAL | DERIVATIVES), [true, remix, 0]);
+    assert.deepEqual(await check(buyer.account.address, AI), [false, 0n, 3]);
+    await f.networkHelpers.time.increase(366 * 24 * 3600);
+    assert.deepEqual(await check(buyer.account.address, COMMERCIAL), [false, 0n, 2]); // all expired
+    assert.deepEqual(await check(ZERO, 0), [false, 0n, 1]);
+  });
+
+  it("tokenURI is metadata JSON naming the work, terms, licensee, expiry and legal text", async () => {
+    const d = await f.load();
+    const { licenses, terms } = d;
+    const id = await f.mintRoot(d);
+    const licenseId = await f.buy(d, id, 1n, buyer2);
+    const uri = await licenses.read.tokenURI([licenseId]);
+    assert.ok(uri.startsWith("data:application/json;base64,"));
+    const json = JSON.parse(Buffer.from(uri.slice(29), "base64").toString("utf8"));
+    const info = await licenses.read.licenseInfo([licenseId]);
+    assert.equal(json.name, `Atelier licence ${licenseId} of work ${id}`);
+    assert.equal(json.external_url, (await terms.read.getTerms([PRESET.commercialRemix])).legalTextUri);
+    assert.deepEqual(json.license, {
+      licenseId: licenseId.toString(),
+      workId: id.toString(),
+      works: getAddress(d.works.address),
+      offerId: 1,
+      licensee: getAddress(buyer2.account.address),
+      termsId: PRESET.commercialRemix,
+      termsFlags: info.termsFlags,
+      start: info.start,
+      expiry: info.expiry,
+      price: PRICE.toString(),
+      currency: ZERO,
+      legalTextUri: json.external_url,
+    });
+    assert.ok(
+      json.attributes.some(
+        (a: { trait_type: string; value: string }) => a.trait_type === "derivatives" && a.value === "yes",
+      ),
+    );
+  });
+});
+
 describe("Licenses: derivative revenue", () => {
   it("splits a derivative's sale up a two-level parent chain", async () => {
     const d = await f.load();
@@ -789,7 +894,7 @@ describe("Licenses: derivative revenue", () => {
         [
           contentHash(),
           metadataDigest(),
-          0n,
+          ZERO_HASH,
           0n,
           0,
           [{ workId: root, licenseId: rootLicense }],
@@ -805,7 +910,7 @@ describe("Licenses: derivative revenue", () => {
         [
           contentHash(),
           metadataDigest(),
-          0n,
+          ZERO_HASH,
           0n,
           0,
           [{ workId: child, licenseId: childLicense }],
@@ -836,6 +941,10 @@ describe("Licenses: derivative revenue", () => {
       ZERO,
       toRoot,
     ]);
+    // The purchase event comes before the revenue shares of the same purchase.
+    const receipt = await publicClient.getTransactionReceipt({ hash: await tx });
+    const names = parseEventLogs({ abi: licenses.abi, logs: receipt.logs }).map((l) => l.eventName);
+    assert.deepEqual(names, ["LicensePurchased", "RevenueShared", "RevenueShared", "Locked", "Transfer"]);
     const after = [
       await credit(creator.account.address),
       await credit(buyer.account.address),

@@ -27,7 +27,12 @@ export interface ImageRequest {
   prompt: string;
   seed: Hex;
   watermarkId: bigint;
-  /** parent-bearing jobs: the parent work's decoded image (upscale models) */
+  /**
+   * Image bytes of the job's parent works, in the job's order (image-to-image models condition on them;
+   * text-to-image models do not read them). The first one is decoded for an upscale model.
+   */
+  parentImages?: Uint8Array[];
+  /** the parent work's decoded image (overrides `parentImages` for upscale models) */
   parentImage?: RawImage;
   /** parent-bearing jobs of an art model: the parent's prompt and seed (a variation) */
   variationOf?: { prompt: string; seed: string };
@@ -66,6 +71,21 @@ export const WATERMARK_PSNR_LADDER: readonly (number | undefined)[] = [undefined
 
 export class WatermarkVerifyError extends Error {
   override name = "WatermarkVerifyError";
+}
+
+/** Decodes a parent work's file (PNG, JPEG, WebP) to 8-bit RGB. */
+export async function decodeImage(bytes: Uint8Array): Promise<RawImage> {
+  const { data, info } = await sharp(bytes)
+    .removeAlpha()
+    .toColourspace("srgb")
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    channels: 3,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }
 
 /** The work's content hash: sha2-256 of the stored image file's bytes (as `Works.workByContentHash` keys it). */
@@ -152,11 +172,16 @@ export class InProcessProducer implements ImageProducer {
         stages[stage] = performance.now() - t0;
       }
     };
+    const parentImage =
+      req.parentImage ??
+      (this.manifest.kind === "upscale" && req.parentImages?.[0]
+        ? await decodeImage(req.parentImages[0])
+        : undefined);
     const raw = await time("generate", () =>
       this.batcher.generate({
         prompt: req.prompt,
         seed: req.seed,
-        ...(req.parentImage ? { parentImage: req.parentImage } : {}),
+        ...(parentImage ? { parentImage } : {}),
         ...(req.variationOf ? { variationOf: req.variationOf } : {}),
       }),
     );

@@ -7,6 +7,32 @@ export const ABIS_MODULE = path.join(ROOT, "packages/protocol/src/generated/abis
 /** Shipped deployables: what `npm start` and Ignition deploy without compiling anything. */
 export const SHIPPED_ARTIFACTS_DIR = path.join(ROOT, "packages/protocol/artifacts");
 
+/** JSON ABI files (graph-cli and other non-TypeScript tools read these). */
+export const ABI_JSON_DIR = path.join(ROOT, "packages/protocol/abi");
+
+type AbiItem = { type: string; name?: string; inputs?: { type: string }[] };
+
+/**
+ * Every custom error of every contract, once (by signature): decodes a revert from any Atelier contract,
+ * including errors raised in `Works` that bubble up through `Licenses` or the market.
+ */
+export function mergedErrorsAbi(artifacts: ContractArtifact[]): AbiItem[] {
+  const bySignature = new Map<string, AbiItem>();
+  for (const a of artifacts) {
+    for (const item of a.abi as AbiItem[]) {
+      if (item.type !== "error") continue;
+      const signature = `${item.name}(${(item.inputs ?? []).map((i) => i.type).join(",")})`;
+      if (!bySignature.has(signature)) bySignature.set(signature, item);
+    }
+  }
+  return [...bySignature.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, item]) => item);
+}
+
+/** The JSON ABI file of one contract. */
+export function renderAbiJson(abi: unknown): string {
+  return `${JSON.stringify(abi, null, 2)}\n`;
+}
+
 /** `AtelierWorks` → `atelierWorksAbi` (viem's naming). */
 export function abiConstName(contractName: string): string {
   return `${contractName[0]!.toLowerCase()}${contractName.slice(1)}Abi`;
@@ -20,6 +46,8 @@ export async function renderAbisModule(artifacts: ContractArtifact[]): Promise<s
       (a) =>
         `/** ABI of \`${a.contractName}\` (${a.sourceName}). */\nexport const ${abiConstName(a.contractName)} = ${JSON.stringify(a.abi)} as const;\n`,
     ),
+    "/** Every custom error of every contract, once: decode any revert from any Atelier contract with it. */",
+    `export const atelierErrorsAbi = ${JSON.stringify(mergedErrorsAbi(artifacts))} as const;\n`,
     "/** Every ABI by contract name, as used in deployment files. */",
     `export const abis = { ${artifacts.map((a) => `${a.contractName}: ${abiConstName(a.contractName)}`).join(", ")} } as const;`,
     "",

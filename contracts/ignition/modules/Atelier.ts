@@ -1,10 +1,14 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { legalTextUri } from "../legal-texts.ts";
 import { abis, type ContractName } from "@atelier/protocol";
 import { readShippedArtifact } from "@atelier/protocol/node";
 
 const DAY = 24n * 60n * 60n;
 
-/** License-term presets registered at deployment; their ids are 1..5 in this order on a fresh registry. */
+/**
+ * License-term presets registered at deployment; their ids are 1..5 in this order on a fresh registry. Each
+ * legal text URI is the `ipfs://` CID of contracts/terms/<preset>/v1.md, computed here from the file.
+ */
 export const TERMS_PRESETS = {
   personal: {
     commercialUse: false,
@@ -15,7 +19,7 @@ export const TERMS_PRESETS = {
     transferable: false,
     duration: 0,
     derivativeShareBps: 0,
-    legalTextUri: "atelier://terms/personal/v1",
+    legalTextUri: legalTextUri("personal"),
   },
   commercial: {
     commercialUse: true,
@@ -26,7 +30,7 @@ export const TERMS_PRESETS = {
     transferable: false,
     duration: Number(365n * DAY),
     derivativeShareBps: 0,
-    legalTextUri: "atelier://terms/commercial/v1",
+    legalTextUri: legalTextUri("commercial"),
   },
   commercialRemix: {
     commercialUse: true,
@@ -37,7 +41,7 @@ export const TERMS_PRESETS = {
     transferable: false,
     duration: Number(365n * DAY),
     derivativeShareBps: 1000,
-    legalTextUri: "atelier://terms/commercial-remix/v1",
+    legalTextUri: legalTextUri("commercial-remix"),
   },
   exclusiveBuyout: {
     commercialUse: true,
@@ -48,7 +52,7 @@ export const TERMS_PRESETS = {
     transferable: true,
     duration: 0,
     derivativeShareBps: 0,
-    legalTextUri: "atelier://terms/exclusive-buyout/v1",
+    legalTextUri: legalTextUri("exclusive-buyout"),
   },
   aiTraining: {
     commercialUse: false,
@@ -59,9 +63,9 @@ export const TERMS_PRESETS = {
     transferable: false,
     duration: Number(365n * DAY),
     derivativeShareBps: 0,
-    legalTextUri: "atelier://terms/ai-training/v1",
+    legalTextUri: legalTextUri("ai-training"),
   },
-} as const;
+};
 
 /** Preset name → terms id on a fresh deployment. */
 export const TERMS_PRESET_IDS = {
@@ -112,6 +116,9 @@ export default buildModule("Atelier", (m) => {
     unstakeCooldown,
   ]);
   m.call(works, "setMarket", [market]);
+  // Licence metadata (tokenURI) is rendered by a stateless contract of its own (contract size limit).
+  const renderer = m.contract("LicenseRenderer", artifact("LicenseRenderer"), []);
+  m.call(licenses, "setMetadataRenderer", [renderer]);
 
   let previous = undefined as ReturnType<typeof m.call> | undefined;
   for (const [name, preset] of Object.entries(TERMS_PRESETS)) {
@@ -122,5 +129,5 @@ export default buildModule("Atelier", (m) => {
     });
   }
 
-  return { terms, works, licenses, market };
+  return { terms, works, licenses, market, renderer };
 });
