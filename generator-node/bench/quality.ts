@@ -104,7 +104,13 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
     const payload = payloadFor(wm, 2n ** 55n + BigInt(i));
     let rung = "none";
     for (const psnr of WATERMARK_PSNR_LADDER) {
-      if (wm.detect(wm.embed(im, payload, psnr === undefined ? undefined : { psnr }))?.payload === payload) {
+      let marked: RawImage;
+      try {
+        marked = wm.embed(im, payload, psnr === undefined ? undefined : { psnr });
+      } catch {
+        continue; // the library's own read-back failed at this strength
+      }
+      if (wm.detect(marked)?.payload === payload) {
         rung = psnr === undefined ? "default" : `${psnr}dB`;
         break;
       }
@@ -166,10 +172,14 @@ export async function cpuMsByStage(
     per.safety!.push(cpuMs(t));
     t = process.cpuUsage();
     const payload = payloadFor(wm, 2n ** 55n + BigInt(i));
-    let marked = wm.embed(img!, payload);
-    for (const psnr of WATERMARK_PSNR_LADDER.slice(1)) {
+    let marked = img!;
+    for (const psnr of WATERMARK_PSNR_LADDER) {
+      try {
+        marked = wm.embed(img!, payload, psnr === undefined ? undefined : { psnr });
+      } catch {
+        continue;
+      }
       if (wm.detect(marked)?.payload === payload) break;
-      marked = wm.embed(img!, payload, { psnr });
     }
     per.watermark!.push(cpuMs(t));
     t = process.cpuUsage();

@@ -4,12 +4,20 @@
  */
 import path from "node:path";
 import type { Logger } from "pino";
-import { createPublicClient, createWalletClient, defineChain, http, type Address, type Chain } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  formatEther,
+  http,
+  type Address,
+  type Chain,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Deployment } from "@atelier/protocol";
 import { readDeployment } from "@atelier/protocol/node";
-import type { NodeConfig } from "./config.ts";
-import { createAtelierMarket, type AtelierMarket } from "./chain/atelier.ts";
+import { ConfigError, type NodeConfig } from "./config.ts";
+import { createAtelierMarket, type AtelierMarket, type NodeStanding } from "./chain/atelier.ts";
 import { Journal } from "./journal.ts";
 import { createLogger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
@@ -25,6 +33,11 @@ import {
 } from "./producer.ts";
 import { PromptPolicy } from "./safety/policy.ts";
 import { startServer } from "./server.ts";
+import { describeError } from "./errors.ts";
+import { checkStateIdentity } from "./state.ts";
+
+/** where `npm run gpu:setup` installs packages that must stay out of the tracked lock file */
+export const gpuPrefix = (dataDir: string): string => path.join(dataDir, "gpu");
 import { HeliaStore, type ContentStore } from "./storage/ipfs.ts";
 
 export interface NodeApp {
@@ -77,6 +90,32 @@ export interface StartOptions {
   log?: Logger;
   /** test hook: wrap the content store (e.g. to simulate an IPFS outage) */
   wrapStore?: (store: ContentStore) => ContentStore;
+  /** how often the node's stake is re-read for /readyz (default 5 s) */
+  standingIntervalMs?: number;
+}
+
+/** Why the node cannot claim with this standing, or undefined when it can. */
+export function stakeProblem(st: NodeStanding): string | undefined {
+  if (!st.registered) return "not registered: run `atelier-node register`";
+  if (st.stake < st.minStake)
+    return `stake ${formatEther(st.stake)} ETH is below the market minimum ${formatEther(st.minStake)} ETH: add stake with \`atelier-node register --stake <eth>\``;
+  if (st.stake < st.claimLock)
+    return `stake ${formatEther(st.stake)} ETH cannot cover one claim lock of ${formatEther(st.claimLock)} ETH`;
+  return undefined;
+}
+
+async function listen(cfg: NodeConfig, deps: Parameters<typeof startServer>[0]) {
+  try {
+    return await startServer(deps, cfg.http.host, cfg.http.port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EACCES")
+      throw new ConfigError(
+        `HTTP port ${cfg.http.port} on ${cfg.http.host} is ${code === "EADDRINUSE" ? "already in use" : "not allowed"}: ` +
+          `set "http.port" in ${cfg.configPath ?? "the config file"} or ATELIER_NODE_HTTP_PORT to a free port (0 picks one)`,
+      );
+    throw err;
+  }
 }
 
 export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Promise<NodeApp> {
@@ -87,61 +126,140 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       ...(cfg.log.pretty !== undefined ? { pretty: cfg.log.pretty } : {}),
     });
   const metrics = createMetrics();
-  const market = await connectMarket(cfg);
-  log.info({ node: market.account, market: market.address, chainId: market.chainId }, "connected");
-  const reg = (await market.nodeStatus()) as { registered?: boolean; stake?: bigint; locked?: bigint };
-  if (!reg.registered)
-    log.warn(
-      { node: market.account },
-      "this node is not registered: run `atelier-node register` before it can claim jobs",
-    );
-
+  let standing: NodeStanding | undefined;
+  // the port is taken first, before the chain and the models (seconds), so a clash fails at once
+  // set once the models are loaded; /readyz answers "starting" until then
+  const live: { node?: GeneratorNode } = {};
   const models = new Map<bigint, ServedModel>();
   const providers = new Set<string>();
-  let safetyBackend = "disabled";
-  for (const m of cfg.models) {
-    const manifestPath = m.manifest.startsWith("builtin:") ? builtinManifestPath(m.manifest) : m.manifest;
-    const onChain = await market.modelWeightsHash(m.id);
-    const loaded = await loadManifest(manifestPath, onChain); // throws on any hash mismatch
-    const popts: ProducerOptions = {
-      provider: cfg.provider,
-      threads: cfg.threads,
-      batchWindowMs: cfg.batchWindowMs,
-      safety: cfg.safety,
-    };
-    const producer: ImageProducer = cfg.modelWorker
-      ? new ProducerPool(
-          await Promise.all(Array.from({ length: cfg.workers }, () => WorkerProducer.create(loaded, popts))),
-        )
-      : await createInProcessProducer(loaded, popts);
-    providers.add(producer.provider);
-    safetyBackend = producer.safetyBackend;
-    metrics.provider.set({ provider: producer.provider, model: loaded.manifest.name }, 1);
-    metrics.modelMemory.set({ model: loaded.manifest.name, kind: "weights" }, loaded.onnx.length);
-    metrics.modelMemory.set({ model: loaded.manifest.name, kind: "resident" }, producer.residentBytes ?? 0);
-    log.info(
-      {
-        modelId: m.id.toString(),
-        model: loaded.manifest.name,
-        provider: producer.provider,
-        weightsHash: loaded.hash,
-        safety: producer.safetyBackend,
-        workers: cfg.modelWorker ? cfg.workers : 0,
-      },
-      "model loaded",
-    );
-    models.set(m.id, { modelId: m.id, producer });
-  }
-  const provider = [...providers].join(",");
-  log.info({ backend: safetyBackend, threshold: cfg.safety.threshold }, "output safety check ready");
-
-  const heliaStore = await HeliaStore.open({
-    dir: path.join(cfg.dataDir, "ipfs"),
-    ...(cfg.ipfs.kuboUrl ? { kubo: { url: cfg.ipfs.kuboUrl } } : {}),
+  const providerErrors: string[] = [];
+  let provider = "loading";
+  const server = await listen(cfg, {
+    registry: metrics.registry,
+    ready: () => {
+      const node = live.node;
+      if (!node) return { ready: false, detail: { reason: "starting: loading models" } };
+      const chainOk = Date.now() - node.lastPollOk < cfg.pollIntervalMs * 4 + 5_000;
+      const stake = standing ? stakeProblem(standing) : "stake not read yet";
+      const reason = !chainOk ? "chain not polled recently" : stake;
+      return {
+        ready: chainOk && stake === undefined,
+        detail: {
+          ...(reason ? { reason } : {}),
+          chain: chainOk,
+          models: models.size,
+          provider,
+          ...(providerErrors.length ? { providerError: providerErrors.join("; ") } : {}),
+          ...(standing
+            ? {
+                stakeWei: standing.stake.toString(),
+                lockedWei: standing.locked.toString(),
+                claimLockWei: standing.claimLock.toString(),
+              }
+            : {}),
+          lastBlock: node.lastBlock.toString(),
+        },
+      };
+    },
   });
-  const store = opts.wrapStore ? opts.wrapStore(heliaStore) : heliaStore;
+  let market: AtelierMarket;
+  try {
+    market = await connectMarket(cfg);
+    log.info({ node: market.account, market: market.address, chainId: market.chainId }, "connected");
+    await checkStateIdentity(cfg.dataDir, {
+      chainId: market.chainId,
+      genesisHash: await market.genesisHash(),
+      market: market.address,
+    });
+    standing = await market.nodeStatus();
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  const cannotClaim = stakeProblem(standing);
+  if (cannotClaim) log.warn({ node: market.account, reason: cannotClaim }, "node cannot claim jobs");
+
+  const standingTimer = setInterval(() => {
+    market.nodeStatus().then(
+      (st) => {
+        const before = standing && stakeProblem(standing);
+        standing = st;
+        const now = stakeProblem(st);
+        if (now && now !== before) log.warn({ reason: now }, "node cannot claim jobs");
+      },
+      (err: unknown) => log.debug({ err: describeError(err) }, "stake refresh failed"),
+    );
+  }, opts.standingIntervalMs ?? 5_000);
+  standingTimer.unref();
+  const failStart = async (err: unknown): Promise<never> => {
+    clearInterval(standingTimer);
+    await server.close();
+    for (const m of models.values()) await m.producer.close();
+    throw err;
+  };
+
+  let safetyBackend = "disabled";
+  let store: ContentStore;
+  try {
+    for (const m of cfg.models) {
+      const manifestPath = m.manifest.startsWith("builtin:") ? builtinManifestPath(m.manifest) : m.manifest;
+      const onChain = await market.modelWeightsHash(m.id);
+      const loaded = await loadManifest(manifestPath, onChain); // throws on any hash mismatch
+      const popts: ProducerOptions = {
+        provider: cfg.provider,
+        cudaDeviceId: cfg.cudaDeviceId,
+        threads: cfg.threads,
+        batchWindowMs: cfg.batchWindowMs,
+        safety: { ...cfg.safety, gpuPrefix: gpuPrefix(cfg.dataDir) },
+      };
+      const producer: ImageProducer = cfg.modelWorker
+        ? new ProducerPool(
+            await Promise.all(
+              Array.from({ length: cfg.workers }, () => WorkerProducer.create(loaded, popts)),
+            ),
+          )
+        : await createInProcessProducer(loaded, popts);
+      models.set(m.id, { modelId: m.id, producer, minFeeWei: m.minFeeWei });
+      providers.add(producer.provider);
+      safetyBackend = producer.safetyBackend;
+      metrics.provider.set({ provider: producer.provider, model: loaded.manifest.name }, 1);
+      metrics.modelMemory.set({ model: loaded.manifest.name, kind: "weights" }, loaded.onnx.length);
+      metrics.modelMemory.set({ model: loaded.manifest.name, kind: "resident" }, producer.residentBytes ?? 0);
+      if (producer.providerError) {
+        providerErrors.push(`${loaded.manifest.name}: ${producer.providerError}`);
+        metrics.providerFallback.set({ model: loaded.manifest.name }, 1);
+        log.error(
+          { model: loaded.manifest.name, err: producer.providerError, cudaDeviceId: cfg.cudaDeviceId },
+          'CUDA execution provider failed to load; running on CPU (set provider: "cpu" to silence, "cuda" to make it fatal)',
+        );
+      }
+      log.info(
+        {
+          modelId: m.id.toString(),
+          model: loaded.manifest.name,
+          provider: producer.provider,
+          weightsHash: loaded.hash,
+          safety: producer.safetyBackend,
+          workers: cfg.modelWorker ? cfg.workers : 0,
+          ...(m.minFeeWei > 0n ? { minFeeWei: m.minFeeWei.toString() } : {}),
+        },
+        "model loaded",
+      );
+    }
+    provider = [...providers].join(",");
+    log.info({ backend: safetyBackend, threshold: cfg.safety.threshold }, "output safety check ready");
+
+    const heliaStore = await HeliaStore.open({
+      dir: path.join(cfg.dataDir, "ipfs"),
+      ...(cfg.ipfs.kuboUrl ? { kubo: { url: cfg.ipfs.kuboUrl } } : {}),
+    });
+    store = opts.wrapStore ? opts.wrapStore(heliaStore) : heliaStore;
+  } catch (err) {
+    return failStart(err);
+  }
+  server.setStore(store);
   const journal = await Journal.open(cfg.dataDir);
-  const node = new GeneratorNode(
+  const running = new GeneratorNode(
     {
       market,
       journal,
@@ -162,34 +280,21 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       journalRetentionMs: cfg.journalRetentionDays * 24 * 3600_000,
     },
   );
-  const server = await startServer(
-    {
-      store,
-      registry: metrics.registry,
-      ready: () => {
-        const chainOk = Date.now() - node.lastPollOk < cfg.pollIntervalMs * 4 + 5_000;
-        return {
-          ready: chainOk,
-          detail: { chain: chainOk, models: models.size, provider, lastBlock: node.lastBlock.toString() },
-        };
-      },
-    },
-    cfg.http.host,
-    cfg.http.port,
-  );
-  await node.start();
+  live.node = running;
+  await running.start();
   log.info(
     { url: server.url, provider, concurrency: cfg.concurrency },
     "generator node started (gateway at /ipfs/<cid>, /metrics, /healthz, /readyz)",
   );
   return {
-    node,
+    node: running,
     market,
     url: server.url,
     provider,
     metrics,
     stop: once(async () => {
-      await node.stop();
+      clearInterval(standingTimer);
+      await running.stop();
       await server.close();
       await store.close();
       for (const m of models.values()) await m.producer.close();

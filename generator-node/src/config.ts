@@ -3,7 +3,7 @@
  * validated with zod at start-up. Every error names the setting (and where it came from) and says
  * why it is wrong. The private key is kept in a {@link Secret} that never serialises or prints.
  */
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
 import { z } from "zod";
@@ -28,11 +28,18 @@ export class Secret {
   }
 }
 
+/** the node's HTTP port; `npm start`'s gateway is on 8790, so a node beside it does not collide */
+export const DEFAULT_HTTP_PORT = 8792;
+
 const hex32 = /^0x[0-9a-fA-F]{64}$/;
 const address = /^0x[0-9a-fA-F]{40}$/;
 
 export const configSchema = z.object({
-  rpcUrl: z.url({ error: "must be an http(s) or ws(s) URL of an EVM JSON-RPC endpoint" }),
+  rpcUrl: z.url({
+    protocol: /^(https?|wss?)$/,
+    hostname: /./,
+    error: "must be an http(s) or ws(s) URL of an EVM JSON-RPC endpoint, e.g. http://127.0.0.1:8545",
+  }),
   /** deployment file (as written by `npm start` / @atelier/protocol) */
   deployment: z.string().optional(),
   /** explicit contract addresses, overriding the deployment file */
@@ -49,12 +56,22 @@ export const configSchema = z.object({
         id: z
           .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a decimal integer")])
           .transform((v) => BigInt(v)),
-        /** manifest path, or "builtin:art" (art model v2) / "builtin:cppn" (v1) */
+        /** manifest path, or "builtin:art" (art model v2) / "builtin:cppn" (v1) / "builtin:upscale-x4" */
         manifest: z.string().default("builtin:art"),
+        /** jobs paying less than this fee (wei, decimal string or integer) are not claimed */
+        minFeeWei: z
+          .union([
+            z.number().int().nonnegative(),
+            z.string().regex(/^\d+$/, "must be a decimal integer of wei"),
+          ])
+          .transform((v) => BigInt(v))
+          .default(0n),
       }),
     )
     .min(1, "serve at least one model"),
   provider: z.enum(["auto", "cuda", "cpu"]).default("auto"),
+  /** CUDA device ordinal for the ONNX Runtime CUDA execution provider */
+  cudaDeviceId: z.number().int().min(0).max(255).default(0),
   threads: z.number().int().min(1).max(64).default(1),
   /** run inference in a worker thread (onnxruntime-node's run blocks its calling thread) */
   modelWorker: z.boolean().default(true),
@@ -129,9 +146,9 @@ export const configSchema = z.object({
     .object({
       host: z.string().default("127.0.0.1"),
       /** gateway + /metrics + /healthz + /readyz; 0 = pick a free port */
-      port: z.number().int().min(0).max(65_535).default(8790),
+      port: z.number().int().min(0).max(65_535).default(DEFAULT_HTTP_PORT),
     })
-    .default({ host: "127.0.0.1", port: 8790 }),
+    .default({ host: "127.0.0.1", port: DEFAULT_HTTP_PORT }),
   /** public gateway base written into metadata for convenience (image stays ipfs://…) */
   log: z
     .object({
@@ -161,6 +178,7 @@ export const ENV_MAP: Record<string, string> = {
   ATELIER_NODE_DATA_DIR: "dataDir",
   ATELIER_NODE_MODELS: "models",
   ATELIER_NODE_PROVIDER: "provider",
+  ATELIER_NODE_CUDA_DEVICE_ID: "cudaDeviceId",
   ATELIER_NODE_THREADS: "threads",
   ATELIER_NODE_WORKERS: "workers",
   ATELIER_NODE_CONCURRENCY: "concurrency",
@@ -197,6 +215,67 @@ function envValue(raw: string): unknown {
 
 const PRIVATE_KEY_ENV = "ATELIER_NODE_PRIVATE_KEY";
 
+/** Edit distance, for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j]!;
+      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The object/array schema under defaults, optionals and transforms (zod 4 definitions). */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  for (;;) {
+    const def = s._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
+    if ((def.type === "default" || def.type === "optional" || def.type === "nullable") && def.innerType)
+      s = def.innerType;
+    else if (def.type === "pipe" && def.in) s = def.in;
+    else return s;
+  }
+}
+
+/** Keys in `value` that `schema` does not know, with the nearest known key at the same level. */
+export function unknownKeys(
+  schema: z.ZodType,
+  value: unknown,
+  at: (string | number)[] = [],
+): { path: (string | number)[]; nearest?: string }[] {
+  const s = unwrap(schema);
+  const def = s._zod.def as { type: string; element?: z.ZodType };
+  if (def.type === "array" && def.element && Array.isArray(value))
+    return value.flatMap((v, i) => unknownKeys(def.element!, v, [...at, i]));
+  if (def.type !== "object" || typeof value !== "object" || value === null || Array.isArray(value)) return [];
+  const shape = (s as z.ZodObject).shape as Record<string, z.ZodType>;
+  const known = Object.keys(shape);
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
+    if (k in shape) return unknownKeys(shape[k]!, v, [...at, k]);
+    const best = known
+      .map((c) => ({ c, d: distance(k.toLowerCase(), c.toLowerCase()) }))
+      .sort((x, y) => x.d - y.d)[0];
+    const near = best && best.d <= Math.max(2, Math.floor(best.c.length / 3)) ? best.c : undefined;
+    return [{ path: [...at, k], ...(near ? { nearest: [...at, near].join(".") } : {}) }];
+  });
+}
+
+/** Refuses a key file that group or others can read (as ssh does). */
+function checkKeyFileMode(file: string): void {
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new ConfigError(
+      `key file ${file} is readable by others (mode ${mode.toString(8).padStart(4, "0")}); ` +
+        `a private key must be private to its owner: run \`chmod 600 ${file}\``,
+    );
+  }
+}
+
 /**
  * Loads the config file (if present) and the environment, validates, and reads the key.
  * @param opts.requireKey false for commands that don't sign (status)
@@ -229,6 +308,15 @@ export function loadConfig(
       sources.set(dotted, `environment variable ${name}`);
     }
   }
+  const unknown = unknownKeys(configSchema, raw);
+  if (unknown.length > 0) {
+    const lines = unknown.map((u) => {
+      const p = u.path.map(String).join(".");
+      const from = sources.get(p) ?? sources.get(String(u.path[0])) ?? `config file ${file}`;
+      return `  - unknown setting "${p}" (${from})${u.nearest ? `: did you mean "${u.nearest}"?` : ""}`;
+    });
+    throw new ConfigError(`invalid node configuration:\n${lines.join("\n")}`);
+  }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
@@ -249,7 +337,10 @@ export function loadConfig(
     if (!m.manifest.startsWith("builtin:")) m.manifest = path.resolve(baseDir, m.manifest);
 
   let key = env[PRIVATE_KEY_ENV]?.trim();
-  if (!key && existsSync(cfg.keyFile)) key = readFileSync(cfg.keyFile, "utf8").trim();
+  if (!key && existsSync(cfg.keyFile)) {
+    checkKeyFileMode(cfg.keyFile);
+    key = readFileSync(cfg.keyFile, "utf8").trim();
+  }
   if (key !== undefined && key !== "" && !hex32.test(key)) {
     throw new ConfigError(
       `private key (${env[PRIVATE_KEY_ENV] ? PRIVATE_KEY_ENV : `keyFile ${cfg.keyFile}`}) must be 0x followed by 64 hex digits`,

@@ -40,6 +40,12 @@ export function createMetrics() {
       labelNames: ["provider", "model"] as const,
       registers: [registry],
     }),
+    providerFallback: new Gauge({
+      name: "atelier_node_cuda_fallback",
+      help: "1 when provider auto found CUDA installed but it failed to load (the model runs on CPU; see the log and /readyz)",
+      labelNames: ["model"] as const,
+      registers: [registry],
+    }),
     lastBlock: new Gauge({
       name: "atelier_node_last_block",
       help: "Last block scanned for requests",

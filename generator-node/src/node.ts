@@ -28,6 +28,7 @@ import { TERMINAL } from "./journal.ts";
 import { jobSeedOf as seedOf } from "@atelier/protocol";
 import type { Market, JobRequest, ParentRef } from "./chain/market.ts";
 import { RevertError } from "./chain/tx.ts";
+import { describeError } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ImageProducer } from "./producer.ts";
 import { metadataDigestOf, produceWork, UnsafeOutputError, type ProducedWork } from "./produce.ts";
@@ -37,6 +38,8 @@ import type { ContentStore } from "./storage/ipfs.ts";
 export interface ServedModel {
   modelId: bigint;
   producer: ImageProducer;
+  /** requests paying less than this are not claimed (default 0) */
+  minFeeWei?: bigint;
 }
 
 export interface NodeOptions {
@@ -190,7 +193,7 @@ export class GeneratorNode {
         this.lastPollOk = Date.now();
         this.pump();
       } catch (err) {
-        log.warn({ err: (err as Error).message }, "chain poll failed; retrying");
+        log.warn({ err: describeError(err) }, "chain poll failed; retrying");
       }
       await sleep(this.o.pollIntervalMs);
     }
@@ -213,7 +216,7 @@ export class GeneratorNode {
       this.deciding++;
       void this.tryClaim(r)
         .catch((err: unknown) =>
-          this.d.log.error({ job: r.jobId.toString(), err: (err as Error).message }, "claim decision failed"),
+          this.d.log.error({ job: r.jobId.toString(), err: describeError(err) }, "claim decision failed"),
         )
         .finally(() => {
           this.deciding--;
@@ -230,6 +233,9 @@ export class GeneratorNode {
   ): void {
     this.counts[outcome]++;
     this.d.metrics.jobs.inc({ outcome });
+    // every outcome reaches the log (the journal alone is not where an operator looks)
+    const level = outcome === "failed" || outcome === "lost" ? "warn" : "info";
+    this.d.log[level]({ job: rec.jobId, outcome, ...(reason ? { reason } : {}) }, `job ${outcome}`);
     const seen = this.seenAt.get(rec.jobId) ?? Date.now();
     this.seenAt.delete(rec.jobId);
     this.onJob?.({ jobId: rec.jobId, outcome, stages, ms: Date.now() - seen, ...(reason ? { reason } : {}) });
@@ -248,7 +254,7 @@ export class GeneratorNode {
     try {
       onChain = await market.job(r.jobId);
     } catch (err) {
-      log.warn({ job: id, err: (err as Error).message }, "cannot read job; requeueing");
+      log.warn({ job: id, err: describeError(err) }, "cannot read job; requeueing");
       await sleep(this.o.pollIntervalMs);
       this.queue.unshift(r);
       return;
@@ -257,7 +263,23 @@ export class GeneratorNode {
       this.outcome({ jobId: id } as JobRecord, "skipped", {}, onChain.status);
       return;
     }
+    const minFee = this.d.models.get(r.modelId)?.minFeeWei ?? 0n;
+    if (r.fee < minFee) {
+      this.outcome({ jobId: id } as JobRecord, "skipped", {}, `fee ${r.fee} wei below minFeeWei ${minFee}`);
+      return;
+    }
+    // a request the local policy refuses is left unclaimed: claiming it only to reject it costs two
+    // transactions' gas, and another node with another policy may serve it
     const verdict = policy.check(r.prompt, r.params);
+    if (!verdict.ok) {
+      this.outcome(
+        { jobId: id } as JobRecord,
+        "skipped",
+        {},
+        `prompt policy: ${verdict.reason}${verdict.detail ? ` (${verdict.detail})` : ""}`,
+      );
+      return;
+    }
     const secret = newSecret();
     const rec: JobRecord = {
       jobId: id,
@@ -275,7 +297,6 @@ export class GeneratorNode {
       state: "claiming",
       attempts: 0,
       updatedAt: "",
-      ...(verdict.ok ? {} : { reason: verdict.reason, note: verdict.detail }),
     };
     await journal.put(rec);
     this.spawn(rec);
@@ -287,7 +308,7 @@ export class GeneratorNode {
     const p = this.run(rec)
       .catch((err: unknown) => {
         failed = true;
-        this.d.log.error({ job: rec.jobId, err: (err as Error).message }, "job step failed; will resume");
+        this.d.log.error({ job: rec.jobId, err: describeError(err) }, "job step failed; will resume");
       })
       .finally(() => {
         this.active.delete(rec.jobId);
@@ -318,7 +339,7 @@ export class GeneratorNode {
         const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.75 + Math.random() * 0.5);
         if (this.timeLeftMs(rec.deadline) - delay < this.o.releaseMarginMs) throw err;
         this.d.log.warn(
-          { job: rec.jobId, step: what, attempt: attempt + 1, err: (err as Error).message },
+          { job: rec.jobId, step: what, attempt: attempt + 1, err: describeError(err) },
           "retrying",
         );
         await sleep(delay);
@@ -558,11 +579,8 @@ export class GeneratorNode {
           if (err instanceof UnsafeOutputError) {
             await set({ state: "rejecting", reason: "UnsafeOutput", note: err.message });
           } else {
-            log.error(
-              { job: rec.jobId, err: (err as Error).message },
-              "production failed; releasing the job",
-            );
-            await set({ state: "releasing", reason: "production-failed", note: (err as Error).message });
+            log.error({ job: rec.jobId, err: describeError(err) }, "production failed; releasing the job");
+            await set({ state: "releasing", reason: "production-failed", note: describeError(err) });
           }
         }
         continue;
@@ -613,7 +631,7 @@ export class GeneratorNode {
             }
             continue;
           }
-          log.error({ job: rec.jobId, err: (err as Error).message }, "fulfil failed; releasing");
+          log.error({ job: rec.jobId, err: describeError(err) }, "fulfil failed; releasing");
           await set({ state: "releasing", reason: "fulfil-failed" });
         }
         continue;

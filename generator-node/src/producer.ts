@@ -21,6 +21,7 @@ import {
   type RawImage,
 } from "./model/runtime.ts";
 import { NsfwClassifier, noopClassifier, type ImageClassifier, type NsfwModelName } from "./safety/nsfw.ts";
+import { routeConsoleToStderr } from "./logger.ts";
 import { loadWatermark, payloadFor, type WatermarkEngine } from "./watermark.ts";
 
 export interface ImageRequest {
@@ -52,6 +53,8 @@ export interface ImageResult {
 export interface ImageProducer {
   readonly manifest: ModelManifest;
   readonly provider: Provider;
+  /** set when `auto` mode fell back to CPU because CUDA failed to load */
+  readonly providerError?: string | undefined;
   readonly safetyBackend: string;
   /** RSS growth (bytes) while the model's session was created and warmed up */
   readonly residentBytes?: number;
@@ -158,6 +161,9 @@ export class InProcessProducer implements ImageProducer {
   get provider(): Provider {
     return this.runtime.provider;
   }
+  get providerError(): string | undefined {
+    return this.runtime.providerError;
+  }
   get safetyBackend(): string {
     return this.classifier.backend;
   }
@@ -193,7 +199,12 @@ export class InProcessProducer implements ImageProducer {
       // ladder of PSNR targets (deterministic, so a re-run after a crash picks the same rung).
       let found: ReturnType<WatermarkEngine["detect"]> = null;
       for (const psnr of WATERMARK_PSNR_LADDER) {
-        const out = this.watermark.embed(raw, payload, psnr === undefined ? undefined : { psnr });
+        let out: RawImage;
+        try {
+          out = this.watermark.embed(raw, payload, psnr === undefined ? undefined : { psnr });
+        } catch {
+          continue; // the library's own read-back failed at this strength: try the next rung
+        }
         found = this.watermark.detect(out);
         if (found?.payload === payload) return out;
       }
@@ -227,6 +238,7 @@ export class InProcessProducer implements ImageProducer {
 
 export interface ProducerOptions {
   provider?: ProviderChoice;
+  cudaDeviceId?: number;
   threads?: number;
   batchWindowMs?: number;
   /** run one throw-away generation at start (default true) */
@@ -237,6 +249,7 @@ export interface ProducerOptions {
     backend: "auto" | "wasm" | "tfjs-node-gpu";
     model?: NsfwModelName;
     confirmModel?: NsfwModelName | "none";
+    gpuPrefix?: string;
   };
 }
 
@@ -247,6 +260,7 @@ export async function createInProcessProducer(
   const rss0 = process.memoryUsage().rss;
   const runtime = await ModelRuntime.create(loaded, {
     ...(opts.provider ? { provider: opts.provider } : {}),
+    ...(opts.cudaDeviceId !== undefined ? { cudaDeviceId: opts.cudaDeviceId } : {}),
     threads: opts.threads ?? 1,
   });
   if (opts.warmUp !== false) await runtime.warmUp();
@@ -257,6 +271,7 @@ export async function createInProcessProducer(
         backend: opts.safety.backend,
         ...(opts.safety.model ? { model: opts.safety.model } : {}),
         ...(opts.safety.confirmModel ? { confirmModel: opts.safety.confirmModel } : {}),
+        ...(opts.safety.gpuPrefix ? { gpuPrefix: opts.safety.gpuPrefix } : {}),
       })
     : noopClassifier;
   const producer = new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);
@@ -283,6 +298,7 @@ export class WorkerProducer implements ImageProducer {
     readonly provider: Provider,
     readonly safetyBackend: string,
     readonly residentBytes: number,
+    readonly providerError?: string,
   ) {
     worker.on("message", (m: Reply) => {
       const p = this.pending.get(m.id);
@@ -306,7 +322,7 @@ export class WorkerProducer implements ImageProducer {
       // the worker is TypeScript: load it through tsx like the main program
       execArgv: ["--import", "tsx"],
     });
-    type Ready = { provider: Provider; safetyBackend: string; residentBytes: number };
+    type Ready = { provider: Provider; safetyBackend: string; residentBytes: number; providerError?: string };
     const ready = await new Promise<Ready>((resolve, reject) => {
       worker.once("message", (m: { ready?: Ready; error?: string }) =>
         m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
@@ -319,6 +335,7 @@ export class WorkerProducer implements ImageProducer {
       ready.provider,
       ready.safetyBackend,
       ready.residentBytes,
+      ready.providerError,
     );
   }
 
@@ -350,6 +367,9 @@ export class ProducerPool implements ImageProducer {
   get provider(): Provider {
     return this.producers[0]!.provider;
   }
+  get providerError(): string | undefined {
+    return this.producers[0]!.providerError;
+  }
   get safetyBackend(): string {
     return this.producers[0]!.safetyBackend;
   }
@@ -377,6 +397,8 @@ export class ProducerPool implements ImageProducer {
 }
 
 if (!isMainThread && parentPort && (workerData as { atelierProducer?: boolean } | null)?.atelierProducer) {
+  // stdout is the node's JSON log stream: libraries' console chatter (nsfwjs, TF.js) goes to stderr
+  routeConsoleToStderr();
   const port = parentPort;
   const { loaded, opts } = workerData as { loaded: LoadedManifest; opts: ProducerOptions };
   createInProcessProducer(loaded, opts).then(
@@ -401,6 +423,7 @@ if (!isMainThread && parentPort && (workerData as { atelierProducer?: boolean } 
           provider: producer.provider,
           safetyBackend: producer.safetyBackend,
           residentBytes: producer.residentBytes,
+          ...(producer.providerError ? { providerError: producer.providerError } : {}),
         },
       });
     },

@@ -9,7 +9,8 @@ import { handleGateway } from "./storage/gateway.ts";
 import type { ContentStore } from "./storage/ipfs.ts";
 
 export interface ServerDeps {
-  store: ContentStore;
+  /** absent while the node is starting (the gateway answers 503 until {@link setStore}) */
+  store?: ContentStore;
   registry: Registry;
   ready: () => { ready: boolean; detail: Record<string, unknown> };
 }
@@ -18,7 +19,14 @@ export async function startServer(
   deps: ServerDeps,
   host: string,
   port: number,
-): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+): Promise<{
+  server: Server;
+  url: string;
+  /** the gateway serves this store from now on (the server is listening before the store opens) */
+  setStore(store: ContentStore): void;
+  close(): Promise<void>;
+}> {
+  let store = deps.store;
   const server = createServer((req, res) => {
     void (async () => {
       try {
@@ -40,7 +48,11 @@ export async function startServer(
             .end(await deps.registry.metrics());
           return;
         }
-        if (await handleGateway(deps.store, req, res)) return;
+        if (!store && url.pathname.startsWith("/ipfs/")) {
+          res.writeHead(503, { "content-type": "text/plain", "retry-after": "2" }).end("starting\n");
+          return;
+        }
+        if (store && (await handleGateway(store, req, res))) return;
         res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
       } catch (err) {
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
@@ -56,6 +68,9 @@ export async function startServer(
   return {
     server,
     url: `http://${host}:${addr.port}`,
+    setStore: (s) => {
+      store = s;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

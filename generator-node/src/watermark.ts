@@ -11,8 +11,18 @@ export interface Detection {
   bitErrors: number;
 }
 
+export interface VerifiedMark {
+  image: RawImage;
+  /** ok: reads back, also after 0.5× + JPEG q75; weak: reads back only as it is; failed: does not read back */
+  verdict: "ok" | "weak" | "failed";
+  reason?: string;
+}
+
 export interface WatermarkEngine {
+  /** The marked image; throws when the mark cannot be read back (verdict "failed", with its reason). */
   embed(image: RawImage, payload: bigint, opts?: { psnr?: number }): RawImage;
+  /** Embeds and reports the library's verdict (the self-check and local strengthening of @atelier/watermark). */
+  embedVerified(image: RawImage, payload: bigint, opts?: { psnr?: number }): VerifiedMark;
   detect(image: RawImage): Detection | null;
   perceptualHash(image: RawImage): bigint;
   encodePayload(fields: { version: number; id: bigint }): bigint;
@@ -24,8 +34,20 @@ const asBytes = (d: Uint8Array | Uint8ClampedArray): Uint8Array =>
 
 export const watermarkEngine: WatermarkEngine = {
   embed(image, payload, opts) {
-    const out = wm.embed(image, payload, opts?.psnr !== undefined ? { psnr: opts.psnr } : {});
-    return { width: out.width, height: out.height, channels: out.channels, data: asBytes(out.data) };
+    const r = watermarkEngine.embedVerified(image, payload, opts);
+    // "weak" still reads back and is kept (content hash and pHash carry provenance too);
+    // "failed" would mint a work whose mark cannot identify it
+    if (r.verdict === "failed") throw new Error(`watermark embed failed: ${r.reason ?? "no read-back"}`);
+    return r.image;
+  },
+  embedVerified(image, payload, opts) {
+    const r = wm.embedVerified(image, payload, opts?.psnr !== undefined ? { psnr: opts.psnr } : {});
+    const out = r.image;
+    return {
+      image: { width: out.width, height: out.height, channels: out.channels, data: asBytes(out.data) },
+      verdict: r.verdict,
+      ...(r.reason ? { reason: r.reason } : {}),
+    };
   },
   detect: (image) => wm.detect(image),
   perceptualHash: (image) => wm.perceptualHash(image),

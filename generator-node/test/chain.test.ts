@@ -36,6 +36,7 @@ describe("generator node on a local chain", () => {
     stack = await startStack();
     const file = await writeNodeConfig(stack, {
       safety: { maxPromptBytes: 120, bannedTerms: ["forbidden"] },
+      models: [{ id: stack.modelId, manifest: "builtin:cppn", minFeeWei: "5000000000000000" }],
     });
     app = await startNodeApp(loadConfig({ file, env: {} }), {
       wrapStore: (store) => ({
@@ -164,22 +165,18 @@ describe("generator node on a local chain", () => {
     ]);
   });
 
-  it("rejects banned, over-long and malformed requests with reason codes (the job goes back to the pool)", async () => {
+  it("leaves banned, over-long, malformed and underpaid requests unclaimed (no gas spent on them)", async () => {
     const banned = await stack.request("a forbidden landscape");
     const long = await stack.request("x".repeat(121));
     const badParams = await stack.request("fine prompt", { params: toHex("not json") });
-    const ids = [banned, long, badParams].map((j) => j.jobId);
-    await until(async () => {
-      const released = await stack.events("JobReleased");
-      return ids.every((id) => released.some((e) => e.args.jobId === id));
-    });
-    // a rejection reopens the job (the requester may cancel it for a refund; one node cannot kill it)
-    for (const id of ids) expect(await stack.jobStatus(id)).toBe(OPEN);
-    const rejected = await stack.events("JobReleased");
-    const code = (id: bigint) => Number(rejected.find((e) => e.args.jobId === id)!.args.reasonCode);
-    expect(code(banned.jobId)).toBe(1);
-    expect(code(long.jobId)).toBe(2);
-    expect(code(badParams.jobId)).toBe(2);
+    const cheap = await stack.request("a cheap sunset", { fee: 4_999_999_999_999_999n });
+    const ok = await stack.request("a fair price forest", { fee: 5_000_000_000_000_000n });
+    await until(async () => (await stack.jobStatus(ok.jobId)) === FULFILLED);
+    await until(() => app.node.counts.skipped >= 4);
+    const refused = [banned, long, badParams, cheap].map((j) => j.jobId);
+    for (const id of refused) expect(await stack.jobStatus(id)).toBe(OPEN);
+    const claims = await stack.events("JobClaimed");
+    expect(claims.filter((e) => refused.includes(e.args.jobId as bigint))).toEqual([]);
   });
 
   it("does not claim a job it cannot finish before the deadline", async () => {
@@ -226,7 +223,7 @@ describe("generator node on a local chain", () => {
     expect(await ready.json()).toMatchObject({ ready: true, provider: "cpu" });
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/atelier_node_jobs_total\{outcome="fulfilled"\} [1-9]/);
-    expect(metrics).toMatch(/atelier_node_jobs_total\{outcome="rejected"\} [1-9]/);
+    expect(metrics).toMatch(/atelier_node_jobs_total\{outcome="skipped"\} [1-9]/);
     expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="generate"\}/);
     expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="fulfil"\}/);
     expect(metrics).toMatch(/atelier_node_execution_provider\{provider="cpu",model="atelier-art-v2"\} 1/);

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
@@ -65,6 +65,85 @@ describe("config", () => {
     await writeFile(file, JSON.stringify({ rpcUrl: "http://x", models: [{ id: 1 }] }));
     expect(() => loadConfig({ file, env: { ATELIER_NODE_PRIVATE_KEY: "0x1234" } })).toThrow(/64 hex digits/);
     expect(() => loadConfig({ file, env: {} })).toThrow(/no private key/);
+  });
+
+  const errorOf = (fn: () => unknown): Error => {
+    try {
+      fn();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error("expected an error");
+  };
+
+  it("refuses unknown settings, naming the key, its source and the nearest valid key", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-cfg-"));
+    const file = path.join(dir, "atelier-node.json");
+    await writeFile(
+      file,
+      JSON.stringify({
+        rpcUrl: "http://127.0.0.1:8545",
+        models: [{ id: 1, minFee: "5" }],
+        concurency: 8,
+        htpp: { port: 1 },
+        safety: { treshold: 0.5 },
+      }),
+    );
+    const env = {
+      ATELIER_NODE_PRIVATE_KEY: KEY,
+      ATELIER_NODE_MODELS: JSON.stringify([{ id: 1, manifset: "builtin:cppn" }]),
+    };
+    const err = errorOf(() => loadConfig({ file, env: { ATELIER_NODE_PRIVATE_KEY: KEY } }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toContain(
+      `unknown setting "concurency" (config file ${file}): did you mean "concurrency"?`,
+    );
+    expect(err.message).toContain(`unknown setting "htpp" (config file ${file}): did you mean "http"?`);
+    expect(err.message).toContain(
+      `unknown setting "safety.treshold" (config file ${file}): did you mean "safety.threshold"?`,
+    );
+    expect(err.message).toContain(
+      `unknown setting "models.0.minFee" (config file ${file}): did you mean "models.0.minFeeWei"?`,
+    );
+    const fromEnv = errorOf(() => loadConfig({ file, env }));
+    expect(fromEnv.message).toContain(
+      `unknown setting "models.0.manifset" (environment variable ATELIER_NODE_MODELS): did you mean "models.0.manifest"?`,
+    );
+  });
+
+  it("rpcUrl must be an http(s) or ws(s) URL", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-cfg-"));
+    const file = path.join(dir, "atelier-node.json");
+    for (const rpcUrl of ["htp:/nonsense", "ftp://x", "localhost:8545"]) {
+      await writeFile(file, JSON.stringify({ rpcUrl, models: [{ id: 1 }] }));
+      expect(() => loadConfig({ file, env: { ATELIER_NODE_PRIVATE_KEY: KEY } })).toThrow(
+        /setting "rpcUrl" .*must be an http\(s\) or ws\(s\) URL/,
+      );
+    }
+    for (const rpcUrl of ["http://127.0.0.1:8545", "https://rpc.example.org/v1", "wss://x.example:443"]) {
+      await writeFile(file, JSON.stringify({ rpcUrl, models: [{ id: 1, minFeeWei: "1000" }] }));
+      const cfg = loadConfig({ file, env: { ATELIER_NODE_PRIVATE_KEY: KEY } });
+      expect(cfg.rpcUrl).toBe(rpcUrl);
+      expect(cfg.models[0]!.minFeeWei).toBe(1000n);
+    }
+  });
+
+  it("refuses a key file readable by group or others, with the chmod fix", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-cfg-"));
+    const file = path.join(dir, "atelier-node.json");
+    const keyFile = path.join(dir, "node.key");
+    await writeFile(file, JSON.stringify({ rpcUrl: "http://127.0.0.1:8545", models: [{ id: 1 }] }));
+    await writeFile(keyFile, KEY + "\n");
+    await chmod(keyFile, 0o644);
+    const err = errorOf(() => loadConfig({ file, env: {} }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toContain(`key file ${keyFile} is readable by others (mode 0644)`);
+    expect(err.message).toContain(`chmod 600 ${keyFile}`);
+    expect(err.message).not.toContain("11".repeat(32));
+    await chmod(keyFile, 0o640);
+    expect(() => loadConfig({ file, env: {} })).toThrow(/mode 0640/);
+    await chmod(keyFile, 0o600);
+    expect(loadConfig({ file, env: {} }).privateKey.reveal()).toBe(KEY);
   });
 });
 

@@ -2,44 +2,25 @@
  * kill -9 at arbitrary points, then restart: every claimed job is fulfilled exactly once.
  * The node runs as a real child process (the operator CLI), killed with SIGKILL.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, startNodeProcess, until } from "./helpers/cli.ts";
 import { startStack, writeNodeConfig, type Stack } from "./helpers/stack.ts";
 
-const PKG = path.resolve(import.meta.dirname, "..");
 const FULFILLED = 3;
 
 function startNode(config: string): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "--config", config, "start", "--no-progress"],
-    {
-      cwd: PKG,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ATELIER_NODE_PRIVATE_KEY: "" },
-    },
-  );
-  let err = "";
-  child.stderr!.on("data", (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
-  child.stdout!.resume();
-  child.once("exit", (code, signal) => {
-    if (code && code !== 0) console.error(`node exited ${code} ${signal ?? ""}: ${err}`);
+  const n = startNodeProcess(config);
+  void n.exited.then((code) => {
+    if (code && code !== 0) console.error(`node exited ${code}: ${n.stderr()}`);
   });
-  return child;
+  return n.child;
 }
 
 const exited = (c: ChildProcess) =>
   new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once("exit", () => r())));
-
-const until = async (cond: () => Promise<boolean>, ms = 90_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 15));
-  }
-};
 
 describe("crash and restart", () => {
   let stack: Stack;
@@ -61,7 +42,7 @@ describe("crash and restart", () => {
     // 1st run: killed as soon as its first claim is mined (production in flight)
     let node = startNode(config);
     children.push(node);
-    await until(async () => (await stack.events("JobClaimed")).length >= 1);
+    await until(async () => (await stack.events("JobClaimed")).length >= 1, 90_000, "first claim", 15);
     node.kill("SIGKILL");
     await exited(node);
 
@@ -69,7 +50,7 @@ describe("crash and restart", () => {
     const before = await fulfilledCount();
     node = startNode(config);
     children.push(node);
-    await until(async () => (await fulfilledCount()) >= before + 3);
+    await until(async () => (await fulfilledCount()) >= before + 3, 90_000, "3 more fulfils", 15);
     node.kill("SIGKILL");
     await exited(node);
 
@@ -100,21 +81,8 @@ describe("crash and restart", () => {
     expect(entries).toHaveLength(jobs.length);
 
     // operator CLI against the same chain: status, then unstake (free stake into the cooldown)
-    const cli = (...args: string[]) =>
-      new Promise<{ code: number | null; out: string }>((resolve) => {
-        const c = spawn(
-          process.execPath,
-          ["--import", "tsx", "src/cli/main.ts", "--config", config, ...args],
-          {
-            cwd: PKG,
-            env: { ...process.env, ATELIER_NODE_PRIVATE_KEY: "" },
-          },
-        );
-        let out = "";
-        c.stdout.on("data", (d: Buffer) => (out += d.toString()));
-        c.on("exit", (code) => resolve({ code, out }));
-      });
-    const status = await cli("status");
+    const cli = (...args: string[]) => runCli(["--config", config, ...args]);
+    const status = await cli("status", "--json");
     expect(status.code).toBe(0);
     const st = JSON.parse(status.out) as {
       registered: boolean;

@@ -38,6 +38,7 @@ describe("pipeline (in-memory market)", () => {
     producer?: ImageProducer,
   ) {
     const events: JobEvent[] = [];
+    const logLines: string[] = [];
     const node = new GeneratorNode(
       {
         market,
@@ -49,6 +50,7 @@ describe("pipeline (in-memory market)", () => {
             1n,
             {
               modelId: 1n,
+              minFeeWei: 10n ** 14n,
               producer:
                 producer ??
                 new InProcessProducer(
@@ -62,7 +64,7 @@ describe("pipeline (in-memory market)", () => {
             },
           ],
         ]),
-        log: pino({ level: "silent" }),
+        log: pino({ level: "info" }, { write: (l: string) => void logLines.push(l) }),
         metrics: createMetrics(),
       },
       {
@@ -76,7 +78,7 @@ describe("pipeline (in-memory market)", () => {
       },
     );
     node.onJob = (e) => events.push(e);
-    return { node, events };
+    return { node, events, logLines };
   }
 
   const until = async (cond: () => boolean, ms = 30_000) => {
@@ -87,11 +89,11 @@ describe("pipeline (in-memory market)", () => {
     }
   };
 
-  it("fulfils served jobs, rejects banned / unsafe ones, skips other models and late jobs", async () => {
+  it("fulfils served jobs, leaves policy-refused and underpaid ones unclaimed, rejects unsafe output, skips other models and late jobs", async () => {
     const market = new FakeMarket(NODE);
     const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));
     const unsafeJob = { id: 0n };
-    const { node, events } = await makeNode(market, dir, {
+    const { node, events, logLines } = await makeNode(market, dir, {
       backend: "test",
       check: async () => ({ unsafe: currentUnsafe, score: currentUnsafe ? 1 : 0, classes: {} }),
     });
@@ -100,13 +102,25 @@ describe("pipeline (in-memory market)", () => {
     const b = market.submit("a forbidden thing");
     market.submit("other model", { modelId: 9n });
     const late = market.submit("too late", { deadlineSec: 1 });
+    const cheap = market.submit("a cheap mandala", { fee: 10n ** 14n - 1n });
     await node.start();
-    await until(() => events.length >= 3);
+    await until(() => events.length >= 4);
     expect(market.jobs.get(a)!.status).toBe("fulfilled");
-    // a rejection gives the job back to the pool (other nodes may serve it, the requester may cancel)
+    // a prompt the local policy refuses is not claimed at all (no claim + reject gas); nor is an underpaid job
     expect(market.jobs.get(b)!.status).toBe("open");
-    expect(market.jobs.get(b)!.rejectReason).toBe("BannedContent");
+    expect(market.jobs.get(cheap)!.status).toBe("open");
+    expect(market.calls.filter((c) => c === `claim:${b}` || c === `claim:${cheap}`)).toEqual([]);
+    expect(events.find((e) => e.jobId === String(b))).toMatchObject({
+      outcome: "skipped",
+      reason: "prompt policy: BannedContent (matches a banned term)",
+    });
+    expect(events.find((e) => e.jobId === String(cheap))?.reason).toMatch(/below minFeeWei 100000000000000/);
     expect(market.jobs.get(late)!.status).toBe("open");
+    // every outcome is in the log, with its reason
+    const logged = logLines.map((l) => JSON.parse(l) as { job?: string; outcome?: string; reason?: string });
+    for (const id of [a, b, cheap, late])
+      expect(logged.some((l) => l.job === String(id) && l.outcome !== undefined)).toBe(true);
+    expect(logged.find((l) => l.job === String(b))?.reason).toMatch(/BannedContent/);
     currentUnsafe = true;
     unsafeJob.id = market.submit("innocent words");
     await until(() => market.jobs.get(unsafeJob.id)!.rejectReason !== undefined);

@@ -4,6 +4,7 @@
  */
 import { generationMarketAbi, worksAbi, contractAddress, type Deployment } from "@atelier/protocol";
 import {
+  formatEther,
   type Account,
   type Address,
   type Chain,
@@ -84,12 +85,41 @@ function toRequest(log: RequestLog): JobRequest {
   };
 }
 
+/** The node's standing on the market, as `atelier-node status` shows it (amounts in wei). */
+export interface NodeStanding {
+  registered: boolean;
+  balance: bigint;
+  stake: bigint;
+  locked: bigint;
+  unbonding: bigint;
+  /** unix seconds; 0 when nothing is unbonding */
+  unbondingReleaseAt: number;
+  /** market credit (fees earned, refunds) withdrawable with `withdraw` */
+  credit: bigint;
+  minStake: bigint;
+  claimLock: bigint;
+}
+
+/** An operator action refused before any transaction was sent (funds, amounts). */
+export class OperatorError extends Error {
+  override name = "OperatorError";
+}
+
+/** Upper bound of the gas a registration (register + setModelsServed) costs, for the funds check. */
+const REGISTER_GAS = 400_000n;
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as Address;
+
 export interface AtelierMarket extends Market {
   readonly deployment: Deployment;
   readonly sender: TxSender;
   register(modelIds: bigint[], stakeWei: bigint): Promise<Hex>;
-  unstake(amountWei?: bigint): Promise<string>;
-  nodeStatus(): Promise<Record<string, unknown>>;
+  /** `amountWei` undefined: withdraw unbonded stake once its cooldown is over */
+  unstake(amountWei: bigint | "all" | undefined): Promise<string>;
+  /** withdraws the node's ETH market credit to its account */
+  withdrawCredit(): Promise<{ amount: bigint; tx?: Hex }>;
+  nodeStatus(): Promise<NodeStanding>;
+  /** hash of block 0: tells a restarted local chain from the one the node's state was made on */
+  genesisHash(): Promise<Hex>;
 }
 
 export function createAtelierMarket(opts: {
@@ -113,6 +143,11 @@ export function createAtelierMarket(opts: {
     account: wallet.account.address,
     deployment,
     sender,
+
+    async genesisHash() {
+      const b = await publicClient.getBlock({ blockNumber: 0n });
+      return b.hash;
+    },
 
     async head() {
       const block = await publicClient.getBlock({ blockTag: "latest" });
@@ -212,6 +247,21 @@ export function createAtelierMarket(opts: {
     async register(modelIds, stakeWei) {
       const info = await read<{ registered: boolean }>("nodeInfo", [wallet.account.address]);
       const ids = modelIds.map(Number);
+      const [balance, fees, minStake] = await Promise.all([
+        publicClient.getBalance({ address: wallet.account.address }),
+        publicClient.estimateFeesPerGas(),
+        read<bigint>("minStake", []),
+      ]);
+      if (!info.registered && stakeWei < minStake)
+        throw new OperatorError(
+          `stake ${formatEther(stakeWei)} ETH is below the market's minimum stake ${formatEther(minStake)} ETH: pass --stake ${formatEther(minStake)} or more`,
+        );
+      const needed = stakeWei + REGISTER_GAS * fees.maxFeePerGas;
+      if (balance < needed)
+        throw new OperatorError(
+          `account ${wallet.account.address} has ${formatEther(balance)} ETH, needs ≥ ${formatEther(needed)} ETH ` +
+            `(stake ${formatEther(stakeWei)} + gas): fund it, or lower --stake`,
+        );
       let last: Hex;
       if (!info.registered) {
         last = await send("registerNode", [ids], stakeWei);
@@ -235,30 +285,73 @@ export function createAtelierMarket(opts: {
         unbondingReleaseAt: number;
       }>("nodeInfo", [wallet.account.address]);
       const block = await publicClient.getBlock({ blockTag: "latest" });
-      if (
-        info.unbonding > 0n &&
-        block.timestamp >= BigInt(info.unbondingReleaseAt) &&
-        amountWei === undefined
-      ) {
+      const releaseAt = new Date(Number(info.unbondingReleaseAt) * 1000).toISOString();
+      if (amountWei === undefined) {
+        if (info.unbonding === 0n)
+          throw new OperatorError(
+            "nothing is unbonding: pass --amount <eth> to move part of the stake into the cooldown, or --all for all unlocked stake",
+          );
+        if (block.timestamp < BigInt(info.unbondingReleaseAt))
+          return `${formatEther(info.unbonding)} ETH unbonding until ${releaseAt}; run \`unstake\` again then to withdraw it`;
         const h = await send("withdrawStake", []);
         await market.confirm(h);
-        return `withdrew ${info.unbonding} wei of unbonded stake (tx ${h})`;
+        return `withdrew ${formatEther(info.unbonding)} ETH of unbonded stake (tx ${h})`;
       }
-      const amount = amountWei ?? info.stake - info.locked;
-      if (amount === 0n) {
-        return info.unbonding > 0n
-          ? `nothing to unstake; ${info.unbonding} wei unbonding until ${new Date(Number(info.unbondingReleaseAt) * 1000).toISOString()}`
-          : "nothing to unstake";
-      }
+      const free = info.stake - info.locked;
+      const amount = amountWei === "all" ? free : amountWei;
+      if (amount === 0n) throw new OperatorError("nothing to unstake: no unlocked stake");
+      if (amount > free)
+        throw new OperatorError(
+          `cannot unstake ${formatEther(amount)} ETH: only ${formatEther(free)} ETH of the stake is unlocked`,
+        );
       const h = await send("requestUnstake", [amount]);
       await market.confirm(h);
-      return `requested unstake of ${amount} wei (tx ${h}); withdraw with \`atelier-node unstake\` after the cooldown`;
+      const left = info.stake - amount;
+      const [minStake, claimLock] = await Promise.all([
+        read<bigint>("minStake", []),
+        read<bigint>("claimLockAmount", []),
+      ]);
+      return (
+        `requested unstake of ${formatEther(amount)} ETH (tx ${h}); ${formatEther(left)} ETH stays staked; ` +
+        `withdraw with \`atelier-node unstake\` after the cooldown` +
+        (left < minStake || left < claimLock ? " — the node can no longer claim jobs" : "")
+      );
+    },
+
+    async withdrawCredit() {
+      const amount = await read<bigint>("creditOf", [wallet.account.address, ZERO_ADDRESS]);
+      if (amount === 0n) return { amount };
+      const tx = await send("withdraw", [ZERO_ADDRESS]);
+      await market.confirm(tx);
+      return { amount, tx };
     },
 
     async nodeStatus() {
-      const info = await read<Record<string, unknown>>("nodeInfo", [wallet.account.address]);
-      const balance = await publicClient.getBalance({ address: wallet.account.address });
-      return { balanceWei: balance, ...info };
+      const me = wallet.account.address;
+      const [info, balance, credit, minStake, claimLock] = await Promise.all([
+        read<{
+          registered: boolean;
+          stake: bigint;
+          locked: bigint;
+          unbonding: bigint;
+          unbondingReleaseAt: number;
+        }>("nodeInfo", [me]),
+        publicClient.getBalance({ address: me }),
+        read<bigint>("creditOf", [me, ZERO_ADDRESS]),
+        read<bigint>("minStake", []),
+        read<bigint>("claimLockAmount", []),
+      ]);
+      return {
+        registered: info.registered,
+        balance,
+        stake: info.stake,
+        locked: info.locked,
+        unbonding: info.unbonding,
+        unbondingReleaseAt: Number(info.unbondingReleaseAt),
+        credit,
+        minStake,
+        claimLock,
+      };
     },
   };
   return market;

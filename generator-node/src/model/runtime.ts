@@ -49,6 +49,8 @@ export class ModelRuntime {
     readonly loaded: LoadedManifest,
     private readonly session: ort.InferenceSession,
     readonly provider: Provider,
+    /** why CUDA was not used in `auto` mode although its binaries are installed (reported, not swallowed) */
+    readonly providerError?: string,
   ) {}
 
   get manifest(): ModelManifest {
@@ -57,7 +59,7 @@ export class ModelRuntime {
 
   static async create(
     loaded: LoadedManifest,
-    opts: { provider?: ProviderChoice; threads?: number } = {},
+    opts: { provider?: ProviderChoice; threads?: number; cudaDeviceId?: number } = {},
   ): Promise<ModelRuntime> {
     const choice = opts.provider ?? "auto";
     const base: ort.InferenceSession.SessionOptions = {
@@ -65,11 +67,12 @@ export class ModelRuntime {
       interOpNumThreads: 1,
       graphOptimizationLevel: "all",
     };
+    let providerError: string | undefined;
     if (choice === "cuda" || (choice === "auto" && cudaBinariesPresent())) {
       try {
         const session = await ort.InferenceSession.create(loaded.onnx, {
           ...base,
-          executionProviders: ["cuda"],
+          executionProviders: [{ name: "cuda", deviceId: opts.cudaDeviceId ?? 0 }],
         });
         return new ModelRuntime(loaded, session, "cuda");
       } catch (err) {
@@ -77,10 +80,11 @@ export class ModelRuntime {
           throw new Error(`CUDA execution provider requested but unavailable: ${(err as Error).message}`, {
             cause: err,
           });
+        providerError = `CUDA execution provider failed to load, using CPU: ${(err as Error).message.split("\n")[0]}`;
       }
     }
     const session = await ort.InferenceSession.create(loaded.onnx, { ...base, executionProviders: ["cpu"] });
-    return new ModelRuntime(loaded, session, "cpu");
+    return new ModelRuntime(loaded, session, "cpu", providerError);
   }
 
   /** Generates one image per request; runs them in batches of at most `maxBatch`. */

@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import type { RawImage } from "../model/runtime.ts";
 
@@ -26,13 +27,32 @@ type Tf = typeof import("@tensorflow/tfjs");
 /** Models bundled in the nsfwjs package (MobileNetV2Mid: fewest false positives on abstract art, ~33 ms). */
 export type NsfwModelName = "MobileNetV2" | "MobileNetV2Mid" | "InceptionV3";
 
-async function initTf(prefer: "auto" | "wasm" | "tfjs-node-gpu"): Promise<{ tf: Tf; backend: string }> {
+/**
+ * `@tensorflow/tfjs-node-gpu` from the node's own dependencies, else from the prefix `npm run gpu:setup`
+ * installs it into (outside the tracked lock file). TF.js keeps one engine per process, so the backend
+ * registers with the `@tensorflow/tfjs` the node uses even from another copy of the package.
+ */
+async function importTfjsNodeGpu(gpuPrefix: string | undefined): Promise<void> {
+  const mod = "@tensorflow/tfjs-node-gpu";
+  try {
+    await import(/* @vite-ignore */ mod);
+    return;
+  } catch (err) {
+    if (!gpuPrefix) throw err;
+  }
+  const resolved = createRequire(path.join(gpuPrefix, "package.json")).resolve(mod);
+  await import(/* @vite-ignore */ pathToFileURL(resolved).href);
+}
+
+async function initTf(
+  prefer: "auto" | "wasm" | "tfjs-node-gpu",
+  gpuPrefix?: string,
+): Promise<{ tf: Tf; backend: string }> {
   const tf = await import("@tensorflow/tfjs");
   if (prefer !== "wasm") {
     try {
-      // Optional accelerated backend: only present when the operator ran `npm i @tensorflow/tfjs-node-gpu`.
-      const mod = "@tensorflow/tfjs-node-gpu";
-      await import(/* @vite-ignore */ mod);
+      // Optional accelerated backend: only present after `npm run gpu:setup` (or `npm i @tensorflow/tfjs-node-gpu`).
+      await importTfjsNodeGpu(gpuPrefix);
       await tf.setBackend("tensorflow");
       await tf.ready();
       return { tf, backend: "tfjs-node-gpu" };
@@ -93,8 +113,10 @@ export class NsfwClassifier implements ImageClassifier {
     backend?: "auto" | "wasm" | "tfjs-node-gpu";
     model?: NsfwModelName;
     confirmModel?: NsfwModelName | "none";
+    /** where `npm run gpu:setup` installed `@tensorflow/tfjs-node-gpu` (`<dataDir>/gpu`) */
+    gpuPrefix?: string;
   }): Promise<NsfwClassifier> {
-    const { tf, backend } = await initTf(opts.backend ?? "auto");
+    const { tf, backend } = await initTf(opts.backend ?? "auto", opts.gpuPrefix);
     const primary = await loadNsfwModel(opts.model ?? "MobileNetV2Mid");
     const c = new NsfwClassifier(tf, primary, backend, opts.threshold, opts.confirmModel ?? "InceptionV3");
     // load the confirming model in the background so the first flagged image does not wait for it

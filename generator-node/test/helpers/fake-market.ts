@@ -29,7 +29,7 @@ export class FakeMarket implements Market {
 
   constructor(readonly account: Address) {}
 
-  submit(prompt: string, opts: { modelId?: bigint; deadlineSec?: number } = {}): bigint {
+  submit(prompt: string, opts: { modelId?: bigint; deadlineSec?: number; fee?: bigint } = {}): bigint {
     const jobId = this.nextId++;
     this.block++;
     const req: JobRequest = {
@@ -38,7 +38,7 @@ export class FakeMarket implements Market {
       modelId: opts.modelId ?? 1n,
       prompt,
       params: "0x",
-      fee: 10n ** 15n,
+      fee: opts.fee ?? 10n ** 15n,
       deadline: Math.floor(Date.now() / 1000) + (opts.deadlineSec ?? 600),
       watermarkId: (1n << 55n) | jobId,
       parents: [],

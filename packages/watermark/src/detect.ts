@@ -2,6 +2,7 @@ import { CODED_BITS, checkMessage, convEncode, MESSAGE_BITS, viterbi } from "./e
 import { fft, nextPow2 } from "./fft.ts";
 import { boxMean, luma, validateImage, type RawImage } from "./image.ts";
 import { CANONICAL_SIDE, codebook, TILE, type Bin } from "./pattern.ts";
+import { composeMap, estimateTileMaps, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
 
 export interface Detection {
   /** 64-bit payload (format version ‖ watermark id) */
@@ -13,7 +14,9 @@ export interface Detection {
 }
 
 export interface DetectDiagnostics {
-  hypotheses: { px: number; py: number; z: number; sx: number; sy: number }[];
+  hypotheses: { map: TileMap; z: number; sx: number; sy: number }[];
+  /** milliseconds per stage: whiten, period (1-D), lattice (2-D), fold+pilot, decode */
+  stages?: Record<string, number>;
   decodes: number;
   /** the 64 payload bits the first decode attempt produced, whether or not its CRC matched */
   rawPayload?: bigint;
@@ -27,13 +30,19 @@ const CONTRAST_RADIUS = 3;
 const CONTRAST_OFFSET = 1.5;
 const CLIP = 4;
 /** At most this many Viterbi+CRC attempts per image: the false-positive bound is MAX_DECODES · 2^-24. */
-export const MAX_DECODES = 4;
+export const MAX_DECODES = 6;
 const MIN_CONFIDENCE = 0.05;
+/** Lattice hypotheses from the autocorrelation that the pilot screens (each: one fold, 8 orientations). */
+const LATTICE_MAPS = 4;
+/** A pilot peak this far above the correlation noise (z) is decoded before the costlier stages run. */
+const EARLY_Z = 6;
 
-/** Where a found mark's tile sits in the image: pixel (x, y) carries tile((x−o)·63/px + sx, (y−o)·63/py + sy). */
+/**
+ * Where a found mark's tile sits in the image: pixel (x, y) carries tile bin
+ * (a·(x−o) + b·(y−o) + sx, c·(x−o) + d·(y−o) + sy) of `map`.
+ */
 export interface Alignment {
-  px: number;
-  py: number;
+  map: TileMap;
   sx: number;
   sy: number;
   o: number;
@@ -60,38 +69,106 @@ export function detectAligned(
     width = r.width;
     height = r.height;
   }
+  const stages: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    const t = performance.now();
+    stages[name] = (stages[name] ?? 0) + t - t0;
+    t0 = t;
+  };
   const w = whiten(y, width, height);
+  lap("whiten");
 
-  const hyps = estimatePeriods(w, width, height);
-  if (!hyps.some(([px, py]) => Math.abs(px - TILE) <= 0.3 && Math.abs(py - TILE) <= 0.3))
-    hyps.push([TILE, TILE]);
-
-  const cands: { z: number; px: number; py: number; sx: number; sy: number; coef: Float64Array }[] = [];
-  for (const [px, py] of hyps) {
-    const tileData = fold(w, width, height, px, py);
-    const coef = bandCoefficients(tileData);
-    const peaks = pilotPeaks(coef, 2);
-    for (const pk of peaks) cands.push({ ...pk, px, py, coef });
-  }
-  cands.sort((a, b) => b.z - a.z);
-  if (diagnostics) {
-    diagnostics.hypotheses = cands.map(({ px, py, z, sx, sy }) => ({ px, py, z, sx, sy }));
-    diagnostics.decodes = 0;
-  }
-  for (let i = 0; i < Math.min(MAX_DECODES, cands.length); i++) {
-    const c = cands[i]!;
-    if (diagnostics) diagnostics.decodes++;
-    const res = decodeAt(c.coef, c.sx, c.sy);
-    if (diagnostics && i === 0) diagnostics.rawPayload = res.raw;
-    if (res.detection) {
-      const k = f >= 2 ? f : 1;
-      return {
-        detection: res.detection,
-        alignment: { px: c.px * k, py: c.py * k, sx: c.sx, sy: c.sy, o: (k - 1) / 2 },
-      };
+  // Hypotheses for the map pixel → tile bin, cheapest first: the nominal grid, per-axis periods
+  // (rescale, small aspect changes), then the 2-D autocorrelation lattice (rotation, aspect, shear).
+  // Each is folded once and tried in the square's 8 orientations (90° turns, mirror images). After
+  // each stage, candidates with a clear pilot peak are decoded at once, so an image whose geometry
+  // is untouched never pays for the lattice search; every decode counts against MAX_DECODES.
+  const cands: Candidate[] = [];
+  const tried = new Set<Candidate>();
+  let decodes = 0;
+  const addMap = (m: TileMap) => {
+    const base = bandCoefficients(fold(w, width, height, m));
+    for (let gi = 0; gi < SQUARE_SYMMETRIES.length; gi++) {
+      const coef = transformCoefficients(base, gi);
+      for (const pk of pilotPeaks(coef, 2))
+        cands.push({ ...pk, map: composeMap(m, SQUARE_SYMMETRIES[gi]!), coef });
     }
+  };
+  const tryDecode = (minZ: number, budget: number): { detection: Detection; c: Candidate } | null => {
+    cands.sort((a, b) => b.z - a.z);
+    let used = 0;
+    for (const c of cands) {
+      if (decodes >= MAX_DECODES || used >= budget || c.z < minZ) break;
+      if (tried.has(c)) continue;
+      tried.add(c);
+      decodes++;
+      used++;
+      const res = decodeAt(c.coef, c.sx, c.sy);
+      if (diagnostics && diagnostics.rawPayload === undefined) diagnostics.rawPayload = res.raw;
+      if (res.detection) return { detection: res.detection, c };
+    }
+    return null;
+  };
+  const finish = (hit: { detection: Detection; c: Candidate } | null) => {
+    lap("decode");
+    if (diagnostics) {
+      cands.sort((a, b) => b.z - a.z);
+      diagnostics.hypotheses = cands.slice(0, 16).map(({ map, z, sx, sy }) => ({ map, z, sx, sy }));
+      diagnostics.decodes = decodes;
+      diagnostics.stages = stages;
+    }
+    if (!hit) return null;
+    const k = f >= 2 ? f : 1;
+    const { map: m, sx, sy } = hit.c;
+    return {
+      detection: hit.detection,
+      alignment: { map: { a: m.a / k, b: m.b / k, c: m.c / k, d: m.d / k }, sx, sy, o: (k - 1) / 2 },
+    };
+  };
+  if (diagnostics) delete diagnostics.rawPayload;
+
+  const maps: TileMap[] = [diagonal(TILE, TILE)];
+  addMap(maps[0]!);
+  lap("pilot");
+  let hit = tryDecode(EARLY_Z, 2);
+  if (hit) return finish(hit);
+  for (const [px, py] of estimatePeriods(w, width, height)) {
+    const m = diagonal(px, py);
+    if (maps.some((o) => mapDistance(o, m) < 0.005)) continue;
+    maps.push(m);
+    lap("period");
+    addMap(m);
+    lap("pilot");
   }
-  return null;
+  lap("period");
+  hit = tryDecode(EARLY_Z, 2);
+  if (hit) return finish(hit);
+  for (const m of estimateTileMaps(w, width, height, LATTICE_MAPS)) {
+    if (maps.some((o) => mapDistance(o, m) < 0.01)) continue;
+    maps.push(m);
+    lap("lattice");
+    addMap(m);
+    lap("pilot");
+  }
+  lap("lattice");
+  return finish(tryDecode(-Infinity, MAX_DECODES));
+}
+
+interface Candidate {
+  z: number;
+  map: TileMap;
+  sx: number;
+  sy: number;
+  coef: Float64Array;
+}
+
+function diagonal(px: number, py: number): TileMap {
+  return { a: TILE / px, b: 0, c: 0, d: TILE / py };
+}
+
+function mapDistance(p: TileMap, q: TileMap): number {
+  return Math.abs(p.a - q.a) + Math.abs(p.b - q.b) + Math.abs(p.c - q.c) + Math.abs(p.d - q.d);
 }
 
 function downsample(src: Float32Array, width: number, height: number, f: number) {
@@ -281,21 +358,29 @@ function estimatePeriods(w: Float32Array, width: number, height: number): [numbe
   return out;
 }
 
-/** Folds the image onto one TILE×TILE tile, resampling period (px, py) → TILE. */
-function fold(w: Float32Array, width: number, height: number, px: number, py: number): Float64Array {
-  const ux = new Int32Array(width);
-  const sx = TILE / px;
-  for (let x = 0; x < width; x++) ux[x] = Math.round(x * sx) % TILE;
+/** Folds the image onto one TILE×TILE tile: pixel (x, y) goes to bin round(map · (x, y)) mod TILE. */
+function fold(w: Float32Array, width: number, height: number, m: TileMap): Float64Array {
   const sum = new Float64Array(TILE * TILE);
   const cnt = new Float64Array(TILE * TILE);
-  const sy = TILE / py;
+  // offset keeps the coordinates positive so that truncation is a floor
+  const off =
+    TILE *
+      Math.ceil(
+        (Math.abs(m.a) * width + Math.abs(m.b) * height + Math.abs(m.c) * width + Math.abs(m.d) * height) /
+          TILE +
+          2,
+      ) +
+    0.5;
   for (let y = 0; y < height; y++) {
-    const row = (Math.round(y * sy) % TILE) * TILE;
+    let u = m.b * y + off;
+    let v = m.d * y + off;
     const src = y * width;
     for (let x = 0; x < width; x++) {
-      const t = row + ux[x]!;
+      const t = ((v | 0) % TILE) * TILE + ((u | 0) % TILE);
       sum[t]! += w[src + x]!;
       cnt[t]! += 1;
+      u += m.a;
+      v += m.c;
     }
   }
   let mean = 0;
@@ -363,6 +448,53 @@ function bandCoefficients(tile: Float64Array): Float64Array {
   return out;
 }
 
+let pilotFvs: number[] | null = null;
+function pilotRows(): number[] {
+  pilotFvs ??= [...new Set(codebook().pilotBins.map((b) => b.fv))];
+  return pilotFvs;
+}
+
+const symmetryTables = new Map<number, { src: Int32Array; conj: Uint8Array }>();
+
+/**
+ * Band coefficients of the tile F_g(u) = F(g·u) from those of F: F̂_g(k) = F̂(g·k), read from the
+ * half plane (conjugated where g·k falls in the other half).
+ */
+function transformCoefficients(coef: Float64Array, gi: number): Float64Array {
+  if (gi === 0) return coef;
+  let t = symmetryTables.get(gi);
+  if (!t) {
+    const cb = codebook();
+    const bins: Bin[] = [...cb.pilotBins, ...cb.payloadBins];
+    const index = new Map<number, number>();
+    bins.forEach((b, i) => index.set(b.fu * 1000 + b.fv, i));
+    const g = SQUARE_SYMMETRIES[gi]!;
+    const src = new Int32Array(bins.length);
+    const conj = new Uint8Array(bins.length);
+    bins.forEach((b, i) => {
+      const fu = g[0] * b.fu + g[1] * b.fv;
+      const fv = g[2] * b.fu + g[3] * b.fv;
+      const direct = index.get(fu * 1000 + fv);
+      if (direct !== undefined) src[i] = direct;
+      else {
+        const j = index.get(-fu * 1000 - fv);
+        if (j === undefined) throw new Error("internal: band not closed under the square's symmetries");
+        src[i] = j;
+        conj[i] = 1;
+      }
+    });
+    t = { src, conj };
+    symmetryTables.set(gi, t);
+  }
+  const out = new Float64Array(coef.length);
+  for (let i = 0; i < t.src.length; i++) {
+    const j = t.src[i]!;
+    out[2 * i] = coef[2 * j]!;
+    out[2 * i + 1] = t.conj[i] ? -coef[2 * j + 1]! : coef[2 * j + 1]!;
+  }
+  return out;
+}
+
 /** Pilot cross-correlation over all TILE² cyclic shifts; returns the top peaks with sub-pixel offsets. */
 function pilotPeaks(coef: Float64Array, count: number): { z: number; sx: number; sy: number }[] {
   const cb = codebook();
@@ -379,23 +511,36 @@ function pilotPeaks(coef: Float64Array, count: number): { z: number; sx: number;
     xr[b] = tr * pr + ti * pi;
     xi[b] = ti * pr - tr * pi;
   }
-  const c = new Float64Array(TILE * TILE);
-  // C(sx, sy) = Σ_b Re(X_b e^{-2πi(fu·sx + fv·sy)/TILE})
+  // C(sx, sy) = Σ_b Re(X_b e^{-2πi(fu·sx + fv·sy)/TILE}), separably: first Σ over the bins of each fv
+  const fvs = pilotRows();
+  const nv = fvs.length;
+  const ar = new Float64Array(nv * TILE);
+  const ai = new Float64Array(nv * TILE);
   for (let b = 0; b < nP; b++) {
     const { fu, fv } = cb.pilotBins[b]!;
-    const ar = xr[b]!;
-    const ai = xi[b]!;
+    const row = fvs.indexOf(fv) * TILE;
+    const xrb = xr[b]!;
+    const xib = xi[b]!;
     const fuStep = ((fu % TILE) + TILE) % TILE;
-    for (let sy = 0, phy = 0; sy < TILE; sy++) {
-      let ph = phy;
-      const row = sy * TILE;
-      for (let sx = 0; sx < TILE; sx++) {
-        c[row + sx]! += ar * cosT[ph]! + ai * sinT[ph]!;
-        ph += fuStep;
-        if (ph >= TILE) ph -= TILE;
-      }
-      phy += fv;
-      if (phy >= TILE) phy -= TILE;
+    for (let sx = 0, ph = 0; sx < TILE; sx++) {
+      // (xr + i·xi)(cos − i·sin)
+      ar[row + sx]! += xrb * cosT[ph]! + xib * sinT[ph]!;
+      ai[row + sx]! += xib * cosT[ph]! - xrb * sinT[ph]!;
+      ph += fuStep;
+      if (ph >= TILE) ph -= TILE;
+    }
+  }
+  const c = new Float64Array(TILE * TILE);
+  for (let k = 0; k < nv; k++) {
+    const fv = fvs[k]!;
+    const row = k * TILE;
+    for (let sy = 0, ph = 0; sy < TILE; sy++) {
+      const cs = cosT[ph]!;
+      const sn = sinT[ph]!;
+      const out = sy * TILE;
+      for (let sx = 0; sx < TILE; sx++) c[out + sx]! += ar[row + sx]! * cs + ai[row + sx]! * sn;
+      ph += fv;
+      if (ph >= TILE) ph -= TILE;
     }
   }
   let mean = 0;

@@ -2,6 +2,7 @@ import { CODED_BITS, convEncode, messageBits } from "./ecc.ts";
 import { boxMean, luma, validateImage, WatermarkInputError, WB, WG, WR, type RawImage } from "./image.ts";
 import { detectAligned, type Alignment } from "./detect.ts";
 import { CANONICAL_SIDE, renderTile, TILE } from "./pattern.ts";
+import { edgeFactor } from "./jnd.ts";
 
 export { CANONICAL_SIDE };
 import { toPayload } from "./payload.ts";
@@ -27,12 +28,24 @@ export interface EmbedOptions {
    * target where the image cannot hide the energy. Default true.
    */
   jnd?: boolean;
+  /**
+   * Multiplies the JND cap (default 1). embedVerified raises it, step by step, only when the mark
+   * does not read back; the PSNR floor and the per-pixel step limit still hold.
+   */
+  jndScale?: number;
+  /** If given, receives milliseconds per stage (analyse, solve, apply). */
+  stages?: Record<string, number>;
 }
 
 const MASK_RADIUS = 3;
-/** Perceptual mask m = (local std + MASK_OFFSET)^MASK_EXPONENT: linear, so flat areas carry little. */
+/**
+ * Perceptual mask m = (local std + MASK_OFFSET)^MASK_EXPONENT. Exponent 0 (the default) is a flat
+ * mask: the amplitude is min(α, JND cap) everywhere, so the JND model alone decides where the
+ * image cannot take more, and the PSNR budget goes as evenly as the caps allow — which is what
+ * the whitened detector rewards (energy in high-contrast areas is divided away by its contrast).
+ */
 export const MASK_OFFSET = 1;
-export const MASK_EXPONENT = 1;
+export const MASK_EXPONENT = 0;
 /** Canonical-grid pixel counts between which the mask goes from (std + 3)^0.5 to (std + 1)^1. */
 const SMALL_PIXELS = 20_000;
 const LARGE_PIXELS = 200_000;
@@ -46,8 +59,37 @@ const LARGE_PIXELS = 200_000;
  */
 export const JND_FLAT = 0.4;
 export const JND_TEXTURE = 0.5;
+/** Upper limit of the JND cap (grey levels of RMS luma change), whatever the texture. */
+export const JND_MAX = 5;
+/**
+ * No pixel's luma moves by more than this: with the change along the luma vector, the green
+ * channel moves 1.31× the luma change, so no channel changes by more than 12 grey levels.
+ */
+export const MAX_LUMA_STEP = 9.1;
+
+/**
+ * SSIM bound: an added pattern of RMS a in a window of luma std σ costs that window's SSIM about
+ * a² / (2σ² + C₂) (C₂ = (0.03·255)²), so a ≤ SSIM_K·√(2σ² + C₂) keeps every window's loss ≤ SSIM_K²
+ * (2%), whatever the texture — the JND model alone lets texture take far more than SSIM allows.
+ */
+export const SSIM_K = 0.14;
+const SSIM_C2 = (0.03 * 255) ** 2;
+
+function jndCap(
+  luminanceAdaptation: number,
+  texture: number,
+  scale: number,
+  sd: number,
+  ssimK: number,
+): number {
+  const j = luminanceAdaptation * (JND_FLAT + JND_TEXTURE * texture);
+  const s = ssimK * Math.sqrt(2 * sd * sd + SSIM_C2);
+  const c = (j < JND_MAX ? j : JND_MAX) * scale;
+  return c < s ? c : s;
+}
+
 /** The strength may rise at most this much above the uncapped solution to restore the target energy. */
-const MAX_BOOST = 2;
+const MAX_BOOST = 4;
 const HIST_PER_OCTAVE = 16;
 const HIST_OCTAVES = 12; // log2(cap/m) in [−12, 12)
 const HIST_BINS = 2 * HIST_OCTAVES * HIST_PER_OCTAVE;
@@ -84,12 +126,18 @@ export function tilePeriod(width: number, height: number): number {
   return side > CANONICAL_SIDE * 1.25 ? (TILE * side) / CANONICAL_SIDE : TILE;
 }
 
+/** 0 for images of ≤ 20k canonical-grid pixels, 1 from 200k. */
+function smallness(width: number, height: number): number {
+  const canonicalPixels = width * height * (TILE / tilePeriod(width, height)) ** 2;
+  return Math.min(1, Math.max(0, (canonicalPixels - SMALL_PIXELS) / (LARGE_PIXELS - SMALL_PIXELS)));
+}
+
 /** The perceptual mask for an image of this size (see EmbedOptions.maskExponent). */
 function maskFunction(width: number, height: number, options: EmbedOptions): (sd: number) => number {
-  const canonicalPixels = width * height * (TILE / tilePeriod(width, height)) ** 2;
-  const t = Math.min(1, Math.max(0, (canonicalPixels - SMALL_PIXELS) / (LARGE_PIXELS - SMALL_PIXELS)));
+  const t = smallness(width, height);
   const mOff = options.maskOffset ?? 3 + (MASK_OFFSET - 3) * t;
   const mExp = options.maskExponent ?? 0.5 + (MASK_EXPONENT - 0.5) * t;
+  if (mExp === 0) return () => 1;
   if (mExp === 1) return (sd) => sd + mOff;
   if (mExp === 0.5) return (sd) => Math.sqrt(sd + mOff);
   return (sd) => Math.pow(sd + mOff, mExp);
@@ -133,20 +181,20 @@ function removeMark(image: RawImage, old: bigint, al: Alignment, options: EmbedO
   const tile = new Float32Array(tileFor(old));
   // the old tile resampled onto the pixel grid (bilinear on the periodic tile)
   const pat = new Float32Array(n);
-  const ux = new Float64Array(width);
-  for (let x = 0; x < width; x++) ux[x] = (((((x - al.o) * TILE) / al.px + al.sx) % TILE) + TILE) % TILE;
+  const { map: m, sx, sy, o } = al;
+  const wrap = (t: number) => ((t % TILE) + TILE) % TILE;
   for (let y = 0, i = 0; y < height; y++) {
-    const v = (((((y - al.o) * TILE) / al.py + al.sy) % TILE) + TILE) % TILE;
-    const j0 = Math.floor(v);
-    const fy = v - j0;
-    const r0 = (j0 % TILE) * TILE;
-    const r1 = ((j0 + 1) % TILE) * TILE;
     for (let x = 0; x < width; x++, i++) {
-      const u = ux[x]!;
+      const u = wrap(m.a * (x - o) + m.b * (y - o) + sx);
+      const v = wrap(m.c * (x - o) + m.d * (y - o) + sy);
       const i0 = Math.floor(u);
+      const j0 = Math.floor(v);
       const f = u - i0;
+      const fy = v - j0;
       const a = i0 % TILE;
       const b = (i0 + 1) % TILE;
+      const r0 = (j0 % TILE) * TILE;
+      const r1 = ((j0 + 1) % TILE) * TILE;
       const top = tile[r0 + a]! + f * (tile[r0 + b]! - tile[r0 + a]!);
       const bot = tile[r1 + a]! + f * (tile[r1 + b]! - tile[r1 + a]!);
       pat[i] = top + fy * (bot - top);
@@ -213,9 +261,24 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   // flat areas, where detection is easiest) as the canonical-grid pixel count falls below 200k.
   const period = tilePeriod(width, height);
   const mask = maskFunction(width, height, options);
+  // small images hold few tile periods: their SSIM bound loosens (up to 2.5× below 20k canonical pixels)
+  const small = 1 - smallness(width, height);
+  const ssimK = SSIM_K * (1 + 1.5 * small) * Math.sqrt(options.jndScale ?? 1);
 
   // perceptual mask m = (local std of luma + offset)^exponent, and the visibility cap (see JND_FLAT)
+  const stages = options.stages;
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    if (!stages) return;
+    const t = performance.now();
+    stages[name] = (stages[name] ?? 0) + t - t0;
+    t0 = t;
+  };
+  const jndScale = options.jndScale ?? 1;
+  if (!(jndScale > 0 && jndScale <= 10)) throw new RangeError(`jndScale must be in (0, 10], got ${jndScale}`);
   const y = luma(image);
+  const capOn = options.jnd ?? true;
+  const edge = capOn ? edgeFactor(y, width, height) : null;
   const tmp = new Float32Array(n);
   const mean = new Float32Array(n);
   boxMean(y, width, height, MASK_RADIUS, mean, tmp);
@@ -230,7 +293,6 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   boxMean(y, width, height, MASK_RADIUS, mean2, tmp);
   const tex2 = y; // reuse: local mean of the squared high-pass
   boxMean(hp2, width, height, MASK_RADIUS, tex2, tmp);
-  const capOn = options.jnd ?? true;
   const d = hp2; // reuse: pattern · mask
   const ratio = tmp; // reuse: cap / mask per pixel
   let sumSq = 0;
@@ -242,13 +304,14 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
         const t = tile[trow + tx]!;
         const mu = mean[i]!;
         const v = mean2[i]! - mu * mu;
-        const m = mask(Math.sqrt(v > 0 ? v : 0));
+        const sd = Math.sqrt(v > 0 ? v : 0);
+        const m = mask(sd);
         const val = m * t;
         d[i] = val;
         sumSq += val * val;
         if (capOn) {
           const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
-          ratio[i] = (LUMA_ADAPT[li]! * (JND_FLAT + JND_TEXTURE * Math.sqrt(tex2[i]!))) / m;
+          ratio[i] = jndCap(LUMA_ADAPT[li]!, Math.sqrt(tex2[i]!) * edge![i]!, jndScale, sd, ssimK) / m;
         }
         if (++tx === TILE) tx = 0;
       }
@@ -281,18 +344,20 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
         const t = top + fy * (bot - top);
         const mu = mean[i]!;
         const v = mean2[i]! - mu * mu;
-        const m = mask(Math.sqrt(v > 0 ? v : 0));
+        const sd = Math.sqrt(v > 0 ? v : 0);
+        const m = mask(sd);
         const val = m * t;
         d[i] = val;
         sumSq += val * val;
         if (capOn) {
           const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
-          ratio[i] = (LUMA_ADAPT[li]! * (JND_FLAT + JND_TEXTURE * Math.sqrt(tex2[i]!))) / m;
+          ratio[i] = jndCap(LUMA_ADAPT[li]!, Math.sqrt(tex2[i]!) * edge![i]!, jndScale, sd, ssimK) / m;
         }
       }
     }
   }
 
+  lap("analyse");
   // strength: MSE over RGB = |k|² · α² · mean(d²) / 3 ... solved for the target PSNR
   const k2 = KR * KR + KG * KG + KB * KB;
   const targetMse = (255 * 255) / 10 ** (target / 10);
@@ -340,6 +405,7 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
     }
     alpha = 1;
   }
+  lap("solve");
   const out = new Uint8Array(data.length);
   for (let attempt = 0; attempt < 4; attempt++) {
     const sse = applyDelta(data, out, d, alpha, channels, n);
@@ -347,6 +413,7 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
     if (achieved >= minPsnr) break;
     alpha *= 10 ** ((achieved - minPsnr - 0.02) / 20);
   }
+  lap("apply");
   return { width, height, channels, data: out };
 }
 
@@ -362,8 +429,10 @@ function applyDelta(
   const kr = KR * alpha;
   const kg = KG * alpha;
   const kb = KB * alpha;
+  const lim = MAX_LUMA_STEP / Math.abs(alpha || 1);
   for (let i = 0, p = 0; i < n; i++, p += channels) {
-    const dv = d[i]!;
+    let dv = d[i]!;
+    dv = dv > lim ? lim : dv < -lim ? -lim : dv;
     const r = src[p]!;
     const g = src[p + 1]!;
     const b = src[p + 2]!;

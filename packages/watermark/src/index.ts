@@ -1,4 +1,11 @@
 export { embed, type EmbedOptions } from "./embed.ts";
+export {
+  embedVerified,
+  referenceAttack,
+  STRENGTH_STEPS,
+  type VerifiedEmbed,
+  type EmbedVerdict,
+} from "./verify.ts";
 export { detect, type Detection, type DetectDiagnostics } from "./detect.ts";
 export {
   encodePayload,
@@ -10,7 +17,7 @@ export {
   type PayloadFields,
 } from "./payload.ts";
 export { perceptualHash, hammingDistance } from "./phash.ts";
-export { psnr } from "./metrics.ts";
+export { psnr, ssim, absDiffQuantile } from "./metrics.ts";
 export {
   validateImage,
   WatermarkInputError,

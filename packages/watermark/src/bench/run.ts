@@ -1,22 +1,27 @@
 /**
- * Benchmark: Atelier's watermark beside the invisible-watermark baselines, per attack.
- * Not a timed test; run with `npm run bench:watermark -- [--images DIR] [--json FILE]`.
+ * Benchmark: Atelier's watermark beside the invisible-watermark baselines, per attack, with the
+ * worst image of every measure. Not a timed test; run with
+ * `npm run bench:watermark -- [--images DIR] [--json FILE] [--sheet DIR]`.
  */
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { embed } from "../embed.ts";
+import { embedVerified, type EmbedVerdict } from "../verify.ts";
 import { detect, type DetectDiagnostics } from "../detect.ts";
 import type { RawImage } from "../image.ts";
-import { psnr } from "../metrics.ts";
+import { absDiffQuantile, psnr, ssim } from "../metrics.ts";
 import { Prng } from "../prng.ts";
 import { decodeImage } from "../node/io.ts";
-import { ATTACKS, crop, jpeg, resize } from "./attacks.ts";
+import { ATTACKS, RANDOM_ATTACKS, crop, flip, jpeg, resize, rotate } from "./attacks.ts";
 import { baselineDecode, baselineEmbed } from "../baselines/invisible.ts";
 import { defaultImageSet } from "./synth.ts";
+import { writeContactSheet } from "./sheet.ts";
 
 export interface BenchOptions {
   images?: string;
   json?: string;
+  /** folder for the visual-diff contact sheet (PNG pages); default: next to --json */
+  sheet?: string;
   trials?: number;
   attacks?: string[];
   methods?: string[];
@@ -26,24 +31,43 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
+interface Worst {
+  image: string;
+  exactRecovery: number;
+  bitAccuracy: number;
+}
 interface AttackResult {
   bitAccuracy: number;
   exactRecovery: number;
+  worst: Worst;
+  /** images with at least one failed trial (at most 12 listed) */
+  failed: string[];
+  failedCount: number;
 }
 interface MethodResult {
   psnr: number;
   psnrMin: number;
+  psnrMinImage: string;
+  ssim: number;
+  ssimMin: number;
+  ssimMinImage: string;
+  p999AbsDiff: number;
+  p999AbsDiffMax: number;
+  p999AbsDiffMaxImage: string;
+  verdicts?: Record<EmbedVerdict, number>;
+  weakImages?: string[];
   embedMs: number;
   detectMs: number;
   embedMsMin: number;
   detectMsMin: number;
+  stages?: { embed: Record<string, number>; detect: Record<string, number>; embedVerifiedMs?: number };
   falsePositives: { trials: number; hits: number; note?: string };
   attacks: Record<string, AttackResult>;
 }
 
 interface Method {
   name: string;
-  embed: (im: RawImage, payload: bigint) => RawImage;
+  embed: (im: RawImage, payload: bigint) => { image: RawImage; verdict?: EmbedVerdict };
   /** decoded payload (or null for "not found") and the raw 64 bits for bit accuracy */
   decode: (im: RawImage) => { found: bigint | null; raw: bigint | null };
   hasDecision: boolean;
@@ -52,7 +76,10 @@ interface Method {
 const METHODS: Method[] = [
   {
     name: "atelier",
-    embed: (im, p) => embed(im, p),
+    embed: (im, p) => {
+      const r = embedVerified(im, p);
+      return { image: r.image, verdict: r.verdict };
+    },
     decode: (im) => {
       const diag = {} as DetectDiagnostics;
       const d = detect(im, diag);
@@ -62,7 +89,7 @@ const METHODS: Method[] = [
   },
   {
     name: "dwtDct",
-    embed: (im, p) => baselineEmbed(im, p, "dwtDct"),
+    embed: (im, p) => ({ image: baselineEmbed(im, p, "dwtDct") }),
     decode: (im) => {
       const p = baselineDecode(im, "dwtDct");
       return { found: p, raw: p };
@@ -71,7 +98,7 @@ const METHODS: Method[] = [
   },
   {
     name: "dwtDctSvd",
-    embed: (im, p) => baselineEmbed(im, p, "dwtDctSvd"),
+    embed: (im, p) => ({ image: baselineEmbed(im, p, "dwtDctSvd") }),
     decode: (im) => {
       const p = baselineDecode(im, "dwtDctSvd");
       return { found: p, raw: p };
@@ -95,7 +122,7 @@ async function loadImages(dir?: string): Promise<{ name: string; image: RawImage
   const files = readdirSync(dir)
     .filter((f) => /\.(png|jpe?g|webp|tiff?)$/i.test(f))
     .sort();
-  if (files.length === 0) throw new Error(`no PNG/JPEG images in ${dir}`);
+  if (files.length === 0) throw new Error(`no PNG/JPEG/WebP images in ${dir}`);
   const out: { name: string; image: RawImage }[] = [];
   for (const f of files) out.push({ name: f, image: await decodeImage(join(dir, f)) });
   return out;
@@ -114,9 +141,11 @@ function timeIt(fn: () => void, runs: number): { median: number; min: number } {
   return { median: t[Math.floor(t.length / 2)]!, min: t[0]! };
 }
 
-const RANDOM_ATTACKS = new Set(["crop0.5", "crop0.25", "noise5", "combo"]);
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 const r2 = (v: number) => Math.round(v * 100) / 100;
+const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+const argMin = (a: number[]) => a.reduce((bi, v, i) => (v < a[bi]! ? i : bi), 0);
+const argMax = (a: number[]) => a.reduce((bi, v, i) => (v > a[bi]! ? i : bi), 0);
 
 export async function runBench(opts: BenchOptions = {}): Promise<{ methods: Record<string, MethodResult> }> {
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -139,32 +168,73 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ methods: Reco
 
   const result: Record<string, MethodResult> = {};
   for (const m of methods) {
-    const marked = images.map(({ image }, i) => m.embed(image, payloads[i]!));
+    const embedded = images.map(({ image }, i) => m.embed(image, payloads[i]!));
+    const marked = embedded.map((e) => e.image);
     const ps = marked.map((mk, i) => psnr(images[i]!.image, mk));
+    const ss = marked.map((mk, i) => ssim(images[i]!.image, mk));
+    const qs = marked.map((mk, i) => absDiffQuantile(images[i]!.image, mk, 0.999));
     const attacks: Record<string, AttackResult> = {};
     for (const [ai, name] of attackNames.entries()) {
       const atk = ATTACKS[name];
-      if (!atk) throw new Error(`unknown attack ${name}`);
-      let acc = 0;
-      let exact = 0;
-      let count = 0;
+      if (!atk) throw new Error(`unknown attack ${name} (known: ${Object.keys(ATTACKS).join(", ")})`);
       const reps = RANDOM_ATTACKS.has(name) ? (opts.repeats ?? 1) : 1;
+      const perImage: { exact: number; acc: number }[] = [];
       for (let i = 0; i < marked.length; i++) {
+        let exact = 0;
+        let acc = 0;
         for (let rep = 0; rep < reps; rep++) {
           const rng = new Prng(7919 * (i + 1) + 104729 * (ai + 1) + 15485863 * rep);
           const attacked = await atk(marked[i]!, rng);
           const { found, raw } = m.decode(attacked);
           acc += raw === null ? 0.5 : bitAgreement(raw, payloads[i]!);
           if (found === payloads[i]) exact++;
-          count++;
         }
+        perImage.push({ exact: exact / reps, acc: acc / reps });
       }
-      attacks[name] = { bitAccuracy: r3(acc / count), exactRecovery: r3(exact / count) };
+      const worstIdx = perImage.reduce(
+        (bi, v, i) =>
+          v.exact < perImage[bi]!.exact || (v.exact === perImage[bi]!.exact && v.acc < perImage[bi]!.acc)
+            ? i
+            : bi,
+        0,
+      );
+      const failed = perImage.map((v, i) => (v.exact < 1 ? images[i]!.name : null)).filter((v) => v !== null);
+      attacks[name] = {
+        bitAccuracy: r3(mean(perImage.map((v) => v.acc))),
+        exactRecovery: r3(mean(perImage.map((v) => v.exact))),
+        worst: {
+          image: images[worstIdx]!.name,
+          exactRecovery: r3(perImage[worstIdx]!.exact),
+          bitAccuracy: r3(perImage[worstIdx]!.acc),
+        },
+        failed: failed.slice(0, 12),
+        failedCount: failed.length,
+      };
     }
     const runs = opts.timingRuns ?? 9;
-    const te = timeIt(() => m.embed(timingImage, payloads[0]!), runs);
-    const tMarked = m.embed(timingImage, payloads[0]!);
+    // atelier: the plain embed (the verified embed's extra read-backs are reported in stages)
+    const plainEmbed =
+      m.name === "atelier"
+        ? () => embed(timingImage, payloads[0]!)
+        : () => m.embed(timingImage, payloads[0]!);
+    const te = timeIt(plainEmbed, runs);
+    const tMarked = m.embed(timingImage, payloads[0]!).image;
     const td = timeIt(() => m.decode(tMarked), runs);
+    let stages: MethodResult["stages"];
+    if (m.name === "atelier") {
+      const es: Record<string, number> = {};
+      const ds: Record<string, number> = {};
+      for (let k = 0; k < runs; k++) {
+        embed(timingImage, payloads[0]!, { stages: es });
+        const diag = {} as DetectDiagnostics;
+        detect(tMarked, diag);
+        for (const [s, v] of Object.entries(diag.stages ?? {})) ds[s] = (ds[s] ?? 0) + v;
+      }
+      const avg = (o: Record<string, number>) =>
+        Object.fromEntries(Object.entries(o).map(([k, v]) => [k, r2(v / runs)]));
+      const tv = timeIt(() => embedVerified(timingImage, payloads[0]!), Math.max(1, Math.floor(runs / 2)));
+      stages = { embed: avg(es), detect: avg(ds), embedVerifiedMs: r2(tv.median) };
+    }
     let fp: MethodResult["falsePositives"];
     if (m.hasDecision) {
       fp = { trials, hits: await falsePositives(m, images, trials) };
@@ -175,16 +245,45 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ methods: Reco
         note: "no detection decision: always returns 64 bits, so every unmarked trial yields a payload",
       };
     }
+    const verdicts = embedded.some((e) => e.verdict)
+      ? (Object.fromEntries(
+          (["ok", "weak", "failed"] as const).map((v) => [v, embedded.filter((e) => e.verdict === v).length]),
+        ) as Record<EmbedVerdict, number>)
+      : undefined;
     result[m.name] = {
-      psnr: r2(ps.reduce((a, b) => a + b, 0) / ps.length),
+      psnr: r2(mean(ps)),
       psnrMin: r2(Math.min(...ps)),
+      psnrMinImage: images[argMin(ps)]!.name,
+      ssim: r3(mean(ss) * 1000) / 1000,
+      ssimMin: Math.round(Math.min(...ss) * 10000) / 10000,
+      ssimMinImage: images[argMin(ss)]!.name,
+      p999AbsDiff: r2(mean(qs)),
+      p999AbsDiffMax: Math.max(...qs),
+      p999AbsDiffMaxImage: images[argMax(qs)]!.name,
+      ...(verdicts
+        ? {
+            verdicts,
+            weakImages: embedded
+              .map((e, i) => (e.verdict !== "ok" ? images[i]!.name : null))
+              .filter((v) => v !== null),
+          }
+        : {}),
       embedMs: r2(te.median),
       detectMs: r2(td.median),
       embedMsMin: r2(te.min),
       detectMsMin: r2(td.min),
+      ...(stages ? { stages } : {}),
       falsePositives: fp,
       attacks,
     };
+    if (m.name === "atelier" && (opts.sheet ?? opts.json)) {
+      const dir = opts.sheet ?? opts.json!.replace(/\.json$/, "") + "-sheet";
+      const pages = await writeContactSheet(
+        dir,
+        images.map((im, i) => ({ name: im.name, original: im.image, marked: marked[i]! })),
+      );
+      log(`contact sheet: ${pages} page(s) in ${dir}`);
+    }
     log(`done: ${m.name}`);
   }
   const out = { methods: result };
@@ -202,16 +301,45 @@ async function resize1024(image: RawImage): Promise<RawImage> {
   return { width: info.width, height: info.height, channels: image.channels, data: new Uint8Array(data) };
 }
 
-/** Unmarked trials: different images, random crops (25–100% area), scales 0.5–1.5, some JPEG. */
+/** A noise image: white, or smoothed (value noise), grey or colour. */
+function noiseImage(rng: Prng): RawImage {
+  const w = 256 + rng.int(769);
+  const h = 256 + rng.int(769);
+  const data = new Uint8Array(w * h * 3);
+  const smooth = rng.next() < 0.5;
+  const cell = 2 + rng.int(30);
+  const grid = new Float32Array((Math.ceil(w / cell) + 2) * (Math.ceil(h / cell) + 2) * 3);
+  for (let i = 0; i < grid.length; i++) grid[i] = rng.next() * 255;
+  const gw = Math.ceil(w / cell) + 2;
+  for (let y = 0, p = 0; y < h; y++)
+    for (let x = 0; x < w; x++, p += 3)
+      for (let k = 0; k < 3; k++)
+        data[p + k] = smooth
+          ? grid[(Math.floor(y / cell) * gw + Math.floor(x / cell)) * 3 + k]! * 0.7 + rng.next() * 76
+          : rng.int(256);
+  return { width: w, height: h, channels: 3, data };
+}
+
+/**
+ * Unmarked trials: the set's images under random crops (25–100% of the area), rescales 0.5–1.5×,
+ * rotations up to ±10° or a flip, JPEG q50–95 half the time; every tenth trial a noise image.
+ */
 async function falsePositives(m: Method, images: { image: RawImage }[], trials: number): Promise<number> {
   const rng = new Prng(424242);
   let hits = 0;
   for (let t = 0; t < trials; t++) {
-    let im = images[t % images.length]!.image;
-    im = crop(im, 0.25 + 0.75 * rng.next(), rng);
-    const s = 0.5 + rng.next();
-    if (Math.abs(s - 1) > 0.02) im = await resize(im, s);
-    if (rng.next() < 0.5) im = await jpeg(im, 50 + rng.int(46));
+    let im: RawImage;
+    if (t % 10 === 9) im = noiseImage(rng);
+    else {
+      im = images[t % images.length]!.image;
+      im = crop(im, 0.25 + 0.75 * rng.next(), rng);
+      const s = 0.5 + rng.next();
+      if (Math.abs(s - 1) > 0.02) im = await resize(im, s);
+      const g = rng.next();
+      if (g < 0.3) im = await rotate(im, (rng.next() - 0.5) * 20);
+      else if (g < 0.4) im = await flip(im, rng.next() < 0.5);
+      if (rng.next() < 0.5) im = await jpeg(im, 50 + rng.int(46));
+    }
     if (Math.min(im.width, im.height) < 16) continue;
     if (m.decode(im).found !== null) hits++;
   }
@@ -226,22 +354,26 @@ function printTable(
   const names = Object.keys(methods);
   const pad = (s: string, n: number) => s.padEnd(n);
   log("");
-  log("exact payload recovery (bit accuracy) per attack");
-  log(pad("attack", 19) + names.map((n) => pad(n, 18)).join(""));
+  log("exact payload recovery (bit accuracy) per attack; worst image for the first method");
+  log(pad("attack", 19) + names.map((n) => pad(n, 18)).join("") + "worst");
   for (const a of attacks) {
+    const first = methods[names[0]!]!.attacks[a]!;
     log(
       pad(a, 19) +
         names
           .map((n) => {
             const r = methods[n]!.attacks[a]!;
-            return pad(`${(r.exactRecovery * 100).toFixed(0)}% (${r.bitAccuracy.toFixed(3)})`, 18);
+            return pad(`${(r.exactRecovery * 100).toFixed(1)}% (${r.bitAccuracy.toFixed(3)})`, 18);
           })
-          .join(""),
+          .join("") +
+        (first.failedCount > 0 ? `${first.worst.image} (${first.failedCount} failing)` : ""),
     );
   }
   const row = (label: string, f: (r: MethodResult) => string) =>
     log(pad(label, 19) + names.map((n) => pad(f(methods[n]!), 18)).join(""));
   row("PSNR mean/min", (r) => `${r.psnr.toFixed(2)}/${r.psnrMin.toFixed(2)}`);
+  row("SSIM mean/min", (r) => `${r.ssim.toFixed(4)}/${r.ssimMin.toFixed(4)}`);
+  row("p99.9|Δ| mean/max", (r) => `${r.p999AbsDiff.toFixed(1)}/${r.p999AbsDiffMax}`);
   row("embed ms med/min", (r) => `${r.embedMs.toFixed(1)}/${r.embedMsMin.toFixed(1)}`);
   row("detect ms med/min", (r) => `${r.detectMs.toFixed(1)}/${r.detectMsMin.toFixed(1)}`);
   row("false pos.", (r) => `${r.falsePositives.hits}/${r.falsePositives.trials}`);

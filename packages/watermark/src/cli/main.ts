@@ -2,7 +2,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { statSync } from "node:fs";
 import {
-  embed,
+  embedVerified,
   detect,
   payloadFromHex,
   payloadToHex,
@@ -19,13 +19,15 @@ Usage:
   atelier-watermark embed  --in FILE --out FILE --payload HEX [--psnr DB] [--quality Q]
   atelier-watermark detect --in FILE [--rpc URL] [--deployment FILE] [--json]
   atelier-watermark phash  --in FILE
-  atelier-watermark bench  [--images DIR] [--json FILE] [--trials N] [--attacks a,b,..] [--methods m,..]
-                           [--repeats N] [--timing-runs N]
+  atelier-watermark bench  [--images DIR] [--json FILE] [--sheet DIR] [--trials N] [--attacks a,b,..]
+                           [--methods m,..] [--repeats N] [--timing-runs N]
 
 Commands:
   embed    mark FILE with a 64-bit payload (16 hex digits: 8-bit format version + 56-bit watermark id);
            the output format follows --out's extension (.png, .jpg/.jpeg; JPEG quality --quality, default 95);
-           strength is adapted so that PSNR >= 42 dB (target --psnr, default 42.2)
+           strength is adapted so that PSNR >= 42 dB (target --psnr, default 42.2); the result is read back
+           as it is and after 0.5x + JPEG q75, strengthened within the visibility budget if needed, and the
+           verdict printed (ok / weak); an image that cannot carry a readable mark is an error (exit 1)
   detect   look for a watermark and, with --rpc (and the deployment file of that chain; by default the one
            \`npm start\` or a deploy wrote for its chain id), the work it identifies: id, creator, owner,
            token URI, licences sold; --json prints {"found", "payload", "confidence", "bitErrors",
@@ -33,7 +35,8 @@ Commands:
   phash    print the 64-bit DCT perceptual hash (16 hex digits)
   bench    benchmark Atelier vs the invisible-watermark baselines (dwtDct, dwtDctSvd) under attacks;
            without --images it uses a built-in set of generated images; --trials: unmarked false-positive
-           trials (default 1000); --repeats: random windows/noise per image for crop*, noise5, combo
+           trials (default 1000); --repeats: random draws per image for crop*, noise5, combo, rotate2+crop0.5,
+           overlay10; --sheet: folder for the visual-diff contact sheet (default: beside --json)
 
 Exit status: 0 on success (also when no watermark is found), 1 on error, 2 on bad usage.
 `;
@@ -145,12 +148,16 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError("--quality must be an integer 1..100");
       }
       const image = await readInput(inPath);
-      const marked = embed(image, payload, target === undefined ? {} : { psnr: target });
+      const r = embedVerified(image, payload, target === undefined ? {} : { psnr: target });
+      if (r.verdict === "failed") throw new Error(`${inPath} cannot carry a readable mark: ${r.reason}`);
+      const marked = r.image;
       await writeImage(outPath, marked, quality);
       const { version, id } = decodePayload(payload);
       process.stderr.write(
         `embedded payload ${payloadToHex(payload)} (version ${version}, id ${id}) into ${outPath}; ` +
-          `PSNR ${psnr(image, marked).toFixed(2)} dB\n`,
+          `PSNR ${psnr(image, marked).toFixed(2)} dB; verdict ${r.verdict}` +
+          (r.verdict === "weak" ? ` (${r.reason})` : "") +
+          "\n",
       );
       return 0;
     }
@@ -207,10 +214,20 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "bench": {
-      checkFlags(flags, ["images", "json", "trials", "attacks", "methods", "timing-runs", "repeats"]);
+      checkFlags(flags, [
+        "images",
+        "json",
+        "sheet",
+        "trials",
+        "attacks",
+        "methods",
+        "timing-runs",
+        "repeats",
+      ]);
       const { runBench } = await import("../bench/run.ts");
       const images = str(flags, "images");
       const json = str(flags, "json");
+      const sheet = str(flags, "sheet");
       const trials = num(flags, "trials");
       const attacks = str(flags, "attacks");
       const methods = str(flags, "methods");
@@ -219,6 +236,7 @@ export async function main(argv: string[]): Promise<number> {
       await runBench({
         ...(images ? { images: userPath(images) } : {}),
         ...(json ? { json: userPath(json) } : {}),
+        ...(sheet ? { sheet: userPath(sheet) } : {}),
         ...(trials !== undefined ? { trials } : {}),
         ...(attacks ? { attacks: attacks.split(",") } : {}),
         ...(methods ? { methods: methods.split(",") } : {}),

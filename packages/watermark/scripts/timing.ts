@@ -1,0 +1,57 @@
+/**
+ * Embed / detect cost at 1024² with stage timings: median wall-clock ms and median CPU ms of this
+ * process (process.cpuUsage: user + system), one JS thread. On a machine shared with other jobs the
+ * CPU figure is the one that tracks the work; the wall figure includes waiting for a core.
+ *
+ *   npx tsx scripts/timing.ts IMAGE [RUNS]
+ */
+import { embed } from "../src/embed.ts";
+import { embedVerified } from "../src/verify.ts";
+import { detect, type DetectDiagnostics } from "../src/detect.ts";
+import { decodeImage } from "../src/node/io.ts";
+import { resizeTo, rotate } from "../src/bench/attacks.ts";
+
+const im = await resizeTo(await decodeImage(process.argv[2]!), 1024, 1024);
+const runs = Number(process.argv[3] ?? 11);
+const p = 0x0123456789abcdefn;
+const mk = embed(im, p);
+const rotated = await resizeTo(await rotate(mk, 5), 1024, 1024);
+const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
+function measure(fn: () => void): { wall: number; cpu: number } {
+  fn();
+  fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall: med(wall), cpu: med(cpu) };
+}
+const stages = (fn: (s: Record<string, number>) => void) => {
+  const acc: Record<string, number> = {};
+  for (let i = 0; i < runs; i++) fn(acc);
+  return Object.fromEntries(Object.entries(acc).map(([k, v]) => [k, Math.round((v / runs) * 10) / 10]));
+};
+const out = {
+  embed: measure(() => embed(im, p)),
+  embedVerified: measure(() => embedVerified(im, p)),
+  detect: measure(() => detect(mk)),
+  detectRotated5: measure(() => detect(rotated)),
+  embedStages: stages((s) => embed(im, p, { stages: s })),
+  detectStages: stages((s) => {
+    const d = {} as DetectDiagnostics;
+    detect(mk, d);
+    for (const [k, v] of Object.entries(d.stages ?? {})) s[k] = (s[k] ?? 0) + v;
+  }),
+  detectRotatedStages: stages((s) => {
+    const d = {} as DetectDiagnostics;
+    detect(rotated, d);
+    for (const [k, v] of Object.entries(d.stages ?? {})) s[k] = (s[k] ?? 0) + v;
+  }),
+};
+console.log(JSON.stringify(out));

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { synthImage } from "../src/bench/synth.ts";
+import { jpeg, resize } from "../src/bench/attacks.ts";
+import {
+  absDiffQuantile,
+  detect,
+  embedVerified,
+  psnr,
+  referenceAttack,
+  ssim,
+  type RawImage,
+} from "../src/index.ts";
+
+const PAYLOAD = 0x01000000abad1dean;
+
+describe("embedVerified", () => {
+  it("returns ok for a textured image, and the mark survives the reference attack and its real-codec version", async () => {
+    const img = synthImage(640, 480, 77, 0.6);
+    const r = embedVerified(img, PAYLOAD);
+    expect(r.verdict).toBe("ok");
+    expect(r.reason).toBeUndefined();
+    expect(r.psnr).toBeGreaterThanOrEqual(42);
+    expect(ssim(img, r.image)).toBeGreaterThanOrEqual(0.985);
+    expect(absDiffQuantile(img, r.image, 0.999)).toBeLessThanOrEqual(12);
+    expect(detect(referenceAttack(r.image))?.payload).toBe(PAYLOAD);
+    expect(detect(await jpeg(await resize(r.image, 0.5), 75))?.payload).toBe(PAYLOAD);
+  });
+
+  it("does not claim ok, and says why, when the image is too small for the reference attack", () => {
+    const flat: RawImage = {
+      width: 48,
+      height: 40,
+      channels: 3,
+      data: new Uint8Array(48 * 40 * 3).fill(128),
+    };
+    const r = embedVerified(flat, PAYLOAD);
+    expect(["weak", "failed"]).toContain(r.verdict);
+    expect(r.reason).toMatch(/JND cap raised/);
+    expect(r.image.width).toBe(48);
+    if (r.verdict === "weak") expect(detect(r.image)?.payload).toBe(PAYLOAD);
+  });
+
+  it("the reference attack halves the image and keeps it an image", () => {
+    const img = synthImage(301, 200, 5, 0.5);
+    const a = referenceAttack(img);
+    expect([a.width, a.height, a.channels]).toEqual([150, 100, 3]);
+    expect(a.data.length).toBe(150 * 100 * 3);
+  });
+});
+
+describe("visibility metrics", () => {
+  it("ssim is 1 for identical images and falls with noise; the |Δ| quantile counts grey levels", () => {
+    const img = synthImage(200, 150, 9, 0.5);
+    expect(ssim(img, img)).toBeCloseTo(1, 10);
+    const noisy = { ...img, data: img.data.map((v, i) => (i % 97 === 0 ? Math.min(255, v + 30) : v)) };
+    expect(ssim(img, noisy)).toBeLessThan(1);
+    expect(absDiffQuantile(img, img, 0.999)).toBe(0);
+    expect(absDiffQuantile(img, noisy, 0.999)).toBeGreaterThan(0);
+    expect(psnr(img, noisy)).toBeLessThan(60);
+  });
+});
