@@ -36,7 +36,7 @@ describe("generator node on a local chain", () => {
     stack = await startStack();
     const file = await writeNodeConfig(stack, {
       safety: { maxPromptBytes: 120, bannedTerms: ["forbidden"] },
-      models: [{ id: stack.modelId, manifest: "builtin:cppn", minFeeWei: "5000000000000000" }],
+      models: [{ id: stack.modelId, manifest: "builtin:art", minFeeWei: "5000000000000000" }],
     });
     app = await startNodeApp(loadConfig({ file, env: {} }), {
       wrapStore: (store) => ({
