@@ -64,7 +64,11 @@ program
     "write a config file and generate a private key file (mode 0600); prints the node address only",
   )
   .option("--rpc-url <url>", "JSON-RPC endpoint", "http://127.0.0.1:8545")
-  .option("--model <id...>", "on-chain model id(s) to serve with the built-in art model v2 (default: 1)", modelId)
+  .option(
+    "--model <id...>",
+    "on-chain model id(s) to serve with the built-in art model v2 (default: 1)",
+    modelId,
+  )
   .option("--deployment <file>", "deployment file (default: @atelier/protocol's deployments/<chainId>.json)")
   .option("--force", "overwrite an existing config / key", false)
   .action(async (o: { rpcUrl: string; model?: string[]; deployment?: string; force: boolean }) => {
