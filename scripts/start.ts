@@ -127,7 +127,7 @@ try {
   });
   services.push({ name: "generator node", stop: node.stop });
   console.log(
-    `generator  node serving model ${node.modelId} (built-in CPPN) on ${node.provider}  [${elapsed()}]`,
+    `generator  node serving model ${node.modelId} (built-in art model v2) on ${node.provider}  [${elapsed()}]`,
   );
   console.log(`  IPFS gateway             ${node.gatewayUrl}/ipfs/<cid>`);
   console.log(`  health / metrics         ${node.gatewayUrl}/readyz  ${node.gatewayUrl}/metrics`);

@@ -10,16 +10,23 @@
  * (default 1000 ms = 60 jobs/min, half the throughput target) → request mined → fulfil mined, p50/p95.
  * Phase 3 (throughput): N requests at once → jobs/min from the first request mined to the last
  * fulfil mined. Stage medians over all phases.
+ * Then, with the node stopped: CPU-ms per job by stage in process (`cpuMsPerJob.byStage`) and the art
+ * model's generate time alone (`art.generateWallMs`); upscale ×4 of 512² works (`upscale`); and the
+ * quality sheet (`quality.v1`, `quality.v2`, contact sheets next to the JSON; skip with --no-quality).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import * as prettier from "prettier";
 import { startNodeApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
+import { builtinArt } from "../src/model/builtin.ts";
 import type { JobEvent } from "../src/node.ts";
 import { startStack, writeNodeConfig } from "../test/helpers/stack.ts";
+import { cpuMsByStage, qualitySheet } from "./quality.ts";
+import { upscaleBench } from "./upscale.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +36,7 @@ const { values } = parseArgs({
     workers: { type: "string", default: "1" },
     concurrency: { type: "string", default: "4" },
     "no-safety": { type: "boolean", default: false },
+    "no-quality": { type: "boolean", default: false },
   },
 });
 const N = Number(values.jobs);
@@ -175,7 +183,41 @@ try {
     notFulfilled: all
       .filter((e) => e.outcome !== "fulfilled")
       .map((e) => ({ jobId: e.jobId, outcome: e.outcome, reason: e.reason })),
-    targets: { "e2e.p50Ms": 1000, jobsPerMin: 120 },
+    targets: { "e2e.p50Ms": 1000, jobsPerMin: 120, "art.generateWallMs.p50Ms": 250 },
+  };
+  // the chain phases are done: measure the rest without a node competing for the cores
+  await app.stop();
+  app = undefined;
+  console.error("per-stage CPU of one job, in process");
+  const byStage = await cpuMsByStage();
+  const cpuMsPerJob = { total: cpuPerJob.nodeMs, hardhat: cpuPerJob.hardhatMs, byStage: byStage.cpuMs };
+  const models: Record<string, { e2e: unknown; jobsPerMin: number; cpuMsPerJob: unknown }> = {
+    [builtinArt().manifest.name]: { e2e: result.e2e, jobsPerMin: result.jobsPerMin, cpuMsPerJob },
+  };
+  console.error("upscale ×4 of 512² works");
+  const upscale = await upscaleBench();
+  models[upscale.model] = {
+    e2e: { note: "parent-bearing jobs need protocol v1.1 on chain; standalone figure in `upscale`" },
+    jobsPerMin: Math.round((60_000 / upscale.p50Ms) * 10) / 10,
+    cpuMsPerJob: { total: upscale.cpuMsPerJob },
+  };
+  let quality: Awaited<ReturnType<typeof qualitySheet>> | undefined;
+  if (!values["no-quality"]) {
+    console.error("quality sheet: 24 prompts × 2 seeds, v1 and v2");
+    const prefix = values.json
+      ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.json).replace(/\.json$/, "") + "-sheet"
+      : path.join(os.tmpdir(), `atelier-quality-${Date.now()}`);
+    quality = await qualitySheet(prefix);
+  }
+  const full = {
+    ...result,
+    cpuMsPerJob,
+    art: { generateWallMs: byStage.generateWallMs },
+    upscale,
+    models,
+    ...(quality
+      ? { quality: { v1: quality.v1, v2: quality.v2, sheets: quality.sheets.map((s) => path.basename(s)) } }
+      : {}),
   };
   console.log(
     `\nprovider ${result.provider} · ${result.cpu} · ${N} jobs per phase · concurrency ${concurrency}`,
@@ -190,10 +232,26 @@ try {
   console.log("stage        p50 ms   p95 ms");
   for (const [k, v] of Object.entries(stages))
     console.log(`${k.padEnd(12)} ${String(v.p50Ms).padStart(7)}  ${String(v.p95Ms).padStart(7)}`);
+  console.log(`CPU ms per job by stage (in process, one at a time): ${JSON.stringify(byStage.cpuMs)}`);
+  console.log(
+    `art model generate, 512², in process: p50 ${byStage.generateWallMs.p50Ms} ms, p95 ${byStage.generateWallMs.p95Ms} ms`,
+  );
+  console.log(
+    `upscale ×4 (512² → 2048², ${upscale.model}, tiles ${upscale.tile?.size}+${upscale.tile?.overlap}): p50 ${upscale.p50Ms} ms, CPU ${upscale.cpuMsPerJob} ms, RSS +${upscale.rssGrowthMb} MB`,
+  );
+  if (quality) {
+    for (const q of [quality.v1, quality.v2])
+      console.log(
+        `${q.model}: colourfulness ${q.colourfulness}, edge density ${q.edgeDensity}, HF energy ${q.hfEnergy}, diversity ${q.diversity} bits (medians over ${q.images}; worst ${JSON.stringify(q.worst)}; watermark ${JSON.stringify(q.watermarkRungs)})`,
+      );
+    console.log(`contact sheets: ${quality.sheets.join(", ")}`);
+  }
   if (values.json) {
     const out = path.resolve(process.env.INIT_CWD ?? process.cwd(), values.json);
     await mkdir(path.dirname(out), { recursive: true });
-    await writeFile(out, JSON.stringify(result, null, 2) + "\n");
+    // formatted like the rest of the repo, so the committed results pass `npm run lint`
+    const config = (await prettier.resolveConfig(out)) ?? {};
+    await writeFile(out, await prettier.format(JSON.stringify(full), { ...config, parser: "json" }));
     console.log(`wrote ${out}`);
   }
 } finally {

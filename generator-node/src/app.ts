@@ -21,7 +21,7 @@ import { createAtelierMarket, type AtelierMarket, type NodeStanding } from "./ch
 import { Journal } from "./journal.ts";
 import { createLogger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
-import { BUILTIN_MANIFEST } from "./model/builtin.ts";
+import { builtinManifestPath } from "./model/builtin.ts";
 import { loadManifest } from "./model/manifest.ts";
 import { GeneratorNode, type ServedModel } from "./node.ts";
 import {
@@ -213,7 +213,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
   let store: ContentStore;
   try {
     for (const m of cfg.models) {
-      const manifestPath = m.manifest.startsWith("builtin:") ? BUILTIN_MANIFEST : m.manifest;
+      const manifestPath = m.manifest.startsWith("builtin:") ? builtinManifestPath(m.manifest) : m.manifest;
       const onChain = await market.modelWeightsHash(m.id);
       const loaded = await loadManifest(manifestPath, onChain); // throws on any hash mismatch
       const popts: ProducerOptions = {
@@ -240,6 +240,8 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       providers.add(producer.provider);
       safetyBackend = producer.safetyBackend;
       metrics.provider.set({ provider: producer.provider, model: loaded.manifest.name }, 1);
+      metrics.modelMemory.set({ model: loaded.manifest.name, kind: "weights" }, loaded.onnx.length);
+      metrics.modelMemory.set({ model: loaded.manifest.name, kind: "resident" }, producer.residentBytes ?? 0);
       if (producer.providerError) {
         providerErrors.push(`${loaded.manifest.name}: ${producer.providerError}`);
         metrics.providerFallback.set({ model: loaded.manifest.name }, 1);

@@ -56,8 +56,8 @@ export const configSchema = z.object({
         id: z
           .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a decimal integer")])
           .transform((v) => BigInt(v)),
-        /** manifest path, or "builtin:cppn" for the built-in CPPN */
-        manifest: z.string().default("builtin:cppn"),
+        /** manifest path, or "builtin:art" (art model v2) / "builtin:cppn" (v1) / "builtin:upscale-x4" */
+        manifest: z.string().default("builtin:art"),
         /** jobs paying less than this fee (wei, decimal string or integer) are not claimed */
         minFeeWei: z
           .union([

@@ -28,6 +28,12 @@ export function createMetrics() {
       help: "Claimed jobs being produced",
       registers: [registry],
     }),
+    modelMemory: new Gauge({
+      name: "atelier_node_model_memory_bytes",
+      help: "Memory per loaded model: weights = the ONNX file; resident = RSS growth while its sessions were created and warmed up (all workers)",
+      labelNames: ["model", "kind"] as const,
+      registers: [registry],
+    }),
     provider: new Gauge({
       name: "atelier_node_execution_provider",
       help: "Execution provider in use (1 = active)",

@@ -30,9 +30,13 @@ export interface ImageRequest {
   watermarkId: bigint;
   /**
    * Image bytes of the job's parent works, in the job's order (image-to-image models condition on them;
-   * the built-in text-to-image CPPN does not read them).
+   * text-to-image models do not read them). The first one is decoded for an upscale model.
    */
   parentImages?: Uint8Array[];
+  /** the parent work's decoded image (overrides `parentImages` for upscale models) */
+  parentImage?: RawImage;
+  /** parent-bearing jobs of an art model: the parent's prompt and seed (a variation) */
+  variationOf?: { prompt: string; seed: string };
 }
 
 export interface ImageResult {
@@ -52,6 +56,8 @@ export interface ImageProducer {
   /** set when `auto` mode fell back to CPU because CUDA failed to load */
   readonly providerError?: string | undefined;
   readonly safetyBackend: string;
+  /** RSS growth (bytes) while the model's session was created and warmed up */
+  readonly residentBytes?: number;
   produce(req: ImageRequest): Promise<ImageResult>;
   close(): Promise<void>;
 }
@@ -63,8 +69,26 @@ export class UnsafeOutputError extends Error {
   }
 }
 
+/** Watermark strengths tried in order: the package default (42.2 dB), then 40 and 38 dB. */
+export const WATERMARK_PSNR_LADDER: readonly (number | undefined)[] = [undefined, 40, 38];
+
 export class WatermarkVerifyError extends Error {
   override name = "WatermarkVerifyError";
+}
+
+/** Decodes a parent work's file (PNG, JPEG, WebP) to 8-bit RGB. */
+export async function decodeImage(bytes: Uint8Array): Promise<RawImage> {
+  const { data, info } = await sharp(bytes)
+    .removeAlpha()
+    .toColourspace("srgb")
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    channels: 3,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }
 
 /** The work's content hash: sha2-256 of the stored image file's bytes (as `Works.workByContentHash` keys it). */
@@ -120,6 +144,7 @@ export class GenerationBatcher {
 
 export class InProcessProducer implements ImageProducer {
   private readonly batcher: GenerationBatcher;
+  residentBytes = 0;
 
   constructor(
     private readonly runtime: ModelRuntime,
@@ -153,19 +178,39 @@ export class InProcessProducer implements ImageProducer {
         stages[stage] = performance.now() - t0;
       }
     };
-    const raw = await time("generate", () => this.batcher.generate({ prompt: req.prompt, seed: req.seed }));
+    const parentImage =
+      req.parentImage ??
+      (this.manifest.kind === "upscale" && req.parentImages?.[0]
+        ? await decodeImage(req.parentImages[0])
+        : undefined);
+    const raw = await time("generate", () =>
+      this.batcher.generate({
+        prompt: req.prompt,
+        seed: req.seed,
+        ...(parentImage ? { parentImage } : {}),
+        ...(req.variationOf ? { variationOf: req.variationOf } : {}),
+      }),
+    );
     const verdict = await time("safety", () => this.classifier.check(raw));
     if (verdict.unsafe) throw new UnsafeOutputError(verdict.score);
     const payload = payloadFor(this.watermark, req.watermarkId);
     const marked = await time("watermark", () => {
-      const out = this.watermark.embed(raw, payload);
-      const found = this.watermark.detect(out);
-      if (!found || found.payload !== payload) {
-        throw new WatermarkVerifyError(
-          `watermark read-back failed: ${found ? `got ${found.payload.toString(16)}` : "not detected"}, expected ${payload.toString(16)}`,
-        );
+      // Busy, high-contrast art can drown the mark at the default strength: step down a fixed
+      // ladder of PSNR targets (deterministic, so a re-run after a crash picks the same rung).
+      let found: ReturnType<WatermarkEngine["detect"]> = null;
+      for (const psnr of WATERMARK_PSNR_LADDER) {
+        let out: RawImage;
+        try {
+          out = this.watermark.embed(raw, payload, psnr === undefined ? undefined : { psnr });
+        } catch {
+          continue; // the library's own read-back failed at this strength: try the next rung
+        }
+        found = this.watermark.detect(out);
+        if (found?.payload === payload) return out;
       }
-      return out;
+      throw new WatermarkVerifyError(
+        `watermark read-back failed at every strength: ${found ? `got ${found.payload.toString(16)}` : "not detected"}, expected ${payload.toString(16)}`,
+      );
     });
     const png = await time("encode", async () => {
       const buf = await sharp(marked.data, {
@@ -196,6 +241,8 @@ export interface ProducerOptions {
   cudaDeviceId?: number;
   threads?: number;
   batchWindowMs?: number;
+  /** run one throw-away generation at start (default true) */
+  warmUp?: boolean;
   safety: {
     enabled: boolean;
     threshold: number;
@@ -210,11 +257,14 @@ export async function createInProcessProducer(
   loaded: LoadedManifest,
   opts: ProducerOptions,
 ): Promise<InProcessProducer> {
+  const rss0 = process.memoryUsage().rss;
   const runtime = await ModelRuntime.create(loaded, {
     ...(opts.provider ? { provider: opts.provider } : {}),
     ...(opts.cudaDeviceId !== undefined ? { cudaDeviceId: opts.cudaDeviceId } : {}),
     threads: opts.threads ?? 1,
   });
+  if (opts.warmUp !== false) await runtime.warmUp();
+  const residentBytes = Math.max(0, process.memoryUsage().rss - rss0);
   const classifier = opts.safety.enabled
     ? await NsfwClassifier.load({
         threshold: opts.safety.threshold,
@@ -224,7 +274,9 @@ export async function createInProcessProducer(
         ...(opts.safety.gpuPrefix ? { gpuPrefix: opts.safety.gpuPrefix } : {}),
       })
     : noopClassifier;
-  return new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);
+  const producer = new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);
+  producer.residentBytes = residentBytes;
+  return producer;
 }
 
 type WireError =
@@ -245,6 +297,7 @@ export class WorkerProducer implements ImageProducer {
     readonly manifest: ModelManifest,
     readonly provider: Provider,
     readonly safetyBackend: string,
+    readonly residentBytes: number,
     readonly providerError?: string,
   ) {
     worker.on("message", (m: Reply) => {
@@ -269,7 +322,7 @@ export class WorkerProducer implements ImageProducer {
       // the worker is TypeScript: load it through tsx like the main program
       execArgv: ["--import", "tsx"],
     });
-    type Ready = { provider: Provider; safetyBackend: string; providerError?: string };
+    type Ready = { provider: Provider; safetyBackend: string; residentBytes: number; providerError?: string };
     const ready = await new Promise<Ready>((resolve, reject) => {
       worker.once("message", (m: { ready?: Ready; error?: string }) =>
         m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
@@ -281,6 +334,7 @@ export class WorkerProducer implements ImageProducer {
       loaded.manifest,
       ready.provider,
       ready.safetyBackend,
+      ready.residentBytes,
       ready.providerError,
     );
   }
@@ -318,6 +372,9 @@ export class ProducerPool implements ImageProducer {
   }
   get safetyBackend(): string {
     return this.producers[0]!.safetyBackend;
+  }
+  get residentBytes(): number {
+    return this.producers.reduce((n, p) => n + (p.residentBytes ?? 0), 0);
   }
   get size(): number {
     return this.producers.length;
@@ -365,6 +422,7 @@ if (!isMainThread && parentPort && (workerData as { atelierProducer?: boolean } 
         ready: {
           provider: producer.provider,
           safetyBackend: producer.safetyBackend,
+          residentBytes: producer.residentBytes,
           ...(producer.providerError ? { providerError: producer.providerError } : {}),
         },
       });

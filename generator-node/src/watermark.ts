@@ -20,9 +20,9 @@ export interface VerifiedMark {
 
 export interface WatermarkEngine {
   /** The marked image; throws when the mark cannot be read back (verdict "failed", with its reason). */
-  embed(image: RawImage, payload: bigint): RawImage;
+  embed(image: RawImage, payload: bigint, opts?: { psnr?: number }): RawImage;
   /** Embeds and reports the library's verdict (the self-check and local strengthening of @atelier/watermark). */
-  embedVerified(image: RawImage, payload: bigint): VerifiedMark;
+  embedVerified(image: RawImage, payload: bigint, opts?: { psnr?: number }): VerifiedMark;
   detect(image: RawImage): Detection | null;
   perceptualHash(image: RawImage): bigint;
   encodePayload(fields: { version: number; id: bigint }): bigint;
@@ -33,15 +33,15 @@ const asBytes = (d: Uint8Array | Uint8ClampedArray): Uint8Array =>
   d instanceof Uint8Array ? d : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 
 export const watermarkEngine: WatermarkEngine = {
-  embed(image, payload) {
-    const r = watermarkEngine.embedVerified(image, payload);
+  embed(image, payload, opts) {
+    const r = watermarkEngine.embedVerified(image, payload, opts);
     // "weak" still reads back and is kept (content hash and pHash carry provenance too);
     // "failed" would mint a work whose mark cannot identify it
     if (r.verdict === "failed") throw new Error(`watermark embed failed: ${r.reason ?? "no read-back"}`);
     return r.image;
   },
-  embedVerified(image, payload) {
-    const r = wm.embedVerified(image, payload);
+  embedVerified(image, payload, opts) {
+    const r = wm.embedVerified(image, payload, opts?.psnr !== undefined ? { psnr: opts.psnr } : {});
     const out = r.image;
     return {
       image: { width: out.width, height: out.height, channels: out.channels, data: asBytes(out.data) },

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256, toHex, type Hex } from "viem";
 import { startNodeApp, type NodeApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
+import { builtinArt } from "../src/model/builtin.ts";
 import { ModelHashMismatchError } from "../src/model/manifest.ts";
 import { loadWatermark } from "../src/watermark.ts";
 import { generationMarketAbi, startStack, worksAbi, writeNodeConfig, type Stack } from "./helpers/stack.ts";
@@ -35,7 +36,7 @@ describe("generator node on a local chain", () => {
     stack = await startStack();
     const file = await writeNodeConfig(stack, {
       safety: { maxPromptBytes: 120, bannedTerms: ["forbidden"] },
-      models: [{ id: stack.modelId, manifest: "builtin:cppn", minFeeWei: "5000000000000000" }],
+      models: [{ id: stack.modelId, manifest: "builtin:art", minFeeWei: "5000000000000000" }],
     });
     app = await startNodeApp(loadConfig({ file, env: {} }), {
       wrapStore: (store) => ({
@@ -233,7 +234,15 @@ describe("generator node on a local chain", () => {
     expect(metrics).toMatch(/atelier_node_jobs_total\{outcome="skipped"\} [1-9]/);
     expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="generate"\}/);
     expect(metrics).toMatch(/atelier_node_stage_seconds_count\{stage="fulfil"\}/);
-    expect(metrics).toMatch(/atelier_node_execution_provider\{provider="cpu",model="atelier-cppn-v1"\} 1/);
+    expect(metrics).toMatch(/atelier_node_execution_provider\{provider="cpu",model="atelier-art-v2"\} 1/);
+    // memory per model: the ONNX file's size, and the resident growth while it loaded and warmed up
+    const weights = builtinArt().onnx.length;
+    expect(metrics).toContain(
+      `atelier_node_model_memory_bytes{model="atelier-art-v2",kind="weights"} ${weights}`,
+    );
+    expect(metrics).toMatch(
+      /atelier_node_model_memory_bytes\{model="atelier-art-v2",kind="resident"\} [1-9]/,
+    );
     expect(metrics).toMatch(/atelier_node_queue_depth 0/);
   });
 
@@ -250,7 +259,7 @@ describe("generator node on a local chain", () => {
 
   it("refuses to start a model whose file does not match the on-chain weights hash", async () => {
     const wrongId = await stack.registerModel(("0x" + "ab".repeat(32)) as Hex, "tampered-cppn");
-    const file = await writeNodeConfig(stack, { models: [{ id: wrongId, manifest: "builtin:cppn" }] });
+    const file = await writeNodeConfig(stack, { models: [{ id: wrongId, manifest: "builtin:art" }] });
     await expect(startNodeApp(loadConfig({ file, env: {} }))).rejects.toBeInstanceOf(ModelHashMismatchError);
   });
 });

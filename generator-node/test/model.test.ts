@@ -2,7 +2,12 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILTIN_MANIFEST, BUILTIN_MODELS_DIR, builtinCppn, cppnManifest } from "../src/model/builtin.ts";
+import {
+  BUILTIN_CPPN_MANIFEST,
+  BUILTIN_MODELS_DIR,
+  builtinCppn,
+  cppnManifest,
+} from "../src/model/builtin.ts";
 import { conditionFor } from "../src/model/conditioning.ts";
 import { buildCppnModel } from "../src/model/cppn.ts";
 import { loadManifest, ModelHashMismatchError, weightsHash } from "../src/model/manifest.ts";
@@ -14,12 +19,12 @@ describe("built-in CPPN model", () => {
     const { onnx, manifest } = builtinCppn();
     const committed = new Uint8Array(await readFile(path.join(BUILTIN_MODELS_DIR, manifest.file)));
     expect(Buffer.compare(Buffer.from(committed), Buffer.from(onnx))).toBe(0);
-    const committedManifest = JSON.parse(await readFile(BUILTIN_MANIFEST, "utf8"));
+    const committedManifest = JSON.parse(await readFile(BUILTIN_CPPN_MANIFEST, "utf8"));
     expect(committedManifest).toEqual(manifest);
   });
 
   it("same prompt and seed → same bytes; different seed or prompt → different image", async () => {
-    const rt = await ModelRuntime.create(await loadManifest(BUILTIN_MANIFEST), { provider: "cpu" });
+    const rt = await ModelRuntime.create(await loadManifest(BUILTIN_CPPN_MANIFEST), { provider: "cpu" });
     expect(rt.provider).toBe("cpu");
     const seed = "0x" + "ab".repeat(32);
     const [a, b, c, d] = await rt.generate([
@@ -115,7 +120,7 @@ describe("model manifest", () => {
   });
 
   it("a model whose file does not match the on-chain weights hash refuses to load", async () => {
-    await expect(loadManifest(BUILTIN_MANIFEST, "0x" + "00".repeat(32))).rejects.toBeInstanceOf(
+    await expect(loadManifest(BUILTIN_CPPN_MANIFEST, "0x" + "00".repeat(32))).rejects.toBeInstanceOf(
       ModelHashMismatchError,
     );
     const dir = await mkdtemp(path.join(tmpdir(), "atelier-model-"));

@@ -37,7 +37,7 @@ describe("operator commands on a local chain", () => {
     config = await writeNodeConfig(stack, {
       log: { level: "info", pretty: false },
       safety: { enabled: true, confirmModel: "none", bannedTerms: ["forbidden"] },
-      models: [{ id: stack.modelId, manifest: "builtin:cppn", minFeeWei: MIN_FEE.toString() }],
+      models: [{ id: stack.modelId, manifest: "builtin:art", minFeeWei: MIN_FEE.toString() }],
     });
   });
   afterAll(async () => {
@@ -156,7 +156,7 @@ describe("operator commands on a local chain", () => {
         ...cfg,
         rpcUrl: fresh.rpcUrl,
         deployment: fresh.deploymentFile,
-        models: [{ id: fresh.modelId, manifest: "builtin:cppn" }],
+        models: [{ id: fresh.modelId, manifest: "builtin:art" }],
       }),
     );
     const dataDir = path.join(path.dirname(config), "data");

@@ -6,7 +6,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Journal } from "../src/journal.ts";
 import { createMetrics } from "../src/metrics.ts";
-import { BUILTIN_MANIFEST } from "../src/model/builtin.ts";
+import { BUILTIN_ART_MANIFEST } from "../src/model/builtin.ts";
 import { loadManifest } from "../src/model/manifest.ts";
 import { ModelRuntime } from "../src/model/runtime.ts";
 import { GeneratorNode, type JobEvent } from "../src/node.ts";
@@ -23,7 +23,7 @@ describe("pipeline (in-memory market)", () => {
   let runtime: ModelRuntime;
   let store: HeliaStore;
   beforeAll(async () => {
-    runtime = await ModelRuntime.create(await loadManifest(BUILTIN_MANIFEST), { provider: "cpu" });
+    runtime = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
     store = await HeliaStore.open({ dir: await mkdtemp(path.join(tmpdir(), "atelier-pipe-")) });
   });
   afterAll(async () => {

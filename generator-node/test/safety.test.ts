@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { BUILTIN_MANIFEST } from "../src/model/builtin.ts";
+import { BUILTIN_ART_MANIFEST } from "../src/model/builtin.ts";
 import { loadManifest } from "../src/model/manifest.ts";
 import { ModelRuntime } from "../src/model/runtime.ts";
 import { NsfwClassifier } from "../src/safety/nsfw.ts";
 
 describe("output safety check (nsfwjs on TF.js wasm)", () => {
   it("passes generated art at the default threshold; a threshold of 0 flags it after both models ran", async () => {
-    const rt = await ModelRuntime.create(await loadManifest(BUILTIN_MANIFEST), { provider: "cpu" });
+    const rt = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
     const images = await rt.generate(
       ["a blue ocean mandala", "sunset over the forest"].map((prompt, i) => ({ prompt, seed: `0x0${i}` })),
     );

@@ -1,5 +1,5 @@
 /**
- * The generator node of the local stack: registers the built-in CPPN model on the market, writes a
+ * The generator node of the local stack: registers the built-in art model v2 on the market, writes a
  * node config (dev account key in a 0600 file), stakes through the operator's own code path, and
  * runs `atelier-node start` as a child process whose logs go to a file.
  */
@@ -73,7 +73,7 @@ export async function startLocalNode(options: {
         deployment: options.deploymentFile,
         keyFile: "node.key",
         dataDir: "data",
-        models: [{ id: modelId, manifest: "builtin:cppn" }],
+        models: [{ id: modelId, manifest: "builtin:art" }],
         provider: "auto",
         pollIntervalMs: 100,
         http: { host: options.host, port: options.gatewayPort },

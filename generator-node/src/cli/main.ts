@@ -64,7 +64,11 @@ program
     "write a config file and generate a private key file (mode 0600); prints the node address only",
   )
   .option("--rpc-url <url>", "JSON-RPC endpoint", "http://127.0.0.1:8545")
-  .option("--model <id...>", "on-chain model id(s) to serve with the built-in CPPN (default: 1)", modelId)
+  .option(
+    "--model <id...>",
+    "on-chain model id(s) to serve with the built-in art model v2 (default: 1)",
+    modelId,
+  )
   .option("--deployment <file>", "deployment file (default: @atelier/protocol's deployments/<chainId>.json)")
   .option("--force", "overwrite an existing config / key", false)
   .action(async (o: { rpcUrl: string; model?: string[]; deployment?: string; force: boolean }) => {
@@ -82,7 +86,7 @@ program
       ...(o.deployment ? { deployment: o.deployment } : {}),
       keyFile: "node.key",
       dataDir: ".atelier-node",
-      models: (o.model ?? ["1"]).map((id) => ({ id: Number(id), manifest: "builtin:cppn", minFeeWei: "0" })),
+      models: (o.model ?? ["1"]).map((id) => ({ id: Number(id), manifest: "builtin:art", minFeeWei: "0" })),
       provider: "auto",
       concurrency: 4,
       safety: { enabled: true, threshold: 0.9, maxPromptBytes: 1000, bannedTerms: [], bannedPatterns: [] },

@@ -27,16 +27,23 @@ export const manifestSchema = z.object({
   weightsHash: z
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be the 0x-prefixed sha2-256 (32 bytes hex) of the ONNX file"),
-  kind: z.enum(["cppn", "latent"]),
+  /** cppn: coords + latent + palette [B,3,3]; art: the art model v2's five inputs; latent: latent only */
+  kind: z.enum(["cppn", "latent", "art", "upscale"]),
   resolution: z.object({
     width: z.number().int().min(8).max(4096),
     height: z.number().int().min(8).max(4096),
   }),
-  latentDim: z.number().int().min(1).max(4096),
+  /** not used by kind "upscale" */
+  latentDim: z.number().int().min(1).max(4096).default(1),
   inputs: z.object({
     coords: z.string().optional(),
-    latent: z.string(),
+    /** required except for kind "upscale" */
+    latent: z.string().optional(),
+    /** kind "upscale": the NCHW image input (0–255) */
+    image: z.string().optional(),
     palette: z.string().optional(),
+    field: z.string().optional(),
+    transform: z.string().optional(),
   }),
   latentRank: z.union([z.literal(2), z.literal(3)]).default(3),
   output: z.object({
@@ -47,6 +54,12 @@ export const manifestSchema = z.object({
     range: z.enum(["unit", "signed", "byte"]),
   }),
   maxBatch: z.number().int().min(1).max(64).default(1),
+  /** kind "upscale": output size / input size */
+  scale: z.number().int().min(1).max(8).optional(),
+  /** kind "upscale": tile side and context (input px); bounded memory for any input size */
+  tile: z
+    .object({ size: z.number().int().min(0).max(4096), overlap: z.number().int().min(0).max(256) })
+    .optional(),
   deterministic: z.boolean().default(true),
 });
 
@@ -92,6 +105,21 @@ export async function loadManifest(manifestPath: string, onChainHash?: string): 
   const manifest = parsed.data;
   if (manifest.kind === "cppn" && !manifest.inputs.coords) {
     throw new Error(`invalid model manifest ${manifestPath}: inputs.coords is required for kind "cppn"`);
+  }
+  if (manifest.kind === "upscale" && (!manifest.inputs.image || !manifest.scale)) {
+    throw new Error(`invalid model manifest ${manifestPath}: kind "upscale" needs inputs.image and scale`);
+  }
+  if (manifest.kind !== "upscale" && !manifest.inputs.latent) {
+    throw new Error(
+      `invalid model manifest ${manifestPath}: inputs.latent is required for kind "${manifest.kind}"`,
+    );
+  }
+  if (manifest.kind === "art") {
+    const missing = (["coords", "field", "transform", "palette"] as const).filter((k) => !manifest.inputs[k]);
+    if (missing.length > 0)
+      throw new Error(
+        `invalid model manifest ${manifestPath}: kind "art" needs inputs.${missing.join(", inputs.")}`,
+      );
   }
   const dir = path.dirname(path.resolve(manifestPath));
   const onnx = new Uint8Array(await readFile(path.resolve(dir, manifest.file)));

@@ -68,11 +68,16 @@ class Writer {
 /** ONNX TensorProto.DataType.FLOAT */
 export const FLOAT = 1;
 
+/** A node attribute: an int, a list of ints or a string (the kinds the graphs here need). */
+export type OnnxAttribute =
+  { name: string; int: number } | { name: string; ints: number[] } | { name: string; string: string };
+
 export interface OnnxNode {
   opType: string;
   inputs: string[];
   outputs: string[];
   name: string;
+  attributes?: OnnxAttribute[];
 }
 
 export interface OnnxInitializer {
@@ -137,6 +142,17 @@ export function encodeModel(g: OnnxGraph): Uint8Array {
         for (const o of n.outputs) node.string(2, o);
         node.string(3, n.name);
         node.string(4, n.opType);
+        // AttributeProto: name = 1, i = 3, s = 4, ints = 8, type = 20 (INT 2, STRING 3, INTS 7)
+        for (const a of n.attributes ?? []) {
+          node.message(5, (attr) => {
+            attr.string(1, a.name);
+            if ("int" in a) attr.int(3, a.int).int(20, 2);
+            else if ("ints" in a) {
+              for (const v of a.ints) attr.int(8, v);
+              attr.int(20, 7);
+            } else attr.string(4, a.string).int(20, 3);
+          });
+        }
       });
     }
     graph.string(2, g.name);

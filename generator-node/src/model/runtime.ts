@@ -6,6 +6,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
+import { artFeeds } from "./art/feeds.ts";
+import { upscaleTiled } from "./esrgan/tiling.ts";
 import { conditionFor, writeCoords } from "./conditioning.ts";
 import type { LoadedManifest, ModelManifest } from "./manifest.ts";
 
@@ -23,6 +25,10 @@ export interface GenerateRequest {
   prompt: string;
   /** job seed, hex */
   seed: string;
+  /** variation of an earlier work of this (art) model: the parent's prompt and seed */
+  variationOf?: { prompt: string; seed: string };
+  /** image-to-image models (kind "upscale"): the parent work's decoded image */
+  parentImage?: RawImage;
 }
 
 /** Whether onnxruntime-node's CUDA execution provider binaries are installed next to the binding. */
@@ -83,6 +89,7 @@ export class ModelRuntime {
 
   /** Generates one image per request; runs them in batches of at most `maxBatch`. */
   async generate(requests: GenerateRequest[]): Promise<RawImage[]> {
+    if (this.manifest.kind === "upscale") return Promise.all(requests.map((r) => this.upscale(r)));
     const out: RawImage[] = [];
     const max = this.manifest.maxBatch;
     for (let i = 0; i < requests.length; i += max)
@@ -90,8 +97,31 @@ export class ModelRuntime {
     return out;
   }
 
-  private async runBatch(reqs: GenerateRequest[]): Promise<RawImage[]> {
+  /** Image-to-image: the parent image, tiled (see esrgan/tiling.ts). Sequential per tile. */
+  private async upscale(req: GenerateRequest): Promise<RawImage> {
     const m = this.manifest;
+    const img = req.parentImage;
+    if (!img) throw new Error(`model ${m.name} upscales a parent work: the job names no parent image`);
+    const input = m.inputs.image!;
+    const run = async (nchw: Float32Array, h: number, w: number) => {
+      const result = await this.session.run({ [input]: new ort.Tensor("float32", nchw, [1, 3, h, w]) });
+      const t = result[m.output.name];
+      if (!t) throw new Error(`model ${m.name} produced no output named ${m.output.name}`);
+      return t.data as Float32Array;
+    };
+    return upscaleTiled(img, run, {
+      scale: m.scale!,
+      tile: m.tile?.size ?? 0,
+      overlap: m.tile?.overlap ?? 0,
+    });
+  }
+
+  /** Input tensors for a batch: the art model's own conditioning, or the CPPN/latent convention. */
+  private feedsFor(reqs: GenerateRequest[]): Record<string, ort.Tensor> {
+    const m = this.manifest;
+    if (m.kind === "art") return artFeeds(reqs, m);
+    if (reqs.some((r) => r.variationOf))
+      throw new Error(`model ${m.name} (kind ${m.kind}) cannot make variations; only kind "art" can`);
     const { width, height } = m.resolution;
     const P = width * height;
     const B = reqs.length;
@@ -106,11 +136,19 @@ export class ModelRuntime {
       if (coords) writeCoords(c.structure, width, height, coords, b * P * 3);
     });
     const feeds: Record<string, ort.Tensor> = {
-      [m.inputs.latent]: new ort.Tensor("float32", latent, m.latentRank === 3 ? [B, 1, Z] : [B, Z]),
+      [m.inputs.latent!]: new ort.Tensor("float32", latent, m.latentRank === 3 ? [B, 1, Z] : [B, Z]),
     };
     if (m.inputs.coords && coords) feeds[m.inputs.coords] = new ort.Tensor("float32", coords, [B, P, 3]);
     if (m.inputs.palette) feeds[m.inputs.palette] = new ort.Tensor("float32", palette, [B, 3, 3]);
-    const result = await this.session.run(feeds);
+    return feeds;
+  }
+
+  private async runBatch(reqs: GenerateRequest[]): Promise<RawImage[]> {
+    const m = this.manifest;
+    const { width, height } = m.resolution;
+    const P = width * height;
+    const B = reqs.length;
+    const result = await this.session.run(this.feedsFor(reqs));
     const tensor = result[m.output.name];
     if (!tensor) throw new Error(`model ${m.name} produced no output named ${m.output.name}`);
     const data = tensor.data as Float32Array;
@@ -127,6 +165,20 @@ export class ModelRuntime {
           ? (v: number) => (v + 1) * 127.5
           : (v: number) => v;
     const images: RawImage[] = [];
+    if (m.output.range === "unit" && m.output.layout !== "NCHW" && channels === 3) {
+      // the common case, without per-value closures: round half up, clamp (the quantisation that
+      // makes the bytes exact wherever the float output agrees to within half a level)
+      for (let b = 0; b < B; b++) {
+        const px = new Uint8Array(P * 3);
+        const base = b * P * 3;
+        for (let i = 0; i < P * 3; i++) {
+          const v = Math.round((data[base + i] ?? 0) * 255);
+          px[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+        }
+        images.push({ width, height, channels: 3, data: px });
+      }
+      return images;
+    }
     for (let b = 0; b < B; b++) {
       const px = new Uint8Array(P * 3);
       for (let p = 0; p < P; p++) {
@@ -141,6 +193,26 @@ export class ModelRuntime {
       images.push({ width, height, channels: 3, data: px });
     }
     return images;
+  }
+
+  /**
+   * One throw-away run so the first job does not pay for ORT's lazy initialisation (kernel choice,
+   * arena growth): a generation at the model's resolution, or an upscale of a small grey image.
+   */
+  async warmUp(): Promise<number> {
+    const t0 = performance.now();
+    const grey: RawImage = {
+      width: 32,
+      height: 32,
+      channels: 3,
+      data: new Uint8Array(32 * 32 * 3).fill(128),
+    };
+    await this.generate([
+      this.manifest.kind === "upscale"
+        ? { prompt: "", seed: "0x00", parentImage: grey }
+        : { prompt: "warm up", seed: "0x00" },
+    ]);
+    return performance.now() - t0;
   }
 
   async close(): Promise<void> {

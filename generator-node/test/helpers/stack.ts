@@ -22,7 +22,7 @@ import {
   type PublicClient,
   type TransactionReceipt,
 } from "viem";
-import { builtinCppn } from "../../src/model/builtin.ts";
+import { builtinArt } from "../../src/model/builtin.ts";
 
 export interface Stack {
   rpcUrl: string;
@@ -98,7 +98,7 @@ export async function startStack(opts: { nodeIndex?: number } = {}): Promise<Sta
       const [log] = parseEventLogs({ abi: generationMarketAbi, logs: r.logs, eventName: "ModelRegistered" });
       return Number(log!.args.modelId);
     };
-    const modelId = await registerModel(builtinCppn().manifest.weightsHash as Hex, "atelier-cppn-v1");
+    const modelId = await registerModel(builtinArt().manifest.weightsHash as Hex, "atelier-art-v2");
     const minStake = await publicClient.readContract({
       address: market,
       abi: generationMarketAbi,
@@ -192,7 +192,7 @@ export async function writeNodeConfig(stack: Stack, extra: Record<string, unknow
         deployment: stack.deploymentFile,
         keyFile: "node.key",
         dataDir: "data",
-        models: [{ id: stack.modelId, manifest: "builtin:cppn" }],
+        models: [{ id: stack.modelId, manifest: "builtin:art" }],
         provider: "cpu",
         pollIntervalMs: 50,
         http: { host: "127.0.0.1", port: 0 },

@@ -1,0 +1,202 @@
+/**
+ * The art model's quality sheet, part of `npm run bench:generator`: 24 prompts × 2 seeds through the
+ * built-in v1 (CPPN) and v2 (art) models at 512², a contact sheet PNG of each, and per model:
+ * colourfulness (Hasler–Süsstrunk), edge density (Sobel of luma > 80), high-frequency energy
+ * (luma spectrum above 0.125 cycles/px) — median and worst (lowest) image — and prompt diversity
+ * (mean pairwise perceptual-hash distance, 64 bits, over the 24 prompts at one seed). Also the
+ * CPU time per stage of one job produced in process (generate, safety, watermark, encode).
+ */
+import sharp from "sharp";
+import { loadManifest } from "../src/model/manifest.ts";
+import { BUILTIN_ART_MANIFEST, BUILTIN_CPPN_MANIFEST } from "../src/model/builtin.ts";
+import {
+  colourfulness,
+  edgeDensity,
+  highFrequencyEnergy,
+  meanPairwiseDistance,
+} from "../src/model/quality.ts";
+import { ModelRuntime, type RawImage } from "../src/model/runtime.ts";
+import { WATERMARK_PSNR_LADDER } from "../src/producer.ts";
+import { NsfwClassifier } from "../src/safety/nsfw.ts";
+import { loadWatermark, payloadFor } from "../src/watermark.ts";
+
+export const SHEET_PROMPTS = [
+  "sunset over the sea",
+  "neon city at night",
+  "portrait of an old fisherman, oil painting",
+  "cat on a windowsill",
+  "moonlit mountains",
+  "a blue ocean mandala",
+  "desert dunes at dawn",
+  "frozen glacier, ice",
+  "minimal geometric composition",
+  "organic watercolour garden",
+  "stormy sea, dramatic",
+  "golden marble",
+  "autumn forest valley",
+  "cosmic spiral galaxy",
+  "pastel dreamy clouds",
+  "topographic map of an island",
+  "crystal cave, glowing",
+  "butterfly wings, symmetric",
+  "vintage poster of a lighthouse",
+  "aurora over the arctic",
+  "fire and embers",
+  "calm lake at dusk",
+  "intricate purple kaleidoscope",
+  "abstract",
+];
+export const SHEET_SEEDS = ["0x" + "11".repeat(32), "0x" + "a7".repeat(32)];
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export interface ModelQuality {
+  model: string;
+  colourfulness: number;
+  edgeDensity: number;
+  hfEnergy: number;
+  diversity: number;
+  worst: { colourfulness: number; edgeDensity: number; hfEnergy: number };
+  /** images whose watermark read back at each strength of the node's ladder (default 42.2 dB, 40, 38), and none */
+  watermarkRungs: Record<string, number>;
+  images: number;
+}
+
+async function contactSheet(images: RawImage[], cols: number, tile: number, file: string): Promise<void> {
+  const rows = Math.ceil(images.length / cols);
+  const composites = await Promise.all(
+    images.map(async (im, i) => ({
+      input: await sharp(Buffer.from(im.data), {
+        raw: { width: im.width, height: im.height, channels: im.channels },
+      })
+        .resize(tile, tile)
+        .png()
+        .toBuffer(),
+      left: (i % cols) * tile,
+      top: Math.floor(i / cols) * tile,
+    })),
+  );
+  await sharp({ create: { width: cols * tile, height: rows * tile, channels: 3, background: "#000" } })
+    .composite(composites)
+    .png({ compressionLevel: 9 })
+    .toFile(file);
+}
+
+async function measureModel(manifestPath: string, sheetFile: string): Promise<ModelQuality> {
+  const rt = await ModelRuntime.create(await loadManifest(manifestPath), { provider: "cpu" });
+  const wm = await loadWatermark();
+  const images: RawImage[] = [];
+  // prompt-major: each prompt's two seeds side by side on the sheet
+  for (const prompt of SHEET_PROMPTS)
+    for (const seed of SHEET_SEEDS) images.push(...(await rt.generate([{ prompt, seed }])));
+  await rt.close();
+  const cf = images.map(colourfulness);
+  const ed = images.map((im) => edgeDensity(im));
+  const hf = images.map((im) => highFrequencyEnergy(im));
+  const firstSeed = images.filter((_, i) => i % SHEET_SEEDS.length === 0);
+  const rungs: Record<string, number> = {};
+  images.forEach((im, i) => {
+    const payload = payloadFor(wm, 2n ** 55n + BigInt(i));
+    let rung = "none";
+    for (const psnr of WATERMARK_PSNR_LADDER) {
+      let marked: RawImage;
+      try {
+        marked = wm.embed(im, payload, psnr === undefined ? undefined : { psnr });
+      } catch {
+        continue; // the library's own read-back failed at this strength
+      }
+      if (wm.detect(marked)?.payload === payload) {
+        rung = psnr === undefined ? "default" : `${psnr}dB`;
+        break;
+      }
+    }
+    rungs[rung] = (rungs[rung] ?? 0) + 1;
+  });
+  await contactSheet(images, 8, 160, sheetFile);
+  return {
+    model: rt.manifest.name,
+    colourfulness: round(median(cf), 1),
+    edgeDensity: round(median(ed)),
+    hfEnergy: round(median(hf)),
+    diversity: round(meanPairwiseDistance(firstSeed.map((im) => wm.perceptualHash(im))), 2),
+    worst: {
+      colourfulness: round(Math.min(...cf), 1),
+      edgeDensity: round(Math.min(...ed)),
+      hfEnergy: round(Math.min(...hf)),
+    },
+    watermarkRungs: rungs,
+    images: images.length,
+  };
+}
+
+export async function qualitySheet(
+  sheetPrefix: string,
+): Promise<{ v1: ModelQuality; v2: ModelQuality; sheets: string[] }> {
+  const sheets = [`${sheetPrefix}-v1.png`, `${sheetPrefix}-v2.png`];
+  const v1 = await measureModel(BUILTIN_CPPN_MANIFEST, sheets[0]!);
+  const v2 = await measureModel(BUILTIN_ART_MANIFEST, sheets[1]!);
+  return { v1, v2, sheets };
+}
+
+/**
+ * CPU-ms per stage of one job, produced in process one job at a time (process CPU time around each
+ * stage; median over the prompts): what a job costs wherever it runs, unlike wall time on a shared box.
+ */
+export async function cpuMsByStage(
+  jobs = 12,
+): Promise<{ cpuMs: Record<string, number>; generateWallMs: { p50Ms: number; p95Ms: number } }> {
+  const rt = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
+  const classifier = await NsfwClassifier.load({ threshold: 0.9, backend: "wasm" });
+  const wm = await loadWatermark();
+  const cpuMs = (t0: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(t0);
+    return (d.user + d.system) / 1000;
+  };
+  const per: Record<string, number[]> = { generate: [], safety: [], watermark: [], encode: [] };
+  const wall: number[] = [];
+  await rt.generate([{ prompt: "warm up", seed: "0x01" }]);
+  for (let i = 0; i < jobs; i++) {
+    const prompt = SHEET_PROMPTS[i % SHEET_PROMPTS.length]!;
+    let t = process.cpuUsage();
+    const w0 = performance.now();
+    const [img] = await rt.generate([{ prompt, seed: "0x" + (i + 1).toString(16).padStart(64, "0") }]);
+    wall.push(performance.now() - w0);
+    per.generate!.push(cpuMs(t));
+    t = process.cpuUsage();
+    await classifier.check(img!);
+    per.safety!.push(cpuMs(t));
+    t = process.cpuUsage();
+    const payload = payloadFor(wm, 2n ** 55n + BigInt(i));
+    let marked = img!;
+    for (const psnr of WATERMARK_PSNR_LADDER) {
+      try {
+        marked = wm.embed(img!, payload, psnr === undefined ? undefined : { psnr });
+      } catch {
+        continue;
+      }
+      if (wm.detect(marked)?.payload === payload) break;
+    }
+    per.watermark!.push(cpuMs(t));
+    t = process.cpuUsage();
+    await sharp(Buffer.from(marked.data), {
+      raw: { width: marked.width, height: marked.height, channels: 3 },
+    })
+      .png({ compressionLevel: 3, adaptiveFiltering: true })
+      .toBuffer();
+    per.encode!.push(cpuMs(t));
+  }
+  await rt.close();
+  const sorted = [...wall].sort((a, b) => a - b);
+  return {
+    cpuMs: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, round(median(v), 1)])),
+    generateWallMs: {
+      p50Ms: round(median(wall), 1),
+      p95Ms: round(sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)]!, 1),
+    },
+  };
+}

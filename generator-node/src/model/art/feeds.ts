@@ -1,0 +1,48 @@
+/**
+ * Input tensors of the art model v2 for a batch of requests (see graph.ts for what each one is).
+ */
+import * as ort from "onnxruntime-node";
+import type { ModelManifest } from "../manifest.ts";
+import { artConditionFor, artVariationFor, fieldGrid, fieldTransform, screenGrid } from "./condition.ts";
+import { ART_LATENT_DIM } from "./layout.ts";
+
+export interface ArtRequest {
+  prompt: string;
+  seed: string;
+  /** a variation of an earlier work of this model: its prompt and seed */
+  variationOf?: { prompt: string; seed: string };
+}
+
+export function artFeeds(reqs: ArtRequest[], m: ModelManifest): Record<string, ort.Tensor> {
+  if (m.latentDim !== ART_LATENT_DIM)
+    throw new Error(
+      `model ${m.name}: latentDim ${m.latentDim}, the art conditioning writes ${ART_LATENT_DIM}`,
+    );
+  const { width, height } = m.resolution;
+  const P = width * height;
+  const B = reqs.length;
+  const coords = new Float32Array(B * P * 3);
+  const field = new Float32Array(B * P * 3);
+  const transform = new Float32Array(B * 9);
+  const latent = new Float32Array(B * ART_LATENT_DIM);
+  const palette = new Float32Array(B * 12);
+  const screen = screenGrid(width, height);
+  reqs.forEach((r, b) => {
+    const c = r.variationOf
+      ? artVariationFor(r.variationOf.prompt, r.variationOf.seed, r.seed)
+      : artConditionFor(r.prompt, r.seed);
+    coords.set(screen, b * P * 3);
+    field.set(fieldGrid(c, width, height), b * P * 3);
+    transform.set(fieldTransform(c), b * 9);
+    latent.set(c.latent, b * ART_LATENT_DIM);
+    palette.set(c.palette, b * 12);
+  });
+  const inputs = m.inputs as Required<ModelManifest["inputs"]>;
+  return {
+    [inputs.coords]: new ort.Tensor("float32", coords, [B, P, 3]),
+    [inputs.field]: new ort.Tensor("float32", field, [B, P, 3]),
+    [inputs.transform]: new ort.Tensor("float32", transform, [B, 3, 3]),
+    [inputs.latent!]: new ort.Tensor("float32", latent, [B, 1, ART_LATENT_DIM]),
+    [inputs.palette]: new ort.Tensor("float32", palette, [B, 4, 3]),
+  };
+}

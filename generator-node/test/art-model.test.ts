@@ -1,0 +1,136 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { artConditionFor, artVariationFor } from "../src/model/art/condition.ts";
+import { LEXICON, lexiconData } from "../src/model/art/lexicon.ts";
+import { artManifest, BUILTIN_ART_MANIFEST, BUILTIN_MODELS_DIR, builtinArt } from "../src/model/builtin.ts";
+import { loadManifest } from "../src/model/manifest.ts";
+import { colourfulness, edgeDensity, meanHue, warmth } from "../src/model/quality.ts";
+import { ModelRuntime, type RawImage } from "../src/model/runtime.ts";
+
+const seed = (i: number) => "0x" + i.toString(16).padStart(64, "0");
+const same = (a: RawImage, b: RawImage) => Buffer.from(a.data).equals(Buffer.from(b.data));
+/** mean absolute difference per channel value (0–255) */
+const meanAbsDiff = (a: RawImage, b: RawImage) => {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i++) s += Math.abs(a.data[i]! - b.data[i]!);
+  return s / a.data.length;
+};
+/** circular distance between hues in degrees */
+const hueDistance = (a: number, b: number) => Math.min(Math.abs(a - b), 360 - Math.abs(a - b));
+
+describe("built-in art model v2", () => {
+  it("scripts/build-art.ts output (ONNX, manifest, lexicon JSON) is reproduced byte for byte by the code", async () => {
+    const { onnx, manifest } = builtinArt();
+    const committed = new Uint8Array(await readFile(path.join(BUILTIN_MODELS_DIR, manifest.file)));
+    expect(Buffer.compare(Buffer.from(committed), Buffer.from(onnx))).toBe(0);
+    expect(JSON.parse(await readFile(BUILTIN_ART_MANIFEST, "utf8"))).toEqual(manifest);
+    const lexicon = JSON.parse(
+      await readFile(path.join(BUILTIN_MODELS_DIR, `${manifest.name}.lexicon.json`), "utf8"),
+    );
+    expect(lexicon).toEqual(lexiconData());
+  });
+
+  it("same job → same bytes: twice, inside a batch, and across a restart of the runtime", async () => {
+    const loaded = await loadManifest(BUILTIN_ART_MANIFEST);
+    const job = { prompt: "sunset over the sea", seed: seed(7) };
+    const rt1 = await ModelRuntime.create(loaded, { provider: "cpu" });
+    const [a, b] = await rt1.generate([job, job]);
+    const [alone] = await rt1.generate([job]);
+    const [batched] = await rt1.generate([job, { prompt: "neon city at night", seed: seed(8) }]);
+    await rt1.close();
+    const rt2 = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
+    const [restarted] = await rt2.generate([job]);
+    await rt2.close();
+    expect(a!.width).toBe(512);
+    expect(same(a!, b!)).toBe(true);
+    expect(same(a!, alone!)).toBe(true);
+    expect(same(a!, batched!)).toBe(true);
+    expect(same(a!, restarted!)).toBe(true);
+  });
+
+  describe("at 128×128 (same graph, smaller grid)", () => {
+    let rt: ModelRuntime;
+    beforeAll(async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), "atelier-art-"));
+      const { onnx } = builtinArt();
+      const manifest = artManifest(onnx, { width: 128, height: 128 });
+      await writeFile(path.join(dir, manifest.file), onnx);
+      await writeFile(path.join(dir, "m.json"), JSON.stringify(manifest));
+      rt = await ModelRuntime.create(await loadManifest(path.join(dir, "m.json")), { provider: "cpu" });
+    });
+    afterAll(async () => rt.close());
+
+    it('the lexicon steers: "sunset" outputs are warmer than "ice" outputs, over 20 seeds each', async () => {
+      const seeds = Array.from({ length: 20 }, (_, i) => seed(100 + i));
+      const sunset = await rt.generate(seeds.map((s) => ({ prompt: "sunset", seed: s })));
+      const ice = await rt.generate(seeds.map((s) => ({ prompt: "ice", seed: s })));
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      // mean hue: sunset nearer orange (30°), ice nearer cyan-blue (200°)
+      const sunsetHue = mean(sunset.map((im) => hueDistance(meanHue(im), 30)));
+      const iceHue = mean(ice.map((im) => hueDistance(meanHue(im), 30)));
+      expect(sunsetHue).toBeLessThan(iceHue);
+      expect(mean(sunset.map(warmth))).toBeGreaterThan(mean(ice.map(warmth)) + 0.1);
+      // not only on average: every sunset image is warmer than every ice image
+      expect(Math.min(...sunset.map(warmth))).toBeGreaterThan(Math.max(...ice.map(warmth)));
+    });
+
+    it("outputs have colour and edges; different prompts and seeds differ", async () => {
+      const prompts = ["cat on a windowsill", "portrait of an old fisherman, oil painting", "minimal"];
+      const images = await rt.generate([
+        ...prompts.map((p) => ({ prompt: p, seed: seed(1) })),
+        { prompt: prompts[0]!, seed: seed(2) },
+      ]);
+      for (const im of images) {
+        expect(colourfulness(im)).toBeGreaterThan(20);
+        expect(new Set(im.data).size).toBeGreaterThan(100);
+      }
+      expect(Math.max(...images.map((im) => edgeDensity(im)))).toBeGreaterThan(0.02);
+      expect(meanAbsDiff(images[0]!, images[1]!)).toBeGreaterThan(10);
+      expect(meanAbsDiff(images[0]!, images[3]!)).toBeGreaterThan(5);
+    });
+
+    it("a variation keeps the parent's composition and palette and changes the detail", async () => {
+      const parent = { prompt: "moonlit mountains", seed: seed(11) };
+      const [p, v, other, v2] = await rt.generate([
+        parent,
+        { prompt: parent.prompt, seed: seed(12), variationOf: parent },
+        { prompt: parent.prompt, seed: seed(12) },
+        { prompt: parent.prompt, seed: seed(12), variationOf: parent },
+      ]);
+      expect(same(p!, v!)).toBe(false);
+      expect(same(v!, v2!)).toBe(true); // deterministic
+      expect(meanAbsDiff(p!, v!)).toBeLessThan(meanAbsDiff(p!, other!));
+      const c = artConditionFor(parent.prompt, parent.seed);
+      const cv = artVariationFor(parent.prompt, parent.seed, seed(12));
+      expect(Array.from(cv.palette)).toEqual(Array.from(c.palette));
+      expect(cv.composition).toBe(c.composition);
+    });
+  });
+
+  it("conditioning: normalised prompts, lexicon words, hash fallback for unknown words", () => {
+    const a = artConditionFor("Sunset  over the SEA", seed(1));
+    const b = artConditionFor("sunset over the sea", seed(1));
+    expect(Array.from(a.latent)).toEqual(Array.from(b.latent));
+    expect(a.matched).toEqual(["sunset", "sea"]);
+    expect(a.composition).toBe("land");
+    expect(artConditionFor("a blue ocean mandala", seed(1)).composition).toBe("radial");
+    // unknown words: still deterministic, and two different prompts get different palettes
+    const x = artConditionFor("zqx wibble", seed(1));
+    const y = artConditionFor("florp quux", seed(1));
+    expect(x.matched).toEqual([]);
+    expect(Array.from(x.palette)).not.toEqual(Array.from(y.palette));
+    expect(Array.from(artConditionFor("zqx wibble", seed(1)).latent)).toEqual(Array.from(x.latent));
+  });
+
+  it("the lexicon covers the six categories and every entry has words and a hint", () => {
+    const data = lexiconData();
+    for (const cat of ["palette", "mood", "light", "composition", "motif", "texture"] as const)
+      expect(data.categories[cat].length).toBeGreaterThan(2);
+    for (const e of LEXICON) {
+      expect(e.words.length).toBeGreaterThan(0);
+      expect(e.hint.length).toBeGreaterThan(3);
+    }
+  });
+});
