@@ -58,6 +58,16 @@ if (wanted("lint")) await gate("lint: eslint, prettier, solhint", ["npm", "run",
 if (wanted("typecheck"))
   await gate("typecheck: tsc strict, every workspace", ["npm", "run", "--silent", "typecheck"]);
 
+if (wanted("subgraph"))
+  await gate("subgraph: manifest, graph codegen, graph build (offline)", [
+    "npm",
+    "run",
+    "--silent",
+    "-w",
+    "@atelier/subgraph",
+    "build",
+  ]);
+
 if (wanted("contracts")) {
   await suite("contracts: hardhat test (solidity + nodejs)", async () => {
     const { code, output } = await run("npx", ["hardhat", "test"]);
@@ -70,23 +80,26 @@ if (wanted("contracts")) {
 }
 
 if (wanted("workspaces")) {
-  await suite("workspaces: vitest (protocol, devchain, watermark, generator-node)", async () => {
-    const report = path.join(await mkdtemp(path.join(tmpdir(), "atelier-vitest-")), "report.json");
-    const { code } = await run("npx", [
-      "vitest",
-      "run",
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${report}`,
-    ]);
-    const json = JSON.parse(await readFile(report, "utf8").catch(() => "{}")) as {
-      numPassedTests?: number;
-      numFailedTests?: number;
-    };
-    const passed = json.numPassedTests ?? 0;
-    const failed = json.numFailedTests ?? 0;
-    return { passed, failed: code !== 0 && failed === 0 ? 1 : failed };
-  });
+  await suite(
+    "workspaces: vitest (protocol, devchain, watermark, generator-node, subgraph, indexer, query)",
+    async () => {
+      const report = path.join(await mkdtemp(path.join(tmpdir(), "atelier-vitest-")), "report.json");
+      const { code } = await run("npx", [
+        "vitest",
+        "run",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${report}`,
+      ]);
+      const json = JSON.parse(await readFile(report, "utf8").catch(() => "{}")) as {
+        numPassedTests?: number;
+        numFailedTests?: number;
+      };
+      const passed = json.numPassedTests ?? 0;
+      const failed = json.numFailedTests ?? 0;
+      return { passed, failed: code !== 0 && failed === 0 ? 1 : failed };
+    },
+  );
 }
 
 console.log("\n━━ summary ━━");
