@@ -47,16 +47,14 @@ interface EventLike {
 
 async function recordStake(db: Db, event: EventLike, address: Hex, kind: string, amount: bigint) {
   const row = await db.find(node, { id: lower(address) });
-  await db
-    .insert(stakeChange)
-    .values({
-      id: eventId(event),
-      node: lower(address),
-      kind,
-      amount,
-      stakeAfter: row?.stake ?? 0n,
-      blockNumber: event.block.number,
-    });
+  await db.insert(stakeChange).values({
+    id: eventId(event),
+    node: lower(address),
+    kind,
+    amount,
+    stakeAfter: row?.stake ?? 0n,
+    blockNumber: event.block.number,
+  });
 }
 
 async function recordJob(db: Db, event: EventLike, jobId: bigint, status: string, who: Hex | null) {
@@ -175,14 +173,12 @@ ponder.on("GenerationMarket:JobFulfilled", async ({ event, context }) => {
   const a = event.args;
   const id = a.jobId;
   if (!(await context.db.find(job, { id }))) return;
-  await context.db
-    .update(job, { id })
-    .set({
-      status: "fulfilled",
-      work: a.workId.toString(),
-      nodePayment: a.nodePayment,
-      protocolFee: a.protocolFee,
-    });
+  await context.db.update(job, { id }).set({
+    status: "fulfilled",
+    work: a.workId.toString(),
+    nodePayment: a.nodePayment,
+    protocolFee: a.protocolFee,
+  });
   await count(context.db, a.node, "jobsFulfilled");
   await addCredit(context.db, NAME, a.node, ETH, a.nodePayment);
   await addCredit(

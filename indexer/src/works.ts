@@ -27,15 +27,13 @@ ponder.on("Works:WorkMinted", async ({ event, context }) => {
   }
   let depth = 0;
   for (const [index, parentId] of a.parentIds.entries()) {
-    await context.db
-      .insert(workParent)
-      .values({
-        id: `${id}-${index}`,
-        child: id,
-        parent: parentId.toString(),
-        index,
-        shareBps: a.parentShareBps[index] ?? 0,
-      });
+    await context.db.insert(workParent).values({
+      id: `${id}-${index}`,
+      child: id,
+      parent: parentId.toString(),
+      index,
+      shareBps: a.parentShareBps[index] ?? 0,
+    });
     const parent = await context.db.find(work, { id: parentId });
     if (parent && parent.depth + 1 > depth) depth = parent.depth + 1;
   }

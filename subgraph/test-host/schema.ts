@@ -5,6 +5,8 @@ export interface EntityType {
   immutable: boolean;
   /** Non-null fields that are stored (not `@derivedFrom`). */
   required: string[];
+  /** Every stored field (not `@derivedFrom`), in schema order. */
+  fields: string[];
 }
 
 /** Entity types of a subgraph schema: enough to enforce what graph-node enforces on `store.set`. */
@@ -14,11 +16,14 @@ export async function readEntityTypes(schemaFile: string): Promise<Map<string, E
   for (const match of text.matchAll(/type\s+(\w+)\s+@entity\(([^)]*)\)\s*\{([^}]*)\}/g)) {
     const [, name, args, body] = match as unknown as [string, string, string, string];
     const required: string[] = [];
+    const fields: string[] = [];
     for (const line of body.split("\n")) {
       const field = /^\s*(\w+)\s*:\s*([^@\s]+)\s*(@derivedFrom)?/.exec(line);
-      if (field && field[2]!.endsWith("!") && !field[3]) required.push(field[1]!);
+      if (!field || field[3]) continue;
+      fields.push(field[1]!);
+      if (field[2]!.endsWith("!")) required.push(field[1]!);
     }
-    types.set(name, { name, immutable: /immutable:\s*true/.test(args), required });
+    types.set(name, { name, immutable: /immutable:\s*true/.test(args), required, fields });
   }
   return types;
 }
