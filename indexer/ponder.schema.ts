@@ -48,6 +48,8 @@ export const work = onchainTable(
   "work",
   (t) => ({
     id: t.bigint().primaryKey(),
+    /** The work id again, named as in the subgraph (whose String ids sort lexically). */
+    number: t.bigint().notNull(),
     creator: t.hex().notNull(),
     owner: t.hex().notNull(),
     source: t.text().notNull(),

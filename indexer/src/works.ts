@@ -40,6 +40,7 @@ ponder.on("Works:WorkMinted", async ({ event, context }) => {
   const cid = rawCidOfDigest(a.metadataDigest);
   await context.db.insert(work).values({
     id: a.workId,
+    number: a.workId,
     creator: lower(a.creator),
     owner: lower(a.creator),
     source: a.jobId === 0n ? "upload" : "generated",

@@ -18,6 +18,7 @@ import { onPausedSet } from "./config";
 export function handleWorkMinted(event: WorkMinted): void {
   const p = event.params;
   const work = new Work(p.workId.toString());
+  work.number = p.workId;
   ensureAccount(p.creator);
   work.creator = p.creator;
   work.owner = p.creator;

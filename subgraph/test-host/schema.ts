@@ -7,6 +7,8 @@ export interface EntityType {
   required: string[];
   /** Every stored field (not `@derivedFrom`), in schema order. */
   fields: string[];
+  /** GraphQL type of each stored field, without `!` (e.g. `BigInt`, `Bytes`, `String`, `Work`). */
+  fieldTypes: Record<string, string>;
 }
 
 /** Entity types of a subgraph schema: enough to enforce what graph-node enforces on `store.set`. */
@@ -17,13 +19,15 @@ export async function readEntityTypes(schemaFile: string): Promise<Map<string, E
     const [, name, args, body] = match as unknown as [string, string, string, string];
     const required: string[] = [];
     const fields: string[] = [];
+    const fieldTypes: Record<string, string> = {};
     for (const line of body.split("\n")) {
       const field = /^\s*(\w+)\s*:\s*([^@\s]+)\s*(@derivedFrom)?/.exec(line);
       if (!field || field[3]) continue;
       fields.push(field[1]!);
+      fieldTypes[field[1]!] = field[2]!.replace(/!$/, "");
       if (field[2]!.endsWith("!")) required.push(field[1]!);
     }
-    types.set(name, { name, immutable: /immutable:\s*true/.test(args), required, fields });
+    types.set(name, { name, immutable: /immutable:\s*true/.test(args), required, fields, fieldTypes });
   }
   return types;
 }
