@@ -28,6 +28,7 @@ export {
 export {
   simulateMarket,
   evaluateRecommenders,
+  mulberry32,
   type SimMarket,
   type RecScores,
   type Recommender,
