@@ -21,18 +21,41 @@ interface Service {
 
 const STATE_DIR = path.resolve(import.meta.dirname, "../.atelier");
 
-const { values } = parseArgs({
-  options: {
-    "chain-port": { type: "string", default: process.env.ATELIER_CHAIN_PORT ?? "8545" },
-    "gateway-port": { type: "string", default: process.env.ATELIER_GATEWAY_PORT ?? "8790" },
-    host: { type: "string", default: process.env.ATELIER_HOST ?? "127.0.0.1" },
-    "no-demo": { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
+const USAGE = "usage: npm start -- [--chain-port 8545] [--gateway-port 8790] [--host 127.0.0.1] [--no-demo]";
 
+/** npm keeps flags given without `--` for itself and exposes them as npm_config_<name>. */
+function forgottenDoubleDash(): string | undefined {
+  const flag = ["chain_port", "gateway_port", "host", "no_demo"].find(
+    (name) => process.env[`npm_config_${name}`] !== undefined,
+  );
+  return flag === undefined ? undefined : `--${flag.replaceAll("_", "-")}`;
+}
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        "chain-port": { type: "string", default: process.env.ATELIER_CHAIN_PORT ?? "8545" },
+        "gateway-port": { type: "string", default: process.env.ATELIER_GATEWAY_PORT ?? "8790" },
+        host: { type: "string", default: process.env.ATELIER_HOST ?? "127.0.0.1" },
+        "no-demo": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    const flag = forgottenDoubleDash();
+    const reason =
+      flag === undefined
+        ? (error as Error).message
+        : `npm took ${flag} for itself: put \`--\` before the flags (npm start -- ${flag} …)`;
+    console.error(`npm start: ${reason}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseCommandLine();
 if (values.help) {
-  console.log("usage: npm start -- [--chain-port 8545] [--gateway-port 8790] [--host 127.0.0.1] [--no-demo]");
+  console.log(USAGE);
   process.exit(0);
 }
 
@@ -79,6 +102,7 @@ try {
   // Check every port first so a clash fails in a second, not after the chain is up.
   await assertPortFree(gatewayPort, values.host);
 
+  console.log("starting the local chain…");
   const chain = await startHardhatNode({ port: chainPort, host: values.host });
   services.push({ name: "chain", stop: chain.stop });
   console.log(
@@ -92,6 +116,7 @@ try {
     console.log(`  ${name.padEnd(24)} ${address}`);
   console.log(`  deployment file          ${path.relative(process.cwd(), deploymentFile)}`);
 
+  console.log("starting the generator node (loads its models: a few seconds)…");
   const node = await startLocalNode({
     rpcUrl: chain.rpcUrl,
     deployment,
@@ -109,6 +134,7 @@ try {
   console.log(`  log                      ${path.relative(process.cwd(), node.logFile)}`);
 
   if (!values["no-demo"]) {
+    console.log("requesting a first generated work…");
     const demo = await requestDemoWork({
       rpcUrl: chain.rpcUrl,
       deployment,

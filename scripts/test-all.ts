@@ -53,7 +53,11 @@ const wanted = (name: string) => only.length === 0 || only.some((o) => name.incl
 
 if (wanted("build")) await gate("build: contracts compile", ["hardhat", "build", "--quiet"]);
 if (wanted("abis"))
-  await gate("abis: packages/protocol matches artifacts", ["tsx", "scripts/export-protocol.ts", "--check"]);
+  await gate("abis: packages/protocol ABIs + bytecode match a fresh compile", [
+    "tsx",
+    "scripts/export-protocol.ts",
+    "--check",
+  ]);
 if (wanted("lint")) await gate("lint: eslint, prettier, solhint", ["npm", "run", "--silent", "lint"]);
 if (wanted("typecheck"))
   await gate("typecheck: tsc strict, every workspace", ["npm", "run", "--silent", "typecheck"]);
@@ -81,7 +85,7 @@ if (wanted("contracts")) {
 
 if (wanted("workspaces")) {
   await suite(
-    "workspaces: vitest (protocol, devchain, watermark, generator-node, subgraph, indexer, query)",
+    "workspaces: vitest (protocol, devchain, watermark, generator-node, subgraph, indexer, query, repo: bins + npm start on a clean checkout)",
     async () => {
       const report = path.join(await mkdtemp(path.join(tmpdir(), "atelier-vitest-")), "report.json");
       const { code } = await run("npx", [

@@ -89,7 +89,8 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     /// @notice Whether `signer` has used (or cancelled) private-offer nonce `nonce`.
     mapping(address signer => mapping(uint256 nonce => bool)) public nonceUsed;
 
-    /// @notice Emitted once per license sold: everything an indexer needs about the sale and its credits.
+    /// @notice Emitted once per license sold, before its `RevenueShared` events and the licence's mint
+    /// `Transfer` (and `Locked`): everything an indexer needs about the sale and its credits.
     /// @param offerId 0 for a private offer.
     /// @param payee The work's owner, credited `payeeAmount`.
     /// @param protocolFee Credited to the treasury. Ancestors' shares are in `RevenueShared` events.
@@ -107,7 +108,8 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         uint40 expiry
     );
 
-    /// @notice Emitted for each ancestor credited a share of a derivative's license sale.
+    /// @notice Emitted for each ancestor credited a share of a derivative's license sale, after the sale's
+    /// `LicensePurchased`.
     event RevenueShared(
         uint256 indexed licenseId,
         uint256 indexed ancestorWorkId,
@@ -120,7 +122,9 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     /// `licenseId` (whose sale is in `LicensePurchased`). Lets an indexer mark the signed offer as consumed.
     event PrivateOfferRedeemed(address indexed signer, uint256 indexed nonce, uint256 indexed licenseId);
 
-    /// @notice Emitted when a signer cancels a private-offer nonce.
+    /// @notice Emitted when a signer cancels a private-offer nonce. It names no work: nonces are per signer,
+    /// not per work (one nonce may back alternative offers on several works), so cancelling voids every
+    /// offer signed with it.
     event PrivateOfferCancelled(address indexed signer, uint256 indexed nonce);
 
     /// @notice The payment differs from the price (ETH: `msg.value`; ERC-20: any `msg.value`).
@@ -143,6 +147,10 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     error DurationTooLong(uint256 duration, uint256 maxDuration);
     /// @notice The private offer was issued at `issuedAt`, before the work last changed hands at `ownerSince`.
     error OfferPredatesOwnership(uint256 issuedAt, uint256 ownerSince);
+    /// @notice The private offer's `issuedAt` is in the future.
+    error OfferIssuedInFuture(uint256 issuedAt);
+    /// @notice `currency` is not on the admin-curated allow-list of `Works`.
+    error CurrencyNotAllowed(address currency);
     /// @notice License `licenseId` is locked (non-transferable terms).
     error LicenseNonTransferable(uint256 licenseId);
     /// @notice An exclusive license cannot be sold: licenses of `workId` were already sold.
@@ -207,6 +215,9 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         if (offer.duration > AtelierLimits.MAX_LICENSE_DURATION) {
             revert DurationTooLong(offer.duration, AtelierLimits.MAX_LICENSE_DURATION);
         }
+        // A future issuedAt would let the offer outlive a change of owner (it would not predate it).
+        if (offer.issuedAt > block.timestamp) revert OfferIssuedInFuture(offer.issuedAt);
+        if (!works.isCurrencyAllowed(offer.currency)) revert CurrencyNotAllowed(offer.currency);
         (uint8 termsFlags, , ) = termsRegistry.termsCore(offer.termsId);
         bool exclusive = termsFlags & TermsFlags.EXCLUSIVE != 0;
         uint256 sold = privateSales[offer.workId];
@@ -278,11 +289,13 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
     function derivativeRight(
         uint256 licenseId,
         address account,
-        uint256 parentWorkId
+        uint256 parentWorkId,
+        uint256 validUntil
     ) external view returns (bool allowed, uint16 shareBps) {
         if (licenseId >> 64 != parentWorkId || !isLicenseValid(licenseId, account, false)) return (false, 0);
         License memory lic = _licenses[licenseId];
         if (lic.termsFlags & TermsFlags.DERIVATIVES == 0) return (false, 0);
+        if (lic.expiry != 0 && lic.expiry <= validUntil) return (false, 0);
         (, , shareBps) = termsRegistry.termsCore(lic.termsId);
         return (true, shareBps);
     }
@@ -381,15 +394,12 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
         _credit(cfg.treasury, p.currency, fee);
         licenseId = (workId << 64) | (offerId << 32) | p.serial;
         uint256 payeeAmount = p.price - fee;
+        Payout[] memory payouts;
+        uint256 shared; // number of ancestor payouts (the work itself comes last in `payouts`)
         if (p.derivative && payeeAmount != 0) {
-            Payout[] memory payouts = works.revenueSplit(workId, payeeAmount);
-            uint256 last = payouts.length - 1; // the work itself comes last
-            for (uint256 i = 0; i < last; ++i) {
-                Payout memory po = payouts[i];
-                _credit(po.payee, p.currency, po.amount);
-                emit RevenueShared(licenseId, po.workId, po.payee, p.currency, po.amount);
-            }
-            payeeAmount = payouts[last].amount;
+            payouts = works.revenueSplit(workId, payeeAmount);
+            shared = payouts.length - 1;
+            payeeAmount = payouts[shared].amount;
         }
         _credit(p.payee, p.currency, payeeAmount);
         uint40 start = uint40(block.timestamp);
@@ -414,6 +424,11 @@ contract Licenses is ERC721, ProtocolConfig, PullPayments, EIP712, IERC5192, ILi
             payeeAmount,
             expiry
         );
+        for (uint256 i = 0; i < shared; ++i) {
+            Payout memory po = payouts[i];
+            _credit(po.payee, p.currency, po.amount);
+            emit RevenueShared(licenseId, po.workId, po.payee, p.currency, po.amount);
+        }
         if (p.termsFlags & TermsFlags.TRANSFERABLE == 0) emit Locked(licenseId);
         _safeMint(licensee, licenseId);
     }

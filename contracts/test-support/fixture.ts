@@ -18,6 +18,7 @@ import atelier, { TERMS_PRESET_IDS } from "../ignition/modules/Atelier.ts";
 import { attackerAbi, mockErc20Abi, smartWalletAbi } from "./mocks.ts";
 
 export const ZERO: Address = "0x0000000000000000000000000000000000000000";
+export const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
 export const PRESET = TERMS_PRESET_IDS;
 export const PRICE = parseEther("0.01");
 export const MIN_STAKE = parseEther("0.1");
@@ -54,15 +55,40 @@ export function cidV1RawSha256(digest: Hex): string {
   return out;
 }
 
-export const jobSeedOf = (chainId: number, market: Address, jobId: bigint): bigint =>
+/** The seed of a job fulfilled by `node` with `secret`, computed independently of the contract. */
+export const jobSeedOf = (
+  chainId: number,
+  market: Address,
+  jobId: bigint,
+  node: Address,
+  secret: Hex,
+): bigint =>
   BigInt(
     keccak256(
       encodeAbiParameters(
-        [{ type: "uint256" }, { type: "address" }, { type: "uint256" }],
-        [BigInt(chainId), market, jobId],
+        [
+          { type: "uint256" },
+          { type: "address" },
+          { type: "uint256" },
+          { type: "address" },
+          { type: "bytes32" },
+        ],
+        [BigInt(chainId), market, jobId, node, secret],
       ),
     ),
   );
+
+/** An upload's watermark id: the low 55 bits of keccak256(abi.encode(minter, salt)), computed off chain. */
+export const uploadWatermarkIdOf = (minter: Address, salt: Hex): bigint =>
+  BigInt(keccak256(encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [minter, salt]))) &
+  (GENERATED_FLAG - 1n);
+
+/** A node's secret in the tests. */
+export const SECRET: Hex = keccak256(toHex("node secret"));
+
+/** The output (content hash) a node claims `jobId` with in the tests: fixed per job and node. */
+export const outputOf = (jobId: bigint, who: { account: { address: Address } }): Hex =>
+  keccak256(toHex(`output-${jobId}-${who.account.address}`));
 
 type W = Awaited<ReturnType<Awaited<ReturnType<typeof network.create>>["viem"]["getWalletClients"]>>[number];
 
@@ -85,8 +111,9 @@ export async function createFixture() {
     const deployed = (await viem.deployContract(name as never, args as never)) as { address: Address };
     return getContract({ address: deployed.address, abi, client: { public: publicClient, wallet: admin } });
   }
-  const deployErc20 = (name: "MockERC20" | "NoBoolERC20" | "FeeOnTransferERC20" | "CallbackERC20") =>
-    deployMock(name, mockErc20Abi);
+  const deployErc20 = (
+    name: "MockERC20" | "NoBoolERC20" | "FeeOnTransferERC20" | "CallbackERC20" | "SenderFeeERC20",
+  ) => deployMock(name, mockErc20Abi);
   const deployAttacker = () => deployMock("Attacker", attackerAbi);
   const deploySmartWallet = (owner: Address) => deployMock("SmartWallet", smartWalletAbi, [owner]);
 
@@ -107,6 +134,11 @@ export async function createFixture() {
     const token = await deployErc20("MockERC20");
     const noBool = await deployErc20("NoBoolERC20");
     const feeToken = await deployErc20("FeeOnTransferERC20");
+    // The admin curates currencies; the odd tokens are listed too so that the tests reach the checks
+    // that still guard against them (received amount, withdrawal loss).
+    for (const t of [token, noBool, feeToken]) {
+      await works.write.setCurrencyAllowed([t.address, true], { account: admin.account });
+    }
     for (const w of [buyer, buyer2, creator, requester]) {
       await token.write.mint([w.account.address, parseEther("1000")]);
       await noBool.write.mint([w.account.address, parseEther("1000")]);
@@ -136,14 +168,14 @@ export async function createFixture() {
     offers: { termsId: number; currency: Address; price: bigint; maxSupply: number }[] = [
       { termsId: PRESET.commercialRemix, currency: ZERO, price: PRICE, maxSupply: 0 },
     ],
-    options: { watermarkId?: number | bigint; royaltyBps?: number } = {},
+    options: { watermarkSalt?: Hex; royaltyBps?: number } = {},
   ): Promise<bigint> {
     await mined(
       d.works.write.mintWork(
         [
           contentHash(),
           metadataDigest(),
-          BigInt(options.watermarkId ?? 0),
+          options.watermarkSalt ?? ZERO_HASH,
           0n,
           options.royaltyBps ?? 500,
           [],
@@ -172,6 +204,20 @@ export async function createFixture() {
     return (workId << 64n) | (offerId << 32n) | sold;
   }
 
+  /** `who` claims `jobId` with its test output (`outputOf`). */
+  async function claim(d: Deployed, jobId: bigint, who = node) {
+    return mined(d.market.write.claimJob([jobId, outputOf(jobId, who)], { account: who.account }));
+  }
+
+  /** `who` fulfils the job it claimed with its test output; returns the receipt. */
+  async function fulfil(d: Deployed, jobId: bigint, who = node) {
+    return mined(
+      d.market.write.fulfilJob([jobId, outputOf(jobId, who), SECRET, metadataDigest(), 0n], {
+        account: who.account,
+      }),
+    );
+  }
+
   async function registerModel(d: Deployed): Promise<number> {
     await mined(
       d.market.write.registerModel(
@@ -196,6 +242,7 @@ export async function createFixture() {
       modelId?: number;
       termsId?: number;
       account?: typeof requester;
+      parents?: { workId: bigint; licenseId: bigint }[];
     } = {},
   ): Promise<bigint> {
     const deadline = options.deadline ?? (await now()) + 3600n;
@@ -208,6 +255,7 @@ export async function createFixture() {
           Number(deadline),
           300,
           { termsId: options.termsId ?? PRESET.commercial, currency: ZERO, price: PRICE, maxSupply: 10 },
+          options.parents ?? [],
         ],
         { account: (options.account ?? requester).account, value: options.fee ?? parseEther("0.001") },
       ),
@@ -238,6 +286,8 @@ export async function createFixture() {
     now,
     mintRoot,
     buy,
+    claim,
+    fulfil,
     registerModel,
     registerNode,
     request,

@@ -5,6 +5,7 @@ import {AtelierSetup} from "./utils/AtelierSetup.sol";
 import {OfferInput, ParentRef, Payout} from "../src/common/AtelierTypes.sol";
 import {ProtocolConfig} from "../src/common/ProtocolConfig.sol";
 import {Works} from "../src/Works.sol";
+import {WorkOffers} from "../src/works/WorkOffers.sol";
 import {GenerationMarket} from "../src/GenerationMarket.sol";
 
 /// @notice Fuzz tests: payment split arithmetic, fee and royalty caps, supply caps, deadlines.
@@ -140,7 +141,7 @@ contract FuzzTest is AtelierSetup {
             vm.deal(buyer, 1 gwei);
             vm.prank(buyer);
             if (sold >= maxSupply) {
-                vm.expectRevert(abi.encodeWithSelector(Works.OfferSoldOut.selector, workId, 1));
+                vm.expectRevert(abi.encodeWithSelector(WorkOffers.OfferSoldOut.selector, workId, 1));
                 licenses.buyLicense{value: 1 gwei}(workId, 1, buyer, 1 gwei);
             } else {
                 licenses.buyLicense{value: 1 gwei}(workId, 1, buyer, 1 gwei);
@@ -168,13 +169,14 @@ contract FuzzTest is AtelierSetup {
             "",
             uint40(block.timestamp + window),
             0,
-            OfferInput(0, address(0), 0, 0)
+            OfferInput(0, address(0), 0, 0),
+            _noParents()
         );
         uint256 deadline = block.timestamp + window;
         vm.warp(block.timestamp + elapsed);
         if (elapsed <= window) {
             vm.prank(node);
-            market.claimJob(jobId);
+            market.claimJob(jobId, keccak256(abi.encode("out", jobId)));
             vm.expectRevert(
                 abi.encodeWithSelector(GenerationMarket.DeadlineNotPassed.selector, jobId, deadline)
             );
@@ -184,14 +186,15 @@ contract FuzzTest is AtelierSetup {
             vm.expectRevert(
                 abi.encodeWithSelector(GenerationMarket.DeadlinePassed.selector, jobId, deadline)
             );
-            market.claimJob(jobId);
+            market.claimJob(jobId, keccak256(abi.encode("out", jobId)));
             market.expireJob(jobId);
             assertEq(market.creditOf(requester, address(0)), 1 ether);
         }
     }
 
-    /// A fulfilled job credits exactly its fee: node + treasury.
+    /// A fulfilled job credits exactly its fee: node + treasury, at the rate fixed when it was requested.
     function testFuzz_generationFeeSplit(uint96 fee, uint16 feeBps) public {
+        fee = uint96(bound(fee, 0, type(uint80).max));
         feeBps = uint16(bound(feeBps, 0, 1000));
         vm.prank(admin);
         market.setProtocolFeeBps(feeBps);
@@ -208,11 +211,16 @@ contract FuzzTest is AtelierSetup {
             "",
             uint40(block.timestamp + 1 hours),
             0,
-            OfferInput(0, address(0), 0, 0)
+            OfferInput(0, address(0), 0, 0),
+            _noParents()
         );
+        // The rate in force at request applies, whatever the admin sets before fulfilment.
+        vm.prank(admin);
+        market.setProtocolFeeBps(uint16(1000 - feeBps));
+        bytes32 output = _content();
         vm.startPrank(node);
-        market.claimJob(jobId);
-        market.fulfilJob(jobId, _content(), keccak256("m"), 0);
+        market.claimJob(jobId, output);
+        market.fulfilJob(jobId, output, bytes32(uint256(7)), keccak256("m"), 0);
         vm.stopPrank();
         uint256 protocolFee = (uint256(fee) * feeBps) / 10_000;
         assertEq(market.creditOf(treasury, address(0)), protocolFee);

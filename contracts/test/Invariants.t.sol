@@ -7,6 +7,7 @@ import {CommonBase} from "forge-std/Base.sol";
 import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
 import {Works} from "../src/Works.sol";
+import {WorkOffers} from "../src/works/WorkOffers.sol";
 import {Licenses} from "../src/Licenses.sol";
 import {OfferInput, ParentRef, TermsFlags} from "../src/common/AtelierTypes.sol";
 import {MockERC20} from "./mocks/MockERC20.sol";
@@ -32,6 +33,13 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     mapping(uint256 workId => bool) public exclusiveSoldOf;
     uint256 public sales;
     uint256 public fulfilled;
+    /// Content hash each claim reserved (the node's output).
+    mapping(uint256 jobId => bytes32) public jobContent;
+    /// Mints of content reserved by a live claim that succeeded (must stay 0).
+    uint256 public squats;
+    /// Parent-bearing jobs fulfilled with a work, and ended Rejected for a lost parent right.
+    uint256 public derivativeFulfilled;
+    uint256 public parentRightLost;
 
     uint256 private _nonce;
 
@@ -91,7 +99,9 @@ contract Handler is CommonBase, StdCheats, StdUtils {
             }
         }
         vm.prank(actor);
-        works.mintWork(keccak256(abi.encode("h", ++_nonce)), keccak256("m"), 0, 0, 100, parents, offers);
+        try
+            works.mintWork(keccak256(abi.encode("h", ++_nonce)), keccak256("m"), 0, 0, 100, parents, offers)
+        {} catch {}
     }
 
     function buyLicense(uint256 actorSeed, uint256 workSeed, uint256 offerSeed) external {
@@ -103,7 +113,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         uint256 offerId = bound(offerSeed, 1, offers);
         address actor = actors[actorSeed % actors.length];
         Works.WorkView memory w = works.workInfo(workId);
-        Works.OfferView memory o = works.offerInfo(workId, offerId);
+        WorkOffers.OfferView memory o = works.offerInfo(workId, offerId);
         bool forbidden = w.flagged || w.salesPaused || !o.active;
         uint256 value;
         if (o.currency == address(0)) {
@@ -136,7 +146,8 @@ contract Handler is CommonBase, StdCheats, StdUtils {
             maxSupply: 0
         });
         vm.prank(works.ownerOf(workId));
-        works.addOffers(workId, offers);
+        // Reverts when it would mix exclusive and non-exclusive offers on one work.
+        try works.addOffers(workId, offers) {} catch {}
     }
 
     function setSalesPaused(uint256 workSeed, bool paused) external {
@@ -176,25 +187,50 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     // ---------------------------------------------------------------------------------------------
 
     function requestGeneration(uint256 actorSeed, uint96 fee, uint32 window) external {
-        address actor = actors[actorSeed % actors.length];
+        _request(actors[actorSeed % actors.length], fee, window, new ParentRef[](0));
+    }
+
+    /// A remix of a work the requester owns (an owned parent; flags in between end it Rejected at fulfil).
+    function requestDerivative(uint256 actorSeed, uint256 workSeed, uint96 fee) external {
+        uint256 count = works.workCount();
+        if (count == 0) return;
+        uint256 parent = bound(workSeed, 1, count);
+        address owner = works.ownerOf(parent);
+        if (works.isFlagged(parent) || actorSeed % 5 == 0) owner = actors[actorSeed % actors.length];
+        ParentRef[] memory parents = new ParentRef[](1);
+        parents[0] = ParentRef({workId: parent, licenseId: 0});
+        _request(owner, fee, 3600, parents);
+    }
+
+    function _request(address actor, uint96 fee, uint32 window, ParentRef[] memory parents) private {
         fee = uint96(bound(fee, 0, 1 ether));
         vm.deal(actor, actor.balance + fee);
         vm.prank(actor);
-        market.requestGeneration{value: fee}(
-            1,
-            "prompt",
-            "",
-            uint40(block.timestamp + bound(window, 1, 2 hours)),
-            0,
-            OfferInput({termsId: 2, currency: address(0), price: 1 gwei, maxSupply: 0})
-        );
+        try
+            market.requestGeneration{value: fee}(
+                1,
+                "prompt",
+                "",
+                uint40(block.timestamp + bound(window, 1, 2 hours)),
+                0,
+                OfferInput({termsId: 2, currency: address(0), price: 1 gwei, maxSupply: 0}),
+                parents
+            )
+        {} catch {}
     }
 
     function claimJob(uint256 nodeSeed, uint256 jobSeed) external {
         uint256 jobId = _job(jobSeed);
         if (jobId == 0) return;
+        // Sometimes claim with content that is already registered (the claim must fail, nothing changes).
+        bytes32 content =
+            nodeSeed % 8 == 5 && _nonce != 0
+                ? keccak256(abi.encode("g", _nonce))
+                : keccak256(abi.encode("g", ++_nonce));
         vm.prank(nodes[nodeSeed % nodes.length]);
-        try market.claimJob(jobId) {} catch {}
+        try market.claimJob(jobId, content) {
+            jobContent[jobId] = content;
+        } catch {}
     }
 
     function fulfilJob(uint256 nodeSeed, uint256 jobSeed) external {
@@ -203,17 +239,40 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         // Try the claiming node most of the time, another node sometimes.
         address n = nodeSeed % 4 == 0 ? nodes[nodeSeed % nodes.length] : market.getJob(jobId).node;
         if (n == address(0)) n = nodes[0];
+        // Sometimes fulfil with other content than the claim reserved (must fail).
+        bytes32 content = nodeSeed % 8 == 3 ? keccak256(abi.encode("g", _nonce)) : jobContent[jobId];
+        bool derivative = market.getJob(jobId).parents.length != 0;
         vm.prank(n);
-        // Sometimes reuse the last content hash: a duplicate ends the job Rejected (refund, no work, no pay).
-        bytes32 content =
-            nodeSeed % 8 == 1 && _nonce != 0
-                ? keccak256(abi.encode("g", _nonce))
-                : keccak256(abi.encode("g", ++_nonce));
-        try market.fulfilJob(jobId, content, keccak256("m"), 0) returns (uint256 workId) {
-            if (workId == 0) return;
+        try market.fulfilJob(jobId, content, bytes32(nodeSeed), keccak256("m"), 0) returns (uint256 workId) {
+            if (workId == 0) {
+                ++parentRightLost;
+                return;
+            }
             ++fulfilled;
+            if (derivative) ++derivativeFulfilled;
             uint256 paid = ++timesPaid[jobId];
             if (paid > maxTimesPaid) maxTimesPaid = paid;
+        } catch {}
+    }
+
+    /// Someone copies a claimed job's content hash (from the mempool) and mints it first.
+    function squat(uint256 actorSeed, uint256 jobSeed) external {
+        uint256 jobId = _job(jobSeed);
+        if (jobId == 0 || jobContent[jobId] == bytes32(0)) return;
+        bool live = market.claimingNode(jobId) != address(0);
+        vm.prank(actors[actorSeed % actors.length]);
+        try
+            works.mintWork(
+                jobContent[jobId],
+                keccak256("m"),
+                0,
+                0,
+                0,
+                new ParentRef[](0),
+                new OfferInput[](0)
+            )
+        {
+            if (live) ++squats;
         } catch {}
     }
 
@@ -376,6 +435,11 @@ contract InvariantsTest is AtelierSetup {
         }
     }
 
+    /// Nobody mints the content a live claim reserved.
+    function invariant_noSquatOfReservedContent() public view {
+        assertEq(handler.squats(), 0);
+    }
+
     /// No license is ever sold for a flagged or paused work, or from an inactive offer.
     function invariant_noSaleWhenFlaggedOrPaused() public view {
         assertEq(handler.forbiddenSales(), 0);
@@ -396,13 +460,19 @@ contract InvariantsTest is AtelierSetup {
         handler.fulfilJob(1, 1);
         handler.requestGeneration(1, 0.01 ether, 600);
         handler.claimJob(1, 2);
+        handler.squat(0, 2); // the reserved content cannot be minted by anyone else
         handler.warp(3 hours);
         handler.expireJob(2);
+        handler.requestDerivative(1, 2, 0.01 ether); // the owner of work 2 remixes it
+        handler.claimJob(0, 3);
+        handler.fulfilJob(2, 3);
+        assertEq(handler.derivativeFulfilled(), 1);
+        assertEq(handler.squats(), 0);
         assertEq(handler.sales(), 2);
         assertEq(handler.salesOf(1), 1);
         assertEq(handler.salesOf(2), 1);
         assertTrue(handler.exclusiveSoldOf(2));
-        assertEq(handler.fulfilled(), 1);
+        assertEq(handler.fulfilled(), 2);
         assertEq(handler.maxTimesPaid(), 1);
         assertEq(uint8(market.jobStatus(2)), uint8(GenerationMarket.JobStatus.Expired));
         invariant_licensesEthEqualsCredits();

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { encodeFunctionData, getAddress, parseEther, type Address } from "viem";
+import { encodeFunctionData, getAddress, parseEther, parseEventLogs, type Address } from "viem";
 import {
   LICENSE_FEE_BPS,
   PRESET,
   PRICE,
   ZERO,
   contentHash,
+  ZERO_HASH,
   createFixture,
   metadataDigest,
 } from "../test-support/fixture.ts";
@@ -256,12 +257,13 @@ describe("Licenses: buying with ETH", () => {
     );
   });
 
-  it("exclusive terms: one sale, then no further licenses; not after other sales", async () => {
+  it("exclusive terms: one sale, then no further licenses; never mixed with non-exclusive offers", async () => {
     const d = await f.load();
     const { works } = d;
     const excl = { termsId: PRESET.exclusiveBuyout, currency: ZERO, price: PRICE, maxSupply: 9 };
+    const excl2 = { ...excl, currency: d.token.address, price: 5n };
     const normal = { termsId: PRESET.personal, currency: ZERO, price: PRICE, maxSupply: 0 };
-    const id = await f.mintRoot(d, creator, [excl, normal]);
+    const id = await f.mintRoot(d, creator, [excl, excl2]);
     assert.equal((await works.read.offerInfo([id, 1n])).maxSupply, 1); // normalised to one
     await viem.assertions.emitWithArgs(
       d.licenses.write.buyLicense([id, 1n, buyer.account.address, PRICE], {
@@ -284,16 +286,28 @@ describe("Licenses: buying with ETH", () => {
         [id],
       );
     }
-    const id2 = await f.mintRoot(d, creator, [normal, excl]);
-    await f.buy(d, id2, 1n);
+    // A cheap non-exclusive licence could otherwise block the exclusive offer forever: one kind per work.
+    const next = (await works.read.workCount()) + 1n;
     await viem.assertions.revertWithCustomErrorWithArgs(
-      d.licenses.write.buyLicense([id2, 2n, buyer2.account.address, PRICE], {
-        account: buyer2.account,
-        value: PRICE,
+      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [], [normal, excl]], {
+        account: creator.account,
       }),
       works,
-      "LicensesAlreadySold",
-      [id2],
+      "ExclusiveOfferMix",
+      [next],
+    );
+    const open = await f.mintRoot(d, creator, [{ ...normal, price: 0n }]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      works.write.addOffers([open, [excl]], { account: creator.account }),
+      works,
+      "ExclusiveOfferMix",
+      [open],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      works.write.addOffers([id, [normal]], { account: creator.account }),
+      works,
+      "ExclusiveOfferMix",
+      [id],
     );
   });
 });
@@ -623,7 +637,7 @@ describe("Licenses: private offers (EIP-712)", () => {
     const mint = encodeFunctionData({
       abi: works.abi,
       functionName: "mintWork",
-      args: [contentHash(), metadataDigest(), 0n, 0n, 0, [], []],
+      args: [contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [], []],
     });
     await f.mined(wallet.write.exec([works.address, 0n, mint], { account: creator.account }));
     const id = await works.read.workCount();
@@ -703,6 +717,32 @@ describe("Licenses: private offers (EIP-712)", () => {
     );
   });
 
+  it("refuses private offers issued in the future and currencies off the allow-list", async () => {
+    const d = await f.load();
+    const { licenses } = d;
+    const { offer } = await privateSetup(d);
+    const now = Number(await f.now());
+    // issuedAt after the next owner change would keep the offer alive across it.
+    const future = { ...offer, issuedAt: now + 3600 };
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      licenses.write.buyPrivateLicense([future, await signOffer(d, creator, future)], {
+        account: buyer.account,
+        value: offer.price,
+      }),
+      licenses,
+      "OfferIssuedInFuture",
+      [BigInt(now + 3600)],
+    );
+    const unlisted = await f.deployErc20("MockERC20");
+    const p = { ...offer, currency: unlisted.address, nonce: 99n };
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      licenses.write.buyPrivateLicense([p, await signOffer(d, creator, p)], { account: buyer.account }),
+      licenses,
+      "CurrencyNotAllowed",
+      [getAddress(unlisted.address)],
+    );
+  });
+
   it("exclusive private offers respect prior sales both ways; flagged works sell nothing", async () => {
     const d = await f.load();
     const { licenses, works } = d;
@@ -720,23 +760,31 @@ describe("Licenses: private offers (EIP-712)", () => {
       "LicensesAlreadySold",
       [id],
     );
-    // A public exclusive offer after a private sale.
+    // A public exclusive offer after a private sale (on a work without public offers).
+    const bare = await f.mintRoot(d, creator, []);
+    const pb = { ...offer, workId: bare, nonce: 20n };
+    await f.mined(
+      licenses.write.buyPrivateLicense([pb, await signOffer(d, creator, pb)], {
+        account: buyer.account,
+        value: offer.price,
+      }),
+    );
     await f.mined(
       works.write.addOffers(
-        [id, [{ termsId: PRESET.exclusiveBuyout, currency: ZERO, price: PRICE, maxSupply: 1 }]],
+        [bare, [{ termsId: PRESET.exclusiveBuyout, currency: ZERO, price: PRICE, maxSupply: 1 }]],
         {
           account: creator.account,
         },
       ),
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      licenses.write.buyLicense([id, 2n, buyer.account.address, PRICE], {
+      licenses.write.buyLicense([bare, 1n, buyer.account.address, PRICE], {
         account: buyer.account,
         value: PRICE,
       }),
       licenses,
       "LicensesAlreadySold",
-      [id],
+      [bare],
     );
     // A private exclusive offer on a fresh work, then nothing else sells.
     const fresh = await f.mintRoot(d);
@@ -789,7 +837,7 @@ describe("Licenses: derivative revenue", () => {
         [
           contentHash(),
           metadataDigest(),
-          0n,
+          ZERO_HASH,
           0n,
           0,
           [{ workId: root, licenseId: rootLicense }],
@@ -805,7 +853,7 @@ describe("Licenses: derivative revenue", () => {
         [
           contentHash(),
           metadataDigest(),
-          0n,
+          ZERO_HASH,
           0n,
           0,
           [{ workId: child, licenseId: childLicense }],
@@ -836,6 +884,10 @@ describe("Licenses: derivative revenue", () => {
       ZERO,
       toRoot,
     ]);
+    // The purchase event comes before the revenue shares of the same purchase.
+    const receipt = await publicClient.getTransactionReceipt({ hash: await tx });
+    const names = parseEventLogs({ abi: licenses.abi, logs: receipt.logs }).map((l) => l.eventName);
+    assert.deepEqual(names, ["LicensePurchased", "RevenueShared", "RevenueShared", "Locked", "Transfer"]);
     const after = [
       await credit(creator.account.address),
       await credit(buyer.account.address),

@@ -10,8 +10,9 @@ import {
   PRESET,
   PRICE,
   ZERO,
-  contentHash,
   createFixture,
+  outputOf,
+  SECRET,
   jobSeedOf,
   metadataDigest,
 } from "../test-support/fixture.ts";
@@ -242,7 +243,7 @@ describe("GenerationMarket: nodes", () => {
     await f.registerModel(d);
     await f.registerNode(d, node, [1], MIN_STAKE);
     const jobId = await f.request(d);
-    await f.mined(market.write.claimJob([jobId], { account: node.account }));
+    await f.mined(market.write.claimJob([jobId, outputOf(jobId, node)], { account: node.account }));
     const free = MIN_STAKE - CLAIM_LOCK;
     await viem.assertions.revertWithCustomErrorWithArgs(
       market.write.requestUnstake([MIN_STAKE], { account: node.account }),
@@ -268,7 +269,9 @@ describe("GenerationMarket: nodes", () => {
     );
     // The job is still fulfillable with the locked stake.
     await f.mined(
-      market.write.fulfilJob([jobId, contentHash(), metadataDigest(), 1n], { account: node.account }),
+      market.write.fulfilJob([jobId, outputOf(jobId, node), SECRET, metadataDigest(), 1n], {
+        account: node.account,
+      }),
     );
     await f.networkHelpers.time.increase(Number(COOLDOWN));
     await viem.assertions.revertWithCustomError(
@@ -292,7 +295,7 @@ describe("GenerationMarket: nodes", () => {
     // Below the minimum stake, a node can't claim.
     const next = await f.request(d);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      market.write.claimJob([next], { account: node.account }),
+      market.write.claimJob([next, outputOf(next, node)], { account: node.account }),
       market,
       "InsufficientStake",
       [getAddress(node.account.address), CLAIM_LOCK, 0n],
@@ -329,10 +332,8 @@ describe("GenerationMarket: requests", () => {
     const { market } = d;
     const deadline = (await f.now()) + 600n;
     const offer = { termsId: PRESET.commercial, currency: ZERO, price: PRICE, maxSupply: 10 };
-    const chainId = await publicClient.getChainId();
-    const seed = jobSeedOf(chainId, market.address, 1n);
     await viem.assertions.emitWithArgs(
-      market.write.requestGeneration([1, toHex("a cat"), toHex("{}"), Number(deadline), 300, offer], {
+      market.write.requestGeneration([1, toHex("a cat"), toHex("{}"), Number(deadline), 300, offer, []], {
         account: requester.account,
         value: FEE,
       }),
@@ -345,20 +346,21 @@ describe("GenerationMarket: requests", () => {
         toHex("a cat"),
         toHex("{}"),
         FEE,
+        Number(GENERATION_FEE_BPS),
         Number(deadline),
         GENERATED_FLAG | 1n,
-        seed,
         300,
         offer,
+        [],
       ],
     );
-    assert.equal(await market.read.jobSeed([1n]), seed);
     assert.equal(await market.read.watermarkIdOf([1n]), GENERATED_FLAG | 1n);
     assert.equal(await market.read.jobCount(), 1n);
     const job = await market.read.getJob([1n]);
     assert.equal(job.status, JobStatus.Open);
     assert.equal(job.requester, getAddress(requester.account.address));
     assert.equal(job.fee, FEE);
+    assert.equal(job.protocolFeeBps, Number(GENERATION_FEE_BPS));
     assert.equal(job.deadline, Number(deadline));
     assert.equal(job.node, ZERO);
     assert.deepEqual(job.offer, offer);
@@ -390,6 +392,7 @@ describe("GenerationMarket: requests", () => {
           Number(over.deadline ?? t + 100n),
           over.royalty ?? 0,
           over.offer ?? offer,
+          [],
         ],
         { account: requester.account, value: FEE },
       );
@@ -425,13 +428,13 @@ describe("GenerationMarket: requests", () => {
     await viem.assertions.revertWithCustomErrorWithArgs(
       req({ offer: { ...offer, termsId: 1, currency: outsider.account.address } }),
       market,
-      "InvalidCurrency",
+      "CurrencyNotAllowed",
       [getAddress(outsider.account.address)],
     );
-    const huge = 2n ** 96n;
+    const huge = 2n ** 80n;
     await f.networkHelpers.setBalance(requester.account.address, huge * 2n);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      market.write.requestGeneration([1, toHex("x"), "0x", Number(t + 100n), 0, offer], {
+      market.write.requestGeneration([1, toHex("x"), "0x", Number(t + 100n), 0, offer, []], {
         account: requester.account,
         value: huge,
       }),
@@ -476,7 +479,7 @@ describe("GenerationMarket: requests", () => {
       [jobId, JobStatus.Cancelled],
     );
     await viem.assertions.revertWithCustomError(
-      market.write.claimJob([jobId], { account: node.account }),
+      market.write.claimJob([jobId, outputOf(jobId, node)], { account: node.account }),
       market,
       "JobNotOpen",
     );
@@ -485,7 +488,7 @@ describe("GenerationMarket: requests", () => {
     ]);
     // Claimed jobs can't be cancelled.
     const other = await f.request(d);
-    await f.mined(market.write.claimJob([other], { account: node.account }));
+    await f.mined(market.write.claimJob([other, outputOf(other, node)], { account: node.account }));
     await viem.assertions.revertWithCustomErrorWithArgs(
       market.write.cancelJob([other], { account: requester.account }),
       market,
@@ -502,18 +505,28 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     const jobId = await f.request(d);
     const deadline = (await market.read.getJob([jobId])).deadline;
     await viem.assertions.emitWithArgs(
-      market.write.claimJob([jobId], { account: node.account }),
+      market.write.claimJob([jobId, outputOf(jobId, node)], { account: node.account }),
       market,
       "JobClaimed",
-      [jobId, getAddress(node.account.address), deadline, CLAIM_LOCK],
+      [jobId, getAddress(node.account.address), outputOf(jobId, node), deadline, CLAIM_LOCK],
     );
     assert.equal((await market.read.nodeInfo([node.account.address])).locked, CLAIM_LOCK);
     const job = await market.read.getJob([jobId]);
     assert.equal(job.status, JobStatus.Claimed);
     assert.equal(job.node, getAddress(node.account.address));
-    const ch = contentHash();
+    const ch = outputOf(jobId, node);
     const md = metadataDigest();
-    const tx = market.write.fulfilJob([jobId, ch, md, 0xfeedn], { account: node.account });
+    // The fee rate fixed at request applies, whatever the admin sets meanwhile.
+    await f.mined(market.write.setProtocolFeeBps([1000], { account: admin.account }));
+    const tx = market.write.fulfilJob([jobId, ch, SECRET, md, 0xfeedn], { account: node.account });
+    const seed = jobSeedOf(
+      await publicClient.getChainId(),
+      market.address,
+      jobId,
+      node.account.address,
+      SECRET,
+    );
+    assert.equal(await market.read.seedOf([jobId, node.account.address, SECRET]), seed);
     await viem.assertions.emitWithArgs(tx, market, "JobFulfilled", [
       jobId,
       getAddress(node.account.address),
@@ -521,6 +534,8 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
       1,
       ch,
       md,
+      SECRET,
+      seed,
       FEE - protocolFee,
       protocolFee,
     ]);
@@ -546,7 +561,9 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     assert.equal(await licenses.read.isLicensed([1n, creator.account.address, true]), true);
     // Paid at most once.
     await viem.assertions.revertWithCustomErrorWithArgs(
-      market.write.fulfilJob([jobId, contentHash(), metadataDigest(), 0n], { account: node.account }),
+      market.write.fulfilJob([jobId, outputOf(jobId, node), SECRET, metadataDigest(), 0n], {
+        account: node.account,
+      }),
       market,
       "JobNotClaimed",
       [jobId, JobStatus.Fulfilled],
@@ -581,14 +598,17 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
           Number(t + 100n),
           0,
           { termsId: PRESET.personal, currency: token.address, price: 7n, maxSupply: 0 },
+          [],
         ],
         { account: requester.account, value: FEE },
       ),
     );
     assert.equal((await market.read.getJob([1n])).offer.currency, getAddress(token.address));
-    await f.mined(market.write.claimJob([1n], { account: node.account }));
+    await f.mined(market.write.claimJob([1n, outputOf(1n, node)], { account: node.account }));
     await f.mined(
-      market.write.fulfilJob([1n, contentHash(), metadataDigest(), 0n], { account: node.account }),
+      market.write.fulfilJob([1n, outputOf(1n, node), SECRET, metadataDigest(), 0n], {
+        account: node.account,
+      }),
     );
     const offer = await works.read.offerInfo([1n, 1n]);
     assert.equal(offer.currency, getAddress(token.address));
@@ -598,9 +618,11 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
   it("a job without an offer mints a work without offers", async () => {
     const d = await ready();
     const jobId = await f.request(d, { termsId: 0 });
-    await f.mined(d.market.write.claimJob([jobId], { account: f.node.account }));
+    await f.mined(d.market.write.claimJob([jobId, outputOf(jobId, f.node)], { account: f.node.account }));
     await f.mined(
-      d.market.write.fulfilJob([jobId, contentHash(), metadataDigest(), 0n], { account: f.node.account }),
+      d.market.write.fulfilJob([jobId, outputOf(jobId, f.node), SECRET, metadataDigest(), 0n], {
+        account: f.node.account,
+      }),
     );
     assert.equal(await d.works.read.offerCount([1n]), 0n);
   });
@@ -609,14 +631,14 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     const d = await ready();
     const { market } = d;
     await viem.assertions.revertWithCustomErrorWithArgs(
-      market.write.claimJob([1n], { account: node.account }),
+      market.write.claimJob([1n, outputOf(1n, node)], { account: node.account }),
       market,
       "UnknownJob",
       [1n],
     );
     const jobId = await f.request(d);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      market.write.claimJob([jobId], { account: outsider.account }),
+      market.write.claimJob([jobId, outputOf(jobId, outsider)], { account: outsider.account }),
       market,
       "InsufficientStake",
       [getAddress(outsider.account.address), 0n, 0n],
@@ -624,14 +646,14 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     await f.registerModel(d);
     await f.registerNode(d, node2, [2]);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      market.write.claimJob([jobId], { account: node2.account }),
+      market.write.claimJob([jobId, outputOf(jobId, node2)], { account: node2.account }),
       market,
       "ModelNotServed",
       [getAddress(node2.account.address), 1],
     );
-    await f.mined(market.write.claimJob([jobId], { account: node.account }));
+    await f.mined(market.write.claimJob([jobId, outputOf(jobId, node)], { account: node.account }));
     await viem.assertions.revertWithCustomErrorWithArgs(
-      market.write.claimJob([jobId], { account: node.account }),
+      market.write.claimJob([jobId, outputOf(jobId, node)], { account: node.account }),
       market,
       "JobNotOpen",
       [jobId, JobStatus.Claimed],
@@ -641,11 +663,11 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     const claims = stake / CLAIM_LOCK;
     for (let i = 1n; i < claims; i++) {
       const j = await f.request(d);
-      await f.mined(market.write.claimJob([j], { account: node.account }));
+      await f.mined(market.write.claimJob([j, outputOf(j, node)], { account: node.account }));
     }
     const last = await f.request(d);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      market.write.claimJob([last], { account: node.account }),
+      market.write.claimJob([last, outputOf(last, node)], { account: node.account }),
       market,
       "InsufficientStake",
       [getAddress(node.account.address), stake, stake],
@@ -654,7 +676,7 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     const late = await f.request(d, { deadline: (await f.now()) + 10n });
     await f.networkHelpers.time.increase(11);
     await viem.assertions.revertWithCustomError(
-      market.write.claimJob([late], { account: node2.account }),
+      market.write.claimJob([late, outputOf(late, node2)], { account: node2.account }),
       market,
       "DeadlinePassed",
     );
@@ -665,7 +687,7 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     const { market } = d;
     await f.registerNode(d, node2, [1]);
     const jobId = await f.request(d);
-    const args = [jobId, contentHash(), metadataDigest(), 0n] as const;
+    const args = [jobId, outputOf(jobId, node), SECRET, metadataDigest(), 0n] as const;
     await viem.assertions.revertWithCustomErrorWithArgs(
       market.write.fulfilJob([...args], { account: node.account }),
       market,
@@ -688,7 +710,7 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
       "UnknownJob",
       [99n],
     );
-    await f.mined(market.write.claimJob([jobId], { account: node.account }));
+    await f.mined(market.write.claimJob([jobId, outputOf(jobId, node)], { account: node.account }));
     for (const call of [
       market.write.fulfilJob([...args], { account: node2.account }),
       market.write.releaseJob([jobId], { account: node2.account }),
@@ -718,19 +740,28 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     const { market } = d;
     await f.registerNode(d, node2, [1]);
     const jobId = await f.request(d);
-    await f.mined(market.write.claimJob([jobId], { account: node.account }));
+    await f.mined(market.write.claimJob([jobId, outputOf(jobId, node)], { account: node.account }));
     await viem.assertions.emitWithArgs(
       market.write.releaseJob([jobId], { account: node.account }),
       market,
       "JobReleased",
-      [jobId, getAddress(node.account.address)],
+      [jobId, getAddress(node.account.address), 0, 0n],
     );
     assert.equal(await market.read.jobStatus([jobId]), JobStatus.Open);
-    assert.equal((await market.read.getJob([jobId])).node, ZERO);
+    // The job remembers who gave it back: that node may not claim it again (no claim/release cycling).
+    assert.equal((await market.read.getJob([jobId])).node, getAddress(node.account.address));
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      market.write.claimJob([jobId, outputOf(jobId, node)], { account: node.account }),
+      market,
+      "JobGivenBack",
+      [jobId, getAddress(node.account.address)],
+    );
     assert.equal((await market.read.nodeInfo([node.account.address])).locked, 0n);
-    await f.mined(market.write.claimJob([jobId], { account: node2.account }));
+    await f.mined(market.write.claimJob([jobId, outputOf(jobId, node2)], { account: node2.account }));
     await f.mined(
-      market.write.fulfilJob([jobId, contentHash(), metadataDigest(), 0n], { account: node2.account }),
+      market.write.fulfilJob([jobId, outputOf(jobId, node2), SECRET, metadataDigest(), 0n], {
+        account: node2.account,
+      }),
     );
     assert.equal(await market.read.creditOf([node2.account.address, ZERO]), FEE - protocolFee);
     assert.equal(await market.read.creditOf([node.account.address, ZERO]), 0n);
@@ -741,7 +772,7 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     const { market } = d;
     const open = await f.request(d);
     const claimed = await f.request(d);
-    await f.mined(market.write.claimJob([claimed], { account: node.account }));
+    await f.mined(market.write.claimJob([claimed, outputOf(claimed, node)], { account: node.account }));
     await viem.assertions.revertWithCustomError(
       market.write.expireJob([claimed], { account: outsider.account }),
       market,
@@ -782,48 +813,6 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     );
   });
 
-  it("content registered first (front-run from the public seed) ends the job rejected, never slashing", async () => {
-    const d = await ready();
-    const { market, works } = d;
-    const jobId = await f.request(d);
-    const deadline = (await market.read.getJob([jobId])).deadline;
-    await f.mined(market.write.claimJob([jobId], { account: node.account }));
-    const ch = contentHash();
-    // An outsider (or the requester) computes the deterministic output and uploads it first.
-    await f.mined(
-      works.write.mintWork([ch, metadataDigest(), 0n, 0n, 0, [], []], { account: outsider.account }),
-    );
-    const uploaded = await works.read.workCount();
-    // At the last second before the deadline the node's fulfilment must not revert (it would be slashed).
-    await f.networkHelpers.time.setNextBlockTimestamp(deadline);
-    await viem.assertions.emitWithArgs(
-      market.write.fulfilJob([jobId, ch, metadataDigest(), 0n], { account: node.account }),
-      market,
-      "JobRejected",
-      [jobId, getAddress(node.account.address), 3, FEE],
-    );
-    assert.equal(await market.read.jobStatus([jobId]), JobStatus.Rejected);
-    assert.equal(await works.read.workCount(), uploaded);
-    assert.equal(await market.read.workOfJob([jobId]), 0n);
-    const n = await market.read.nodeInfo([node.account.address]);
-    assert.equal(n.locked, 0n);
-    assert.equal(n.stake, MIN_STAKE * 2n);
-    assert.equal(await market.read.creditOf([requester.account.address, ZERO]), FEE);
-    assert.equal(await market.read.creditOf([node.account.address, ZERO]), 0n);
-    await f.networkHelpers.time.increase(10);
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      market.write.expireJob([jobId]),
-      market,
-      "JobNotOpen",
-      [jobId, JobStatus.Rejected],
-    );
-    await assertSolvent(
-      d,
-      [jobId],
-      [node.account.address, requester.account.address, treasury.account.address],
-    );
-  });
-
   it("fulfilJob ends the job and credits the node before it calls Works (checks-effects-interactions)", async () => {
     const d = await f.load();
     const probe = getContract({
@@ -855,13 +844,23 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     const deadline = (await f.now()) + 3600n;
     await f.mined(
       market.write.requestGeneration(
-        [1, toHex("p"), "0x", Number(deadline), 0, { termsId: 0, currency: ZERO, price: 0n, maxSupply: 0 }],
+        [
+          1,
+          toHex("p"),
+          "0x",
+          Number(deadline),
+          0,
+          { termsId: 0, currency: ZERO, price: 0n, maxSupply: 0 },
+          [],
+        ],
         { account: requester.account, value: FEE },
       ),
     );
-    await f.mined(market.write.claimJob([1n], { account: node.account }));
+    await f.mined(market.write.claimJob([1n, outputOf(1n, node)], { account: node.account }));
     await f.mined(
-      market.write.fulfilJob([1n, contentHash(), metadataDigest(), 0n], { account: node.account }),
+      market.write.fulfilJob([1n, outputOf(1n, node), SECRET, metadataDigest(), 0n], {
+        account: node.account,
+      }),
     );
     assert.equal(await probe.read.seenStatus(), JobStatus.Fulfilled);
     assert.equal(await probe.read.seenNodeCredit(), FEE - protocolFee);
@@ -873,9 +872,11 @@ describe("GenerationMarket: claim, fulfil, release, reject, expire", () => {
     const { market } = d;
     const jobId = await f.request(d);
     await f.mined(market.write.pause({ account: admin.account }));
-    await f.mined(market.write.claimJob([jobId], { account: node.account }));
+    await f.mined(market.write.claimJob([jobId, outputOf(jobId, node)], { account: node.account }));
     await f.mined(
-      market.write.fulfilJob([jobId, contentHash(), metadataDigest(), 0n], { account: node.account }),
+      market.write.fulfilJob([jobId, outputOf(jobId, node), SECRET, metadataDigest(), 0n], {
+        account: node.account,
+      }),
     );
     await f.mined(market.write.withdraw([ZERO], { account: node.account }));
     assert.equal(await market.read.paused(), true);

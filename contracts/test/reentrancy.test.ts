@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { encodeFunctionData, getAddress, toFunctionSelector } from "viem";
-import { PRESET, PRICE, ZERO, contentHash, createFixture, metadataDigest } from "../test-support/fixture.ts";
+import {
+  PRESET,
+  PRICE,
+  ZERO,
+  ZERO_HASH,
+  contentHash,
+  createFixture,
+  metadataDigest,
+} from "../test-support/fixture.ts";
 
 const f = await createFixture();
 const { creator, buyer, publicClient } = f;
@@ -29,6 +37,8 @@ describe("Reentrancy", () => {
     const d = await f.load();
     const { licenses } = d;
     const token = await f.deployErc20("CallbackERC20");
+    // Listed on purpose, to show the guard holds even if a callback token slips through curation.
+    await f.mined(d.works.write.setCurrencyAllowed([token.address, true], { account: f.admin.account }));
     const id = await f.mintRoot(d, creator, [
       { termsId: PRESET.commercial, currency: token.address, price: 100n, maxSupply: 0 },
     ]);
@@ -55,7 +65,7 @@ describe("Reentrancy", () => {
       args: [
         contentHash(),
         metadataDigest(),
-        0n,
+        ZERO_HASH,
         0n,
         0,
         [],

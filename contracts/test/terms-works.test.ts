@@ -8,8 +8,10 @@ import {
   ZERO,
   cidV1RawSha256,
   contentHash,
+  ZERO_HASH,
   createFixture,
   metadataDigest,
+  uploadWatermarkIdOf,
 } from "../test-support/fixture.ts";
 
 const f = await createFixture();
@@ -101,7 +103,10 @@ describe("Works: uploads", () => {
     const hash = contentHash();
     const digest = metadataDigest();
     const offer = { termsId: PRESET.commercial, currency: ZERO, price: PRICE, maxSupply: 3 };
-    const tx = works.write.mintWork([hash, digest, 42n, 0xabcdefn, 750, [], [offer]], {
+    const salt = keccak256(toHex("salt"));
+    const watermarkId = uploadWatermarkIdOf(creator.account.address, salt);
+    assert.equal(BigInt(await works.read.uploadWatermarkId([creator.account.address, salt])), watermarkId);
+    const tx = works.write.mintWork([hash, digest, salt, 0xabcdefn, 750, [], [offer]], {
       account: creator.account,
     });
     await viem.assertions.emitWithArgs(tx, works, "WorkMinted", [
@@ -109,17 +114,18 @@ describe("Works: uploads", () => {
       getAddress(creator.account.address),
       hash,
       digest,
-      42n,
+      watermarkId,
       0xabcdefn,
       750,
       0n,
+      [],
       [],
       [],
     ]);
     assert.equal(await works.read.workCount(), 1n);
     assert.equal(await works.read.ownerOf([1n]), getAddress(creator.account.address));
     assert.equal(await works.read.workByContentHash([hash]), 1n);
-    assert.equal(await works.read.workByWatermark([42n]), 1n);
+    assert.equal(await works.read.workByWatermark([watermarkId]), 1n);
     assert.equal(await works.read.workByWatermark([0n]), 0n);
     assert.equal(await works.read.metadataDigestOf([1n]), digest);
     assert.equal(await works.read.tokenURI([1n]), `ipfs://${cidV1RawSha256(digest)}`);
@@ -164,46 +170,52 @@ describe("Works: uploads", () => {
     const c = { account: creator.account };
     const h = contentHash();
     await viem.assertions.revertWithCustomError(
-      works.write.mintWork([`0x${"00".repeat(32)}`, metadataDigest(), 0n, 0n, 0, [], []], c),
+      works.write.mintWork([`0x${"00".repeat(32)}`, metadataDigest(), ZERO_HASH, 0n, 0, [], []], c),
       works,
       "InvalidContentHash",
     );
     await viem.assertions.revertWithCustomError(
-      works.write.mintWork([h, `0x${"00".repeat(32)}`, 0n, 0n, 0, [], []], c),
+      works.write.mintWork([h, `0x${"00".repeat(32)}`, ZERO_HASH, 0n, 0, [], []], c),
       works,
       "InvalidMetadataDigest",
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork([h, metadataDigest(), 0n, 0n, 1001, [], []], c),
+      works.write.mintWork([h, metadataDigest(), ZERO_HASH, 0n, 1001, [], []], c),
       works,
       "RoyaltyTooHigh",
       [1001n, 1000n],
     );
+    const salt = keccak256(toHex("seven"));
+    await f.mined(works.write.mintWork([h, metadataDigest(), salt, 0n, 0, [], []], c));
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork([h, metadataDigest(), GENERATED_FLAG, 0n, 0, [], []], c),
-      works,
-      "InvalidWatermarkId",
-      [GENERATED_FLAG],
-    );
-    await f.mined(works.write.mintWork([h, metadataDigest(), 7n, 0n, 0, [], []], c));
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork([h, metadataDigest(), 0n, 0n, 0, [], []], { account: buyer.account }),
+      works.write.mintWork([h, metadataDigest(), ZERO_HASH, 0n, 0, [], []], { account: buyer.account }),
       works,
       "DuplicateContentHash",
       [h, 1n],
     );
+    const id = uploadWatermarkIdOf(creator.account.address, salt);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork([contentHash(), metadataDigest(), 7n, 0n, 0, [], []], c),
+      works.write.mintWork([contentHash(), metadataDigest(), salt, 0n, 0, [], []], c),
       works,
       "DuplicateWatermarkId",
-      [7n, 1n],
+      [id, 1n],
     );
+    // Another account using the same salt gets another id: nobody can take a creator's watermark id.
+    await f.mined(
+      works.write.mintWork([contentHash(), metadataDigest(), salt, 0n, 0, [], []], {
+        account: buyer.account,
+      }),
+    );
+    const other = uploadWatermarkIdOf(buyer.account.address, salt);
+    assert.notEqual(other, id);
+    assert.equal(await works.read.workByWatermark([other]), 2n);
+    assert.equal(await works.read.workByWatermark([id]), 1n);
     await viem.assertions.revertWithCustomErrorWithArgs(
       works.write.mintWork(
         [
           contentHash(),
           metadataDigest(),
-          0n,
+          ZERO_HASH,
           0n,
           0,
           [],
@@ -220,7 +232,7 @@ describe("Works: uploads", () => {
         [
           contentHash(),
           metadataDigest(),
-          0n,
+          ZERO_HASH,
           0n,
           0,
           [],
@@ -229,12 +241,12 @@ describe("Works: uploads", () => {
         c,
       ),
       works,
-      "InvalidCurrency",
+      "CurrencyNotAllowed",
       [getAddress(outsider.account.address)],
     );
     const many = Array.from({ length: 33 }, () => ({ termsId: 1, currency: ZERO, price: 1n, maxSupply: 0 }));
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork([contentHash(), metadataDigest(), 0n, 0n, 0, [], many], c),
+      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [], many], c),
       works,
       "TooManyOffers",
       [33n, 32n],
@@ -374,7 +386,7 @@ describe("Works: uploads", () => {
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
       works.write.mintWork(
-        [contentHash(), metadataDigest(), 0n, 0n, 0, [{ workId: id, licenseId: 0n }], []],
+        [contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [{ workId: id, licenseId: 0n }], []],
         {
           account: creator.account,
         },
@@ -409,7 +421,7 @@ describe("Works: uploads", () => {
     );
     await f.mined(works.write.pause({ account: admin.account }));
     await viem.assertions.revertWithCustomError(
-      works.write.mintWork([contentHash(), metadataDigest(), 0n, 0n, 0, [], []], {
+      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [], []], {
         account: creator.account,
       }),
       works,
@@ -447,10 +459,20 @@ describe("Works: uploads", () => {
     const offer = { termsId: 0, currency: ZERO, price: 0n, maxSupply: 0 };
     await viem.assertions.revertWithCustomError(
       works.write.mintGenerated(
-        [outsider.account.address, 1n, contentHash(), metadataDigest(), 0n, 0, offer],
-        {
-          account: outsider.account,
-        },
+        [
+          {
+            to: outsider.account.address,
+            node: outsider.account.address,
+            jobId: 1n,
+            contentHash: contentHash(),
+            metadataDigest: metadataDigest(),
+            perceptualHash: 0n,
+            royaltyBps: 0,
+            offer,
+            parents: [],
+          },
+        ],
+        { account: outsider.account },
       ),
       works,
       "OnlyMarket",
@@ -487,18 +509,40 @@ describe("Works: uploads", () => {
       "MarketSet",
       [getAddress(outsider.account.address)],
     );
+    const generated = (jobId: bigint, hash = contentHash()) => ({
+      to: buyer.account.address,
+      node: outsider.account.address,
+      jobId,
+      contentHash: hash,
+      metadataDigest: metadataDigest(),
+      perceptualHash: 5n,
+      royaltyBps: 0,
+      offer,
+      parents: [],
+    });
     const mintAs = (jobId: bigint) =>
-      solo.write.mintGenerated(
-        [buyer.account.address, jobId, contentHash(), metadataDigest(), 5n, 0, offer],
-        {
-          account: outsider.account,
-        },
-      );
+      solo.write.mintGenerated([generated(jobId)], { account: outsider.account });
+    // Only the market reserves content; a generated mint needs its node's reservation.
+    const reserved = contentHash();
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      solo.write.reserveContent([reserved, outsider.account.address, 12n], { account: buyer.account }),
+      solo,
+      "OnlyMarket",
+      [getAddress(buyer.account.address)],
+    );
     await viem.assertions.revertWithCustomErrorWithArgs(mintAs(0n), solo, "InvalidJobId", [0n]);
     await viem.assertions.revertWithCustomErrorWithArgs(mintAs(GENERATED_FLAG), solo, "InvalidJobId", [
       GENERATED_FLAG,
     ]);
-    await f.mined(mintAs(12n));
+    await viem.assertions.revertWithCustomError(
+      solo.write.mintGenerated([generated(12n, reserved)], { account: outsider.account }),
+      solo,
+      "ContentReserved",
+    );
+    await f.mined(
+      solo.write.reserveContent([reserved, outsider.account.address, 12n], { account: outsider.account }),
+    );
+    await f.mined(solo.write.mintGenerated([generated(12n, reserved)], { account: outsider.account }));
     const info = await solo.read.workInfo([1n]);
     assert.equal(info.generated, true);
     assert.equal(info.jobId, 12n);
@@ -518,7 +562,7 @@ describe("Works: derivatives", () => {
       { workId: own, licenseId: 0n },
       { workId: licensed, licenseId },
     ];
-    const tx = works.write.mintWork([contentHash(), metadataDigest(), 0n, 0n, 0, parents, []], {
+    const tx = works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, parents, []], {
       account: buyer.account,
     });
     await viem.assertions.emitWithArgs(tx, works, "WorkMinted", [
@@ -531,6 +575,7 @@ describe("Works: derivatives", () => {
       0,
       0n,
       [own, licensed],
+      [0n, licenseId],
       [0, 1000],
     ]);
     const info = await works.read.workInfo([3n]);
@@ -557,7 +602,7 @@ describe("Works: derivatives", () => {
     ]);
     const personalLicense = await f.buy(d, personalWork);
     const mint = (parents: { workId: bigint; licenseId: bigint }[], account = buyer) =>
-      works.write.mintWork([contentHash(), metadataDigest(), 0n, 0n, 0, parents, []], {
+      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, parents, []], {
         account: account.account,
       });
     await viem.assertions.revertWithCustomErrorWithArgs(
@@ -620,7 +665,7 @@ describe("Works: derivatives", () => {
         [
           contentHash(),
           metadataDigest(),
-          0n,
+          ZERO_HASH,
           0n,
           0,
           parents.map((workId) => ({ workId, licenseId: 0n })),
@@ -684,7 +729,7 @@ describe("Works: derivatives", () => {
       parents.push({ workId, licenseId: await f.buy(d, workId) });
     }
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork([contentHash(), metadataDigest(), 0n, 0n, 0, parents, []], {
+      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, parents, []], {
         account: buyer.account,
       }),
       works,

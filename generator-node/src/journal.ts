@@ -8,7 +8,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
 export type JobState =
-  /** claim intent recorded; the claim tx may or may not have been sent */
+  /** claim intent recorded (output produced first); the claim tx may or may not have been sent */
   | "claiming"
   /** claim mined (job is Claimed by this node) */
   | "claimed"
@@ -35,7 +35,11 @@ export interface JobRecord {
   /** unix seconds */
   deadline: number;
   watermarkId: string;
+  /** the node's secret for this job (drawn before anything is sent) and the seed derived from it */
+  secret: string;
   seed: string;
+  /** parent works and the licences that authorise them (decimal strings) */
+  parents?: { workId: string; licenseId: string }[];
   fee: string;
   requestBlock: string;
   state: JobState;

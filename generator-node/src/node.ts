@@ -5,6 +5,12 @@
  * Each request for a served model goes to the open queue; while a slot is free the node claims the
  * next one that it can still finish before its deadline (policy-checked first).
  *
+ * Claim with the output: the node draws a secret per job (journaled first), derives the seed from it
+ * (`seedOf`, as the market does), produces and stores the work, and only then claims the job with the
+ * output's content hash, which the market reserves for the claim (nobody can mint it meanwhile). The
+ * fulfil reveals the secret. A claim that fails because the hash got registered first (copied from the
+ * pending claim) draws a new secret and produces again. Parent works are fetched through the store.
+ *
  * Exactly once: before every transaction the job's intent is written to the journal; after a crash
  * `recover()` first waits for this account's pending transactions to be mined, then reconciles each
  * non-terminal journal entry with the job's on-chain state (fulfilled → done; claimed by us →
@@ -12,11 +18,15 @@
  * sends anything. Every production step is deterministic and idempotent (same bytes, same CIDs),
  * and the market contract itself refuses a second fulfil of a job.
  */
+import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import type { Hex } from "viem";
+import { bytesToHex, concat, keccak256, toHex, type Hex } from "viem";
+import { CID } from "multiformats/cid";
+import * as Digest from "multiformats/hashes/digest";
 import type { Journal, JobRecord } from "./journal.ts";
 import { TERMINAL } from "./journal.ts";
-import type { Market, JobRequest } from "./chain/market.ts";
+import { jobSeedOf as seedOf } from "@atelier/protocol";
+import type { Market, JobRequest, ParentRef } from "./chain/market.ts";
 import { RevertError } from "./chain/tx.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ImageProducer } from "./producer.ts";
@@ -76,6 +86,12 @@ async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promi
     clearTimeout(timer);
   }
 }
+
+/** Most times a node draws a new secret after its claim was front-run with a copy of its output. */
+const MAX_REROLLS = 3;
+
+/** A claim reverted because its content hash is registered or reserved (e.g. copied from the mempool). */
+const contentTaken = (err: RevertError) => /DuplicateContentHash|ContentReserved/.test(err.errorName ?? "");
 
 /** Errors that retrying cannot fix (the chain state forbids the call, or the content is bad). */
 function permanent(err: unknown): boolean {
@@ -242,6 +258,7 @@ export class GeneratorNode {
       return;
     }
     const verdict = policy.check(r.prompt, r.params);
+    const secret = newSecret();
     const rec: JobRecord = {
       jobId: id,
       modelId: r.modelId.toString(),
@@ -250,7 +267,9 @@ export class GeneratorNode {
       params: r.params,
       deadline: r.deadline,
       watermarkId: r.watermarkId.toString(),
-      seed: r.seed,
+      secret,
+      seed: seedOf(market.chainId, market.address, r.jobId, market.account, secret),
+      parents: r.parents.map((p) => ({ workId: p.workId.toString(), licenseId: p.licenseId.toString() })),
       fee: r.fee.toString(),
       requestBlock: r.blockNumber.toString(),
       state: "claiming",
@@ -259,13 +278,13 @@ export class GeneratorNode {
       ...(verdict.ok ? {} : { reason: verdict.reason, note: verdict.detail }),
     };
     await journal.put(rec);
-    this.spawn(rec, r.parents);
+    this.spawn(rec);
   }
 
-  private spawn(rec: JobRecord, parents: bigint[] = []): void {
+  private spawn(rec: JobRecord): void {
     if (this.active.has(rec.jobId)) return;
     let failed = false;
-    const p = this.run(rec, parents)
+    const p = this.run(rec)
       .catch((err: unknown) => {
         failed = true;
         this.d.log.error({ job: rec.jobId, err: (err as Error).message }, "job step failed; will resume");
@@ -279,7 +298,7 @@ export class GeneratorNode {
         if (failed && cur && !TERMINAL.has(cur.state) && !this.stopping) {
           const t = setTimeout(() => {
             this.retryTimers.delete(t);
-            if (!this.stopping) this.spawn(this.d.journal.get(rec.jobId) ?? cur, parents);
+            if (!this.stopping) this.spawn(this.d.journal.get(rec.jobId) ?? cur);
           }, this.o.retries.maxDelayMs);
           this.retryTimers.add(t);
         }
@@ -308,7 +327,7 @@ export class GeneratorNode {
   }
 
   /** Drives one job through its states until a terminal one. */
-  private async run(start: JobRecord, parents: bigint[]): Promise<void> {
+  private async run(start: JobRecord): Promise<void> {
     const { market, journal, log } = this.d;
     let rec = start;
     const stages: Record<string, number> = {};
@@ -327,7 +346,7 @@ export class GeneratorNode {
     const jobId = BigInt(rec.jobId);
     let production: Promise<ProducedWork> | undefined;
     const produce = () => {
-      production ??= this.produce(rec, parents, time, record);
+      production ??= this.produce(rec, time, record);
       return production;
     };
     const set = async (patch: Partial<JobRecord>) => (rec = await journal.update(rec.jobId, patch));
@@ -350,12 +369,10 @@ export class GeneratorNode {
         return;
       }
       if (chain.status === "rejected" && mine) {
-        // A fulfil whose content someone registered first ends the job Rejected on chain (refund, no slash).
+        // The market ends a job Rejected at fulfil only when the requester lost a parent's right
+        // meanwhile (parent flagged, parent or licence changed hands): refund, no slash.
         if (rec.state === "fulfilling" && !rec.reason) {
-          await set({
-            reason: "DuplicateContent",
-            note: "content registered by someone else before the fulfil",
-          });
+          await set({ reason: "InvalidParams", note: "the requester lost the right to a parent (code 5)" });
         }
         await set({ state: "rejected" });
         this.outcome(rec, "rejected", stages, rec.note ? `${rec.reason}: ${rec.note}` : rec.reason);
@@ -384,6 +401,12 @@ export class GeneratorNode {
           this.outcome(rec, "released", stages, rec.reason);
           return;
         }
+        if (rec.state === "rejecting" && rec.rejectTx) {
+          // a rejection gives the job back to the pool: done for this node
+          await set({ state: "rejected" });
+          this.outcome(rec, "rejected", stages, rec.note ? `${rec.reason}: ${rec.note}` : rec.reason);
+          return;
+        }
         // our claim has not landed (never sent, dropped, or reverted): claim (again) if there is time
         if (rec.claimTx) {
           const st = await market.receiptStatus(rec.claimTx as Hex);
@@ -403,17 +426,78 @@ export class GeneratorNode {
           return;
         }
         if (rec.state !== "claiming") await set({ state: "claiming" });
+        // The claim carries the output, so produce (and store) first. A job the policy refuses is
+        // claimed with a placeholder hash derived from the secret, only to reject it with a reason.
+        let output: Hex;
+        if (rec.reason) {
+          output = placeholderOutput(rec.secret as Hex);
+        } else {
+          try {
+            const budget = this.timeLeftMs(rec.deadline) - this.o.releaseMarginMs;
+            const work = await withTimeout(
+              this.retry("produce", rec, async () => {
+                try {
+                  return await produce();
+                } catch (err) {
+                  production = undefined;
+                  throw err;
+                }
+              }),
+              budget,
+              `production did not finish ${this.o.releaseMarginMs} ms before the deadline`,
+            );
+            await set({
+              imageCid: work.imageCid,
+              metadataCid: work.metadataCid,
+              contentHash: work.contentHash,
+              perceptualHash: work.perceptualHash.toString(),
+            });
+            output = work.contentHash;
+          } catch (err) {
+            const unsafe = err instanceof UnsafeOutputError;
+            log.warn({ job: rec.jobId, err: (err as Error).message }, "production before claim failed");
+            if (unsafe) {
+              // claim to report it (the job goes back to the pool with the reason)
+              await set({ reason: "UnsafeOutput", note: (err as Error).message });
+              continue;
+            }
+            await set({ state: "lost", note: `production failed: ${(err as Error).message}` });
+            this.outcome(rec, "failed", stages, "production-failed");
+            return;
+          }
+        }
         try {
-          const hash = await time("claim", async () => {
-            const h = await market.claim(jobId);
+          await time("claim", async () => {
+            const h = await market.claim(jobId, output);
             await set({ claimTx: h });
-            // speculative production while the claim is mined (deterministic; discarded if the claim fails)
-            if (!rec.reason) void produce().catch(() => undefined);
             await market.confirm(h);
             return h;
           });
-          void hash;
         } catch (err) {
+          if (err instanceof RevertError && contentTaken(err) && !rec.reason) {
+            // Someone minted a copy of the output from the pending claim: draw a new secret, produce again.
+            if (rec.attempts >= MAX_REROLLS) {
+              await set({ state: "lost", note: `claim front-run ${rec.attempts + 1} times` });
+              this.outcome(rec, "failed", stages, err.errorName);
+              return;
+            }
+            const secret = newSecret();
+            log.warn(
+              { job: rec.jobId, err: err.errorName },
+              "claim front-run with a copy of the output; new secret",
+            );
+            production = undefined;
+            const { claimTx, contentHash, imageCid, metadataCid, perceptualHash, ...rest } = rec;
+            void [claimTx, contentHash, imageCid, metadataCid, perceptualHash];
+            rec = await journal.put({
+              ...rest,
+              secret,
+              seed: seedOf(market.chainId, market.address, jobId, market.account, secret),
+              attempts: rec.attempts + 1,
+              state: "claiming",
+            });
+            continue;
+          }
           if (err instanceof RevertError) {
             const again = await this.retry("read job", rec, () => market.job(jobId));
             if (again.status === "open") {
@@ -506,6 +590,7 @@ export class GeneratorNode {
             this.retry("fulfil", rec, async () => {
               const h = await market.fulfil(jobId, {
                 contentHash: work.contentHash,
+                secret: rec.secret as Hex,
                 metadataDigest: work.metadataDigest,
                 perceptualHash: work.perceptualHash,
                 watermarkId: BigInt(rec.watermarkId),
@@ -577,12 +662,18 @@ export class GeneratorNode {
 
   private async produce(
     rec: JobRecord,
-    parents: bigint[],
     time: <T>(stage: string, fn: () => Promise<T> | T) => Promise<T>,
     record: (stage: string, ms: number) => void,
   ): Promise<ProducedWork> {
     const model = this.d.models.get(BigInt(rec.modelId));
     if (!model) throw new Error(`model ${rec.modelId} not served`);
+    const parents: ParentRef[] = (rec.parents ?? []).map((p) => ({
+      workId: BigInt(p.workId),
+      licenseId: BigInt(p.licenseId),
+    }));
+    const parentImages = await time("parents", () =>
+      Promise.all(parents.map((p) => this.parentImage(p.workId))),
+    );
     return produceWork(
       {
         jobId: BigInt(rec.jobId),
@@ -592,8 +683,10 @@ export class GeneratorNode {
         node: this.d.market.account,
         prompt: rec.prompt,
         seed: rec.seed as Hex,
+        secret: rec.secret as Hex,
         watermarkId: BigInt(rec.watermarkId),
         parents,
+        parentImages,
         chainId: this.d.market.chainId,
         market: this.d.market.address,
       },
@@ -604,6 +697,28 @@ export class GeneratorNode {
         record,
       },
     );
+  }
+
+  /**
+   * A parent work's image, through the store: the work's metadata digest (on chain) gives the metadata
+   * JSON's CID (raw, sha2-256), its `image` field the image's CID.
+   */
+  private async parentImage(workId: bigint): Promise<{ cid: string; bytes: Uint8Array }> {
+    const digest = await this.d.market.metadataDigestOf(workId);
+    const metadataCid = CID.createV1(0x55, Digest.create(0x12, hexBytes(digest))).toString();
+    let metadata: { image?: unknown };
+    try {
+      metadata = JSON.parse(new TextDecoder().decode(await this.d.store.get(metadataCid))) as {
+        image?: unknown;
+      };
+    } catch (err) {
+      throw new Error(`parent work ${workId}: metadata ${metadataCid} not readable from the store`, {
+        cause: err,
+      });
+    }
+    const image = typeof metadata.image === "string" ? metadata.image.replace(/^ipfs:\/\//, "") : "";
+    if (!image) throw new Error(`parent work ${workId}: metadata ${metadataCid} names no ipfs:// image`);
+    return { cid: image, bytes: await this.d.store.get(image) };
   }
 
   /** Stops following, lets in-flight jobs finish (they release when they cannot), then resolves. */
@@ -618,4 +733,18 @@ export class GeneratorNode {
     })();
     return this.stopped;
   }
+}
+
+/** A fresh 32-byte secret for one job's seed. */
+function newSecret(): Hex {
+  return bytesToHex(randomBytes(32));
+}
+
+/** The content hash a node claims with when it claims only to reject (never the hash of real content). */
+function placeholderOutput(secret: Hex): Hex {
+  return keccak256(concat([toHex("atelier/reject-placeholder/"), secret]));
+}
+
+function hexBytes(hex: Hex): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex.slice(2), "hex"));
 }

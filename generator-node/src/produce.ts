@@ -5,6 +5,7 @@
  */
 import { bytesToHex, type Hex } from "viem";
 import { CID } from "multiformats/cid";
+import type { ParentRef } from "./chain/market.ts";
 import type { ImageProducer } from "./producer.ts";
 import type { ContentStore } from "./storage/ipfs.ts";
 
@@ -18,8 +19,12 @@ export interface WorkInput {
   node: string;
   prompt: string;
   seed: Hex;
+  /** the node's secret that the seed is derived from (revealed on chain at fulfilment) */
+  secret: Hex;
   watermarkId: bigint;
-  parents: bigint[];
+  parents: ParentRef[];
+  /** each parent's image CID and bytes, fetched through the store (same order as `parents`) */
+  parentImages: { cid: string; bytes: Uint8Array }[];
   chainId: number;
   market: string;
 }
@@ -73,6 +78,7 @@ export async function produceWork(
     prompt: input.prompt,
     seed: input.seed,
     watermarkId: input.watermarkId,
+    ...(input.parentImages.length > 0 ? { parentImages: input.parentImages.map((p) => p.bytes) } : {}),
   });
   for (const [stage, ms] of Object.entries(image.stages)) deps.record?.(stage, ms);
   const { png, contentHash, perceptualHash, payload } = image;
@@ -90,7 +96,7 @@ export async function produceWork(
         { trait_type: "job", value: input.jobId.toString() },
         { trait_type: "seed", value: input.seed },
         { trait_type: "prompt", value: input.prompt },
-        { trait_type: "parents", value: input.parents.map(String).join(",") },
+        { trait_type: "parents", value: input.parents.map((p) => p.workId.toString()).join(",") },
       ],
       properties: { width: image.width, height: image.height, mime: "image/png" },
       provenance: {
@@ -103,8 +109,14 @@ export async function produceWork(
         node: input.node,
         requester: input.requester,
         seed: input.seed,
+        secret: input.secret,
+        seedDerivation: "keccak256(abi.encode(chainId, market, jobId, node, secret))",
         prompt: input.prompt,
-        parents: input.parents.map(String),
+        parents: input.parents.map((p, i) => ({
+          workId: p.workId.toString(),
+          licenseId: p.licenseId.toString(),
+          image: input.parentImages[i] ? `ipfs://${input.parentImages[i].cid}` : undefined,
+        })),
         contentHash,
         contentHashAlgorithm: "sha2-256 of the image file bytes",
         perceptualHash: "0x" + perceptualHash.toString(16).padStart(16, "0"),

@@ -27,6 +27,11 @@ export interface ImageRequest {
   prompt: string;
   seed: Hex;
   watermarkId: bigint;
+  /**
+   * Image bytes of the job's parent works, in the job's order (image-to-image models condition on them;
+   * the built-in text-to-image CPPN does not read them).
+   */
+  parentImages?: Uint8Array[];
 }
 
 export interface ImageResult {

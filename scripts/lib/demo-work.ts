@@ -57,6 +57,7 @@ export async function requestDemoWork(options: {
       Number(block.timestamp) + 600,
       500,
       { termsId: COMMERCIAL_TERMS, currency: zeroAddress, price: parseEther("0.01"), maxSupply: 0 },
+      [],
     ],
     value: parseEther("0.01"),
   });

@@ -4,6 +4,8 @@ import type { ContractArtifact } from "@atelier/devchain";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const ABIS_MODULE = path.join(ROOT, "packages/protocol/src/generated/abis.ts");
+/** Shipped deployables: what `npm start` and Ignition deploy without compiling anything. */
+export const SHIPPED_ARTIFACTS_DIR = path.join(ROOT, "packages/protocol/artifacts");
 
 /** `AtelierWorks` → `atelierWorksAbi` (viem's naming). */
 export function abiConstName(contractName: string): string {
@@ -25,4 +27,24 @@ export async function renderAbisModule(artifacts: ContractArtifact[]): Promise<s
     "",
   ];
   return format(lines.join("\n"), { parser: "typescript", printWidth: 110 });
+}
+
+/**
+ * The deployable part of a Hardhat artifact, in the shape Ignition's `m.contract(name, artifact)` takes.
+ * Build-specific fields (build-info id, input source name) are left out: they change whenever any
+ * other file of the build (a test) changes, while the bytecode — metadata hash included — does not.
+ */
+export function renderShippedArtifact(artifact: ContractArtifact): string {
+  const shipped = {
+    _format: "hh3-artifact-1",
+    contractName: artifact.contractName,
+    sourceName: artifact.sourceName,
+    abi: artifact.abi,
+    bytecode: artifact.bytecode,
+    deployedBytecode: artifact.deployedBytecode,
+    linkReferences: artifact.linkReferences ?? {},
+    deployedLinkReferences: artifact.deployedLinkReferences ?? {},
+    immutableReferences: artifact.immutableReferences ?? {},
+  };
+  return `${JSON.stringify(shipped, null, 2)}\n`;
 }

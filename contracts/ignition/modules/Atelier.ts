@@ -1,4 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { abis, type ContractName } from "@atelier/protocol";
+import { readShippedArtifact } from "@atelier/protocol/node";
 
 const DAY = 24n * 60n * 60n;
 
@@ -87,11 +89,19 @@ export default buildModule("Atelier", (m) => {
   const claimLockAmount = m.getParameter("claimLockAmount", 10n ** 16n);
   const unstakeCooldown = m.getParameter("unstakeCooldown", DAY);
 
-  const terms = m.contract("LicenseTerms", []);
+  // The shipped artifacts (packages/protocol/artifacts, checked against a fresh compile by `npm test`),
+  // so deploying never waits on the compiler.
+  const artifact = <Name extends ContractName>(name: Name) => ({
+    ...readShippedArtifact(name),
+    abi: abis[name],
+  });
+  const terms = m.contract("LicenseTerms", artifact("LicenseTerms"), []);
   // Works deploys its Licenses companion in its constructor (each knows the other as an immutable).
-  const works = m.contract("Works", [deployer, terms, treasury, licenseFeeBps]);
-  const licenses = m.contractAt("Licenses", m.staticCall(works, "licenses", []), { id: "Licenses" });
-  const market = m.contract("GenerationMarket", [
+  const works = m.contract("Works", artifact("Works"), [deployer, terms, treasury, licenseFeeBps]);
+  const licenses = m.contractAt("Licenses", artifact("Licenses"), m.staticCall(works, "licenses", []), {
+    id: "Licenses",
+  });
+  const market = m.contract("GenerationMarket", artifact("GenerationMarket"), [
     deployer,
     works,
     terms,

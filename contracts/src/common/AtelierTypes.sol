@@ -70,6 +70,23 @@ library AtelierLimits {
     uint256 internal constant MAX_WORK_ID = (1 << 40) - 1;
 }
 
+/// @notice Reason codes of `GenerationMarket` job events (`JobReleased`, `JobRejected`).
+library ReasonCodes {
+    /// @notice A plain release (`releaseJob`).
+    uint16 internal constant RELEASED = 0;
+    /// @notice Suggested: the prompt is unsafe.
+    uint16 internal constant UNSAFE_PROMPT = 1;
+    /// @notice Suggested: the params are invalid.
+    uint16 internal constant INVALID_PARAMS = 2;
+    /// @notice Suggested: the output duplicates registered content.
+    uint16 internal constant DUPLICATE_CONTENT = 3;
+    /// @notice Suggested: the model is unavailable on the node.
+    uint16 internal constant MODEL_UNAVAILABLE = 4;
+    /// @notice Set by the market: between request and fulfilment the requester lost the right to a parent
+    /// (a parent was flagged, or the parent or its licence changed hands); the job ends refunded.
+    uint16 internal constant PARENT_RIGHT_LOST = 5;
+}
+
 /// @notice License terms: the rights a license grants (like Story Protocol's PIL). Immutable once registered.
 /// @param commercialUse Commercial use allowed.
 /// @param derivativesAllowed The licensee may mint derivative works of the licensed work.

@@ -23,12 +23,26 @@ abstract contract PullPayments is ReentrancyGuardTransient {
     /// @notice Sending ETH to `to` failed.
     error EthTransferFailed(address to, uint256 amount);
 
-    /// @notice The recipient cannot be the zero address.
+    /// @notice Withdrawing `amount` of `currency` took `taken` from this contract (more than the amount).
+    error UnsupportedWithdrawal(address currency, uint256 amount, uint256 taken);
+
+    /// @notice The recipient cannot be the zero address nor this contract.
     error InvalidRecipient();
 
     /// @notice Credit of `account` in `currency` (`address(0)` = ETH), withdrawable with `withdraw`.
     function creditOf(address account, address currency) external view returns (uint256) {
         return _credits[account][currency];
+    }
+
+    /// @notice Credits of `account` in each of `currencies` (`address(0)` = ETH), in the same order.
+    function creditsOf(
+        address account,
+        address[] calldata currencies
+    ) external view returns (uint256[] memory amounts) {
+        amounts = new uint256[](currencies.length);
+        for (uint256 i = 0; i < currencies.length; ++i) {
+            amounts[i] = _credits[account][currencies[i]];
+        }
     }
 
     /// @notice Withdraws the caller's whole credit in `currency` (`address(0)` = ETH) to the caller.
@@ -38,7 +52,7 @@ abstract contract PullPayments is ReentrancyGuardTransient {
 
     /// @notice Withdraws the caller's whole credit in `currency` (`address(0)` = ETH) to `to`.
     function withdrawTo(address currency, address to) external returns (uint256 amount) {
-        if (to == address(0)) revert InvalidRecipient();
+        if (to == address(0) || to == address(this)) revert InvalidRecipient();
         return _withdraw(currency, to);
     }
 
@@ -50,7 +64,14 @@ abstract contract PullPayments is ReentrancyGuardTransient {
         if (currency == address(0)) {
             _sendEth(to, amount);
         } else {
-            IERC20(currency).safeTransfer(to, amount);
+            IERC20 token = IERC20(currency);
+            uint256 before = token.balanceOf(address(this));
+            token.safeTransfer(to, amount);
+            uint256 after_ = token.balanceOf(address(this));
+            // A token that takes more than `amount` from the sender would strand the last creditor.
+            if (after_ < before && before - after_ > amount) {
+                revert UnsupportedWithdrawal(currency, amount, before - after_);
+            }
         }
     }
 

@@ -24,7 +24,21 @@ abstract contract ModelRegistry is AccessControl {
         bool active;
     }
 
+    /// @notice A model as returned by `modelInfo` (with its name).
+    struct ModelView {
+        bytes32 weightsHash;
+        bytes32 weightsCidDigest;
+        uint64 weightsCidCodec;
+        bool deterministic;
+        bool active;
+        string name;
+    }
+
+    /// @notice Longest model name in bytes.
+    uint256 public constant MAX_MODEL_NAME_BYTES = 64;
+
     mapping(uint32 modelId => Model) internal _models;
+    mapping(uint32 modelId => string) private _modelNames;
 
     /// @notice Number of registered models; ids are 1..modelCount.
     uint32 public modelCount;
@@ -46,11 +60,13 @@ abstract contract ModelRegistry is AccessControl {
     error UnknownModel(uint32 modelId);
     /// @notice Model `modelId` is retired: no new jobs.
     error ModelInactive(uint32 modelId);
+    /// @notice The model name is `length` bytes, more than `max`.
+    error ModelNameTooLong(uint256 length, uint256 max);
     /// @notice The weights hash is zero.
     error InvalidWeightsHash();
 
     /// @notice Registers a model and returns its id. Only MODEL_ADMIN_ROLE.
-    /// @param name Human-readable name, emitted only.
+    /// @param name Human-readable name (at most `MAX_MODEL_NAME_BYTES`), readable from `modelInfo`.
     function registerModel(
         bytes32 weightsHash,
         bytes32 weightsCidDigest,
@@ -59,7 +75,10 @@ abstract contract ModelRegistry is AccessControl {
         string calldata name
     ) external onlyRole(MODEL_ADMIN_ROLE) returns (uint32 modelId) {
         if (weightsHash == bytes32(0)) revert InvalidWeightsHash();
+        if (bytes(name).length > MAX_MODEL_NAME_BYTES)
+            revert ModelNameTooLong(bytes(name).length, MAX_MODEL_NAME_BYTES);
         modelId = ++modelCount;
+        _modelNames[modelId] = name;
         _models[modelId] = Model({
             weightsHash: weightsHash,
             weightsCidDigest: weightsCidDigest,
@@ -78,9 +97,18 @@ abstract contract ModelRegistry is AccessControl {
     }
 
     /// @notice Model `modelId`.
-    function modelInfo(uint32 modelId) external view returns (Model memory) {
+    function modelInfo(uint32 modelId) external view returns (ModelView memory) {
         _requireModel(modelId);
-        return _models[modelId];
+        Model memory m = _models[modelId];
+        return
+            ModelView({
+                weightsHash: m.weightsHash,
+                weightsCidDigest: m.weightsCidDigest,
+                weightsCidCodec: m.weightsCidCodec,
+                deterministic: m.deterministic,
+                active: m.active,
+                name: _modelNames[modelId]
+            });
     }
 
     function _requireModel(uint32 modelId) internal view {

@@ -32,6 +32,9 @@ abstract contract NodeRegistry is ModelRegistry, ReentrancyGuardTransient {
         uint40 unbondingReleaseAt;
     }
 
+    /// @notice Longest node endpoint URL in bytes.
+    uint256 public constant MAX_ENDPOINT_BYTES = 256;
+
     /// @notice Smallest stake with which a node may claim jobs.
     uint96 public immutable minStake;
     /// @notice Stake locked per claimed job (and slashed if the job expires while claimed).
@@ -58,9 +61,14 @@ abstract contract NodeRegistry is ModelRegistry, ReentrancyGuardTransient {
         uint256 unbonding,
         uint40 releaseAt
     );
-    /// @notice Emitted when a node withdraws its unbonded stake.
-    event StakeWithdrawn(address indexed node, uint256 amount);
+    /// @notice Emitted when a node withdraws its unbonded stake, sent to `to`.
+    event StakeWithdrawn(address indexed node, address indexed to, uint256 amount);
+    /// @notice Emitted when a node publishes (or changes) the gateway where its content and `/policy` live.
+    /// Event only: nothing is stored.
+    event NodeEndpointSet(address indexed node, string endpoint);
 
+    /// @notice The endpoint is `length` bytes, more than `max`.
+    error EndpointTooLong(uint256 length, uint256 max);
     /// @notice `node` is already registered.
     error NodeAlreadyRegistered(address node);
     /// @notice `node` is not registered.
@@ -97,6 +105,15 @@ abstract contract NodeRegistry is ModelRegistry, ReentrancyGuardTransient {
             _serves[msg.sender][modelIds[i]] = true;
         }
         emit NodeRegistered(msg.sender, msg.value, modelIds);
+    }
+
+    /// @notice Publishes the caller's gateway URL (e.g. `https://node.example/`), where its content and its
+    /// off-chain policy (`/policy`: max prompt bytes, min fee, models, resolution) are served. Event only.
+    function setNodeEndpoint(string calldata endpoint) external {
+        _requireNode(msg.sender);
+        if (bytes(endpoint).length > MAX_ENDPOINT_BYTES)
+            revert EndpointTooLong(bytes(endpoint).length, MAX_ENDPOINT_BYTES);
+        emit NodeEndpointSet(msg.sender, endpoint);
     }
 
     /// @notice Adds `msg.value` to the caller's stake.
@@ -151,7 +168,7 @@ abstract contract NodeRegistry is ModelRegistry, ReentrancyGuardTransient {
         if (block.timestamp < u.releaseAt) revert CooldownActive(u.releaseAt);
         delete _unbonding[msg.sender];
         amount = u.amount;
-        emit StakeWithdrawn(msg.sender, amount);
+        emit StakeWithdrawn(msg.sender, to, amount);
         (bool ok, ) = to.call{value: amount}("");
         if (!ok) revert StakeTransferFailed(to, amount);
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {OfferInput} from "../../src/common/AtelierTypes.sol";
+import {GeneratedWork} from "../../src/interfaces/IWorks.sol";
 
 interface IMarketProbe {
     function jobStatus(uint256 jobId) external view returns (uint8);
@@ -20,20 +20,14 @@ contract ProbeWorks {
         node = node_;
     }
 
-    function workByContentHash(bytes32) external pure returns (uint256) {
-        return 0;
+    function reserveContent(bytes32, address, uint256) external {}
+
+    function isCurrencyAllowed(address) external pure returns (bool) {
+        return true;
     }
 
-    function mintGenerated(
-        address,
-        uint256 jobId,
-        bytes32,
-        bytes32,
-        uint64,
-        uint16,
-        OfferInput calldata
-    ) external returns (uint256) {
-        seenStatus = IMarketProbe(msg.sender).jobStatus(jobId);
+    function mintGenerated(GeneratedWork calldata g) external returns (uint256) {
+        seenStatus = IMarketProbe(msg.sender).jobStatus(g.jobId);
         seenNodeCredit = IMarketProbe(msg.sender).creditOf(node, address(0));
         return ++workCount;
     }

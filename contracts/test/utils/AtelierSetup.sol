@@ -62,6 +62,12 @@ abstract contract AtelierSetup is Test {
         market.registerModel(keccak256("weights"), keccak256("cid"), 0x55, true, "cppn");
         vm.stopPrank();
         token = new MockERC20();
+        vm.prank(admin);
+        works.setCurrencyAllowed(address(token), true);
+    }
+
+    function _noParents() internal pure returns (ParentRef[] memory) {
+        return new ParentRef[](0);
     }
 
     function _registerPreset(

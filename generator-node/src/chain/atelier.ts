@@ -2,9 +2,8 @@
  * viem binding of {@link Market} to the deployed Atelier `GenerationMarket` (ABI from
  * `@atelier/protocol`, generated from the build). Also the operator calls (register, unstake, status).
  */
-import { generationMarketAbi, contractAddress, type Deployment } from "@atelier/protocol";
+import { generationMarketAbi, worksAbi, contractAddress, type Deployment } from "@atelier/protocol";
 import {
-  toHex,
   type Account,
   type Address,
   type Chain,
@@ -30,7 +29,8 @@ export const JOB_STATUS: readonly JobStatusName[] = [
 
 /**
  * `rejectJob` reason codes (contracts/README: 1 unsafe prompt, 2 invalid params, 3 duplicate content,
- * 4 model unavailable). Unsafe output is reported as 1 too; all malformed-request reasons as 2.
+ * 4 model unavailable). Unsafe output is reported as 1 too; all malformed-request reasons as 2. A
+ * rejection gives the job back to the open pool (other nodes may serve it; the requester may cancel).
  */
 export const REJECT_CODES: Record<RejectReason, number> = {
   BannedContent: 1,
@@ -52,7 +52,7 @@ type RequestLog = {
     fee?: bigint;
     deadline?: number;
     watermarkId?: bigint;
-    seed?: bigint;
+    parents?: readonly { workId: bigint; licenseId: bigint }[];
   };
   blockNumber: bigint | null;
 };
@@ -79,8 +79,7 @@ function toRequest(log: RequestLog): JobRequest {
     fee: a.fee ?? 0n,
     deadline: Number(a.deadline ?? 0),
     watermarkId: a.watermarkId ?? 0n,
-    seed: toHex(a.seed ?? 0n, { size: 32 }),
-    parents: [],
+    parents: (a.parents ?? []).map((p) => ({ workId: p.workId, licenseId: p.licenseId })),
     blockNumber: log.blockNumber ?? 0n,
   };
 }
@@ -183,9 +182,17 @@ export function createAtelierMarket(opts: {
       }
     },
 
-    claim: (jobId) => send("claimJob", [jobId]),
+    claim: (jobId, contentHash) => send("claimJob", [jobId, contentHash]),
     fulfil: (jobId, a: FulfilArgs) =>
-      send("fulfilJob", [jobId, a.contentHash, a.metadataDigest, a.perceptualHash]),
+      send("fulfilJob", [jobId, a.contentHash, a.secret, a.metadataDigest, a.perceptualHash]),
+
+    metadataDigestOf: (workId) =>
+      publicClient.readContract({
+        address: contractAddress(deployment, "Works"),
+        abi: worksAbi,
+        functionName: "metadataDigestOf",
+        args: [workId],
+      }) as Promise<Hex>,
     reject: (jobId, reason) => send("rejectJob", [jobId, REJECT_CODES[reason]]),
     release: (jobId) => send("releaseJob", [jobId]),
 

@@ -15,6 +15,12 @@ export interface OnChainJob {
   deadline: number;
 }
 
+/** A parent work of a job (remix, upscale, variation) and the licence that authorises it (0 = owned). */
+export interface ParentRef {
+  workId: bigint;
+  licenseId: bigint;
+}
+
 export interface JobRequest {
   jobId: bigint;
   requester: Address;
@@ -25,13 +31,14 @@ export interface JobRequest {
   /** unix seconds */
   deadline: number;
   watermarkId: bigint;
-  seed: Hex;
-  parents: bigint[];
+  parents: ParentRef[];
   blockNumber: bigint;
 }
 
 export interface FulfilArgs {
   contentHash: Hex;
+  /** the node's secret: the job's seed is `seedOf(chainId, market, jobId, node, secret)` */
+  secret: Hex;
   metadataDigest: Hex;
   perceptualHash: bigint;
   watermarkId: bigint;
@@ -53,7 +60,10 @@ export interface Market {
   /** the request data of one job (for jobs found claimed by this node but missing from the journal) */
   request(jobId: bigint): Promise<JobRequest | undefined>;
   modelWeightsHash(modelId: bigint): Promise<Hex>;
-  claim(jobId: bigint): Promise<Hex>;
+  /** claims with the output's content hash (reserved for this claim; reverts if already registered) */
+  claim(jobId: bigint, contentHash: Hex): Promise<Hex>;
+  /** sha2-256 digest of a work's metadata JSON (raw CIDv1), to fetch a parent through the store */
+  metadataDigestOf(workId: bigint): Promise<Hex>;
   fulfil(jobId: bigint, args: FulfilArgs): Promise<Hex>;
   reject(jobId: bigint, reason: RejectReason): Promise<Hex>;
   release(jobId: bigint): Promise<Hex>;

@@ -11,7 +11,14 @@ export class FakeMarket implements Market {
   block = 1n;
   readonly jobs = new Map<
     bigint,
-    OnChainJob & { req: JobRequest; fulfilCount: number; args?: FulfilArgs; rejectReason?: string }
+    OnChainJob & {
+      req: JobRequest;
+      fulfilCount: number;
+      args?: FulfilArgs;
+      rejectReason?: string;
+      /** content hash reserved by the current claim */
+      reserved?: Hex;
+    }
   >();
   readonly calls: string[] = [];
   nextId = 1n;
@@ -34,7 +41,6 @@ export class FakeMarket implements Market {
       fee: 10n ** 15n,
       deadline: Math.floor(Date.now() / 1000) + (opts.deadlineSec ?? 600),
       watermarkId: (1n << 55n) | jobId,
-      seed: keccak256(toHex(`seed-${jobId}`)),
       parents: [],
       blockNumber: this.block,
     };
@@ -95,9 +101,25 @@ export class FakeMarket implements Market {
       throw new RevertError("not claimed by caller", "NotClaimant");
     return j;
   }
-  async claim(jobId: bigint) {
+  /** someone mints a copy of the next claim's content hash just before it lands (a front-run mintWork) */
+  frontRunNextClaim = false;
+  /** content hashes of claims that were front-run */
+  readonly frontRun: Hex[] = [];
+  /** metadata digests of works minted by fulfilments, by work id (work id = job id here) */
+  readonly digests = new Map<bigint, Hex>();
+
+  /** As GenerationMarket.claimJob: reserves `contentHash` (tests may omit it to fake an earlier claim). */
+  async claim(jobId: bigint, contentHash?: Hex) {
     const j = this.jobs.get(jobId)!;
     if (j.status !== "open") throw new RevertError("not open", "JobNotOpen");
+    if (contentHash !== undefined && this.frontRunNextClaim) {
+      this.frontRunNextClaim = false;
+      this.frontRun.push(contentHash);
+      this.registeredContent.add(contentHash);
+    }
+    if (contentHash !== undefined && this.registeredContent.has(contentHash))
+      throw new RevertError("content registered", "DuplicateContentHash");
+    if (contentHash !== undefined) j.reserved = contentHash;
     j.status = "claimed";
     j.node = this.account;
     this.maxClaimed = Math.max(
@@ -108,38 +130,39 @@ export class FakeMarket implements Market {
   }
   /** content hashes already registered as works (e.g. by someone who front-ran the node) */
   readonly registeredContent = new Set<Hex>();
-  /** someone registers the next fulfilment's content just before it lands (a front-run mintWork) */
-  frontRunNextFulfil = false;
 
+  async metadataDigestOf(workId: bigint): Promise<Hex> {
+    return this.digests.get(workId) ?? "0x0000000000000000000000000000000000000000000000000000000000000000";
+  }
+
+  /** As GenerationMarket.fulfilJob: only the content hash the claim reserved can be fulfilled. */
   async fulfil(jobId: bigint, args: FulfilArgs) {
     const j = this.claimed(jobId);
-    if (this.frontRunNextFulfil) {
-      this.frontRunNextFulfil = false;
-      this.registeredContent.add(args.contentHash);
-    }
-    // As GenerationMarket.fulfilJob: already-registered content ends the job Rejected (code 3),
-    // the transaction succeeds and nobody is slashed.
-    if (this.registeredContent.has(args.contentHash)) {
-      j.status = "rejected";
-      j.rejectReason = "DuplicateContent";
-      return this.tx("fulfil", jobId);
-    }
+    if (j.reserved !== undefined && j.reserved !== args.contentHash)
+      throw new RevertError("not the reserved content", "ContentReserved");
     this.registeredContent.add(args.contentHash);
+    this.digests.set(jobId, args.metadataDigest);
     j.status = "fulfilled";
     j.fulfilCount++;
     j.args = args;
     return this.tx("fulfil", jobId);
   }
+  /** As GenerationMarket.rejectJob: the job goes back to the open pool with the reason. */
   async reject(jobId: bigint, reason: string) {
     const j = this.claimed(jobId);
-    j.status = "rejected";
+    j.status = "open";
+    j.node = ZERO;
+    j.reserved = undefined;
     j.rejectReason = reason;
-    return this.tx("reject", jobId);
+    const hash = this.tx("reject", jobId);
+    this.released.push({ jobId, node: this.account, blockNumber: this.block });
+    return hash;
   }
   async release(jobId: bigint) {
     const j = this.claimed(jobId);
     j.status = "open";
     j.node = ZERO;
+    j.reserved = undefined;
     const hash = this.tx("release", jobId);
     this.released.push({ jobId, node: this.account, blockNumber: this.block });
     return hash;

@@ -37,7 +37,13 @@ export interface Stack {
   /** requests a job from the requester account; resolves when the request is mined */
   request(
     prompt: string,
-    opts?: { deadlineSec?: number; params?: Hex; modelId?: number; fee?: bigint },
+    opts?: {
+      deadlineSec?: number;
+      params?: Hex;
+      modelId?: number;
+      fee?: bigint;
+      parents?: { workId: bigint; licenseId: bigint }[];
+    },
   ): Promise<{ jobId: bigint; minedAt: number }>;
   /** registers a model (admin) and returns its id */
   registerModel(weightsHash: Hex, name: string): Promise<number>;
@@ -137,6 +143,7 @@ export async function startStack(opts: { nodeIndex?: number } = {}): Promise<Sta
             now + (o.deadlineSec ?? 600),
             500,
             { termsId: 0, currency: "0x0000000000000000000000000000000000000000", price: 0n, maxSupply: 0 },
+            o.parents ?? [],
           ],
           value: o.fee ?? parseEther("0.01"),
           nonce: nonce++,

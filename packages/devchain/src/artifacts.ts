@@ -11,6 +11,8 @@ export interface ContractArtifact {
   abi: unknown[];
   bytecode: string;
   deployedBytecode: string;
+  linkReferences?: Record<string, unknown>;
+  deployedLinkReferences?: Record<string, unknown>;
   immutableReferences?: Record<string, { start: number; length: number }[]>;
 }
 

@@ -1,2 +1,3 @@
 export * from "./generated/abis.ts";
 export * from "./deployment.ts";
+export * from "./derivations.ts";

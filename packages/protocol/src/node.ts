@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DeploymentError, parseDeployment, type Deployment } from "./deployment.ts";
@@ -37,4 +38,37 @@ export async function writeDeployment(deployment: Deployment, file = deploymentF
   await writeFile(temp, `${JSON.stringify(deployment, null, 2)}\n`);
   await rename(temp, file);
   return file;
+}
+
+/** Compiled deployables shipped with this package (written by `npm run build`). */
+export const SHIPPED_ARTIFACTS_DIR = path.resolve(import.meta.dirname, "../artifacts");
+
+/** A shipped deployable in the shape Hardhat Ignition's `m.contract(name, artifact, args)` takes. */
+export interface ShippedArtifact {
+  _format: string;
+  contractName: string;
+  sourceName: string;
+  abi: unknown[];
+  bytecode: `0x${string}`;
+  deployedBytecode: `0x${string}`;
+  linkReferences: Record<string, Record<string, { start: number; length: number }[]>>;
+  deployedLinkReferences: Record<string, Record<string, { start: number; length: number }[]>>;
+  immutableReferences: Record<string, { start: number; length: number }[]>;
+}
+
+/**
+ * Reads `artifacts/<contractName>.json`. Synchronous because Ignition modules are built synchronously.
+ */
+export function readShippedArtifact(contractName: string): ShippedArtifact {
+  const file = path.join(SHIPPED_ARTIFACTS_DIR, `${contractName}.json`);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new DeploymentError(
+      `no compiled artifact for ${contractName} at ${file}`,
+      "run `npm run build` (compiles the contracts and writes packages/protocol/artifacts)",
+    );
+  }
+  return JSON.parse(text) as ShippedArtifact;
 }

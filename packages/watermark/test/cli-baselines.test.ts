@@ -36,14 +36,30 @@ describe("CLI", () => {
       expect((await run(["embed", "--in", src, "--out", out, "--payload", "0102030405060708"])).code).toBe(0);
       const r = await run(["detect", "--in", out, "--json"]);
       const j = JSON.parse(r.out) as Record<string, unknown>;
-      expect(Object.keys(j)).toEqual(["found", "payload", "confidence", "bitErrors"]);
+      expect(Object.keys(j)).toEqual([
+        "found",
+        "payload",
+        "confidence",
+        "bitErrors",
+        "watermarkId",
+        "lookup",
+      ]);
+      expect(j.watermarkId).toBe(String(0x02030405060708n));
+      expect(j.lookup).toBeNull(); // no --rpc: nothing asked of a chain
       expect(j.found).toBe(true);
       expect(j.payload).toBe("0102030405060708");
       expect(typeof j.confidence).toBe("number");
       expect(typeof j.bitErrors).toBe("number");
     }
     const none = JSON.parse((await run(["detect", "--in", src, "--json"])).out) as Record<string, unknown>;
-    expect(none).toEqual({ found: false, payload: null, confidence: 0, bitErrors: 0 });
+    expect(none).toEqual({
+      found: false,
+      payload: null,
+      confidence: 0,
+      bitErrors: 0,
+      watermarkId: null,
+      lookup: null,
+    });
   });
 
   it("phash prints 16 hex digits; bench writes the documented JSON shape", async () => {
@@ -92,6 +108,18 @@ describe("CLI", () => {
     await expect(run(["detect", "--in", join(dir, "missing.png")])).rejects.toThrow(/cannot read/);
     await expect(run(["frobnicate"])).rejects.toThrow(/unknown command/);
     await expect(run(["detect", "--in", "x.png", "--bogus"])).rejects.toThrow(/unknown option/);
+    await expect(run(["detect", "--in", "x.png", "--deployment", "d.json"])).rejects.toThrow(/needs --rpc/);
+  });
+
+  it("detect --rpc refuses a URL that is not http(s)/ws(s) and names an unreachable chain", async () => {
+    const src = join(dir, "marked.png");
+    await writeImage(src, synthImage(300, 300, 5, 0.6));
+    const marked = join(dir, "marked-out.png");
+    await run(["embed", "--in", src, "--out", marked, "--payload", "0100000000000007"]);
+    await expect(run(["detect", "--in", marked, "--rpc", "ftp://x"])).rejects.toThrow(/http\(s\) or ws\(s\)/);
+    await expect(run(["detect", "--in", marked, "--rpc", "http://127.0.0.1:9"])).rejects.toThrow(
+      /cannot reach the chain at http:\/\/127\.0\.0\.1:9/,
+    );
   });
 });
 

@@ -31,6 +31,11 @@ export const generationMarketAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "currency", type: "address" }],
+    name: "CurrencyNotAllowed",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "uint256", name: "jobId", type: "uint256" },
       { internalType: "uint256", name: "deadline", type: "uint256" },
@@ -47,6 +52,14 @@ export const generationMarketAbi = [
     type: "error",
   },
   { inputs: [], name: "EmptyPrompt", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "length", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "EndpointTooLong",
+    type: "error",
+  },
   { inputs: [], name: "EnforcedPause", type: "error" },
   {
     inputs: [
@@ -77,11 +90,6 @@ export const generationMarketAbi = [
   },
   { inputs: [], name: "InvalidAdmin", type: "error" },
   {
-    inputs: [{ internalType: "address", name: "currency", type: "address" }],
-    name: "InvalidCurrency",
-    type: "error",
-  },
-  {
     inputs: [{ internalType: "uint256", name: "deadline", type: "uint256" }],
     name: "InvalidDeadline",
     type: "error",
@@ -90,6 +98,14 @@ export const generationMarketAbi = [
   { inputs: [], name: "InvalidStakeRecipient", type: "error" },
   { inputs: [], name: "InvalidTreasury", type: "error" },
   { inputs: [], name: "InvalidWeightsHash", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "address", name: "node", type: "address" },
+    ],
+    name: "JobGivenBack",
+    type: "error",
+  },
   {
     inputs: [
       { internalType: "uint256", name: "jobId", type: "uint256" },
@@ -109,6 +125,14 @@ export const generationMarketAbi = [
   {
     inputs: [{ internalType: "uint32", name: "modelId", type: "uint32" }],
     name: "ModelInactive",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "length", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "ModelNameTooLong",
     type: "error",
   },
   {
@@ -223,6 +247,15 @@ export const generationMarketAbi = [
     name: "UnknownModel",
     type: "error",
   },
+  {
+    inputs: [
+      { internalType: "address", name: "currency", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "taken", type: "uint256" },
+    ],
+    name: "UnsupportedWithdrawal",
+    type: "error",
+  },
   { inputs: [], name: "ZeroAmount", type: "error" },
   {
     anonymous: false,
@@ -239,6 +272,7 @@ export const generationMarketAbi = [
     inputs: [
       { indexed: true, internalType: "uint256", name: "jobId", type: "uint256" },
       { indexed: true, internalType: "address", name: "node", type: "address" },
+      { indexed: true, internalType: "bytes32", name: "contentHash", type: "bytes32" },
       { indexed: false, internalType: "uint40", name: "deadline", type: "uint40" },
       { indexed: false, internalType: "uint256", name: "lockedStake", type: "uint256" },
     ],
@@ -266,6 +300,8 @@ export const generationMarketAbi = [
       { indexed: false, internalType: "uint32", name: "modelId", type: "uint32" },
       { indexed: false, internalType: "bytes32", name: "contentHash", type: "bytes32" },
       { indexed: false, internalType: "bytes32", name: "metadataDigest", type: "bytes32" },
+      { indexed: false, internalType: "bytes32", name: "secret", type: "bytes32" },
+      { indexed: false, internalType: "uint256", name: "seed", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "nodePayment", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "protocolFee", type: "uint256" },
     ],
@@ -288,6 +324,8 @@ export const generationMarketAbi = [
     inputs: [
       { indexed: true, internalType: "uint256", name: "jobId", type: "uint256" },
       { indexed: true, internalType: "address", name: "node", type: "address" },
+      { indexed: true, internalType: "uint16", name: "reasonCode", type: "uint16" },
+      { indexed: false, internalType: "uint256", name: "forfeit", type: "uint256" },
     ],
     name: "JobReleased",
     type: "event",
@@ -301,9 +339,9 @@ export const generationMarketAbi = [
       { indexed: false, internalType: "bytes", name: "prompt", type: "bytes" },
       { indexed: false, internalType: "bytes", name: "params", type: "bytes" },
       { indexed: false, internalType: "uint256", name: "fee", type: "uint256" },
+      { indexed: false, internalType: "uint16", name: "protocolFeeBps", type: "uint16" },
       { indexed: false, internalType: "uint40", name: "deadline", type: "uint40" },
       { indexed: false, internalType: "uint56", name: "watermarkId", type: "uint56" },
-      { indexed: false, internalType: "uint256", name: "seed", type: "uint256" },
       { indexed: false, internalType: "uint16", name: "royaltyBps", type: "uint16" },
       {
         components: [
@@ -316,6 +354,16 @@ export const generationMarketAbi = [
         internalType: "struct OfferInput",
         name: "offer",
         type: "tuple",
+      },
+      {
+        components: [
+          { internalType: "uint256", name: "workId", type: "uint256" },
+          { internalType: "uint256", name: "licenseId", type: "uint256" },
+        ],
+        indexed: false,
+        internalType: "struct ParentRef[]",
+        name: "parents",
+        type: "tuple[]",
       },
     ],
     name: "JobRequested",
@@ -351,6 +399,15 @@ export const generationMarketAbi = [
       { indexed: false, internalType: "bool", name: "served", type: "bool" },
     ],
     name: "ModelServedSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "node", type: "address" },
+      { indexed: false, internalType: "string", name: "endpoint", type: "string" },
+    ],
+    name: "NodeEndpointSet",
     type: "event",
   },
   {
@@ -422,6 +479,7 @@ export const generationMarketAbi = [
     anonymous: false,
     inputs: [
       { indexed: true, internalType: "address", name: "node", type: "address" },
+      { indexed: true, internalType: "address", name: "to", type: "address" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "StakeWithdrawn",
@@ -474,7 +532,21 @@ export const generationMarketAbi = [
   },
   {
     inputs: [],
+    name: "MAX_ENDPOINT_BYTES",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "MAX_JOB_DURATION",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_MODEL_NAME_BYTES",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
@@ -507,6 +579,13 @@ export const generationMarketAbi = [
     stateMutability: "view",
     type: "function",
   },
+  {
+    inputs: [],
+    name: "RELEASE_GRACE",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
   { inputs: [], name: "addStake", outputs: [], stateMutability: "payable", type: "function" },
   {
     inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
@@ -516,7 +595,10 @@ export const generationMarketAbi = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "bytes32", name: "contentHash", type: "bytes32" },
+    ],
     name: "claimJob",
     outputs: [],
     stateMutability: "nonpayable",
@@ -526,6 +608,13 @@ export const generationMarketAbi = [
     inputs: [],
     name: "claimLockAmount",
     outputs: [{ internalType: "uint96", name: "", type: "uint96" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
+    name: "claimingNode",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -540,6 +629,16 @@ export const generationMarketAbi = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "address[]", name: "currencies", type: "address[]" },
+    ],
+    name: "creditsOf",
+    outputs: [{ internalType: "uint256[]", name: "amounts", type: "uint256[]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
     name: "expireJob",
     outputs: [],
@@ -550,6 +649,7 @@ export const generationMarketAbi = [
     inputs: [
       { internalType: "uint256", name: "jobId", type: "uint256" },
       { internalType: "bytes32", name: "contentHash", type: "bytes32" },
+      { internalType: "bytes32", name: "secret", type: "bytes32" },
       { internalType: "bytes32", name: "metadataDigest", type: "bytes32" },
       { internalType: "uint64", name: "perceptualHash", type: "uint64" },
     ],
@@ -567,12 +667,13 @@ export const generationMarketAbi = [
           { internalType: "enum GenerationMarket.JobStatus", name: "status", type: "uint8" },
           { internalType: "address", name: "requester", type: "address" },
           { internalType: "uint96", name: "fee", type: "uint96" },
+          { internalType: "uint16", name: "protocolFeeBps", type: "uint16" },
           { internalType: "uint32", name: "modelId", type: "uint32" },
           { internalType: "uint40", name: "deadline", type: "uint40" },
           { internalType: "address", name: "node", type: "address" },
+          { internalType: "uint40", name: "claimedAt", type: "uint40" },
           { internalType: "uint256", name: "workId", type: "uint256" },
           { internalType: "uint56", name: "watermarkId", type: "uint56" },
-          { internalType: "uint256", name: "seed", type: "uint256" },
           { internalType: "uint16", name: "royaltyBps", type: "uint16" },
           {
             components: [
@@ -584,6 +685,15 @@ export const generationMarketAbi = [
             internalType: "struct OfferInput",
             name: "offer",
             type: "tuple",
+          },
+          {
+            components: [
+              { internalType: "uint256", name: "workId", type: "uint256" },
+              { internalType: "uint256", name: "licenseId", type: "uint256" },
+            ],
+            internalType: "struct ParentRef[]",
+            name: "parents",
+            type: "tuple[]",
           },
         ],
         internalType: "struct GenerationMarket.JobView",
@@ -630,13 +740,6 @@ export const generationMarketAbi = [
   },
   {
     inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
-    name: "jobSeed",
-    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
     name: "jobStatus",
     outputs: [{ internalType: "enum GenerationMarket.JobStatus", name: "", type: "uint8" }],
     stateMutability: "view",
@@ -674,8 +777,9 @@ export const generationMarketAbi = [
           { internalType: "uint64", name: "weightsCidCodec", type: "uint64" },
           { internalType: "bool", name: "deterministic", type: "bool" },
           { internalType: "bool", name: "active", type: "bool" },
+          { internalType: "string", name: "name", type: "string" },
         ],
-        internalType: "struct ModelRegistry.Model",
+        internalType: "struct ModelRegistry.ModelView",
         name: "",
         type: "tuple",
       },
@@ -783,6 +887,15 @@ export const generationMarketAbi = [
         name: "offer",
         type: "tuple",
       },
+      {
+        components: [
+          { internalType: "uint256", name: "workId", type: "uint256" },
+          { internalType: "uint256", name: "licenseId", type: "uint256" },
+        ],
+        internalType: "struct ParentRef[]",
+        name: "parents",
+        type: "tuple[]",
+      },
     ],
     name: "requestGeneration",
     outputs: [{ internalType: "uint256", name: "jobId", type: "uint256" }],
@@ -804,6 +917,17 @@ export const generationMarketAbi = [
     name: "revokeRole",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "address", name: "node", type: "address" },
+      { internalType: "bytes32", name: "secret", type: "bytes32" },
+    ],
+    name: "seedOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -832,6 +956,13 @@ export const generationMarketAbi = [
       { internalType: "bool", name: "served", type: "bool" },
     ],
     name: "setModelsServed",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "string", name: "endpoint", type: "string" }],
+    name: "setNodeEndpoint",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -956,6 +1087,11 @@ export const licensesAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "currency", type: "address" }],
+    name: "CurrencyNotAllowed",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "uint256", name: "duration", type: "uint256" },
       { internalType: "uint256", name: "maxDuration", type: "uint256" },
@@ -1066,6 +1202,11 @@ export const licensesAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "uint256", name: "issuedAt", type: "uint256" }],
+    name: "OfferIssuedInFuture",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "uint256", name: "issuedAt", type: "uint256" },
       { internalType: "uint256", name: "ownerSince", type: "uint256" },
@@ -1103,6 +1244,15 @@ export const licensesAbi = [
       { internalType: "uint256", name: "received", type: "uint256" },
     ],
     name: "UnsupportedCurrencyTransfer",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "currency", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "taken", type: "uint256" },
+    ],
+    name: "UnsupportedWithdrawal",
     type: "error",
   },
   {
@@ -1377,9 +1527,20 @@ export const licensesAbi = [
   },
   {
     inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "address[]", name: "currencies", type: "address[]" },
+    ],
+    name: "creditsOf",
+    outputs: [{ internalType: "uint256[]", name: "amounts", type: "uint256[]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "licenseId", type: "uint256" },
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "parentWorkId", type: "uint256" },
+      { internalType: "uint256", name: "validUntil", type: "uint256" },
     ],
     name: "derivativeRight",
     outputs: [
@@ -1944,6 +2105,19 @@ export const worksAbi = [
   {
     inputs: [
       { internalType: "bytes32", name: "contentHash", type: "bytes32" },
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+    ],
+    name: "ContentReserved",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "currency", type: "address" }],
+    name: "CurrencyNotAllowed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "contentHash", type: "bytes32" },
       { internalType: "uint256", name: "existingWorkId", type: "uint256" },
     ],
     name: "DuplicateContentHash",
@@ -2015,6 +2189,11 @@ export const worksAbi = [
     name: "ExclusiveAlreadySold",
     type: "error",
   },
+  {
+    inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
+    name: "ExclusiveOfferMix",
+    type: "error",
+  },
   { inputs: [], name: "ExpectedPause", type: "error" },
   { inputs: [], name: "InvalidContentHash", type: "error" },
   {
@@ -2030,8 +2209,8 @@ export const worksAbi = [
   { inputs: [], name: "InvalidMarket", type: "error" },
   { inputs: [], name: "InvalidMetadataDigest", type: "error" },
   {
-    inputs: [{ internalType: "uint256", name: "watermarkId", type: "uint256" }],
-    name: "InvalidWatermarkId",
+    inputs: [{ internalType: "bytes32", name: "salt", type: "bytes32" }],
+    name: "InvalidWatermarkSalt",
     type: "error",
   },
   {
@@ -2192,6 +2371,15 @@ export const worksAbi = [
   },
   {
     anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "currency", type: "address" },
+      { indexed: false, internalType: "bool", name: "allowed", type: "bool" },
+    ],
+    name: "CurrencyAllowedSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
     inputs: [{ indexed: true, internalType: "uint256", name: "workId", type: "uint256" }],
     name: "ExclusiveLicenseSold",
     type: "event",
@@ -2231,6 +2419,15 @@ export const worksAbi = [
       { indexed: false, internalType: "uint8", name: "termsFlags", type: "uint8" },
     ],
     name: "OfferAdded",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "workId", type: "uint256" },
+      { indexed: false, internalType: "address", name: "currency", type: "address" },
+    ],
+    name: "OfferSkipped",
     type: "event",
   },
   {
@@ -2317,6 +2514,7 @@ export const worksAbi = [
       { indexed: false, internalType: "uint16", name: "royaltyBps", type: "uint16" },
       { indexed: false, internalType: "uint256", name: "jobId", type: "uint256" },
       { indexed: false, internalType: "uint256[]", name: "parentIds", type: "uint256[]" },
+      { indexed: false, internalType: "uint256[]", name: "parentLicenseIds", type: "uint256[]" },
       { indexed: false, internalType: "uint16[]", name: "parentShareBps", type: "uint16[]" },
     ],
     name: "WorkMinted",
@@ -2388,6 +2586,35 @@ export const worksAbi = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      {
+        components: [
+          { internalType: "uint256", name: "workId", type: "uint256" },
+          { internalType: "uint256", name: "licenseId", type: "uint256" },
+        ],
+        internalType: "struct ParentRef[]",
+        name: "parents",
+        type: "tuple[]",
+      },
+      { internalType: "uint256", name: "validUntil", type: "uint256" },
+    ],
+    name: "checkParents",
+    outputs: [{ internalType: "uint256", name: "effectiveShareBps", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "contentHash", type: "bytes32" }],
+    name: "contentReservation",
+    outputs: [
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+      { internalType: "address", name: "node", type: "address" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
     name: "exists",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
@@ -2439,6 +2666,13 @@ export const worksAbi = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "currency", type: "address" }],
+    name: "isCurrencyAllowed",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "workId", type: "uint256" }],
     name: "isFlagged",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
@@ -2468,21 +2702,38 @@ export const worksAbi = [
   },
   {
     inputs: [
-      { internalType: "address", name: "to", type: "address" },
-      { internalType: "uint256", name: "jobId", type: "uint256" },
-      { internalType: "bytes32", name: "contentHash", type: "bytes32" },
-      { internalType: "bytes32", name: "metadataDigest", type: "bytes32" },
-      { internalType: "uint64", name: "perceptualHash", type: "uint64" },
-      { internalType: "uint16", name: "royaltyBps", type: "uint16" },
       {
         components: [
-          { internalType: "uint32", name: "termsId", type: "uint32" },
-          { internalType: "address", name: "currency", type: "address" },
-          { internalType: "uint96", name: "price", type: "uint96" },
-          { internalType: "uint32", name: "maxSupply", type: "uint32" },
+          { internalType: "address", name: "to", type: "address" },
+          { internalType: "address", name: "node", type: "address" },
+          { internalType: "uint256", name: "jobId", type: "uint256" },
+          { internalType: "bytes32", name: "contentHash", type: "bytes32" },
+          { internalType: "bytes32", name: "metadataDigest", type: "bytes32" },
+          { internalType: "uint64", name: "perceptualHash", type: "uint64" },
+          { internalType: "uint16", name: "royaltyBps", type: "uint16" },
+          {
+            components: [
+              { internalType: "uint32", name: "termsId", type: "uint32" },
+              { internalType: "address", name: "currency", type: "address" },
+              { internalType: "uint96", name: "price", type: "uint96" },
+              { internalType: "uint32", name: "maxSupply", type: "uint32" },
+            ],
+            internalType: "struct OfferInput",
+            name: "offer",
+            type: "tuple",
+          },
+          {
+            components: [
+              { internalType: "uint256", name: "workId", type: "uint256" },
+              { internalType: "uint256", name: "licenseId", type: "uint256" },
+            ],
+            internalType: "struct ParentRef[]",
+            name: "parents",
+            type: "tuple[]",
+          },
         ],
-        internalType: "struct OfferInput",
-        name: "offer",
+        internalType: "struct GeneratedWork",
+        name: "g",
         type: "tuple",
       },
     ],
@@ -2495,7 +2746,7 @@ export const worksAbi = [
     inputs: [
       { internalType: "bytes32", name: "contentHash", type: "bytes32" },
       { internalType: "bytes32", name: "metadataDigest", type: "bytes32" },
-      { internalType: "uint56", name: "watermarkId", type: "uint56" },
+      { internalType: "bytes32", name: "watermarkSalt", type: "bytes32" },
       { internalType: "uint64", name: "perceptualHash", type: "uint64" },
       { internalType: "uint16", name: "royaltyBps", type: "uint16" },
       {
@@ -2566,7 +2817,7 @@ export const worksAbi = [
           { internalType: "uint8", name: "termsFlags", type: "uint8" },
           { internalType: "bool", name: "active", type: "bool" },
         ],
-        internalType: "struct Works.OfferView",
+        internalType: "struct WorkOffers.OfferView",
         name: "v",
         type: "tuple",
       },
@@ -2598,6 +2849,24 @@ export const worksAbi = [
     stateMutability: "view",
     type: "function",
   },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      {
+        components: [
+          { internalType: "uint256", name: "workId", type: "uint256" },
+          { internalType: "uint256", name: "licenseId", type: "uint256" },
+        ],
+        internalType: "struct ParentRef[]",
+        name: "parents",
+        type: "tuple[]",
+      },
+    ],
+    name: "parentsHold",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
   { inputs: [], name: "pause", outputs: [], stateMutability: "nonpayable", type: "function" },
   {
     inputs: [],
@@ -2615,7 +2884,7 @@ export const worksAbi = [
     outputs: [
       { internalType: "address", name: "payee", type: "address" },
       { internalType: "bool", name: "derivative", type: "bool" },
-      { internalType: "uint256", name: "ownerSince", type: "uint256" },
+      { internalType: "uint256", name: "ownerSince_", type: "uint256" },
     ],
     stateMutability: "nonpayable",
     type: "function",
@@ -2639,7 +2908,7 @@ export const worksAbi = [
           { internalType: "bool", name: "derivative", type: "bool" },
         ],
         internalType: "struct SaleRecord",
-        name: "sale",
+        name: "",
         type: "tuple",
       },
     ],
@@ -2652,6 +2921,17 @@ export const worksAbi = [
       { internalType: "address", name: "callerConfirmation", type: "address" },
     ],
     name: "renounceRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "contentHash", type: "bytes32" },
+      { internalType: "address", name: "node", type: "address" },
+      { internalType: "uint256", name: "jobId", type: "uint256" },
+    ],
+    name: "reserveContent",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -2729,6 +3009,16 @@ export const worksAbi = [
       { internalType: "bool", name: "approved", type: "bool" },
     ],
     name: "setApprovalForAll",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "currency", type: "address" },
+      { internalType: "bool", name: "allowed", type: "bool" },
+    ],
+    name: "setCurrencyAllowed",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -2813,6 +3103,16 @@ export const worksAbi = [
   },
   { inputs: [], name: "unpause", outputs: [], stateMutability: "nonpayable", type: "function" },
   {
+    inputs: [
+      { internalType: "address", name: "minter", type: "address" },
+      { internalType: "bytes32", name: "salt", type: "bytes32" },
+    ],
+    name: "uploadWatermarkId",
+    outputs: [{ internalType: "uint56", name: "", type: "uint56" }],
+    stateMutability: "pure",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "bytes32", name: "contentHash", type: "bytes32" }],
     name: "workByContentHash",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
@@ -2850,6 +3150,7 @@ export const worksAbi = [
           { internalType: "bool", name: "exclusiveSold", type: "bool" },
           { internalType: "uint8", name: "offerCount", type: "uint8" },
           { internalType: "uint8", name: "depth", type: "uint8" },
+          { internalType: "uint16", name: "effectiveShareBps", type: "uint16" },
           { internalType: "uint256", name: "jobId", type: "uint256" },
           { internalType: "uint256[]", name: "parentIds", type: "uint256[]" },
           { internalType: "uint16[]", name: "parentShareBps", type: "uint16[]" },

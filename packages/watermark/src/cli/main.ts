@@ -1,4 +1,3 @@
-#!/usr/bin/env tsx
 /** atelier-watermark: embed / detect / phash / bench on PNG and JPEG files. */
 import { isAbsolute, resolve } from "node:path";
 import { statSync } from "node:fs";
@@ -12,12 +11,13 @@ import {
   decodePayload,
 } from "../index.ts";
 import { decodeImage, formatFromPath, writeImage } from "../node/io.ts";
+import { describeLookup, lookupWatermark } from "./lookup.ts";
 
 const HELP = `atelier-watermark — robust invisible watermark for images (PNG, JPEG)
 
 Usage:
   atelier-watermark embed  --in FILE --out FILE --payload HEX [--psnr DB] [--quality Q]
-  atelier-watermark detect --in FILE [--json]
+  atelier-watermark detect --in FILE [--rpc URL] [--deployment FILE] [--json]
   atelier-watermark phash  --in FILE
   atelier-watermark bench  [--images DIR] [--json FILE] [--trials N] [--attacks a,b,..] [--methods m,..]
                            [--repeats N] [--timing-runs N]
@@ -26,7 +26,10 @@ Commands:
   embed    mark FILE with a 64-bit payload (16 hex digits: 8-bit format version + 56-bit watermark id);
            the output format follows --out's extension (.png, .jpg/.jpeg; JPEG quality --quality, default 95);
            strength is adapted so that PSNR >= 42 dB (target --psnr, default 42.2)
-  detect   look for a watermark; --json prints {"found", "payload", "confidence", "bitErrors"}
+  detect   look for a watermark and, with --rpc (and the deployment file of that chain; by default the one
+           \`npm start\` or a deploy wrote for its chain id), the work it identifies: id, creator, owner,
+           token URI, licences sold; --json prints {"found", "payload", "confidence", "bitErrors",
+           "watermarkId", "lookup"}
   phash    print the 64-bit DCT perceptual hash (16 hex digits)
   bench    benchmark Atelier vs the invisible-watermark baselines (dwtDct, dwtDctSvd) under attacks;
            without --images it uses a built-in set of generated images; --trials: unmarked false-positive
@@ -115,6 +118,7 @@ async function readInput(path: string) {
 
 export async function main(argv: string[]): Promise<number> {
   const { cmd, flags } = parseArgs(argv);
+  if (cmd === undefined) checkFlags(flags, []);
   if (flags.has("help") || cmd === undefined || cmd === "help") {
     process.stdout.write(HELP);
     return cmd === undefined && !flags.has("help") ? 2 : 0;
@@ -151,26 +155,48 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "detect": {
-      checkFlags(flags, ["in", "json"]);
+      checkFlags(flags, ["in", "json", "rpc", "deployment"]);
       const inPath = userPath(str(flags, "in", true));
+      const rpc = str(flags, "rpc");
+      const deploymentFile = str(flags, "deployment");
+      if (deploymentFile !== undefined && rpc === undefined) {
+        throw new UsageError("--deployment needs --rpc (the chain to ask)");
+      }
       const image = await readInput(inPath);
       const d = detect(image);
+      const id = d ? decodePayload(d.payload).id : undefined;
+      const lookup =
+        id !== undefined && rpc !== undefined
+          ? await lookupWatermark(rpc, id, deploymentFile && userPath(deploymentFile))
+          : undefined;
       const out = {
         found: d !== null,
         payload: d ? payloadToHex(d.payload) : null,
         confidence: d ? Math.round(d.confidence * 1000) / 1000 : 0,
         bitErrors: d ? d.bitErrors : 0,
+        watermarkId: id?.toString() ?? null,
+        lookup: lookup ?? null,
       };
       if (flags.has("json")) {
         process.stdout.write(JSON.stringify(out) + "\n");
       } else if (d) {
-        const { version, id } = decodePayload(d.payload);
+        const { version } = decodePayload(d.payload);
         process.stdout.write(
-          `found payload ${out.payload} (version ${version}, id ${id}); confidence ${out.confidence}, ` +
-            `${out.bitErrors} of 188 coded bits in error\n`,
+          `found an Atelier watermark: id ${id} (payload ${out.payload}, format ${version}); confidence ` +
+            `${out.confidence}, ${out.bitErrors} of 188 coded bits in error\n`,
+        );
+        process.stdout.write(
+          lookup
+            ? describeLookup(lookup)
+            : `To see the work, its creator and licences, ask the chain it was minted on:\n` +
+                `  atelier-watermark detect --in ${inPath} --rpc <json-rpc url> [--deployment <file>]\n` +
+                `or call Works.workByWatermark(${id}) there.\n`,
         );
       } else {
-        process.stdout.write("no watermark found\n");
+        process.stdout.write(
+          "no watermark found. This does not prove the image is unlicensed: it may be unmarked, cropped\n" +
+            "below ~128 px, or altered beyond what the mark survives.\n",
+        );
       }
       return 0;
     }
@@ -207,20 +233,16 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isMain = process.argv[1] !== undefined && /main\.ts$/.test(process.argv[1]);
-if (isMain) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      if (e instanceof UsageError) {
-        process.stderr.write(`error: ${e.message}\n\n${HELP}`);
-        process.exitCode = 2;
-      } else {
-        process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exitCode = 1;
-      }
-    },
-  );
+/** Runs the CLI: usage errors print the help and return 2, other errors their message and return 1. */
+export async function run(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n\n${HELP}`);
+      return 2;
+    }
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
 }
