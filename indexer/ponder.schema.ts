@@ -88,6 +88,7 @@ export const workParent = onchainTable(
     parent: t.text().notNull(),
     index: t.integer().notNull(),
     shareBps: t.integer().notNull(),
+    license: t.text(),
   }),
   (table) => ({ childIdx: index().on(table.child), parentIdx: index().on(table.parent) }),
 );
@@ -229,10 +230,12 @@ export const model = onchainTable("model", (t) => ({
 
 export const node = onchainTable("node", (t) => ({
   id: t.hex().primaryKey(),
+  endpoint: t.text(),
   stake: t.bigint().notNull(),
   unbonding: t.bigint().notNull(),
   releaseAt: t.bigint().notNull(),
   slashed: t.bigint().notNull(),
+  forfeited: t.bigint().notNull(),
   jobsClaimed: t.integer().notNull(),
   jobsFulfilled: t.integer().notNull(),
   jobsRejected: t.integer().notNull(),
@@ -267,12 +270,15 @@ export const job = onchainTable(
     fee: t.bigint().notNull(),
     deadline: t.bigint().notNull(),
     watermarkId: t.bigint().notNull(),
-    seed: t.bigint().notNull(),
+    seed: t.bigint(),
     royaltyBps: t.integer().notNull(),
     offerTermsId: t.bigint().notNull(),
     offerCurrency: t.hex().notNull(),
     offerPrice: t.bigint().notNull(),
     offerMaxSupply: t.bigint().notNull(),
+    protocolFeeBps: t.integer().notNull(),
+    contentHash: t.hex(),
+    secret: t.hex(),
     status: t.text().notNull(),
     node: t.hex(),
     work: t.text(),
@@ -286,6 +292,13 @@ export const job = onchainTable(
   (table) => ({ requesterIdx: index().on(table.requester), nodeIdx: index().on(table.node) }),
 );
 
+export const jobParent = onchainTable("job_parent", (t) => ({
+  id: t.text().primaryKey(),
+  job: t.text().notNull(),
+  parent: t.text().notNull(),
+  license: t.text(),
+}));
+
 export const jobEvent = onchainTable(
   "job_event",
   (t) => ({
@@ -293,6 +306,8 @@ export const jobEvent = onchainTable(
     job: t.text().notNull(),
     status: t.text().notNull(),
     node: t.hex(),
+    reasonCode: t.integer(),
+    forfeit: t.bigint(),
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
     tx: t.hex().notNull(),

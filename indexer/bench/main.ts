@@ -107,7 +107,15 @@ try {
       address: deployment.contracts.Works as Address,
       abi: abis.Works,
       functionName: "mintWork",
-      args: [keccak256(toHex(`latency2-${i}`)), keccak256(toHex(`m2-${i}`)), 0n, 0n, 0, [], []],
+      args: [
+        keccak256(toHex(`latency2-${i}`)),
+        keccak256(toHex(`m2-${i}`)),
+        `0x${"00".repeat(32)}`,
+        0n,
+        0,
+        [],
+        [],
+      ],
     });
     await client.waitForTransactionReceipt({ hash, pollingInterval: 5 });
     const mined = performance.now();

@@ -47,6 +47,23 @@ export async function seedMarket(
 
   const chainId = await client.getChainId();
 
+  /**
+   * The node's HTTP server sometimes drops a kept-alive socket under load ("other side closed"): the
+   * same signed transaction is sent again; "already known" means the first attempt got through.
+   */
+  async function sendWithRetry(tx: Hex): Promise<Hex> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.sendRawTransaction({ serializedTransaction: tx });
+      } catch (error) {
+        const message = (error as Error).message;
+        if (/already known|nonce too low/i.test(message)) return keccak256(tx);
+        if (attempt >= 5 || !/fetch failed|other side closed|socket/i.test(message)) throw error;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  }
+
   async function sendBatch(calls: Call[]) {
     await client.request({ method: "evm_setAutomine" as never, params: [false] as never });
     const signed: Hex[] = [];
@@ -73,13 +90,7 @@ export async function seedMarket(
       );
     }
     const hashes: Hex[] = [];
-    for (let i = 0; i < signed.length; i += 1) {
-      hashes.push(
-        ...(await Promise.all(
-          signed.slice(i, i + 1).map((tx) => client.sendRawTransaction({ serializedTransaction: tx })),
-        )),
-      );
-    }
+    for (const tx of signed) hashes.push(await sendWithRetry(tx));
     await client.request({ method: "evm_mine" as never, params: [] as never });
     await client.request({ method: "evm_setAutomine" as never, params: [true] as never });
     const receipts = [];
@@ -120,7 +131,15 @@ export async function seedMarket(
         data: encodeFunctionData({
           abi: abis.Works,
           functionName: "mintWork",
-          args: [keccak256(toHex(`seed-${minted}`)), meta.digest, 0n, phash, 500, [], offers],
+          args: [
+            keccak256(toHex(`seed-${minted}`)),
+            meta.digest,
+            `0x${"00".repeat(32)}`,
+            phash,
+            500,
+            [],
+            offers,
+          ],
         }),
       });
       works.push({ id: BigInt(minted + 1), owner: creator });
@@ -194,6 +213,7 @@ export async function seedMarket(
             now + 86_400,
             500,
             { termsId: 2, currency: zeroAddress, price, maxSupply: 0 },
+            [],
           ],
         }),
       })),
@@ -202,7 +222,11 @@ export async function seedMarket(
       ids.map((id) => ({
         from: 10,
         to: c.GenerationMarket,
-        data: encodeFunctionData({ abi: abis.GenerationMarket, functionName: "claimJob", args: [id] }),
+        data: encodeFunctionData({
+          abi: abis.GenerationMarket,
+          functionName: "claimJob",
+          args: [id, keccak256(toHex(`job-${id}`))],
+        }),
       })),
     );
     await sendBatch(
@@ -212,7 +236,13 @@ export async function seedMarket(
         data: encodeFunctionData({
           abi: abis.GenerationMarket,
           functionName: "fulfilJob",
-          args: [id, keccak256(toHex(`job-${id}`)), keccak256(toHex(`meta-${id}`)), 0n],
+          args: [
+            id,
+            keccak256(toHex(`job-${id}`)),
+            keccak256(toHex(`secret-${id}`)),
+            keccak256(toHex(`meta-${id}`)),
+            0n,
+          ],
         }),
       })),
     );

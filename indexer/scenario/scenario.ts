@@ -1,9 +1,10 @@
 /**
- * One scripted market on a local chain, used by the mapping tests, the Ponder tests and the
- * conformance test: uploads, a derivative, generated works, public and private offers (one redeemed,
- * one cancelled), licences incl. exclusive and expiring ones, jobs fulfilled / rejected / released /
- * cancelled / expired with slashing, transfers, flags, withdrawals, a fee change, stake changes, and
- * hostile strings (script tags, bidi overrides, a 100 KB title, invalid UTF-8).
+ * One scripted market on a local chain (protocol v1.1), used by the mapping tests, the Ponder tests
+ * and the conformance test: uploads, a derivative, generated works incl. a parent-bearing job, public
+ * and private offers (one redeemed, one cancelled), licences incl. exclusive and expiring ones, jobs
+ * fulfilled / rejected by a node (reopened) / released late (forfeit) / cancelled / expired with
+ * slashing, transfers, flags, withdrawals, a fee change, stake changes, a node endpoint, and hostile
+ * strings (script tags, bidi overrides, a 100 KB title, invalid UTF-8).
  */
 import {
   createPublicClient,
@@ -38,6 +39,7 @@ export const ACCOUNTS = {
   creatorB: devAccount(3),
   brand: devAccount(4),
   brand2: devAccount(5),
+  node2: devAccount(6),
 };
 
 export interface ScenarioResult {
@@ -53,6 +55,7 @@ export interface ScenarioResult {
 }
 
 const PRICE = parseEther("0.01");
+const bytes32Zero = `0x${"00".repeat(32)}` as Hex;
 
 export async function runScenario(rpcUrl: string, deployment: Deployment): Promise<ScenarioResult> {
   const transport = http(rpcUrl);
@@ -107,7 +110,7 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
   const licenseId = (work: bigint, offerId: bigint, serial: bigint) =>
     (work << 64n) | (offerId << 32n) | serial;
 
-  // Generation market: a model and a node.
+  // Generation market: a model and two nodes (one with a hostile endpoint string).
   await send("admin", "GenerationMarket", "registerModel", [
     keccak256(stringToHex("cppn-v1 weights")),
     keccak256(stringToHex("cid")),
@@ -116,8 +119,11 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
     "cppn-v1",
   ]);
   await send("node", "GenerationMarket", "registerNode", [[1]], parseEther("1"));
+  await send("node", "GenerationMarket", "setNodeEndpoint", [`https://node.example/${HOSTILE.script}`]);
+  await send("node2", "GenerationMarket", "registerNode", [[1]], parseEther("1"));
 
-  // Uploads: work 1 (commercial + remix offers), work 2 (exclusive + AI training) with hostile metadata.
+  const salt = (label: string) => keccak256(stringToHex(`watermark-salt-${label}`));
+  // Uploads: work 1 (commercial + remix offers) and work 2 (one exclusive offer), hostile metadata.
   const m1 = content({
     name: `Dunes ${HOSTILE.script}`,
     description: HOSTILE.bidi,
@@ -126,7 +132,7 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
   await send("creatorA", "Works", "mintWork", [
     m1.contentHash,
     m1.digest,
-    101n,
+    salt("1"),
     0x0f0f0f0f0f0f0f0fn,
     500,
     [],
@@ -137,11 +143,11 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
   await send("creatorA", "Works", "mintWork", [
     m2.contentHash,
     m2.digest,
-    102n,
+    salt("2"),
     0x0f0f0f0f0f0f0f0en,
     250,
     [],
-    [offer(4, PRICE * 5n), offer(5, PRICE)],
+    [offer(4, PRICE * 5n)],
   ]);
   workIds.push(2n);
 
@@ -157,7 +163,7 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
   await send("brand", "Works", "mintWork", [
     m3.contentHash,
     m3.digest,
-    0n,
+    bytes32Zero,
     0x0f0f0f0f0f0f0f00n,
     0,
     [{ workId: 1n, licenseId: remix }],
@@ -216,37 +222,70 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
   licenseIds.push(licenseId(1n, 1n, 2n));
   await send("creatorB", "Works", "setSalesPaused", [1n, true]);
 
-  // Jobs: fulfilled (hostile, invalid-UTF-8 prompt), rejected, cancelled, released then expired (slash).
+  // Jobs. 1: fulfilled (hostile prompt with invalid UTF-8). 2: a remix of work 1 under the brand's
+  // licence, fulfilled as a generated derivative. 3: rejected by the node (reopens), then cancelled.
+  // 4: released late (half the lock forfeited to the requester), claimed by the second node, expired (slash).
   const deadline = now + 3_600;
-  const request = async (prompt: Hex) => {
+  const request = async (
+    account: keyof typeof ACCOUNTS,
+    prompt: Hex,
+    jobOffer: ReturnType<typeof offer>,
+    parents: { workId: bigint; licenseId: bigint }[] = [],
+  ) => {
     await send(
-      "creatorA",
+      account,
       "GenerationMarket",
       "requestGeneration",
-      [1, prompt, stringToHex('{"steps":1}'), deadline, 500, offer(2, PRICE)],
+      [1, prompt, stringToHex('{"steps":1}'), deadline, 500, jobOffer, parents],
       PRICE,
     );
     jobIds.push(BigInt(jobIds.length + 1));
     return BigInt(jobIds.length);
   };
-  const job1 = await request(`${toHex(HOSTILE.bidi)}${HOSTILE.invalidUtf8.slice(2)}` as Hex);
-  await send("node", "GenerationMarket", "claimJob", [job1]);
-  const m4 = content({
-    name: "A generated dune",
-    description: "job 1",
-    attributes: [{ trait_type: "prompt", value: HOSTILE.bidi }],
-  });
-  await send("node", "GenerationMarket", "fulfilJob", [job1, m4.contentHash, m4.digest, 0xf0f0f0f0f0f0f0f0n]);
+  const produce = async (jobId: bigint, json: unknown, perceptualHash: bigint) => {
+    const m = content(json);
+    await send("node", "GenerationMarket", "claimJob", [jobId, m.contentHash]);
+    await send("node", "GenerationMarket", "fulfilJob", [
+      jobId,
+      m.contentHash,
+      keccak256(stringToHex(`secret-${jobId}`)),
+      m.digest,
+      perceptualHash,
+    ]);
+  };
+  const job1 = await request(
+    "creatorA",
+    `${toHex(HOSTILE.bidi)}${HOSTILE.invalidUtf8.slice(2)}` as Hex,
+    offer(2, PRICE),
+  );
+  await produce(
+    job1,
+    {
+      name: "A generated dune",
+      description: "job 1",
+      attributes: [{ trait_type: "prompt", value: HOSTILE.bidi }],
+    },
+    0xf0f0f0f0f0f0f0f0n,
+  );
   workIds.push(4n);
-  const job2 = await request(stringToHex("something unsafe"));
-  await send("node", "GenerationMarket", "claimJob", [job2]);
-  await send("node", "GenerationMarket", "rejectJob", [job2, 1]);
-  const job3 = await request(stringToHex("never mind"));
+  const job2 = await request("brand", stringToHex("remix the dunes at night"), offer(3, PRICE), [
+    { workId: 1n, licenseId: remix },
+  ]);
+  await produce(
+    job2,
+    { name: "Night dunes", description: "a generated remix of work 1" },
+    0x0123456789abcdefn,
+  );
+  workIds.push(5n);
+  const job3 = await request("creatorA", stringToHex("something unsafe"), offer(2, PRICE));
+  await send("node", "GenerationMarket", "claimJob", [job3, keccak256(stringToHex("job3 output"))]);
+  await send("node", "GenerationMarket", "rejectJob", [job3, 1]);
   await send("creatorA", "GenerationMarket", "cancelJob", [job3]);
-  const job4 = await request(stringToHex("too slow"));
-  await send("node", "GenerationMarket", "claimJob", [job4]);
+  const job4 = await request("creatorA", stringToHex("too slow"), offer(2, PRICE));
+  await send("node", "GenerationMarket", "claimJob", [job4, keccak256(stringToHex("job4 output"))]);
+  await client.request({ method: "evm_increaseTime" as never, params: [16 * 60] as never });
   await send("node", "GenerationMarket", "releaseJob", [job4]);
-  await send("node", "GenerationMarket", "claimJob", [job4]);
+  await send("node2", "GenerationMarket", "claimJob", [job4, keccak256(stringToHex("job4 output, node 2"))]);
   await client.request({ method: "evm_increaseTime" as never, params: [7_200] as never });
   await client.request({ method: "evm_mine" as never, params: [] as never });
   await send("brand", "GenerationMarket", "expireJob", [job4]);
@@ -257,12 +296,19 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
   await send("creatorA", "Licenses", "withdraw", [zeroAddress]);
   await send("node", "GenerationMarket", "withdraw", [zeroAddress]);
 
-  // Oversized metadata (over one block): must be rejected with a reason.
+  // Oversized metadata (over one block): must be rejected with a reason. The work offers AI training.
   const oversized = rawBlock(new TextEncoder().encode(JSON.stringify({ name: "x".repeat(300_000) })));
   metadata.set(oversized.cid, oversized);
-  const m5 = { contentHash: keccak256(stringToHex("oversized")), digest: oversized.digest };
-  await send("creatorB", "Works", "mintWork", [m5.contentHash, m5.digest, 0n, 0n, 0, [], []]);
-  workIds.push(5n);
+  await send("creatorB", "Works", "mintWork", [
+    keccak256(stringToHex("oversized")),
+    oversized.digest,
+    bytes32Zero,
+    0n,
+    0,
+    [],
+    [offer(5, PRICE)],
+  ]);
+  workIds.push(6n);
 
   return {
     metadata,

@@ -1,5 +1,5 @@
 import { ponder } from "ponder:registry";
-import { job, jobEvent, model, node, nodeModel, stakeChange } from "ponder:schema";
+import { job, jobEvent, jobParent, model, node, nodeModel, stakeChange, work } from "ponder:schema";
 import { zeroAddress, type Hex } from "viem";
 import {
   addCredit,
@@ -25,6 +25,7 @@ async function ensureNode(db: Db, address: Hex) {
       unbonding: 0n,
       releaseAt: 0n,
       slashed: 0n,
+      forfeited: 0n,
       jobsClaimed: 0,
       jobsFulfilled: 0,
       jobsRejected: 0,
@@ -57,12 +58,22 @@ async function recordStake(db: Db, event: EventLike, address: Hex, kind: string,
   });
 }
 
-async function recordJob(db: Db, event: EventLike, jobId: bigint, status: string, who: Hex | null) {
+async function recordJob(
+  db: Db,
+  event: EventLike,
+  jobId: bigint,
+  status: string,
+  who: Hex | null,
+  reasonCode: number | null = null,
+  forfeit: bigint | null = null,
+) {
   await db.insert(jobEvent).values({
     id: eventId(event),
     job: jobId.toString(),
     status,
     node: who === null ? null : lower(who),
+    reasonCode,
+    forfeit,
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
     tx: event.transaction.hash,
@@ -121,6 +132,13 @@ ponder.on("GenerationMarket:UnstakeRequested", async ({ event, context }) => {
   await recordStake(context.db, event, a.node, "unstakeRequested", a.amount);
 });
 
+ponder.on("GenerationMarket:NodeEndpointSet", async ({ event, context }) => {
+  await ensureNode(context.db, event.args.node);
+  await context.db
+    .update(node, { id: lower(event.args.node) })
+    .set({ endpoint: cleanText(event.args.endpoint) });
+});
+
 ponder.on("GenerationMarket:StakeWithdrawn", async ({ event, context }) => {
   await ensureNode(context.db, event.args.node);
   await context.db.update(node, { id: lower(event.args.node) }).set({ unbonding: 0n, releaseAt: 0n });
@@ -139,8 +157,8 @@ ponder.on("GenerationMarket:JobRequested", async ({ event, context }) => {
     fee: a.fee,
     deadline: BigInt(a.deadline),
     watermarkId: BigInt(a.watermarkId),
-    seed: a.seed,
     royaltyBps: a.royaltyBps,
+    protocolFeeBps: a.protocolFeeBps,
     offerTermsId: BigInt(a.offer.termsId),
     offerCurrency: lower(a.offer.currency),
     offerPrice: a.offer.price,
@@ -148,25 +166,54 @@ ponder.on("GenerationMarket:JobRequested", async ({ event, context }) => {
     status: "requested",
     requestedBlock: event.block.number,
   });
+  for (const [index, parent] of a.parents.entries()) {
+    await context.db.insert(jobParent).values({
+      id: `${a.jobId}-${index}`,
+      job: a.jobId.toString(),
+      parent: parent.workId.toString(),
+      license: parent.licenseId === 0n ? null : parent.licenseId.toString(),
+    });
+  }
   await recordJob(context.db, event, a.jobId, "requested", null);
 });
 
 ponder.on("GenerationMarket:JobClaimed", async ({ event, context }) => {
   const id = event.args.jobId;
   if (!(await context.db.find(job, { id }))) return;
-  await context.db
-    .update(job, { id })
-    .set({ status: "claimed", node: lower(event.args.node), deadline: BigInt(event.args.deadline) });
+  await context.db.update(job, { id }).set({
+    status: "claimed",
+    node: lower(event.args.node),
+    deadline: BigInt(event.args.deadline),
+    contentHash: event.args.contentHash,
+  });
   await count(context.db, event.args.node, "jobsClaimed");
   await recordJob(context.db, event, event.args.jobId, "claimed", event.args.node);
 });
 
 ponder.on("GenerationMarket:JobReleased", async ({ event, context }) => {
   const id = event.args.jobId;
-  if (!(await context.db.find(job, { id }))) return;
-  await context.db.update(job, { id }).set({ status: "requested", node: null });
+  const row = await context.db.find(job, { id });
+  if (!row) return;
+  // A release, or a node's reject, reopens the job for other nodes; late, half the lock is forfeited.
+  await context.db.update(job, { id }).set({ status: "requested", node: null, contentHash: null });
   await count(context.db, event.args.node, "jobsReleased");
-  await recordJob(context.db, event, event.args.jobId, "released", event.args.node);
+  const forfeit = event.args.forfeit;
+  await context.db
+    .update(node, { id: lower(event.args.node) })
+    .set((n) => ({ stake: n.stake - forfeit, forfeited: n.forfeited + forfeit }));
+  if (forfeit !== 0n) {
+    await recordStake(context.db, event, event.args.node, "forfeited", forfeit);
+    await addCredit(context.db, NAME, row.requester, ETH, forfeit);
+  }
+  await recordJob(
+    context.db,
+    event,
+    event.args.jobId,
+    "released",
+    event.args.node,
+    event.args.reasonCode,
+    forfeit,
+  );
 });
 
 ponder.on("GenerationMarket:JobFulfilled", async ({ event, context }) => {
@@ -176,9 +223,13 @@ ponder.on("GenerationMarket:JobFulfilled", async ({ event, context }) => {
   await context.db.update(job, { id }).set({
     status: "fulfilled",
     work: a.workId.toString(),
+    secret: a.secret,
+    seed: a.seed,
     nodePayment: a.nodePayment,
     protocolFee: a.protocolFee,
   });
+  if (await context.db.find(work, { id: a.workId }))
+    await context.db.update(work, { id: a.workId }).set({ seed: a.seed });
   await count(context.db, a.node, "jobsFulfilled");
   await addCredit(context.db, NAME, a.node, ETH, a.nodePayment);
   await addCredit(
@@ -200,7 +251,7 @@ ponder.on("GenerationMarket:JobRejected", async ({ event, context }) => {
     .set({ status: "rejected", reasonCode: a.reasonCode, refund: a.refund });
   await count(context.db, a.node, "jobsRejected");
   await addCredit(context.db, NAME, row.requester, ETH, a.refund);
-  await recordJob(context.db, event, a.jobId, "rejected", a.node);
+  await recordJob(context.db, event, a.jobId, "rejected", a.node, a.reasonCode);
 });
 
 ponder.on("GenerationMarket:JobCancelled", async ({ event, context }) => {

@@ -22,7 +22,8 @@ ponder.on("Works:WorkMinted", async ({ event, context }) => {
       job: a.jobId.toString(),
       model: j?.model ?? null,
       node: j?.node ?? null,
-      seed: j?.seed ?? null,
+      // The seed is revealed by JobFulfilled, which follows in the same transaction.
+      seed: null,
     };
   }
   let depth = 0;
@@ -33,6 +34,7 @@ ponder.on("Works:WorkMinted", async ({ event, context }) => {
       parent: parentId.toString(),
       index,
       shareBps: a.parentShareBps[index] ?? 0,
+      license: (a.parentLicenseIds[index] ?? 0n) === 0n ? null : a.parentLicenseIds[index]!.toString(),
     });
     const parent = await context.db.find(work, { id: parentId });
     if (parent && parent.depth + 1 > depth) depth = parent.depth + 1;

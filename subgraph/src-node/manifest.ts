@@ -51,6 +51,7 @@ export const DATA_SOURCES = {
       "NodeRegistered",
       "StakeAdded",
       "ModelServedSet",
+      "NodeEndpointSet",
       "UnstakeRequested",
       "StakeWithdrawn",
       "JobRequested",
@@ -107,6 +108,7 @@ const ENTITIES = [
   "StakeChange",
   "Job",
   "JobEvent",
+  "JobParent",
 ];
 
 /** subgraph.yaml for one network (specVersion 1.3.0, apiVersion 0.0.9), with the metadata file template. */

@@ -10,6 +10,7 @@ import {
   ModelActiveSet,
   ModelRegistered,
   ModelServedSet,
+  NodeEndpointSet,
   NodeRegistered,
   Paused,
   ProtocolFeeUpdated,
@@ -20,7 +21,17 @@ import {
   UnstakeRequested,
   Withdrawn,
 } from "../generated/GenerationMarket/GenerationMarket";
-import { Job, JobEvent, Model, Node, NodeModel, StakeChange, Withdrawal } from "../generated/schema";
+import {
+  Job,
+  JobEvent,
+  JobParent,
+  Model,
+  Node,
+  NodeModel,
+  StakeChange,
+  Withdrawal,
+  Work,
+} from "../generated/schema";
 import {
   addCredit,
   addWithdrawal,
@@ -43,6 +54,7 @@ function ensureNode(address: Bytes): Node {
     node.unbonding = BigInt.zero();
     node.releaseAt = BigInt.zero();
     node.slashed = BigInt.zero();
+    node.forfeited = BigInt.zero();
     node.jobsClaimed = 0;
     node.jobsFulfilled = 0;
     node.jobsRejected = 0;
@@ -74,11 +86,22 @@ function setServed(node: Bytes, modelId: string, served: boolean): void {
   link.save();
 }
 
-function jobEvent(event: ethereum.Event, jobId: string, status: string, node: Bytes | null): void {
+const NO_REASON = -1;
+
+function jobEvent(
+  event: ethereum.Event,
+  jobId: string,
+  status: string,
+  node: Bytes | null,
+  reasonCode: i32 = NO_REASON,
+  forfeit: BigInt | null = null,
+): void {
   const record = new JobEvent(eventId(event));
   record.job = jobId;
   record.status = status;
   if (node !== null) record.node = node;
+  if (reasonCode != NO_REASON) record.reasonCode = reasonCode;
+  if (forfeit !== null) record.forfeit = forfeit;
   record.blockNumber = event.block.number;
   record.timestamp = event.block.timestamp;
   record.tx = event.transaction.hash;
@@ -133,6 +156,12 @@ export function handleUnstakeRequested(event: UnstakeRequested): void {
   stakeChange(event, node, "unstakeRequested", event.params.amount);
 }
 
+export function handleNodeEndpointSet(event: NodeEndpointSet): void {
+  const node = ensureNode(event.params.node);
+  node.endpoint = cleanText(event.params.endpoint);
+  node.save();
+}
+
 export function handleStakeWithdrawn(event: StakeWithdrawn): void {
   const node = ensureNode(event.params.node);
   node.unbonding = BigInt.zero();
@@ -152,7 +181,7 @@ export function handleJobRequested(event: JobRequested): void {
   job.fee = p.fee;
   job.deadline = p.deadline;
   job.watermarkId = p.watermarkId;
-  job.seed = p.seed;
+  job.protocolFeeBps = p.protocolFeeBps;
   job.royaltyBps = p.royaltyBps;
   job.offerTermsId = p.offer.termsId;
   job.offerCurrency = p.offer.currency;
@@ -161,6 +190,14 @@ export function handleJobRequested(event: JobRequested): void {
   job.status = "requested";
   job.requestedBlock = event.block.number;
   job.save();
+  const parents = p.parents;
+  for (let i = 0; i < parents.length; i++) {
+    const link = new JobParent(job.id + "-" + i.toString());
+    link.job = job.id;
+    link.parent = parents[i].workId.toString();
+    if (!parents[i].licenseId.isZero()) link.license = parents[i].licenseId.toString();
+    link.save();
+  }
   jobEvent(event, job.id, "requested", null);
 }
 
@@ -170,6 +207,7 @@ export function handleJobClaimed(event: JobClaimed): void {
   job.status = "claimed";
   job.node = event.params.node;
   job.deadline = event.params.deadline;
+  job.contentHash = event.params.contentHash;
   job.save();
   const node = ensureNode(event.params.node);
   node.jobsClaimed = node.jobsClaimed + 1;
@@ -180,13 +218,22 @@ export function handleJobClaimed(event: JobClaimed): void {
 export function handleJobReleased(event: JobReleased): void {
   const job = Job.load(event.params.jobId.toString());
   if (job == null) return;
+  // A release, or a node's reject, reopens the job for other nodes; late, half the lock is forfeited.
   job.status = "requested";
   job.node = null;
+  job.contentHash = null;
   job.save();
+  const forfeit = event.params.forfeit;
   const node = ensureNode(event.params.node);
   node.jobsReleased = node.jobsReleased + 1;
+  node.stake = node.stake.minus(forfeit);
+  node.forfeited = node.forfeited.plus(forfeit);
   node.save();
-  jobEvent(event, job.id, "released", event.params.node);
+  if (!forfeit.isZero()) {
+    stakeChange(event, node, "forfeited", forfeit);
+    addCredit(NAME, job.requester, ETH, forfeit);
+  }
+  jobEvent(event, job.id, "released", event.params.node, event.params.reasonCode, forfeit);
 }
 
 export function handleJobFulfilled(event: JobFulfilled): void {
@@ -195,6 +242,8 @@ export function handleJobFulfilled(event: JobFulfilled): void {
   if (job == null) return;
   job.status = "fulfilled";
   job.work = p.workId.toString();
+  job.secret = p.secret;
+  job.seed = p.seed;
   job.nodePayment = p.nodePayment;
   job.protocolFee = p.protocolFee;
   job.save();
@@ -203,6 +252,11 @@ export function handleJobFulfilled(event: JobFulfilled): void {
   node.save();
   addCredit(NAME, p.node, ETH, p.nodePayment);
   addCredit(NAME, treasuryOf(event.address, NAME), ETH, p.protocolFee);
+  const work = Work.load(p.workId.toString());
+  if (work != null) {
+    work.seed = p.seed;
+    work.save();
+  }
   jobEvent(event, job.id, "fulfilled", p.node);
 }
 
@@ -218,7 +272,7 @@ export function handleJobRejected(event: JobRejected): void {
   node.jobsRejected = node.jobsRejected + 1;
   node.save();
   addCredit(NAME, job.requester, ETH, p.refund);
-  jobEvent(event, job.id, "rejected", p.node);
+  jobEvent(event, job.id, "rejected", p.node, p.reasonCode);
 }
 
 export function handleJobCancelled(event: JobCancelled): void {

@@ -41,15 +41,16 @@ export function handleWorkMinted(event: WorkMinted): void {
     const jobId = p.jobId.toString();
     work.job = jobId;
     const job = Job.load(jobId);
+    // The seed is revealed by JobFulfilled, which follows in the same transaction.
     if (job != null) {
       work.model = job.model;
       work.node = job.node;
-      work.seed = job.seed;
     }
   }
   let depth = 0;
   const parents = p.parentIds;
   const shares = p.parentShareBps;
+  const licenses = p.parentLicenseIds;
   for (let i = 0; i < parents.length; i++) {
     const parentId = parents[i].toString();
     const link = new WorkParent(work.id + "-" + i.toString());
@@ -57,6 +58,7 @@ export function handleWorkMinted(event: WorkMinted): void {
     link.parent = parentId;
     link.index = i;
     link.shareBps = i < shares.length ? shares[i] : 0;
+    if (i < licenses.length && !licenses[i].isZero()) link.license = licenses[i].toString();
     link.save();
     const parent = Work.load(parentId);
     if (parent != null && parent.depth + 1 > depth) depth = parent.depth + 1;

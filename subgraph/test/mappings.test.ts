@@ -46,28 +46,44 @@ describe("subgraph mappings (built WASM) on a scripted scenario", () => {
     await chain?.stop();
   });
 
-  it("records uploads, the derivative with its parent and depth, and the generated work with model, node and seed", () => {
+  it("records uploads, the derivatives with the licence behind each parent, and generated works with model, node and seed", () => {
     const works = host.entities("Work");
-    expect(Object.keys(works).sort()).toEqual(["1", "2", "3", "4", "5"]);
+    expect(Object.keys(works).sort()).toEqual(["1", "2", "3", "4", "5", "6"]);
     expect(works["1"]).toMatchObject({
       source: "upload",
       creator: lower(ACCOUNTS.creatorA.address),
       owner: lower(ACCOUNTS.creatorB.address),
-      watermarkId: "101",
       depth: 0,
       licensesSold: 4,
       salesPaused: true,
     });
+    expect(BigInt(works["1"]!.watermarkId as string)).toBeGreaterThan(0n);
     expect(works["2"]).toMatchObject({ flagged: true, exclusiveSold: true, licensesSold: 1 });
     expect(works["3"]).toMatchObject({ depth: 1, creator: lower(ACCOUNTS.brand.address) });
-    expect(host.entities("WorkParent")["3-0"]).toMatchObject({ child: "3", parent: "1", shareBps: 1000 });
+    const remix = ((1n << 64n) | (2n << 32n) | 1n).toString();
+    expect(host.entities("WorkParent")["3-0"]).toMatchObject({
+      child: "3",
+      parent: "1",
+      shareBps: 1000,
+      license: remix,
+    });
     expect(works["4"]).toMatchObject({
       source: "generated",
       job: "1",
       model: "1",
       node: lower(ACCOUNTS.node.address),
     });
+    expect(works["4"]!.seed).toEqual(host.entities("Job")["1"]!.seed);
+    expect(works["4"]!.seed).toBeDefined();
     expect(BigInt(works["4"]!.watermarkId as string)).toBe((1n << 55n) | 1n);
+    expect(works["5"]).toMatchObject({
+      source: "generated",
+      job: "2",
+      depth: 1,
+      creator: lower(ACCOUNTS.brand.address),
+    });
+    expect(host.entities("WorkParent")["5-0"]).toMatchObject({ parent: "1", license: remix });
+    expect(host.entities("JobParent")["2-0"]).toMatchObject({ job: "2", parent: "1", license: remix });
   });
 
   it("counts offer sales, keeps the licence fields and the private redemption / cancellation", () => {
@@ -90,28 +106,37 @@ describe("subgraph mappings (built WASM) on a scripted scenario", () => {
     ]);
   });
 
-  it("follows every job's status history and the node's counters and slash", () => {
+  it("follows every job's status history, reopenings, the late release's forfeit and the slash", () => {
     const jobs = host.entities("Job");
     expect(Object.fromEntries(Object.entries(jobs).map(([id, j]) => [id, j.status]))).toEqual({
       "1": "fulfilled",
-      "2": "rejected",
+      "2": "fulfilled",
       "3": "cancelled",
       "4": "expired",
     });
-    expect(jobs["2"]).toMatchObject({ reasonCode: 1 });
-    const history = Object.values(host.entities("JobEvent"))
-      .filter((e) => e.job === "4")
-      .map((e) => e.status);
-    expect(history).toEqual(["requested", "claimed", "released", "claimed", "expired"]);
+    const history = (job: string) => Object.values(host.entities("JobEvent")).filter((e) => e.job === job);
+    expect(history("3").map((e) => e.status)).toEqual(["requested", "claimed", "released", "cancelled"]);
+    expect(history("3")[2]).toMatchObject({ reasonCode: 1, forfeit: "0" });
+    expect(history("4").map((e) => e.status)).toEqual([
+      "requested",
+      "claimed",
+      "released",
+      "claimed",
+      "expired",
+    ]);
+    expect(BigInt(history("4")[2]!.forfeit as string)).toBeGreaterThan(0n);
     const node = host.entities("Node")[lower(ACCOUNTS.node.address)]!;
     expect(node).toMatchObject({
       jobsClaimed: 4,
-      jobsFulfilled: 1,
-      jobsRejected: 1,
-      jobsReleased: 1,
-      jobsExpired: 1,
+      jobsFulfilled: 2,
+      jobsReleased: 2,
+      jobsExpired: 0,
+      endpoint: `https://node.example/${HOSTILE.script}`,
     });
-    expect(BigInt(node.slashed as string)).toBeGreaterThan(0n);
+    expect(BigInt(node.forfeited as string)).toBeGreaterThan(0n);
+    const node2 = host.entities("Node")[lower(ACCOUNTS.node2.address)]!;
+    expect(node2).toMatchObject({ jobsClaimed: 1, jobsExpired: 1 });
+    expect(BigInt(node2.slashed as string)).toBeGreaterThan(0n);
   });
 
   it("stores hostile strings as data, intact (invalid UTF-8 replaced, never dropped)", () => {

@@ -46,37 +46,26 @@ describe("query layer: the Ponder adapter and the subgraph adapter return the sa
   };
 
   it("lists works with filters and cursor pagination", async () => {
-    const all = await both((q) => q.listWorks({}, { first: 100 }));
-    expect(all.items.map((w) => w.id)).toEqual(["1", "2", "3", "4", "5"]);
+    const ids = async (filter: Parameters<ProvenanceQueries["listWorks"]>[0]) =>
+      (await both((q) => q.listWorks(filter, { first: 100 }))).items.map((w) => w.id);
+    expect(await ids({})).toEqual(["1", "2", "3", "4", "5", "6"]);
     const page1 = await both((q) => q.listWorks({}, { first: 2 }));
     expect(page1.items.map((w) => w.id)).toEqual(["1", "2"]);
     const page2 = await both((q) => q.listWorks({}, { first: 2, after: page1.next! }));
     expect(page2.items.map((w) => w.id)).toEqual(["3", "4"]);
-    const page3 = await both((q) => q.listWorks({}, { first: 2, after: page2.next! }));
+    const page3 = await both((q) => q.listWorks({}, { first: 4, after: page2.next! }));
     expect(page3).toMatchObject({ next: null });
-    expect((await both((q) => q.listWorks({ source: "generated" }))).items.map((w) => w.id)).toEqual(["4"]);
-    expect(
-      (await both((q) => q.listWorks({ creator: ACCOUNTS.creatorA.address }))).items.map((w) => w.id),
-    ).toEqual(["1", "2", "4"]);
-    expect((await both((q) => q.listWorks({ rights: RIGHTS.aiTraining }))).items.map((w) => w.id)).toEqual([
-      "2",
-    ]);
-    expect(
-      (await both((q) => q.listWorks({ rights: RIGHTS.commercial | RIGHTS.derivatives }))).items.map(
-        (w) => w.id,
-      ),
-    ).toEqual(["1"]);
-    // Work 2's 0.05 ETH exclusive offer is sold out, so only work 1's 0.02 ETH remix offer qualifies.
-    expect(
-      (await both((q) => q.listWorks({ minPrice: 20_000_000_000_000_000n }))).items.map((w) => w.id),
-    ).toEqual(["1"]);
-    expect((await both((q) => q.listWorks({ available: true }))).items.map((w) => w.id)).toEqual(["4"]);
-    expect((await both((q) => q.listWorks({ available: false }))).items.map((w) => w.id)).toEqual([
-      "1",
-      "2",
-      "3",
-      "5",
-    ]);
+    expect(page3.items.map((w) => w.id)).toEqual(["5", "6"]);
+    expect(await ids({ source: "generated" })).toEqual(["4", "5"]);
+    expect(await ids({ creator: ACCOUNTS.creatorA.address })).toEqual(["1", "2", "4"]);
+    // Work 2's exclusive offer (which grants AI training) is sold out; work 6 offers AI training.
+    expect(await ids({ rights: RIGHTS.aiTraining })).toEqual(["6"]);
+    expect(await ids({ rights: RIGHTS.commercial | RIGHTS.derivatives })).toEqual(["1", "5"]);
+    // Only work 1's 0.02 ETH remix offer is at or above 0.02 ETH and not sold out.
+    expect(await ids({ minPrice: 20_000_000_000_000_000n })).toEqual(["1"]);
+    // 1: sales paused; 2: flagged and sold exclusively; 3: its only offer deactivated.
+    expect(await ids({ available: true })).toEqual(["4", "5", "6"]);
+    expect(await ids({ available: false })).toEqual(["1", "2", "3"]);
   });
 
   it("looks works up by watermark id and content hash", async () => {
@@ -104,11 +93,20 @@ describe("query layer: the Ponder adapter and the subgraph adapter return the sa
     ]);
     const brand = await both((q) => q.account(ACCOUNTS.brand.address));
     expect(brand.licenses).toHaveLength(3);
-    expect(brand.worksCreated.map((w) => w.id)).toEqual(["3"]);
-    const [node] = await both((q) => q.nodes());
-    expect(node).toMatchObject({ jobsFulfilled: 1, jobsRejected: 1, jobsExpired: 1, successRate: 1 / 3 });
+    expect(brand.worksCreated.map((w) => w.id)).toEqual(["3", "5"]);
+    const nodes = Object.fromEntries((await both((q) => q.nodes())).map((n) => [n.id, n]));
+    expect(nodes[ACCOUNTS.node.address.toLowerCase()]).toMatchObject({
+      jobsFulfilled: 2,
+      jobsExpired: 0,
+      successRate: 1,
+    });
+    expect(nodes[ACCOUNTS.node2.address.toLowerCase()]).toMatchObject({
+      jobsFulfilled: 0,
+      jobsExpired: 1,
+      successRate: 0,
+    });
     expect(await both((q) => q.models())).toEqual([
-      expect.objectContaining({ name: "cppn-v1", jobs: 4, fulfilled: 1 }),
+      expect.objectContaining({ name: "cppn-v1", jobs: 4, fulfilled: 2 }),
     ]);
   });
 
@@ -122,7 +120,7 @@ describe("query layer: the Ponder adapter and the subgraph adapter return the sa
   it("builds the near-match index through either adapter and finds a re-encoded copy", async () => {
     for (const q of [viaPonder, viaSubgraph]) {
       const index = await loadNearMatchIndex(q);
-      expect(index.size).toBe(5);
+      expect(index.size).toBe(6);
       const matches = index.search(0xf0f0f0f0f0f0f0f1n, 4, 5);
       expect(matches[0]).toEqual({ workId: 4n, distance: 1 });
     }
