@@ -6,16 +6,7 @@
 import { writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  keccak256,
-  parseEther,
-  toHex,
-  zeroAddress,
-  type Address,
-} from "viem";
+import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address } from "viem";
 import { hardhat } from "viem/chains";
 import { abis } from "@atelier/protocol";
 import { deployAtelier, devAccount, startHardhatNode } from "@atelier/devchain";
