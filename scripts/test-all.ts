@@ -62,6 +62,16 @@ if (wanted("lint")) await gate("lint: eslint, prettier, solhint", ["npm", "run",
 if (wanted("typecheck"))
   await gate("typecheck: tsc strict, every workspace", ["npm", "run", "--silent", "typecheck"]);
 
+if (wanted("subgraph"))
+  await gate("subgraph: manifest, graph codegen, graph build (offline)", [
+    "npm",
+    "run",
+    "--silent",
+    "-w",
+    "@atelier/subgraph",
+    "build",
+  ]);
+
 if (wanted("contracts")) {
   await suite("contracts: hardhat test (solidity + nodejs)", async () => {
     const { code, output } = await run("npx", ["hardhat", "test"]);
@@ -75,7 +85,7 @@ if (wanted("contracts")) {
 
 if (wanted("workspaces")) {
   await suite(
-    "workspaces: vitest (protocol, devchain, watermark, generator-node, repo: bins + npm start on a clean checkout)",
+    "workspaces: vitest (protocol, devchain, watermark, generator-node, subgraph, indexer, query, repo: bins + npm start on a clean checkout)",
     async () => {
       const report = path.join(await mkdtemp(path.join(tmpdir(), "atelier-vitest-")), "report.json");
       const { code } = await run("npx", [

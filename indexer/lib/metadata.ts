@@ -1,0 +1,161 @@
+/**
+ * Work metadata from IPFS, fetched in the background so that event indexing never waits for it.
+ * A missing or slow object stays "pending" and is retried with backoff; content that does not hash to
+ * its CID, is over one block (256 KiB), is not UTF-8 JSON or not an object is rejected with a reason.
+ */
+import { createHash } from "node:crypto";
+import { FsBlockstore } from "blockstore-fs";
+import { CID } from "multiformats/cid";
+
+export const MAX_METADATA_BYTES = 262_144;
+const FETCH_TIMEOUT_MS = 5_000;
+const MAX_BACKOFF_MS = 60_000;
+
+export type MetadataResult =
+  | {
+      status: "ok";
+      name: string | null;
+      description: string | null;
+      image: string | null;
+      prompt: string | null;
+    }
+  | { status: "rejected"; reason: string };
+
+export interface MetadataSource {
+  /** The block's bytes, or undefined when it is not (yet) available. */
+  get(cid: CID): Promise<Uint8Array | undefined>;
+}
+
+/** Reads blocks from a Helia/blockstore-fs directory (what the generator node writes). */
+export function blockstoreSource(dir: string): MetadataSource {
+  const store = new FsBlockstore(dir);
+  const opened = store.open();
+  return {
+    async get(cid) {
+      await opened;
+      if (!(await store.has(cid))) return undefined;
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of store.get(cid)) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+/** Fetches raw blocks from a trustless HTTP gateway (`/ipfs/<cid>?format=raw`). */
+export function gatewaySource(baseUrl: string): MetadataSource {
+  return {
+    async get(cid) {
+      const response = await fetch(new URL(`/ipfs/${cid.toString()}?format=raw`, baseUrl), {
+        headers: { accept: "application/vnd.ipld.raw" },
+        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      });
+      if (response.status === 404) return undefined;
+      if (!response.ok) throw new Error(`gateway answered ${response.status}`);
+      const length = Number(response.headers.get("content-length") ?? 0);
+      if (length > MAX_METADATA_BYTES * 4) return new Uint8Array(length); // rejected as oversized below
+      return new Uint8Array(await response.arrayBuffer());
+    },
+  };
+}
+
+const clean = (value: unknown): string | null =>
+  typeof value === "string" ? value.replaceAll("\u0000", "") : null;
+
+/** Validates one metadata block against its CID and extracts the indexed fields. */
+export function parseMetadata(cid: CID, bytes: Uint8Array): MetadataResult {
+  if (bytes.length > MAX_METADATA_BYTES) {
+    return { status: "rejected", reason: `oversized: ${bytes.length} bytes (limit ${MAX_METADATA_BYTES})` };
+  }
+  if (
+    cid.multihash.code !== 0x12 ||
+    !Buffer.from(cid.multihash.digest).equals(createHash("sha256").update(bytes).digest())
+  ) {
+    return { status: "rejected", reason: "content does not match its CID" };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (error) {
+    return { status: "rejected", reason: `not UTF-8 JSON: ${(error as Error).message.slice(0, 120)}` };
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return { status: "rejected", reason: "not a JSON object" };
+  }
+  const record = json as Record<string, unknown>;
+  const attributes = Array.isArray(record.attributes) ? record.attributes : [];
+  const promptAttribute = attributes.find(
+    (a): a is { value: unknown } =>
+      typeof a === "object" && a !== null && (a as { trait_type?: unknown }).trait_type === "prompt",
+  );
+  return {
+    status: "ok",
+    name: clean(record.name),
+    description: clean(record.description),
+    image: clean(record.image),
+    prompt: clean(promptAttribute?.value),
+  };
+}
+
+interface Attempt {
+  result?: MetadataResult;
+  inFlight: boolean;
+  failures: number;
+  nextTryAt: number;
+  lastError?: string;
+}
+
+export class MetadataFetcher {
+  private readonly attempts = new Map<string, Attempt>();
+  /** How many CIDs have a final result: lets a block handler skip its query when nothing changed. */
+  resolvedCount = 0;
+
+  constructor(private readonly source: MetadataSource | undefined) {}
+
+  /** Starts a fetch unless one is running, done, or backing off. Never throws, never blocks. */
+  request(cidText: string): void {
+    if (!this.source) return;
+    const attempt = this.attempts.get(cidText) ?? { inFlight: false, failures: 0, nextTryAt: 0 };
+    this.attempts.set(cidText, attempt);
+    if (attempt.result || attempt.inFlight || Date.now() < attempt.nextTryAt) return;
+    let cid: CID;
+    try {
+      cid = CID.parse(cidText);
+    } catch {
+      attempt.result = { status: "rejected", reason: "not a CID" };
+      return;
+    }
+    attempt.inFlight = true;
+    this.source
+      .get(cid)
+      .then((bytes) => {
+        if (bytes) {
+          attempt.result = parseMetadata(cid, bytes);
+          this.resolvedCount += 1;
+        } else this.backOff(cidText, attempt, "not found");
+      })
+      .catch((error: Error) => this.backOff(cidText, attempt, error.message))
+      .finally(() => {
+        attempt.inFlight = false;
+      });
+  }
+
+  /** A missing or failing object is retried later on its own timer (it stays pending meanwhile). */
+  private backOff(cidText: string, attempt: Attempt, reason: string) {
+    attempt.failures += 1;
+    attempt.lastError = reason;
+    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt.failures);
+    attempt.nextTryAt = Date.now() + delay;
+    setTimeout(() => this.request(cidText), delay).unref();
+  }
+
+  result(cidText: string): MetadataResult | undefined {
+    return this.attempts.get(cidText)?.result;
+  }
+}
+
+/** The fetcher configured by ATELIER_IPFS_BLOCKSTORE (a blockstore directory) or ATELIER_IPFS_GATEWAY. */
+export function fetcherFromEnv(env: NodeJS.ProcessEnv = process.env): MetadataFetcher {
+  if (env.ATELIER_IPFS_BLOCKSTORE) return new MetadataFetcher(blockstoreSource(env.ATELIER_IPFS_BLOCKSTORE));
+  if (env.ATELIER_IPFS_GATEWAY) return new MetadataFetcher(gatewaySource(env.ATELIER_IPFS_GATEWAY));
+  return new MetadataFetcher(undefined);
+}

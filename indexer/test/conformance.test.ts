@@ -1,0 +1,156 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPublicClient, createWalletClient, http, parseEther, type Address } from "viem";
+import { hardhat } from "viem/chains";
+import { abis } from "@atelier/protocol";
+import { deployAtelier, startHardhatNode } from "@atelier/devchain";
+import { ACCOUNTS, HOSTILE } from "../scenario/index.ts";
+import { contractWitness, ponderTables, type Tables } from "../test-support/conformance.ts";
+import { startPonder, type RunningPonder } from "../test-support/ponder.ts";
+import { settleMetadata, startScenarioStack, type ScenarioStack } from "../test-support/stack.ts";
+
+describe("conformance: subgraph (WASM) and Ponder (PGlite) on one scripted scenario", () => {
+  let stack: ScenarioStack;
+  let ponder: RunningPonder;
+  let dataDir: string;
+  let ponderRows: Tables;
+
+  beforeAll(async () => {
+    stack = await startScenarioStack();
+    dataDir = await mkdtemp(path.join(tmpdir(), "atelier-ponder-data-"));
+    ponder = await startPonder({
+      rpcUrl: stack.chain.rpcUrl,
+      deployment: stack.deployment,
+      dataDir,
+      blockstoreDir: stack.blockstoreDir,
+    });
+    await ponder.waitForBlock(stack.scenario.toBlock);
+    await settleMetadata(stack, ponder, stack.scenario.missingCids.length);
+    ponderRows = await ponderTables(stack.types, ponder);
+  });
+
+  afterAll(async () => {
+    await ponder?.stop();
+    await stack?.chain.stop();
+  });
+
+  it("indexes every entity type of the scenario", () => {
+    for (const type of [
+      "Work",
+      "WorkParent",
+      "Offer",
+      "License",
+      "RevenueShare",
+      "PrivateOfferRedemption",
+      "PrivateOfferCancellation",
+      "Credit",
+      "Withdrawal",
+      "Transfer",
+      "FlagChange",
+      "Model",
+      "Node",
+      "NodeModel",
+      "StakeChange",
+      "Job",
+      "JobEvent",
+      "Terms",
+      "ProtocolConfig",
+      "FeeChange",
+      "WorkMetadata",
+      "Account",
+    ]) {
+      expect(Object.keys(stack.subgraph[type] ?? {}).length, type).toBeGreaterThan(0);
+    }
+  });
+
+  it("both indexers hold the same entities, field by field", () => {
+    for (const type of stack.types.keys()) {
+      expect(ponderRows[type], type).toEqual(stack.subgraph[type]);
+    }
+  });
+
+  it("and both agree with the contracts' views at the end (third witness)", async () => {
+    expect(await contractWitness(stack.chain.rpcUrl, stack.deployment, stack.subgraph)).toEqual([]);
+    expect(await contractWitness(stack.chain.rpcUrl, stack.deployment, ponderRows)).toEqual([]);
+  });
+
+  it("serves hostile strings through GraphQL as data, intact", async () => {
+    const data = await ponder.graphql<{
+      flagChanges: { items: { reason: string }[] };
+      workMetadatas: { items: { name: string | null }[] };
+    }>(`{ flagChanges { items { reason } } workMetadatas(limit: 100) { items { name } } }`);
+    expect(data.flagChanges.items[0]!.reason).toBe(HOSTILE.script);
+    const names = data.workMetadatas.items.map((m) => m.name);
+    expect(names).toContain(`Dunes ${HOSTILE.script}`);
+    expect(names).toContain(HOSTILE.long);
+  });
+
+  it("keeps missing metadata pending and rejects oversized metadata with a reason", async () => {
+    const data = await ponder.graphql<{
+      workMetadatas: { items: { id: string; status: string; reason: string | null }[] };
+    }>(`{ workMetadatas(limit: 100) { items { id status reason } } }`);
+    const byId = Object.fromEntries(data.workMetadatas.items.map((m) => [m.id, m]));
+    for (const cid of stack.scenario.missingCids) expect(byId[cid]!.status).toBe("pending");
+    expect(byId[stack.scenario.oversizedCid]).toMatchObject({
+      status: "rejected",
+      reason: expect.stringMatching(/^oversized/),
+    });
+  });
+
+  it("resumes after a restart without losing or double-counting events", async () => {
+    await ponder.stop();
+    const brand = createWalletClient({
+      chain: hardhat,
+      transport: http(stack.chain.rpcUrl),
+      account: ACCOUNTS.brand,
+    });
+    const hash = await brand.writeContract({
+      address: stack.deployment.contracts.Licenses as Address,
+      abi: abis.Licenses,
+      functionName: "buyLicense",
+      args: [4n, 1n, ACCOUNTS.brand.address, parseEther("0.01")],
+      value: parseEther("0.01"),
+    });
+    const receipt = await stack.client.waitForTransactionReceipt({ hash });
+    ponder = await startPonder({
+      rpcUrl: stack.chain.rpcUrl,
+      deployment: stack.deployment,
+      dataDir,
+      blockstoreDir: stack.blockstoreDir,
+    });
+    await ponder.waitForBlock(receipt.blockNumber);
+    const data = await ponder.graphql<{ work: { licensesSold: number }; licenses: { totalCount: number } }>(
+      `{ work(id: "4") { licensesSold } licenses { totalCount } }`,
+    );
+    expect(data.work.licensesSold).toBe(1);
+    expect(data.licenses.totalCount).toBe(stack.scenario.licenseIds.length + 1);
+  });
+
+  it("never mixes a restarted chain (new genesis, same chain id) with the old index", async () => {
+    await ponder.stop();
+    await stack.chain.stop();
+    const chain = await startHardhatNode();
+    try {
+      const deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
+      expect(deployment.chainId).toBe(stack.deployment.chainId);
+      ponder = await startPonder({
+        rpcUrl: chain.rpcUrl,
+        deployment,
+        dataDir,
+        blockstoreDir: stack.blockstoreDir,
+      });
+      const client = createPublicClient({ transport: http(chain.rpcUrl) });
+      await ponder.waitForBlock(await client.getBlockNumber({ cacheTime: 0 }));
+      const data = await ponder.graphql<{ works: { totalCount: number }; termss: { totalCount: number } }>(
+        `{ works { totalCount } termss { totalCount } }`,
+      );
+      expect(data.works.totalCount).toBe(0);
+      expect(data.termss.totalCount).toBe(5);
+    } finally {
+      await ponder.stop();
+      await chain.stop();
+    }
+  });
+});

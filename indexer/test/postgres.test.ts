@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contractWitness, ponderTables, type Tables } from "../test-support/conformance.ts";
+import { startPonder, type RunningPonder } from "../test-support/ponder.ts";
+import { postgresAvailable, startPostgres, type RunningPostgres } from "../test-support/postgres.ts";
+import { settleMetadata, startScenarioStack, type ScenarioStack } from "../test-support/stack.ts";
+
+if (!postgresAvailable())
+  console.warn("Postgres conformance skipped: no initdb/pg_ctl (apt-get install postgresql)");
+
+describe.runIf(postgresAvailable())(
+  "conformance on Postgres: Ponder with DATABASE_URL agrees with the subgraph",
+  () => {
+    let stack: ScenarioStack;
+    let postgres: RunningPostgres;
+    let ponder: RunningPonder;
+    let rows: Tables;
+
+    beforeAll(async () => {
+      postgres = await startPostgres();
+      stack = await startScenarioStack();
+      ponder = await startPonder({
+        rpcUrl: stack.chain.rpcUrl,
+        deployment: stack.deployment,
+        databaseUrl: postgres.url,
+        blockstoreDir: stack.blockstoreDir,
+      });
+      await ponder.waitForBlock(stack.scenario.toBlock);
+      await settleMetadata(stack, ponder, stack.scenario.missingCids.length);
+      rows = await ponderTables(stack.types, ponder);
+    });
+
+    afterAll(async () => {
+      await ponder?.stop();
+      await stack?.chain.stop();
+      await postgres?.stop();
+    });
+
+    it("holds the same entities as the subgraph, and the contracts' views agree", async () => {
+      for (const type of stack.types.keys()) expect(rows[type], type).toEqual(stack.subgraph[type]);
+      expect(await contractWitness(stack.chain.rpcUrl, stack.deployment, rows)).toEqual([]);
+    });
+  },
+);

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  startPonder,
+  startScenarioStack,
+  settleMetadata,
+  type RunningPonder,
+  type ScenarioStack,
+} from "@atelier/indexer/test-support";
+import { ACCOUNTS, HOSTILE } from "@atelier/indexer/scenario";
+import { createQueries, loadNearMatchIndex, RIGHTS, type ProvenanceQueries } from "../src/index.ts";
+import { startGraphNodeDialect } from "../test-support/graph-node-dialect.ts";
+
+const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_, x) => (typeof x === "bigint" ? `${x}n` : x)));
+
+describe("query layer: the Ponder adapter and the subgraph adapter return the same results", () => {
+  let stack: ScenarioStack;
+  let ponder: RunningPonder;
+  let graphNode: { url: string; stop(): Promise<void> };
+  let viaPonder: ProvenanceQueries;
+  let viaSubgraph: ProvenanceQueries;
+
+  beforeAll(async () => {
+    stack = await startScenarioStack();
+    ponder = await startPonder({
+      rpcUrl: stack.chain.rpcUrl,
+      deployment: stack.deployment,
+      blockstoreDir: stack.blockstoreDir,
+    });
+    await ponder.waitForBlock(stack.scenario.toBlock);
+    await settleMetadata(stack, ponder, stack.scenario.missingCids.length);
+    graphNode = await startGraphNodeDialect(stack.types, (t) => stack.host.entities(t));
+    viaPonder = createQueries({ kind: "ponder", url: `${ponder.url}/graphql` });
+    viaSubgraph = createQueries({ kind: "subgraph", url: graphNode.url });
+  });
+
+  afterAll(async () => {
+    await ponder?.stop();
+    await graphNode?.stop();
+    await stack?.chain.stop();
+  });
+
+  const both = async <T>(call: (q: ProvenanceQueries) => Promise<T>) => {
+    const [a, b] = await Promise.all([call(viaPonder), call(viaSubgraph)]);
+    expect(json(a)).toEqual(json(b));
+    return a;
+  };
+
+  it("lists works with filters and cursor pagination", async () => {
+    const ids = async (filter: Parameters<ProvenanceQueries["listWorks"]>[0]) =>
+      (await both((q) => q.listWorks(filter, { first: 100 }))).items.map((w) => w.id);
+    expect(await ids({})).toEqual(["1", "2", "3", "4", "5", "6"]);
+    const page1 = await both((q) => q.listWorks({}, { first: 2 }));
+    expect(page1.items.map((w) => w.id)).toEqual(["1", "2"]);
+    const page2 = await both((q) => q.listWorks({}, { first: 2, after: page1.next! }));
+    expect(page2.items.map((w) => w.id)).toEqual(["3", "4"]);
+    const page3 = await both((q) => q.listWorks({}, { first: 4, after: page2.next! }));
+    expect(page3).toMatchObject({ next: null });
+    expect(page3.items.map((w) => w.id)).toEqual(["5", "6"]);
+    expect(await ids({ source: "generated" })).toEqual(["4", "5"]);
+    expect(await ids({ creator: ACCOUNTS.creatorA.address })).toEqual(["1", "2", "4"]);
+    // Work 2's exclusive offer (which grants AI training) is sold out; work 6 offers AI training.
+    expect(await ids({ rights: RIGHTS.aiTraining })).toEqual(["6"]);
+    expect(await ids({ rights: RIGHTS.commercial | RIGHTS.derivatives })).toEqual(["1", "5"]);
+    // Only work 1's 0.02 ETH remix offer is at or above 0.02 ETH and not sold out.
+    expect(await ids({ minPrice: 20_000_000_000_000_000n })).toEqual(["1"]);
+    // 1: sales paused; 2: flagged and sold exclusively; 3: its only offer deactivated.
+    expect(await ids({ available: true })).toEqual(["4", "5", "6"]);
+    expect(await ids({ available: false })).toEqual(["1", "2", "3"]);
+  });
+
+  it("looks works up by watermark id and content hash", async () => {
+    const work = await both((q) => q.workByWatermark((1n << 55n) | 1n));
+    expect(work?.id).toBe("4");
+    expect((await both((q) => q.workByContentHash(work!.contentHash)))?.id).toBe("4");
+    expect(await both((q) => q.workByWatermark(999n))).toBeNull();
+  });
+
+  it("gives a work's provenance timeline, an account's activity, nodes and models with success rates", async () => {
+    const provenance = await both((q) => q.provenance(1n));
+    expect(provenance!.timeline.map((e) => e.kind)).toEqual([
+      "minted",
+      "license",
+      "license",
+      "license",
+      "transfer",
+      "license",
+    ]);
+    const generated = await both((q) => q.provenance(4n));
+    expect(generated!.timeline.filter((e) => e.kind === "job").map((e) => e.detail.status)).toEqual([
+      "requested",
+      "claimed",
+      "fulfilled",
+    ]);
+    const brand = await both((q) => q.account(ACCOUNTS.brand.address));
+    expect(brand.licenses).toHaveLength(3);
+    expect(brand.worksCreated.map((w) => w.id)).toEqual(["3", "5"]);
+    const nodes = Object.fromEntries((await both((q) => q.nodes())).map((n) => [n.id, n]));
+    expect(nodes[ACCOUNTS.node.address.toLowerCase()]).toMatchObject({
+      jobsFulfilled: 2,
+      jobsExpired: 0,
+      successRate: 1,
+    });
+    expect(nodes[ACCOUNTS.node2.address.toLowerCase()]).toMatchObject({
+      jobsFulfilled: 0,
+      jobsExpired: 1,
+      successRate: 0,
+    });
+    expect(await both((q) => q.models())).toEqual([
+      expect.objectContaining({ name: "cppn-v1", jobs: 4, fulfilled: 2 }),
+    ]);
+  });
+
+  it("searches titles, descriptions and prompts, hostile text included", async () => {
+    expect((await both((q) => q.search("Dunes"))).map((w) => w.id)).toEqual(["1"]);
+    expect((await both((q) => q.search("<script>"))).map((w) => w.id)).toEqual(["1"]);
+    expect((await both((q) => q.search(HOSTILE.bidi.slice(0, 8)))).map((w) => w.id)).toEqual(["1", "4"]);
+    await expect(viaPonder.search("  ")).rejects.toThrow(/empty search text/);
+  });
+
+  it("builds the near-match index through either adapter and finds a re-encoded copy", async () => {
+    for (const q of [viaPonder, viaSubgraph]) {
+      const index = await loadNearMatchIndex(q);
+      expect(index.size).toBe(6);
+      const matches = index.search(0xf0f0f0f0f0f0f0f1n, 4, 5);
+      expect(matches[0]).toEqual({ workId: 4n, distance: 1 });
+    }
+  });
+
+  it("names the problem when the index is unreachable or the kind unknown", async () => {
+    await expect(
+      createQueries({ kind: "ponder", url: "http://127.0.0.1:1/graphql" }).listWorks(),
+    ).rejects.toThrow(/cannot reach the index/);
+    expect(() => createQueries({ kind: "graph" as never, url: "x" })).toThrow(/unknown index kind/);
+  });
+});
