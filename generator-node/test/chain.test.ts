@@ -223,7 +223,12 @@ describe("generator node on a local chain", () => {
       maxPromptBytes: 120,
       minFeeWei: "0",
       models: [
-        { id: String(stack.modelId), name: "atelier-cppn-v1", resolution: { width: 512, height: 512 } },
+        {
+          id: String(stack.modelId),
+          name: "atelier-art-v2",
+          resolution: { width: 512, height: 512 },
+          minFeeWei: "5000000000000000", // the model's own minimum (config models[].minFeeWei)
+        },
       ],
     });
     const ready = await fetch(`${app.url}/readyz`);

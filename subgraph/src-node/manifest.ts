@@ -11,6 +11,9 @@ interface AbiEvent {
   inputs?: readonly AbiParam[];
 }
 
+/** The contracts whose events are indexed: every deployed one but the event-less licence renderer. */
+export type IndexedContract = Exclude<keyof typeof abis, "LicenseRenderer">;
+
 /** Which events each data source handles, and its handler (`handle<Event>` in src/<file>.ts). */
 export const DATA_SOURCES = {
   LicenseTerms: { file: "terms", events: ["TermsRegistered"] },
@@ -68,7 +71,7 @@ export const DATA_SOURCES = {
       "Unpaused",
     ],
   },
-} as const satisfies Record<keyof typeof abis, { file: string; events: readonly string[] }>;
+} as const satisfies Record<IndexedContract, { file: string; events: readonly string[] }>;
 
 function canonicalType(param: AbiParam): string {
   if (param.type.startsWith("tuple")) {
@@ -122,8 +125,8 @@ export function renderManifest(deployment: Deployment, network: string): string 
     "dataSources:",
   ];
   for (const [name, source] of Object.entries(DATA_SOURCES) as [
-    keyof typeof abis,
-    (typeof DATA_SOURCES)[keyof typeof abis],
+    IndexedContract,
+    (typeof DATA_SOURCES)[IndexedContract],
   ][]) {
     lines.push(
       `  - kind: ethereum`,
