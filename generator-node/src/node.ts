@@ -103,6 +103,16 @@ function permanent(err: unknown): boolean {
   return err instanceof RevertError || err instanceof UnsafeOutputError;
 }
 
+/** What the journal keeps of a produced work. */
+function storedFields(work: ProducedWork): Partial<JobRecord> {
+  return {
+    imageCid: work.imageCid,
+    metadataCid: work.metadataCid,
+    contentHash: work.contentHash,
+    perceptualHash: work.perceptualHash.toString(),
+  };
+}
+
 export class GeneratorNode {
   private readonly queue: JobRequest[] = [];
   private readonly active = new Map<string, Promise<void>>();
@@ -377,6 +387,21 @@ export class GeneratorNode {
       production ??= this.produce(rec, time, record);
       return production;
     };
+    // Production with retries, abandoned when it would run into the release margin; a failed
+    // attempt is forgotten so that the retry produces again.
+    const produceInTime = (deadline: number) =>
+      withTimeout(
+        this.retry("produce", rec, async () => {
+          try {
+            return await produce();
+          } catch (err) {
+            production = undefined;
+            throw err;
+          }
+        }),
+        this.timeLeftMs(deadline) - this.o.releaseMarginMs,
+        `production did not finish ${this.o.releaseMarginMs} ms before the deadline`,
+      );
     const set = async (patch: Partial<JobRecord>) => (rec = await journal.update(rec.jobId, patch));
 
     while (!TERMINAL.has(rec.state)) {
@@ -461,25 +486,8 @@ export class GeneratorNode {
           output = placeholderOutput(rec.secret as Hex);
         } else {
           try {
-            const budget = this.timeLeftMs(rec.deadline) - this.o.releaseMarginMs;
-            const work = await withTimeout(
-              this.retry("produce", rec, async () => {
-                try {
-                  return await produce();
-                } catch (err) {
-                  production = undefined;
-                  throw err;
-                }
-              }),
-              budget,
-              `production did not finish ${this.o.releaseMarginMs} ms before the deadline`,
-            );
-            await set({
-              imageCid: work.imageCid,
-              metadataCid: work.metadataCid,
-              contentHash: work.contentHash,
-              perceptualHash: work.perceptualHash.toString(),
-            });
+            const work = await produceInTime(rec.deadline);
+            await set(storedFields(work));
             output = work.contentHash;
           } catch (err) {
             const unsafe = err instanceof UnsafeOutputError;
@@ -562,26 +570,8 @@ export class GeneratorNode {
         try {
           // reuses the production started speculatively at claim time; a failed one is redone.
           // A production that would run into the release margin is abandoned (the job is released).
-          const budget = this.timeLeftMs(chain.deadline) - this.o.releaseMarginMs;
-          const work = await withTimeout(
-            this.retry("produce", rec, async () => {
-              try {
-                return await produce();
-              } catch (err) {
-                production = undefined;
-                throw err;
-              }
-            }),
-            budget,
-            `production did not finish ${this.o.releaseMarginMs} ms before the deadline`,
-          );
-          await set({
-            state: "stored",
-            imageCid: work.imageCid,
-            metadataCid: work.metadataCid,
-            contentHash: work.contentHash,
-            perceptualHash: work.perceptualHash.toString(),
-          });
+          const work = await produceInTime(chain.deadline);
+          await set({ state: "stored", ...storedFields(work) });
         } catch (err) {
           if (err instanceof UnsafeOutputError) {
             await set({ state: "rejecting", reason: "UnsafeOutput", note: err.message });
