@@ -1,5 +1,5 @@
 import { Address, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
-import { Account, Credit, ProtocolConfig } from "../generated/schema";
+import { Account, Credit, ProtocolConfig, Withdrawal } from "../generated/schema";
 
 export const ZERO_ADDRESS = Address.zero();
 
@@ -59,11 +59,27 @@ export function addCredit(contract: string, account: Bytes, currency: Bytes, amo
   credit.save();
 }
 
-export function addWithdrawal(contract: string, account: Bytes, currency: Bytes, amount: BigInt): void {
+/** A `Withdrawn` of any paying contract: the credit goes down and the withdrawal is recorded. */
+export function recordWithdrawal(
+  event: ethereum.Event,
+  contract: string,
+  account: Bytes,
+  currency: Bytes,
+  to: Bytes,
+  amount: BigInt,
+): void {
   const credit = ensureCredit(contract, account, currency);
   credit.withdrawn = credit.withdrawn.plus(amount);
   credit.balance = credit.balance.minus(amount);
   credit.save();
+  const record = new Withdrawal(eventId(event));
+  record.contract = contract;
+  record.account = account;
+  record.currency = currency;
+  record.to = to;
+  record.amount = amount;
+  record.blockNumber = event.block.number;
+  record.save();
 }
 
 /** Text from the chain is data: decoded as UTF-8 with replacement characters, NUL removed (Postgres text). */

@@ -16,10 +16,9 @@ import {
   PrivateOfferCancellation,
   PrivateOfferRedemption,
   RevenueShare,
-  Withdrawal,
   Work,
 } from "../generated/schema";
-import { addCredit, addWithdrawal, ensureAccount, eventId, ZERO_ADDRESS } from "./common";
+import { addCredit, recordWithdrawal, ensureAccount, eventId, ZERO_ADDRESS } from "./common";
 import { onFeeUpdated, onPausedSet, onTreasuryUpdated, treasuryOf } from "./config";
 
 const NAME = "Licenses";
@@ -106,15 +105,7 @@ export function handleTransfer(event: TransferEvent): void {
 
 export function handleWithdrawn(event: Withdrawn): void {
   const p = event.params;
-  addWithdrawal(NAME, p.account, p.currency, p.amount);
-  const record = new Withdrawal(eventId(event));
-  record.contract = NAME;
-  record.account = p.account;
-  record.currency = p.currency;
-  record.to = p.to;
-  record.amount = p.amount;
-  record.blockNumber = event.block.number;
-  record.save();
+  recordWithdrawal(event, NAME, p.account, p.currency, p.to, p.amount);
 }
 
 export function handleTreasuryUpdated(event: TreasuryUpdated): void {

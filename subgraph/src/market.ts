@@ -21,20 +21,10 @@ import {
   UnstakeRequested,
   Withdrawn,
 } from "../generated/GenerationMarket/GenerationMarket";
-import {
-  Job,
-  JobEvent,
-  JobParent,
-  Model,
-  Node,
-  NodeModel,
-  StakeChange,
-  Withdrawal,
-  Work,
-} from "../generated/schema";
+import { Job, JobEvent, JobParent, Model, Node, NodeModel, StakeChange, Work } from "../generated/schema";
 import {
   addCredit,
-  addWithdrawal,
+  recordWithdrawal,
   bytesToText,
   cleanText,
   ensureAccount,
@@ -309,15 +299,7 @@ export function handleJobExpired(event: JobExpired): void {
 
 export function handleWithdrawn(event: Withdrawn): void {
   const p = event.params;
-  addWithdrawal(NAME, p.account, p.currency, p.amount);
-  const record = new Withdrawal(eventId(event));
-  record.contract = NAME;
-  record.account = p.account;
-  record.currency = p.currency;
-  record.to = p.to;
-  record.amount = p.amount;
-  record.blockNumber = event.block.number;
-  record.save();
+  recordWithdrawal(event, NAME, p.account, p.currency, p.to, p.amount);
 }
 
 export function handleTreasuryUpdated(event: TreasuryUpdated): void {
