@@ -17,6 +17,8 @@ export default tseslint.config(
       "subgraph/build/**",
       "indexer/.ponder/**",
       "indexer/generated/**",
+      "web/build/**",
+      "web/.svelte-kit/**",
     ],
   },
   js.configs.recommended,

@@ -1,7 +1,8 @@
 /**
  * `npm test`: every suite of the monorepo, then one closing line `N passed, N failed` that sums them.
  * Suites: quality gates (lint, typecheck, generated ABIs up to date), the contracts (Solidity fuzz and
- * invariant tests + TypeScript tests through Hardhat's runner), and every workspace's vitest tests.
+ * invariant tests + TypeScript tests through Hardhat's runner), every workspace's vitest tests, and the
+ * dApp's browser tests (Playwright, `npm test -- web`).
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
@@ -20,8 +21,21 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const results: SuiteResult[] = [];
 
 function run(command: string, args: string[]): Promise<{ code: number; output: string }> {
+  return runIn(ROOT, command, args);
+}
+
+function runIn(
+  cwd: string,
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    const child = spawn(command, args, {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     let output = "";
     const relay = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
       output += chunk.toString();
@@ -85,7 +99,7 @@ if (wanted("contracts")) {
 
 if (wanted("workspaces")) {
   await suite(
-    "workspaces: vitest (protocol, devchain, explain, uploads, watermark, generator-node, subgraph, indexer, query, repo: bins + npm start on a clean checkout)",
+    "workspaces: vitest (protocol, devchain, explain, uploads, watermark, generator-node, subgraph, indexer, query, web, repo: bins + npm start on a clean checkout)",
     async () => {
       const report = path.join(await mkdtemp(path.join(tmpdir(), "atelier-vitest-")), "report.json");
       const { code } = await run("npx", [
@@ -104,6 +118,21 @@ if (wanted("workspaces")) {
       return { passed, failed: code !== 0 && failed === 0 ? 1 : failed };
     },
   );
+}
+
+if (wanted("web")) {
+  await suite("web: Playwright e2e (built dApp, chain, Ponder, Debian chromium)", async () => {
+    const report = path.join(await mkdtemp(path.join(tmpdir(), "atelier-e2e-")), "report.json");
+    const { code } = await runIn(path.join(ROOT, "web"), "npx", ["playwright", "test"], {
+      ATELIER_E2E_REPORT: report,
+    });
+    const json = JSON.parse(await readFile(report, "utf8").catch(() => "{}")) as {
+      stats?: { expected?: number; unexpected?: number; flaky?: number };
+    };
+    const passed = (json.stats?.expected ?? 0) + (json.stats?.flaky ?? 0);
+    const failed = json.stats?.unexpected ?? 0;
+    return { passed, failed: code !== 0 && failed === 0 ? 1 : failed };
+  });
 }
 
 console.log("\n━━ summary ━━");

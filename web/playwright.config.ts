@@ -1,0 +1,30 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// Debian's chromium, never a downloaded browser (`npx playwright install` is not used here).
+const chromium = {
+  executablePath: process.env.ATELIER_CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  globalSetup: "./e2e/global-setup.ts",
+  fullyParallel: false,
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [
+    ["list"],
+    ["json", { outputFile: process.env.ATELIER_E2E_REPORT ?? "test-results/report.json" }],
+  ],
+  use: { launchOptions: chromium, trace: "retain-on-failure" },
+  projects: [{ name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } }],
+});

@@ -1,0 +1,35 @@
+import { exploreSearch, hasFilters, parseExplore } from "#lib/explore.ts";
+import { explore } from "#lib/server/explore.ts";
+import { index } from "#lib/server/index.ts";
+import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async ({ url }) => {
+  const { query, problems } = parseExplore(url.searchParams);
+  try {
+    const [page, models] = await Promise.all([explore(query), index().models()]);
+    return {
+      query,
+      problems,
+      filtered: hasFilters(query),
+      cards: page.cards,
+      truncated: page.truncated,
+      nextHref: page.next ? `/${exploreSearch(query, { after: page.next })}` : null,
+      firstHref: query.after ? `/${exploreSearch(query, { after: "" })}` : null,
+      models: models.map((m) => ({ id: m.id, name: m.name })),
+      error: null,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      query,
+      problems,
+      filtered: hasFilters(query),
+      cards: [],
+      truncated: false,
+      nextHref: null,
+      firstHref: null,
+      models: [],
+      error: message,
+    };
+  }
+};
