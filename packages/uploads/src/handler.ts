@@ -59,7 +59,7 @@ async function readBounded(
   max: number,
   what: string,
   size: (n: number) => string,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const tooLarge = () =>
     new UploadError(
       413,
