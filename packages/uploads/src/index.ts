@@ -1,0 +1,28 @@
+/**
+ * `@atelier/uploads`: the dApp server's upload endpoint core. Open once per server process:
+ *
+ *   const uploads = await openUploads({ dir: ".atelier/uploads" });
+ *   export const POST = ({ request }) => uploads.handle(request);
+ */
+import { UploadHandler, type UploadLimits } from "./handler.ts";
+import { UploadStore } from "./store.ts";
+
+export * from "./errors.ts";
+export * from "./handler.ts";
+export { validateWorkMetadata, type UploadMetadata } from "./metadata.ts";
+export { UploadStore, type StoredFile } from "./store.ts";
+
+export interface Uploads {
+  handle(request: Request): Promise<Response>;
+  store: UploadStore;
+  close(): Promise<void>;
+}
+
+export async function openUploads(options: {
+  dir: string;
+  limits?: Partial<UploadLimits>;
+}): Promise<Uploads> {
+  const store = await UploadStore.open(options.dir);
+  const handler = new UploadHandler(store, options.limits);
+  return { handle: handler.handle, store, close: () => store.close() };
+}

@@ -1,0 +1,38 @@
+/**
+ * The dApp server's upload store, opened once per process:
+ *
+ *   ATELIER_UPLOADS_DIR     where uploaded blocks live (default <repo>/.atelier/uploads; its `blocks/` is an fs
+ *                           blockstore a gateway or the indexer can read)
+ *   ATELIER_UPLOADS_MAX_MB  largest image accepted (default 20)
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { openUploads, type Uploads } from "@atelier/uploads";
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../..");
+
+let opening: Promise<Uploads> | undefined;
+
+export function uploadsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.ATELIER_UPLOADS_DIR ?? path.join(REPO_ROOT, ".atelier/uploads"));
+}
+
+function maxImageBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.ATELIER_UPLOADS_MAX_MB ?? 20);
+  if (!Number.isFinite(mb) || mb <= 0) {
+    throw new Error(
+      `ATELIER_UPLOADS_MAX_MB is "${env.ATELIER_UPLOADS_MAX_MB}"; set a positive number of MiB`,
+    );
+  }
+  return Math.floor(mb * 1024 * 1024);
+}
+
+export function uploads(): Promise<Uploads> {
+  opening ??= openUploads({ dir: uploadsDir(), limits: { maxImageBytes: maxImageBytes() } }).catch(
+    (error) => {
+      opening = undefined; // let the next request try again (a full disk may have been freed)
+      throw error;
+    },
+  );
+  return opening;
+}
