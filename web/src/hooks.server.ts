@@ -1,4 +1,4 @@
-import type { HandleServerError } from "@sveltejs/kit";
+import type { HandleServerError } from "@sveltejs/kit/hooks";
 
 /** Errors a reader sees: the message (with the hint our errors carry) instead of a bare 500. */
 export const handleError: HandleServerError = ({ error, status }) => {

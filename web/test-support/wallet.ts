@@ -28,6 +28,8 @@ export async function injectWallet(
   page: Page,
   options: { rpcUrl: string; chainId: number; account: Address; realChainId: number },
 ): Promise<WalletControl> {
+  // Like a real wallet, it shares accounts only after the page asked (eth_requestAccounts).
+  let authorized = false;
   const control: WalletControl = {
     chainId: options.chainId,
     account: options.account,
