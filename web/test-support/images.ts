@@ -8,6 +8,8 @@ import {
   type RawImage,
 } from "@atelier/watermark";
 
+// Fine texture, but not white noise: heavy per-pixel noise masks the watermark after a resize.
+const GRAIN = 10;
 /** A 512×512 RGB picture (smooth colour fields plus fine texture) that differs per `seed`. */
 export function pattern(seed: number, size = 512): RawImage {
   const data = new Uint8Array(size * size * 3);
@@ -23,7 +25,7 @@ export function pattern(seed: number, size = 512): RawImage {
       const u = x / size;
       const v = y / size;
       const i = (y * size + x) * 3;
-      const grain = (rand() - 0.5) * 40;
+      const grain = (rand() - 0.5) * GRAIN;
       for (let c = 0; c < 3; c++) {
         const wave = Math.sin(u * f[c]! * Math.PI + p[c]!) * Math.cos(v * f[(c + 1) % 3]! * Math.PI + p[c]!);
         data[i + c] = Math.max(0, Math.min(255, 128 + 100 * wave + grain));

@@ -81,6 +81,8 @@ export async function startStack(log: (line: string) => void = () => {}): Promis
       ATELIER_INDEX_URL: indexUrl,
       ATELIER_INDEX_KIND: "ponder",
       ATELIER_IPFS_GATEWAY: gateway.url,
+      // Four works, three per page: paging is exercised.
+      ATELIER_EXPLORE_PAGE_SIZE: "3",
     });
     stops.push(app.stop);
     log(`dApp ${app.url}`);

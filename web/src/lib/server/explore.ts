@@ -6,7 +6,8 @@ import { gatewayUrl } from "../config.ts";
 import { config, index } from "./index.ts";
 import { metadataOf, newestWorks } from "./reads.ts";
 
-export const PAGE_SIZE = 24;
+/** Works per Explore page (ATELIER_EXPLORE_PAGE_SIZE overrides it, e.g. to test paging on a small market). */
+export const PAGE_SIZE = Number(process.env.ATELIER_EXPLORE_PAGE_SIZE) || 24;
 /** How many matches a text search or a newest-first offer filter considers (the index caps a page at 1000). */
 const SCAN = 999;
 

@@ -203,3 +203,55 @@ export async function newestWorks(
   const items = rows.slice(0, first).map(toSummary);
   return { items, next: rows.length > first ? items[items.length - 1]!.id : null };
 }
+
+export interface JobInfo {
+  id: string;
+  requester: string;
+  model: string;
+  prompt: string;
+  params: string;
+  seed: string | null;
+  node: string | null;
+  status: string;
+  contentHash: string | null;
+  fee: bigint;
+  deadline: bigint;
+  work: string | null;
+}
+
+export async function jobOf(jobId: string): Promise<JobInfo | null> {
+  const rows = await indexDialect().list(
+    "Job",
+    [
+      "id",
+      "requester",
+      "model",
+      "prompt",
+      "params",
+      "seed",
+      "node",
+      "status",
+      "contentHash",
+      "fee",
+      "deadline",
+      "work",
+    ],
+    { where: { id: jobId }, first: 1 },
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: String(r.id),
+    requester: String(r.requester),
+    model: String(r.model),
+    prompt: String(r.prompt),
+    params: String(r.params),
+    seed: s(r.seed),
+    node: s(r.node),
+    status: String(r.status),
+    contentHash: s(r.contentHash),
+    fee: BigInt(String(r.fee)),
+    deadline: BigInt(String(r.deadline)),
+    work: s(r.work),
+  };
+}

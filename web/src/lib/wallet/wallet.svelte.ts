@@ -57,7 +57,8 @@ class Wallet {
       chains: [chain],
       transports: { [chain.id]: http(publicConfig.rpcUrl) },
       multiInjectedProviderDiscovery: true,
-      ssr: true,
+      // Created in the browser only (onMount), so wallets announced before this point are listed at once.
+      ssr: false,
     });
     const sync = () => {
       const c = getConnection(this.config!);

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:web [-- --json FILE] [--runs N]`: against the local stack (the same one the e2e tests
+ * start), with Debian chromium:
+ *   initialJsGzipKB  JS fetched by a cold load of Explore, gzip-compressed size (what the wire carries)
+ *   fcpMs / lcpMs    first / largest contentful paint of Explore (Chromium's performance API), median of runs
+ *   verifyMs         Verify of a 1024×1024 watermarked JPEG in the browser (decode + watermark + pHash,
+ *                    in the worker), median of runs; verifyTotalMs adds hashing and the lookup round trip
+ *   pages.<name>.a11yViolations  axe-core violations (offline, axe.min.js from node_modules)
+ */
+import { writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { loadavg } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
+import { chromium } from "@playwright/test";
+import { keccak256, stringToHex } from "viem";
+import { devAccount } from "@atelier/devchain";
+import { uploadWatermarkId } from "@atelier/protocol";
+import { buildApp } from "../test-support/app.ts";
+import { markedJpeg, pattern } from "../test-support/images.ts";
+import { startStack } from "../test-support/stack.ts";
+
+const { values } = parseArgs({
+  options: { json: { type: "string" }, runs: { type: "string", default: "5" }, "skip-build": { type: "boolean" } },
+});
+const runs = Math.max(1, Number(values.runs));
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number) => Math.round(x * 10) / 10;
+
+const load = loadavg()[0]!;
+if (!values["skip-build"]) await buildApp();
+const stack = await startStack((line) => console.error(`stack: ${line}`));
+const browser = await chromium.launch({
+  executablePath: process.env.ATELIER_CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
+try {
+  const base = stack.state.appUrl;
+
+  // Initial JS of Explore: every script response of a cold load, gzip-compressed here.
+  const jsBytes: number[] = [];
+  const fcp: number[] = [];
+  const lcp: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const scripts: Promise<void>[] = [];
+    if (i === 0) {
+      page.on("response", (r) => {
+        if (r.request().resourceType() === "script")
+          scripts.push(r.body().then((b) => void jsBytes.push(gzipSync(b, { level: 9 }).length)));
+      });
+    }
+    await page.addInitScript(() => {
+      const w = window as unknown as { __lcp: number };
+      w.__lcp = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__lcp = e.startTime;
+      }).observe({ type: "largest-contentful-paint", buffered: true });
+    });
+    await page.goto(base, { waitUntil: "networkidle" });
+    await Promise.all(scripts);
+    const paint = await page.evaluate(() => ({
+      fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN,
+      lcp: (window as unknown as { __lcp: number }).__lcp,
+    }));
+    fcp.push(paint.fcp);
+    lcp.push(paint.lcp);
+    await context.close();
+  }
+
+  // Verify a 1024² watermarked JPEG.
+  const salt = keccak256(stringToHex("bench-1024"));
+  const marked = await markedJpeg(pattern(1024, 1024), uploadWatermarkId(devAccount(1).address, salt));
+  const verify: number[] = [];
+  const verifyTotal: number[] = [];
+  const page = await browser.newPage();
+  for (let i = 0; i < runs + 1; i++) {
+    await page.goto(`${base}/verify`);
+    await page.getByTestId("verify-file").setInputFiles({ name: "bench.jpg", mimeType: "image/jpeg", buffer: Buffer.from(marked.bytes) });
+    const section = page.locator("[data-verify-ms]");
+    await section.waitFor({ timeout: 60_000 });
+    if (i === 0) continue; // warm-up: the worker's code is fetched and compiled once
+    verify.push(Number(await section.getAttribute("data-read-ms")));
+    verifyTotal.push(Number(await section.getAttribute("data-verify-ms")));
+  }
+
+  const pages: Record<string, { a11yViolations: number; ids: string[] }> = {};
+  for (const [name, url] of [
+    ["explore", "/"],
+    ["work", "/works/1"],
+    ["verify", "/verify"],
+    ["account", `/account?address=${devAccount(5).address}`],
+    ["operators", "/operators"],
+  ] as const) {
+    await page.goto(`${base}${url}`);
+    await page.addScriptTag({ path: AXE });
+    const ids = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string }[] }> } }).axe;
+      return (await axe.run()).violations.map((v) => v.id);
+    });
+    pages[name] = { a11yViolations: ids.length, ids };
+  }
+
+  const result = {
+    initialJsGzipKB: round(jsBytes.reduce((a, b) => a + b, 0) / 1024),
+    scripts: jsBytes.length,
+    fcpMs: round(median(fcp)),
+    lcpMs: round(median(lcp)),
+    verifyMs: round(median(verify)),
+    verifyWorstMs: round(Math.max(...verify)),
+    verifyTotalMs: round(median(verifyTotal)),
+    runs,
+    pages,
+    loadAverage: round(load),
+    note: "local stack on this machine; timings under the load average shown",
+  };
+  const json = JSON.stringify(result, null, 2);
+  console.log(json);
+  if (values.json) await writeFile(path.resolve(values.json), `${json}\n`);
+} finally {
+  await browser.close();
+  await stack.stop();
+}

@@ -1,0 +1,52 @@
+import { test, expect } from "../test-support/fixtures.ts";
+
+test("work page: image, terms in three layers, lineage and provenance", async ({ page, stack, shot }) => {
+  await page.goto("/works/4");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Violet dunes, remixed");
+  await expect(page.locator(".media img")).toHaveAttribute("src", new RegExp(`^${stack.gateway}/ipfs/`));
+  const offer = page.locator(".offer").first();
+  await expect(offer).toContainText("You can: Use the work commercially");
+  await offer.getByText("Machine-readable terms").click();
+  await expect(offer).toContainText("commercialUse");
+  await expect(offer.getByRole("link", { name: /ipfs:\/\// })).toHaveAttribute(
+    "href",
+    new RegExp(`^${stack.gateway}/ipfs/`),
+  );
+  // Lineage: the parent and the share it receives.
+  await expect(page.locator(".graph")).toContainText("Violet dunes");
+  await expect(page.locator(".timeline li[data-kind='minted']")).toHaveCount(1);
+  await shot("work-derivative");
+  await page.goto("/works/2");
+  await expect(page.locator(".graph")).toContainText("Violet dunes, remixed");
+  await expect(page.locator(".timeline li[data-kind='license']")).toHaveCount(1);
+  await shot("work");
+});
+
+test("a hostile title is text: no script runs, bidi overrides are shown, the page stays usable", async ({
+  page,
+  shot,
+}) => {
+  await page.goto("/works/3");
+  const h1 = page.getByRole("heading", { level: 1 });
+  await expect(h1).toContainText("<script>window.__pwned=1</script>");
+  await expect(h1).toContainText("⟨U+202E⟩");
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await expect(page.locator("script:not([type]):not([src])").filter({ hasText: "__pwned" })).toHaveCount(0);
+  // The 100 KB description is cut, and the offer below it is still reachable.
+  await expect(page.locator(".description")).toContainText("characters)");
+  await page.locator(".offer").first().scrollIntoViewIfNeeded();
+  await expect(page.locator(".offer").first()).toBeInViewport();
+  await page.goto("/?sort=oldest");
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await shot("work-hostile");
+});
+
+test("an unknown work is a clear 404", async ({ page, consoleErrors }) => {
+  const response = await page.goto("/works/999");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("alert")).toHaveText("There is no work #999");
+  // The browser reports the 404 document itself; that one is expected.
+  const expected = consoleErrors.filter((e) => /status of 404/.test(e));
+  expect(expected.length).toBeLessThanOrEqual(1);
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/status of 404/.test(e)));
+});

@@ -1,0 +1,57 @@
+import { error } from "@sveltejs/kit";
+import { gatewayUrl } from "#lib/config.ts";
+import { chain, config, index } from "#lib/server/index.ts";
+import { currencyInfo } from "#lib/server/currencies.ts";
+import { derivativesOf, jobOf, metadataOf, offersOf, termsById } from "#lib/server/reads.ts";
+import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async ({ params }) => {
+  if (!/^\d{1,78}$/.test(params.id)) error(404, { message: `"${params.id}" is not a work number` });
+  const provenance = await index().provenance(params.id);
+  if (!provenance)
+    error(404, { message: `There is no work #${params.id}`, hint: "It may not be indexed yet." });
+  const { work, parents, timeline } = provenance;
+  const [offers, derivatives, job] = await Promise.all([
+    offersOf(work.id),
+    derivativesOf(work.id),
+    work.job ? jobOf(work.job) : null,
+  ]);
+  const parentIds = parents.map((p) => String(p.parent));
+  const related = await Promise.all(
+    [...parentIds, ...derivatives.map((d) => d.child)].map((id) => index().work(id)),
+  );
+  const relatedWorks = related.filter((w) => w !== null);
+  const [metadata, terms] = await Promise.all([
+    metadataOf([work.metadataCid, ...relatedWorks.map((w) => w.metadataCid)]),
+    termsById(offers.map((o) => o.termsId)),
+  ]);
+  const currencies = await currencyInfo(offers.map((o) => o.currency));
+  const gateway = config().gateway;
+  const titleOf = (id: string) => {
+    const w = relatedWorks.find((r) => r.id === id);
+    return w ? (metadata.get(w.metadataCid)?.name ?? null) : null;
+  };
+  const m = metadata.get(work.metadataCid);
+  return {
+    work,
+    metadata: m ?? null,
+    image: gatewayUrl(m?.image, gateway),
+    parents: parents.map((p) => ({
+      id: String(p.parent),
+      shareBps: Number(p.shareBps),
+      name: titleOf(String(p.parent)),
+    })),
+    derivatives: derivatives.map((d) => ({ id: d.child, shareBps: d.shareBps, name: titleOf(d.child) })),
+    timeline: timeline.map((t) => ({ kind: t.kind, blockNumber: t.blockNumber, detail: t.detail })),
+    offers: offers.map((o) => ({
+      ...o,
+      terms: terms.get(o.termsId) ?? null,
+      symbol: currencies.get(o.currency.toLowerCase())?.symbol ?? "ETH",
+      decimals: currencies.get(o.currency.toLowerCase())?.decimals ?? 18,
+    })),
+    job,
+    chainId: config().deployment.chainId,
+    market: config().deployment.contracts.GenerationMarket ?? null,
+    now: (await chain().getBlock()).timestamp,
+  };
+};
