@@ -11,7 +11,12 @@ function dunesLicence(works: { id: string; title: string }[]): bigint {
   return licenseIdOf(BigInt(dunes.id), 1n, 1n);
 }
 
-test("licence certificate: printable page without JavaScript, and a PDF that reads back", async ({ browser, stack, shot, request }) => {
+test("licence certificate: printable page without JavaScript, and a PDF that reads back", async ({
+  browser,
+  stack,
+  shot,
+  request,
+}) => {
   const id = dunesLicence(stack.works);
   const licensee = devAccount(ROLES.brand2).address;
   const context = await browser.newContext({ javaScriptEnabled: false, baseURL: stack.appUrl });
@@ -39,19 +44,33 @@ test("licence certificate: printable page without JavaScript, and a PDF that rea
   expect(pdf.status()).toBe(200);
   expect(pdf.headers()["content-type"]).toBe("application/pdf");
   expect(pdf.headers()["content-disposition"]).toBe(`attachment; filename="atelier-licence-${id}.pdf"`);
-  const { text } = await extractText(await getDocumentProxy(new Uint8Array(await pdf.body())), { mergePages: true });
+  const { text } = await extractText(await getDocumentProxy(new Uint8Array(await pdf.body())), {
+    mergePages: true,
+  });
   const flat = text.replace(/\s+/g, " ");
-  for (const expected of [`#${id}`, licensee, tx, "Violet dunes", "0.1 ETH", "Make new works from it", "10% of its licence revenue"]) {
+  for (const expected of [
+    `#${id}`,
+    licensee,
+    tx,
+    "Violet dunes",
+    "0.1 ETH",
+    "Make new works from it",
+    "10% of its licence revenue",
+  ]) {
     expect(flat, expected).toContain(expected);
   }
   expect(text.replace(/\s+/g, "")).toContain(verify);
   await context.close();
 });
 
-test("a licence that does not exist is a clear 404; a malformed id a 400", async ({ page }) => {
-  const missing = await page.goto("/account/licences/12345/certificate");
-  expect(missing?.status()).toBe(404);
-  await expect(page.getByText("There is no licence #12345")).toBeVisible();
-  const bad = await page.goto("/account/licences/not-a-number/certificate");
-  expect(bad?.status()).toBe(400);
+test("a licence that does not exist is a clear 404; a malformed id a 400", async ({ request, stack }) => {
+  // Requests, not page loads: a browser logs every 4xx document as a console error.
+  const missing = await request.get(`${stack.appUrl}/account/licences/12345/certificate`);
+  expect(missing.status()).toBe(404);
+  expect(await missing.text()).toContain("There is no licence #12345");
+  const bad = await request.get(`${stack.appUrl}/account/licences/not-a-number/certificate`);
+  expect(bad.status()).toBe(400);
+  expect(await bad.text()).toContain("is not a licence id");
+  const pdf = await request.get(`${stack.appUrl}/account/licences/12345/certificate/pdf`);
+  expect(pdf.status()).toBe(404);
 });
