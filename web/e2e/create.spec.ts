@@ -13,7 +13,7 @@ import {
 } from "viem";
 import { hardhat } from "viem/chains";
 import { devAccount } from "@atelier/devchain";
-import { generationMarketAbi, worksAbi } from "@atelier/protocol";
+import { generationMarketAbi, licenseIdOf, worksAbi } from "@atelier/protocol";
 import type { Page } from "@playwright/test";
 import { test, expect } from "../test-support/fixtures.ts";
 import { pattern } from "../test-support/images.ts";
@@ -155,4 +155,37 @@ test("request a generation: the model's lexicon hints, the fee escrowed, the job
   expect(onChain.status).toBe(1); // Open
   expect(onChain.requester).toBe(devAccount(4).address);
   expect(onChain.fee).toBe(parseEther("0.02"));
+});
+
+test("remix: the parent's revenue share is shown before signing, and the job names the parent", async ({
+  page,
+  stack,
+  wallet,
+}) => {
+  const dunes = stack.works.find((w) => w.title === "Violet dunes")!;
+  const licence = licenseIdOf(BigInt(dunes.id), 1n, 1n); // brand2's Commercial + Remix licence (10%)
+  await wallet("brand2");
+  await expect(async () => {
+    await page.goto("/create/generate");
+    await expect(page.getByLabel("Model")).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await connect(page);
+  await page.getByLabel("Prompt").fill("violet dunes under ice");
+  await page.getByLabel("Parent work id").fill(dunes.id);
+  await page.getByLabel("Your licence id (0 if you own it)").fill(licence.toString());
+  await page.getByLabel("Your licence id (0 if you own it)").blur();
+  await expect(page.locator("[data-parent-share]")).toHaveText(
+    `Parent's revenue share: 10% of the new work's licence revenue goes to work #${dunes.id}.`,
+  );
+  await page.getByRole("button", { name: "Request and pay the fee" }).click();
+  const job = page.locator("[data-job]");
+  await expect(job).toHaveAttribute("data-job-status", "requested", { timeout: 30_000 });
+  const client = createPublicClient({ transport: http(stack.rpcUrl) });
+  const onChain = await client.readContract({
+    address: stack.deployment.contracts.GenerationMarket as Address,
+    abi: generationMarketAbi,
+    functionName: "getJob",
+    args: [BigInt((await job.getAttribute("data-job"))!)],
+  });
+  expect(onChain.parents).toEqual([{ workId: BigInt(dunes.id), licenseId: licence }]);
 });
