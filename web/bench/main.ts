@@ -22,7 +22,11 @@ import { markedJpeg, pattern } from "../test-support/images.ts";
 import { startStack } from "../test-support/stack.ts";
 
 const { values } = parseArgs({
-  options: { json: { type: "string" }, runs: { type: "string", default: "5" }, "skip-build": { type: "boolean" } },
+  options: {
+    json: { type: "string" },
+    runs: { type: "string", default: "5" },
+    "skip-build": { type: "boolean" },
+  },
 });
 const runs = Math.max(1, Number(values.runs));
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -87,7 +91,9 @@ try {
   const page = await browser.newPage();
   for (let i = 0; i < runs + 1; i++) {
     await page.goto(`${base}/verify`);
-    await page.getByTestId("verify-file").setInputFiles({ name: "bench.jpg", mimeType: "image/jpeg", buffer: Buffer.from(marked.bytes) });
+    await page
+      .getByTestId("verify-file")
+      .setInputFiles({ name: "bench.jpg", mimeType: "image/jpeg", buffer: Buffer.from(marked.bytes) });
     const section = page.locator("[data-verify-ms]");
     await section.waitFor({ timeout: 60_000 });
     if (i === 0) continue; // warm-up: the worker's code is fetched and compiled once
@@ -106,7 +112,8 @@ try {
     await page.goto(`${base}${url}`);
     await page.addScriptTag({ path: AXE });
     const ids = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string }[] }> } }).axe;
+      const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string }[] }> } })
+        .axe;
       return (await axe.run()).violations.map((v) => v.id);
     });
     pages[name] = { a11yViolations: ids.length, ids };

@@ -57,7 +57,7 @@ test("reading pages work without JavaScript", async ({ browser, stack }) => {
   await page.getByRole("link", { name: "Harbour at dawn" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Harbour at dawn");
   await expect(page.locator(".offer")).toHaveCount(2);
-  await expect(page.locator(".offer").first()).toContainText("You can't: Use the work commercially.");
+  await expect(page.locator(".offer").first()).toContainText("You can't: Use the work commercially");
   await page.goto("/verify?watermark=" + stack.works[0]!.watermarkId);
   await expect(page.locator("[data-found-work='1']")).toBeVisible();
   await context.close();

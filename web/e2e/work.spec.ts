@@ -8,7 +8,7 @@ test("work page: image, terms in three layers, lineage and provenance", async ({
   await expect(offer).toContainText("You can: Use the work commercially");
   await offer.getByText("Machine-readable terms").click();
   await expect(offer).toContainText("commercialUse");
-  await expect(offer.getByRole("link", { name: /ipfs:\/\// })).toHaveAttribute(
+  await expect(offer.getByRole("link", { name: "Read the full legal text" })).toHaveAttribute(
     "href",
     new RegExp(`^${stack.gateway}/ipfs/`),
   );

@@ -1,12 +1,15 @@
-import type { HandleServerError } from "@sveltejs/kit";
+import type { HandleServerError } from "@sveltejs/kit/hooks";
 
-/** Errors a reader sees: the message (with the hint our errors carry) instead of a bare 500. */
-export const handleError: HandleServerError = ({ error, status }) => {
+/**
+ * Unexpected errors a reader sees: our errors' message and hint (they carry no secrets: the config,
+ * index and chain errors say what to fix) instead of a bare "Internal Error". App and framework errors
+ * (404s, `error(…)`) keep their own bodies.
+ */
+export const handleError: HandleServerError = (input) => {
+  if (input.kind !== "unknown") return;
+  const { error } = input;
+  console.error(error);
   const text = error instanceof Error ? error.message : String(error);
   const [message, ...rest] = text.split("\nHint: ");
-  if (status >= 500) console.error(error);
-  return {
-    message: status === 404 ? message! : `The page could not be built: ${message}`,
-    hint: rest.join(" ") || undefined,
-  };
+  return { message: `The page could not be built: ${message}`, hint: rest.join(" ") || undefined };
 };

@@ -13,7 +13,7 @@ import { ROLES } from "./seed.ts";
 import { injectWallet, type WalletControl } from "./wallet.ts";
 
 export const ARTIFACTS =
-  process.env.ATELIER_E2E_ARTIFACTS ?? path.resolve(import.meta.dirname, "../test-results/screenshots");
+  process.env.ATELIER_E2E_ARTIFACTS ?? path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
 
 interface Fixtures {
   stack: StackState;

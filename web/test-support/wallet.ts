@@ -28,6 +28,8 @@ export async function injectWallet(
   page: Page,
   options: { rpcUrl: string; chainId: number; account: Address; realChainId: number },
 ): Promise<WalletControl> {
+  // Like a real wallet, it shares accounts only after the page asked (eth_requestAccounts).
+  let authorized = false;
   const control: WalletControl = {
     chainId: options.chainId,
     account: options.account,
@@ -51,16 +53,21 @@ export async function injectWallet(
       control.calls.push(method);
       switch (method) {
         case "eth_requestAccounts":
-        case "eth_accounts":
+          authorized = true;
           return { result: [control.account] };
+        case "eth_accounts":
+          return { result: authorized ? [control.account] : [] };
         case "eth_chainId":
           return { result: `0x${control.chainId.toString(16)}` };
         case "net_version":
           return { result: String(control.chainId) };
         case "wallet_requestPermissions":
-        case "wallet_getPermissions":
+          authorized = true;
           return { result: [{ parentCapability: "eth_accounts" }] };
+        case "wallet_getPermissions":
+          return { result: authorized ? [{ parentCapability: "eth_accounts" }] : [] };
         case "wallet_revokePermissions":
+          authorized = false;
           return { result: null };
         case "wallet_switchEthereumChain": {
           const wanted = Number.parseInt((params[0] as { chainId: string }).chainId, 16);
@@ -85,56 +92,47 @@ export async function injectWallet(
       }
     },
   );
-  await page.addInitScript(() => {
-    type Listener = (...args: unknown[]) => void;
-    const listeners = new Map<string, Set<Listener>>();
-    const emit = (event: string, ...args: unknown[]) => listeners.get(event)?.forEach((l) => l(...args));
-    const bridge = (
-      window as unknown as {
-        __atelierWalletRequest: (
-          m: string,
-          p: unknown[],
-        ) => Promise<{ result?: unknown; error?: { code: number; message: string; data?: unknown } }>;
-      }
-    ).__atelierWalletRequest;
-    const provider = {
-      isAtelierTestWallet: true,
-      async request({ method, params }: { method: string; params?: unknown[] }) {
-        const answer = await bridge(method, params ?? []);
-        if (answer.error) {
-          const error = new Error(answer.error.message) as Error & { code: number; data?: unknown };
-          error.code = answer.error.code;
-          error.data = answer.error.data;
-          throw error;
-        }
-        if (method === "wallet_switchEthereumChain")
-          emit("chainChanged", (params![0] as { chainId: string }).chainId);
-        if (method === "eth_requestAccounts")
-          emit("connect", { chainId: await provider.request({ method: "eth_chainId" }) });
-        return answer.result;
-      },
-      on(event: string, listener: Listener) {
-        if (!listeners.has(event)) listeners.set(event, new Set());
-        listeners.get(event)!.add(listener);
-        return provider;
-      },
-      removeListener(event: string, listener: Listener) {
-        listeners.get(event)?.delete(listener);
-        return provider;
-      },
-    };
-    const info = {
-      uuid: "3f0b7a9e-0d8f-4f55-9a4e-7a3c2a1e0b01",
-      name: "Test Wallet",
-      icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1 1'/%3E",
-      rdns: "dev.atelier.testwallet",
-    };
-    const announce = () =>
-      window.dispatchEvent(
-        new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }),
-      );
-    window.addEventListener("eip6963:requestProvider", announce);
-    announce();
-  });
+  // Plain JavaScript text, so no bundler helper (e.g. esbuild's __name) leaks into the page.
+  await page.addInitScript({ content: PAGE_PROVIDER });
   return control;
 }
+
+/** The page side: an EIP-1193 provider whose `request` goes through the exposed bridge, announced over EIP-6963. */
+const PAGE_PROVIDER = `(() => {
+  const listeners = new Map();
+  const emit = (event, ...args) => listeners.get(event)?.forEach((l) => l(...args));
+  const provider = {
+    isAtelierTestWallet: true,
+    async request({ method, params }) {
+      const answer = await window.__atelierWalletRequest(method, params ?? []);
+      if (answer.error) {
+        const error = new Error(answer.error.message);
+        error.code = answer.error.code;
+        error.data = answer.error.data;
+        throw error;
+      }
+      if (method === "wallet_switchEthereumChain") emit("chainChanged", params[0].chainId);
+      if (method === "eth_requestAccounts") emit("accountsChanged", answer.result);
+      return answer.result;
+    },
+    on(event, listener) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(listener);
+      return provider;
+    },
+    removeListener(event, listener) {
+      listeners.get(event)?.delete(listener);
+      return provider;
+    },
+  };
+  const info = {
+    uuid: "3f0b7a9e-0d8f-4f55-9a4e-7a3c2a1e0b01",
+    name: "Test Wallet",
+    icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1 1'/%3E",
+    rdns: "dev.atelier.testwallet",
+  };
+  const announce = () =>
+    window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
+  window.addEventListener("eip6963:requestProvider", announce);
+  announce();
+})();`;

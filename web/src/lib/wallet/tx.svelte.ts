@@ -5,6 +5,7 @@
  */
 import { waitForTransactionReceipt } from "@wagmi/core";
 import type { Hash, TransactionReceipt } from "viem";
+import { explainReplacement } from "@atelier/explain";
 import { describeFailure } from "./errors.ts";
 import { wallet } from "./wallet.svelte.ts";
 
@@ -37,11 +38,10 @@ export class Tx {
       const receipt = await waitForTransactionReceipt(wallet.config!, {
         hash,
         onReplaced: (r) => {
+          // Sped up (repriced): the same transaction under a new hash. Cancelled or replaced: explained.
           this.hash = r.transaction.hash;
-          this.message =
-            r.reason === "cancelled"
-              ? "Your wallet cancelled this transaction (replaced it with an empty one)."
-              : `Your wallet ${r.reason === "repriced" ? "repriced" : "replaced"} the transaction; following the new one…`;
+          const words = explainReplacement(r);
+          this.message = `${words.title}. ${words.hint}`;
         },
       });
       this.blockNumber = receipt.blockNumber;
