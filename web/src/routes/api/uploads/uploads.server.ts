@@ -1,20 +1,18 @@
 /**
  * The dApp server's upload store, opened once per process:
  *
- *   ATELIER_UPLOADS_DIR     where uploaded blocks live (default <repo>/.atelier/uploads; its `blocks/` is an fs
+ *   ATELIER_UPLOADS_DIR     where uploaded blocks live (default .atelier/uploads under the server's working
+ *                           directory — a bundled server cannot locate the repository; its `blocks/` is an fs
  *                           blockstore a gateway or the indexer can read)
  *   ATELIER_UPLOADS_MAX_MB  largest image accepted (default 20)
  */
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { openUploads, type Uploads } from "@atelier/uploads";
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../..");
 
 let opening: Promise<Uploads> | undefined;
 
 export function uploadsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.ATELIER_UPLOADS_DIR ?? path.join(REPO_ROOT, ".atelier/uploads"));
+  return path.resolve(env.ATELIER_UPLOADS_DIR ?? ".atelier/uploads");
 }
 
 function maxImageBytes(env: NodeJS.ProcessEnv = process.env): number {
