@@ -29,7 +29,8 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [entry], {
     cwd: WEB_ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", ORIGIN: url },
+    // adapter-node refuses bodies over 512 KB before any handler runs: let uploads up to their own limit through.
+    env: { BODY_SIZE_LIMIT: "21M", ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", ORIGIN: url },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
