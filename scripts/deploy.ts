@@ -10,6 +10,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import hre from "hardhat";
 import type { ResolvedConfigurationVariable } from "hardhat/types/config";
+import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import type { Address } from "viem";
 import type { Deployment } from "@atelier/protocol";
 import { DEPLOYMENTS_DIR, deploymentFile, writeDeployment } from "@atelier/protocol/node";
@@ -97,7 +98,7 @@ async function preflight(name: string, rpcUrlVariable: string) {
   );
 }
 
-async function ignitionParameters(): Promise<Record<string, Record<string, unknown>>> {
+async function ignitionParameters(): Promise<DeploymentParameters> {
   const file = process.env.ATELIER_DEPLOY_PARAMETERS;
   if (!file) return {};
   try {
@@ -105,7 +106,7 @@ async function ignitionParameters(): Promise<Record<string, Record<string, unkno
     if (typeof parsed !== "object" || parsed === null || !("Atelier" in parsed)) {
       throw new Error('expected { "Atelier": { "treasury": "0x…", … } }');
     }
-    return parsed as Record<string, Record<string, unknown>>;
+    return parsed as DeploymentParameters;
   } catch (error) {
     throw new DeployError(
       `ATELIER_DEPLOY_PARAMETERS (${file}) is not a usable Ignition parameters file: ${(error as Error).message}`,
@@ -167,7 +168,7 @@ async function main(): Promise<number> {
     if (balance === 0n) {
       throw new DeployError(
         `the deployer ${deployer.account.address} has no ETH on chain ${chainId}`,
-        "fund it (deployment costs about 25M gas) and run the same command again",
+        "fund it and run the same command again",
       );
     }
     const deploymentId = process.env.ATELIER_DEPLOYMENT_ID ?? `atelier-${name}-${chainId}`;
@@ -219,7 +220,8 @@ try {
     console.error(`deploy: ${error.message}\nHint: ${error.hint}`);
   } else {
     // Hardhat's own errors are short and name the problem; never dump objects that may hold keys.
-    console.error(`deploy failed: ${error instanceof Error ? error.message : String(error)}`);
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";
+    console.error(`deploy failed: ${error instanceof Error ? error.message : String(error)}${cause}`);
   }
   process.exitCode = 1;
 }
