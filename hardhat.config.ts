@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 import hardhatToolboxViem from "@nomicfoundation/hardhat-toolbox-viem";
+import { hardhatNetworks } from "./contracts/networks.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -13,7 +14,8 @@ export default defineConfig({
     sources: { solidity: ["contracts/src"] },
     tests: { solidity: "contracts/test", nodejs: "contracts/test" },
     // Ignition journals are local state of one chain run, not source: keep them out of the tree.
-    ignition: ".atelier/ignition",
+    // ATELIER_IGNITION_DIR moves them (`npm run deploy` keeps a journal per deployment there: keep it).
+    ignition: process.env.ATELIER_IGNITION_DIR ?? ".atelier/ignition",
   },
   solidity: {
     version: SOLC_VERSION,
@@ -37,5 +39,14 @@ export default defineConfig({
       chainType: "l1",
       url: process.env.ATELIER_RPC_URL ?? "http://127.0.0.1:8545",
     },
+    // `npm run deploy -- --network <name>`: public networks and one the environment defines (.env.example).
+    ...hardhatNetworks(),
+  },
+  // Source verification after `npm run deploy`, only where an explorer API key is configured (Etherscan's
+  // v2 key covers its explorers on every chain it serves).
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+    blockscout: { enabled: false },
+    sourcify: { enabled: false },
   },
 });

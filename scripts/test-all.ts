@@ -65,7 +65,13 @@ async function gate(name: string, args: string[]) {
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.some((o) => name.includes(o));
 
-if (wanted("build")) await gate("build: contracts compile", ["hardhat", "build", "--quiet"]);
+if (wanted("build")) {
+  await gate("build: contracts compile", ["hardhat", "build", "--quiet"]);
+  await gate("build: every solc-wasm job well under its input-size limit", [
+    "tsx",
+    "scripts/check-solc-input.ts",
+  ]);
+}
 if (wanted("abis"))
   await gate("abis: packages/protocol ABIs + bytecode match a fresh compile", [
     "tsx",

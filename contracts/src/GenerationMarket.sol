@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AtelierLimits, OfferInput, ParentRef, ReasonCodes} from "./common/AtelierTypes.sol";
 import {ProtocolConfig} from "./common/ProtocolConfig.sol";
 import {PullPayments} from "./common/PullPayments.sol";
+import {JobRequests} from "./generation/JobRequests.sol";
 import {NodeRegistry} from "./generation/NodeRegistry.sol";
 import {IGenerationMarket} from "./interfaces/IGenerationMarket.sol";
 import {ILicenseTerms} from "./interfaces/ILicenseTerms.sol";
@@ -31,18 +32,12 @@ import {GeneratedWork, IWorks} from "./interfaces/IWorks.sol";
 /// half its lock to the requester, and a node cannot claim again a job it gave back.
 /// @dev Pausing stops `requestGeneration` only: jobs already requested can always be claimed, fulfilled,
 /// released or rejected, open ones cancelled or expired, and credits and stake withdrawn.
-contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenerationMarket {
-    /// @notice Longest prompt in bytes.
-    uint256 public constant MAX_PROMPT_BYTES = 2048;
-    /// @notice Longest params blob in bytes.
-    uint256 public constant MAX_PARAMS_BYTES = 1024;
-    /// @notice Latest deadline a job may have, from its request.
-    uint256 public constant MAX_JOB_DURATION = 30 days;
+/// Parts: `JobRequests` (what is written at request), `NodeRegistry` and `ModelRegistry` (nodes, stake,
+/// models), `ProtocolConfig` (roles, pause, fee, treasury), `PullPayments` (credits).
+contract GenerationMarket is JobRequests, NodeRegistry, PullPayments, IGenerationMarket {
     /// @notice A node may give a claimed job back for free within this time of claiming it; later it
     /// forfeits half its lock to the requester (compensation for the delay).
     uint256 public constant RELEASE_GRACE = 15 minutes;
-
-    uint8 private constant _SPEC_ERC20 = 1;
 
     /// @notice Status of a job.
     enum JobStatus {
@@ -53,25 +48,6 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
         Rejected,
         Cancelled,
         Expired
-    }
-
-    /// @dev Written at request: the fee and the protocol fee rate that applies to it.
-    struct JobHead {
-        address requester;
-        uint80 fee;
-        uint16 feeBps;
-    }
-
-    /// @dev Written at request: the model, the deadline, the offer the work will carry, and
-    /// `flags` = ERC-20 offer (bit 0) | number of parents << 1.
-    struct JobSpec {
-        uint32 modelId;
-        uint40 deadline;
-        uint32 offerTermsId;
-        uint96 offerPrice;
-        uint32 offerMaxSupply;
-        uint16 royaltyBps;
-        uint8 flags;
     }
 
     /// @dev Written at claim and at the end; `status` None means Open. While open, `node` is the last node
@@ -100,37 +76,7 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
         ParentRef[] parents;
     }
 
-    /// @notice The works contract that mints fulfilled jobs' works.
-    IWorks public immutable works;
-    /// @notice The license-terms registry (to check a requested offer).
-    ILicenseTerms public immutable termsRegistry;
-
-    mapping(uint256 jobId => JobHead) private _heads;
-    mapping(uint256 jobId => JobSpec) private _specs;
     mapping(uint256 jobId => JobState) private _states;
-    mapping(uint256 jobId => address) private _offerCurrency;
-    /// @dev Parent `i` of a job: `workId | licenseId << 40`.
-    mapping(uint256 jobId => mapping(uint256 i => uint256)) private _parents;
-
-    /// @notice Emitted when a job is requested: everything a node needs, without an `eth_call`.
-    /// @param fee Escrowed ETH; the node gets `fee - fee * protocolFeeBps / 10000`.
-    /// @param protocolFeeBps The protocol fee rate of this job, fixed now.
-    /// @param watermarkId The 56-bit watermark id the work must carry (`2**55 | jobId`).
-    /// @param parents The parent works and the licence that authorises each (0 = the requester owns it).
-    event JobRequested(
-        uint256 indexed jobId,
-        address indexed requester,
-        uint32 indexed modelId,
-        bytes prompt,
-        bytes params,
-        uint256 fee,
-        uint16 protocolFeeBps,
-        uint40 deadline,
-        uint56 watermarkId,
-        uint16 royaltyBps,
-        OfferInput offer,
-        ParentRef[] parents
-    );
 
     /// @notice Emitted when `node` claims `jobId`, locking `lockedStake` and reserving `contentHash`.
     event JobClaimed(
@@ -200,20 +146,6 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
     error DeadlinePassed(uint256 jobId, uint256 deadline);
     /// @notice The deadline `deadline` of job `jobId` has not passed yet.
     error DeadlineNotPassed(uint256 jobId, uint256 deadline);
-    /// @notice The deadline must be in the future and within `MAX_JOB_DURATION`.
-    error InvalidDeadline(uint256 deadline);
-    /// @notice The prompt is empty.
-    error EmptyPrompt();
-    /// @notice The prompt is `length` bytes, more than `max`.
-    error PromptTooLong(uint256 length, uint256 max);
-    /// @notice The params are `length` bytes, more than `max`.
-    error ParamsTooLong(uint256 length, uint256 max);
-    /// @notice The fee does not fit 80 bits.
-    error FeeTooHigh(uint256 fee);
-    /// @notice The royalty `royaltyBps` is above `maxBps`.
-    error RoyaltyTooHigh(uint256 royaltyBps, uint256 maxBps);
-    /// @notice `currency` is not on the allow-list of `Works`.
-    error CurrencyNotAllowed(address currency);
     /// @notice `node` does not serve model `modelId`.
     error ModelNotServed(address node, uint32 modelId);
     /// @notice `node` lacks the stake to claim: it needs `minStake` staked and `claimLockAmount` unlocked.
@@ -236,78 +168,17 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
         uint96 minStake_,
         uint96 claimLockAmount_,
         uint40 unstakeCooldown_
-    ) ProtocolConfig(admin, treasury_, feeBps) NodeRegistry(minStake_, claimLockAmount_, unstakeCooldown_) {
-        works = works_;
-        termsRegistry = termsRegistry_;
+    )
+        ProtocolConfig(admin, treasury_, feeBps)
+        JobRequests(works_, termsRegistry_)
+        NodeRegistry(minStake_, claimLockAmount_, unstakeCooldown_)
+    {
         _grantRole(MODEL_ADMIN_ROLE, admin);
     }
 
     // ------------------------------------------------------------------------------------------------
     // Requester
     // ------------------------------------------------------------------------------------------------
-
-    /// @notice Requests a generation on `modelId`, escrowing `msg.value` as the fee. The protocol fee rate
-    /// in force now applies to the job, whatever the admin sets later.
-    /// @param prompt The prompt, 1..MAX_PROMPT_BYTES bytes (kept in the event only).
-    /// @param params Model parameters (e.g. JSON), at most MAX_PARAMS_BYTES (kept in the event only).
-    /// @param deadline Timestamp by which a claiming node must fulfil; at most MAX_JOB_DURATION ahead.
-    /// @param royaltyBps ERC-2981 royalty of the resulting work.
-    /// @param offer The public offer the work will carry (`termsId` 0 for none).
-    /// @param parents Parent works (remix, upscale, variation): the caller owns each, or names a licence of it
-    /// that allows derivatives and is valid until `deadline`; checked again at fulfilment.
-    /// @return jobId The job's id; its work's watermark id is `2**55 | jobId`.
-    function requestGeneration(
-        uint32 modelId,
-        bytes calldata prompt,
-        bytes calldata params,
-        uint40 deadline,
-        uint16 royaltyBps,
-        OfferInput calldata offer,
-        ParentRef[] calldata parents
-    ) external payable whenNotPaused returns (uint256 jobId) {
-        _checkRequest(modelId, prompt.length, params.length, deadline, royaltyBps);
-        uint8 flags;
-        if (offer.termsId != 0) {
-            termsRegistry.termsCore(offer.termsId);
-            if (offer.currency != address(0)) {
-                if (!works.isCurrencyAllowed(offer.currency)) revert CurrencyNotAllowed(offer.currency);
-                flags = _SPEC_ERC20;
-            }
-        }
-        if (parents.length != 0) works.checkParents(msg.sender, parents, deadline);
-        Config memory cfg = _config;
-        jobId = ++cfg.sequence;
-        _config.sequence = cfg.sequence;
-        if (flags & _SPEC_ERC20 != 0) _offerCurrency[jobId] = offer.currency;
-        for (uint256 i = 0; i < parents.length; ++i) {
-            _parents[jobId][i] = parents[i].workId | (parents[i].licenseId << 40);
-        }
-        flags |= uint8(parents.length << 1);
-        _heads[jobId] = JobHead({requester: msg.sender, fee: uint80(msg.value), feeBps: cfg.feeBps});
-        _specs[jobId] = JobSpec({
-            modelId: modelId,
-            deadline: deadline,
-            offerTermsId: offer.termsId,
-            offerPrice: offer.price,
-            offerMaxSupply: offer.maxSupply,
-            royaltyBps: royaltyBps,
-            flags: flags
-        });
-        emit JobRequested(
-            jobId,
-            msg.sender,
-            modelId,
-            prompt,
-            params,
-            msg.value,
-            cfg.feeBps,
-            deadline,
-            watermarkIdOf(jobId),
-            royaltyBps,
-            offer,
-            parents
-        );
-    }
 
     /// @notice Cancels the caller's unclaimed job; the fee is credited back.
     function cancelJob(uint256 jobId) external {
@@ -459,17 +330,6 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
     // Views
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice The seed of `jobId` when `node` fulfils it with `secret`:
-    /// `uint256(keccak256(abi.encode(block.chainid, address(this), jobId, node, secret)))`.
-    function seedOf(uint256 jobId, address node, bytes32 secret) public view returns (uint256) {
-        return uint256(keccak256(abi.encode(block.chainid, address(this), jobId, node, secret)));
-    }
-
-    /// @notice The watermark id the work of `jobId` carries: `2**55 | jobId` (56 bits).
-    function watermarkIdOf(uint256 jobId) public pure returns (uint56) {
-        return uint56(AtelierLimits.GENERATED_WATERMARK_FLAG | jobId);
-    }
-
     /// @inheritdoc IGenerationMarket
     function workOfJob(uint256 jobId) external view returns (uint256) {
         JobState memory st = _states[jobId];
@@ -480,11 +340,6 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
     function claimingNode(uint256 jobId) external view returns (address) {
         JobState memory st = _states[jobId];
         return st.status == JobStatus.Claimed ? st.node : address(0);
-    }
-
-    /// @notice Number of jobs requested; ids are 1..jobCount.
-    function jobCount() external view returns (uint256) {
-        return _config.sequence;
     }
 
     /// @notice Status of `jobId` (None if it does not exist).
@@ -523,29 +378,6 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
     // ------------------------------------------------------------------------------------------------
     // Internals
     // ------------------------------------------------------------------------------------------------
-
-    function _checkRequest(
-        uint32 modelId,
-        uint256 promptLength,
-        uint256 paramsLength,
-        uint40 deadline,
-        uint16 royaltyBps
-    ) private view {
-        if (!_models[modelId].active) {
-            _requireModel(modelId);
-            revert ModelInactive(modelId);
-        }
-        if (promptLength == 0) revert EmptyPrompt();
-        if (promptLength > MAX_PROMPT_BYTES) revert PromptTooLong(promptLength, MAX_PROMPT_BYTES);
-        if (paramsLength > MAX_PARAMS_BYTES) revert ParamsTooLong(paramsLength, MAX_PARAMS_BYTES);
-        if (deadline <= block.timestamp || deadline > block.timestamp + MAX_JOB_DURATION) {
-            revert InvalidDeadline(deadline);
-        }
-        if (msg.value > type(uint80).max) revert FeeTooHigh(msg.value);
-        if (royaltyBps > AtelierLimits.MAX_ROYALTY_BPS) {
-            revert RoyaltyTooHigh(royaltyBps, AtelierLimits.MAX_ROYALTY_BPS);
-        }
-    }
 
     /// @dev Release and reject: the job reopens (barred to the caller); late, half the lock is forfeited.
     function _giveBack(uint256 jobId, uint16 reasonCode) private {
@@ -592,14 +424,6 @@ contract GenerationMarket is ProtocolConfig, NodeRegistry, PullPayments, IGenera
             nodePayment,
             protocolFee
         );
-    }
-
-    function _loadParents(uint256 jobId, uint256 count) private view returns (ParentRef[] memory parents) {
-        parents = new ParentRef[](count);
-        for (uint256 i = 0; i < count; ++i) {
-            uint256 entry = _parents[jobId][i];
-            parents[i] = ParentRef({workId: entry & AtelierLimits.MAX_WORK_ID, licenseId: entry >> 40});
-        }
     }
 
     function _claimedBy(uint256 jobId) private view returns (JobSpec memory spec) {

@@ -15,7 +15,7 @@ import {
   type Hex,
 } from "viem";
 import atelier, { TERMS_PRESET_IDS } from "../ignition/modules/Atelier.ts";
-import { attackerAbi, mockErc20Abi, smartWalletAbi } from "./mocks.ts";
+import { attackerAbi, ephemeralCurrencyRequesterAbi, mockErc20Abi, smartWalletAbi } from "./mocks.ts";
 
 export const ZERO: Address = "0x0000000000000000000000000000000000000000";
 export const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
@@ -116,6 +116,8 @@ export async function createFixture() {
   ) => deployMock(name, mockErc20Abi);
   const deployAttacker = () => deployMock("Attacker", attackerAbi);
   const deploySmartWallet = (owner: Address) => deployMock("SmartWallet", smartWalletAbi, [owner]);
+  const deployEphemeralCurrencyRequester = () =>
+    deployMock("EphemeralCurrencyRequester", ephemeralCurrencyRequesterAbi);
 
   async function deployAtelier() {
     const deployed = await ignition.deploy(atelier, {
@@ -282,6 +284,7 @@ export async function createFixture() {
     deployErc20,
     deployAttacker,
     deploySmartWallet,
+    deployEphemeralCurrencyRequester,
     mined,
     now,
     mintRoot,

@@ -31,3 +31,8 @@ export const smartWalletAbi = parseAbi([
   "function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)",
   "function exec(address target, uint256 value, bytes data) payable returns (bytes)",
 ]);
+
+export const ephemeralCurrencyRequesterAbi = parseAbi([
+  "function run(address works, address market, uint32 modelId, uint40 deadline, uint32 termsId) payable returns (address token, uint256 jobId)",
+  "event Requested(address token, uint256 jobId)",
+]);

@@ -448,6 +448,49 @@ describe("currencies and withdrawals", () => {
     assert.equal(await d.works.read.offerCount([await d.market.read.workOfJob([1n])]), 0n);
     assert.equal(await d.market.read.creditOf([node.account.address, ZERO]), FEE - protocolFee);
   });
+
+  it("a currency created and self-destructed in the request transaction (EIP-6780) is skipped at fulfilment", async () => {
+    const d = await ready();
+    const factory = await f.deployEphemeralCurrencyRequester();
+    // Listing needs the admin role: the factory plays an admin that batches calls (see the mock).
+    await f.mined(
+      d.works.write.grantRole([await d.works.read.DEFAULT_ADMIN_ROLE(), factory.address], {
+        account: admin.account,
+      }),
+    );
+    const deadline = (await f.now()) + 600n;
+    const request = await f.mined(
+      factory.write.run([d.works.address, d.market.address, 1, Number(deadline), PRESET.personal], {
+        account: requester.account,
+        value: FEE,
+      }),
+    );
+    const [requested] = parseEventLogs({ abi: factory.abi, logs: request.logs, eventName: "Requested" });
+    assert.ok(requested);
+    const { token, jobId } = requested.args;
+    const [jobRequested] = parseEventLogs({
+      abi: d.market.abi,
+      logs: request.logs,
+      eventName: "JobRequested",
+    });
+    assert.equal(jobRequested?.args.offer.currency, token);
+    // The no-code branch, not the allow-list one: the token is still listed, but its code is gone.
+    assert.equal(await d.works.read.isCurrencyAllowed([token]), true);
+    assert.equal(await publicClient.getCode({ address: token }), undefined);
+
+    await f.claim(d, jobId);
+    const receipt = await f.fulfil(d, jobId);
+    const workId = await d.market.read.workOfJob([jobId]);
+    assert.notEqual(workId, 0n);
+    const skipped = parseEventLogs({ abi: d.works.abi, logs: receipt.logs, eventName: "OfferSkipped" });
+    assert.deepEqual(
+      skipped.map((l) => l.args),
+      [{ workId, currency: token }],
+    );
+    assert.equal(await d.works.read.offerCount([workId]), 0n);
+    assert.equal(getAddress(await d.works.read.ownerOf([workId])), getAddress(factory.address));
+    assert.equal(await d.market.read.creditOf([node.account.address, ZERO]), FEE - protocolFee);
+  });
 });
 
 describe("revenue share through an owned intermediate", () => {

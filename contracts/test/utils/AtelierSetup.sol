@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Test} from "forge-std/Test.sol";
+import {TestBase} from "forge-std/Base.sol";
+import {StdAssertions} from "forge-std/StdAssertions.sol";
+import {StdCheats} from "forge-std/StdCheats.sol";
+import {StdInvariant} from "forge-std/StdInvariant.sol";
+import {StdUtils} from "forge-std/StdUtils.sol";
 import {LicenseTerms} from "../../src/LicenseTerms.sol";
 import {Works} from "../../src/Works.sol";
 import {Licenses} from "../../src/Licenses.sol";
@@ -12,7 +16,13 @@ import {OfferInput, ParentRef, Terms} from "../../src/common/AtelierTypes.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 
 /// @notice Deploys the protocol as the Ignition module does, for the Solidity tests.
-abstract contract AtelierSetup is Test {
+/// @dev forge-std's `Test` without the parts these tests don't use (console, safeconsole, StdChains, StdJson,
+/// StdToml, StdStyle): `Test` puts ~790k characters of source into the tests' compilation job, these parts
+/// ~300k, and solc-wasm crashes on a job whose input passes ~1.31M characters (contracts/README.md, "Build").
+abstract contract AtelierSetup is TestBase, StdAssertions, StdCheats, StdInvariant, StdUtils {
+    // Note: IS_TEST() must return true (as in forge-std's `Test`).
+    bool public IS_TEST = true;
+
     uint32 internal constant PERSONAL = 1;
     uint32 internal constant COMMERCIAL = 2;
     uint32 internal constant REMIX = 3;
