@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from "viem";
 import { hardhat } from "viem/chains";
 import { abis } from "@atelier/protocol";
+import { ENTITIES } from "@atelier/subgraph/manifest";
 import { deployAtelier, startHardhatNode } from "@atelier/devchain";
 import { ACCOUNTS, HOSTILE } from "../scenario/index.ts";
 import { contractWitness, ponderTables, type Tables } from "../test-support/conformance.ts";
@@ -37,30 +38,8 @@ describe("conformance: subgraph (WASM) and Ponder (PGlite) on one scripted scena
   });
 
   it("indexes every entity type of the scenario", () => {
-    for (const type of [
-      "Work",
-      "WorkParent",
-      "Offer",
-      "License",
-      "RevenueShare",
-      "PrivateOfferRedemption",
-      "PrivateOfferCancellation",
-      "Credit",
-      "Withdrawal",
-      "Transfer",
-      "FlagChange",
-      "Model",
-      "Node",
-      "NodeModel",
-      "StakeChange",
-      "Job",
-      "JobEvent",
-      "Terms",
-      "ProtocolConfig",
-      "FeeChange",
-      "WorkMetadata",
-      "Account",
-    ]) {
+    // Every entity the manifest declares, and the metadata the file template writes.
+    for (const type of [...ENTITIES, "WorkMetadata"]) {
       expect(Object.keys(stack.subgraph[type] ?? {}).length, type).toBeGreaterThan(0);
     }
   });
