@@ -2,6 +2,7 @@ export {
   ponderDialect,
   subgraphDialect,
   QueryError,
+  toTsQuery,
   type Dialect,
   type Row,
   type ListOptions,
