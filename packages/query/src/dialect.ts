@@ -12,9 +12,18 @@ export interface ListOptions {
   orderDirection?: "asc" | "desc";
 }
 
+/** One list of a batch: `listMany` sends several in one GraphQL request. */
+export interface ListRequest {
+  entity: string;
+  fields: readonly string[];
+  options: ListOptions;
+}
+
 export interface Dialect {
   readonly kind: "ponder" | "subgraph";
   list(entity: string, fields: readonly string[], options: ListOptions): Promise<Row[]>;
+  /** Several lists in one round trip (aliased root fields of one query), results in request order. */
+  listMany(requests: readonly ListRequest[]): Promise<Row[][]>;
   /** Metadata CIDs whose title / description / prompt match `tsquery` (see toTsQuery), best first. */
   fullText(tsquery: string, first: number): Promise<string[]>;
 }
@@ -91,17 +100,27 @@ export function ponderDialect(url: string): Dialect {
   return {
     kind: "ponder",
     async list(entity, fields, options) {
-      const name = lowerFirst(entity);
-      const query = `query($where: ${name}Filter, $limit: Int, $orderBy: String, $orderDirection: String) {
-        ${name}s(where: $where, limit: $limit, orderBy: $orderBy, orderDirection: $orderDirection) { items { ${fields.join(" ")} } }
-      }`;
-      const data = await post(url, query, {
-        where: options.where ?? {},
-        limit: options.first,
-        orderBy: options.orderBy,
-        orderDirection: options.orderDirection,
+      return (await this.listMany([{ entity, fields, options }]))[0]!;
+    },
+    async listMany(requests) {
+      const params: string[] = [];
+      const selections: string[] = [];
+      const variables: Record<string, unknown> = {};
+      requests.forEach(({ entity, fields, options }, i) => {
+        const name = lowerFirst(entity);
+        params.push(`$w${i}: ${name}Filter, $l${i}: Int, $o${i}: String, $d${i}: String`);
+        selections.push(
+          `q${i}: ${name}s(where: $w${i}, limit: $l${i}, orderBy: $o${i}, orderDirection: $d${i}) { items { ${fields.join(" ")} } }`,
+        );
+        Object.assign(variables, {
+          [`w${i}`]: options.where ?? {},
+          [`l${i}`]: options.first,
+          [`o${i}`]: options.orderBy,
+          [`d${i}`]: options.orderDirection,
+        });
       });
-      return (data[`${name}s`] as { items: Row[] }).items;
+      const data = await post(url, `query(${params.join(", ")}) { ${selections.join("\n")} }`, variables);
+      return requests.map((_, i) => (data[`q${i}`] as { items: Row[] }).items);
     },
     async fullText(tsquery, first) {
       // Ponder's GraphQL has no text search: the app serves it at /search beside /graphql.
@@ -133,17 +152,29 @@ export function subgraphDialect(url: string): Dialect {
   return {
     kind: "subgraph",
     async list(entity, fields, options) {
-      const field = SUBGRAPH_PLURALS[entity] ?? `${lowerFirst(entity)}s`;
-      const query = `query($where: ${entity}_filter, $first: Int, $orderBy: ${entity}_orderBy, $orderDirection: OrderDirection) {
-        ${field}(where: $where, first: $first, orderBy: $orderBy, orderDirection: $orderDirection) { ${fields.join(" ")} }
-      }`;
-      const data = await post(url, query, {
-        where: options.where ?? {},
-        first: options.first,
-        orderBy: options.orderBy,
-        orderDirection: options.orderDirection,
+      return (await this.listMany([{ entity, fields, options }]))[0]!;
+    },
+    async listMany(requests) {
+      const params: string[] = [];
+      const selections: string[] = [];
+      const variables: Record<string, unknown> = {};
+      requests.forEach(({ entity, fields, options }, i) => {
+        const field = SUBGRAPH_PLURALS[entity] ?? `${lowerFirst(entity)}s`;
+        params.push(
+          `$w${i}: ${entity}_filter, $f${i}: Int, $o${i}: ${entity}_orderBy, $d${i}: OrderDirection`,
+        );
+        selections.push(
+          `q${i}: ${field}(where: $w${i}, first: $f${i}, orderBy: $o${i}, orderDirection: $d${i}) { ${fields.join(" ")} }`,
+        );
+        Object.assign(variables, {
+          [`w${i}`]: options.where ?? {},
+          [`f${i}`]: options.first,
+          [`o${i}`]: options.orderBy,
+          [`d${i}`]: options.orderDirection,
+        });
       });
-      return data[field] as Row[];
+      const data = await post(url, `query(${params.join(", ")}) { ${selections.join("\n")} }`, variables);
+      return requests.map((_, i) => data[`q${i}`] as Row[]);
     },
     async fullText(tsquery, first) {
       // The schema's `@fulltext(name: "workSearch")` field (graph-node: to_tsquery + ts_rank).

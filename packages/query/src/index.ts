@@ -6,6 +6,7 @@ export {
   type Dialect,
   type Row,
   type ListOptions,
+  type ListRequest,
 } from "./dialect.ts";
 export {
   ProvenanceQueries,

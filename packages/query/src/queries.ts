@@ -294,42 +294,41 @@ export class ProvenanceQueries {
   async provenance(
     id: string | bigint,
   ): Promise<{ work: WorkSummary; parents: Row[]; timeline: TimelineEntry[] } | null> {
-    const work = await this.work(id);
-    if (!work) return null;
-    const workId = work.id;
-    const [parents, transfers, licenses, flags, jobEvents] = await Promise.all([
-      this.dialect.list("WorkParent", ["id", "parent", "index", "shareBps"], {
-        where: { child: workId },
-        first: 16,
-        orderBy: "index",
-        orderDirection: "asc",
-      }),
-      this.dialect.list("Transfer", ["id", "from", "to", "blockNumber", "tx"], {
-        where: { work: workId },
-        first: MAX_PAGE,
-        orderBy: "blockNumber",
-        orderDirection: "asc",
-      }),
-      this.dialect.list(
-        "License",
-        ["id", "licensee", "terms", "price", "currency", "expiry", "isPrivate", "blockNumber"],
-        { where: { work: workId }, first: MAX_PAGE, orderBy: "blockNumber", orderDirection: "asc" },
-      ),
-      this.dialect.list("FlagChange", ["id", "flagged", "reason", "blockNumber"], {
-        where: { work: workId },
-        first: MAX_PAGE,
-        orderBy: "blockNumber",
-        orderDirection: "asc",
-      }),
-      work.job
-        ? this.dialect.list("JobEvent", ["id", "status", "node", "blockNumber"], {
-            where: { job: work.job },
-            first: 100,
-            orderBy: "blockNumber",
-            orderDirection: "asc",
-          })
-        : Promise.resolve([]),
-    ]);
+    // One round trip for the work and its lists; a second only for a generated work's job history.
+    const workId = id.toString();
+    const [[workRow], parents, transfers, licenses, flags] = (await this.dialect.listMany([
+      { entity: "Work", fields: WORK_FIELDS, options: { where: { id: workId }, first: 1 } },
+      {
+        entity: "WorkParent",
+        fields: ["id", "parent", "index", "shareBps"],
+        options: { where: { child: workId }, first: 16, orderBy: "index", orderDirection: "asc" },
+      },
+      {
+        entity: "Transfer",
+        fields: ["id", "from", "to", "blockNumber", "tx"],
+        options: { where: { work: workId }, first: MAX_PAGE, orderBy: "blockNumber", orderDirection: "asc" },
+      },
+      {
+        entity: "License",
+        fields: ["id", "licensee", "terms", "price", "currency", "expiry", "isPrivate", "blockNumber"],
+        options: { where: { work: workId }, first: MAX_PAGE, orderBy: "blockNumber", orderDirection: "asc" },
+      },
+      {
+        entity: "FlagChange",
+        fields: ["id", "flagged", "reason", "blockNumber"],
+        options: { where: { work: workId }, first: MAX_PAGE, orderBy: "blockNumber", orderDirection: "asc" },
+      },
+    ])) as [Row[], Row[], Row[], Row[], Row[]];
+    if (!workRow) return null;
+    const work = toWork(workRow);
+    const jobEvents = work.job
+      ? await this.dialect.list("JobEvent", ["id", "status", "node", "blockNumber"], {
+          where: { job: work.job },
+          first: 100,
+          orderBy: "blockNumber",
+          orderDirection: "asc",
+        })
+      : [];
     const entry =
       (kind: TimelineEntry["kind"]) =>
       (row: Row): TimelineEntry => ({ kind, blockNumber: BigInt(row.blockNumber as string), detail: row });
@@ -357,9 +356,13 @@ export class ProvenanceQueries {
     const a = address.toLowerCase();
     const first = Math.min(options.first ?? 50, MAX_PAGE - 1);
     if (first < 1) throw new QueryError(`page size ${first} is not positive`, "ask for 1..999 items");
-    const list = (entity: string, fields: readonly string[], where: Row, orderBy: string) =>
-      this.dialect.list(entity, fields, { where, first: first + 1, orderBy, orderDirection: "asc" });
-    const [licenses, created, owned, credits, jobs] = await Promise.all([
+    const list = (entity: string, fields: readonly string[], where: Row, orderBy: string) => ({
+      entity,
+      fields,
+      options: { where, first: first + 1, orderBy, orderDirection: "asc" as const },
+    });
+    // One round trip for the five lists.
+    const [licenses, created, owned, credits, jobs] = (await this.dialect.listMany([
       list(
         "License",
         ["id", "work", "terms", "price", "currency", "expiry", "isPrivate"],
@@ -375,7 +378,7 @@ export class ProvenanceQueries {
         "id",
       ),
       list("Job", ["id", "status", "model", "fee", "work"], { requester: a }, "requestedBlock"),
-    ]);
+    ])) as [Row[], Row[], Row[], Row[], Row[]];
     const more = {
       licenses: licenses.length > first,
       worksCreated: created.length > first,
