@@ -343,3 +343,23 @@ export const jobEvent = onchainTable(
   }),
   (table) => ({ jobIdx: index().on(table.job) }),
 );
+
+/** Licence sales per UTC day and currency: the subgraph's `DailySales` aggregation. */
+export const dailySales = onchainTable("daily_sales", (t) => ({
+  /** "<day>-<currency>" */
+  id: t.text().primaryKey(),
+  /** Start of the UTC day, seconds. */
+  day: t.bigint().notNull(),
+  currency: t.hex().notNull(),
+  count: t.integer().notNull(),
+  volume: t.bigint().notNull(),
+}));
+
+/** Job status changes per UTC day and status: the subgraph's `DailyJobs` aggregation. */
+export const dailyJobs = onchainTable("daily_jobs", (t) => ({
+  /** "<day>-<status>" */
+  id: t.text().primaryKey(),
+  day: t.bigint().notNull(),
+  status: t.text().notNull(),
+  count: t.integer().notNull(),
+}));

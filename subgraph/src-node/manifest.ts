@@ -113,6 +113,8 @@ export const ENTITIES = [
   "Job",
   "JobEvent",
   "JobParent",
+  "LicenseSale",
+  "JobStatusPoint",
 ];
 
 /** subgraph.yaml for one network (specVersion 1.3.0, apiVersion 0.0.9), with the metadata file template. */
