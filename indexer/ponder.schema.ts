@@ -6,6 +6,7 @@
  * breaks it); references to them are decimal text, as in the subgraph.
  */
 import { index, onchainTable } from "ponder";
+import { searchDocument } from "./lib/search.ts";
 
 export const account = onchainTable("account", (t) => ({
   id: t.hex().primaryKey(),
@@ -72,9 +73,15 @@ export const work = onchainTable(
     createdAt: t.bigint().notNull(),
     createdTx: t.hex().notNull(),
   }),
+  // The dApp lists works by number, optionally by creator / owner / model / source: one index per
+  // filter that ends in `number`, so a page is an index range scan, never a sort of every work.
   (table) => ({
-    creatorIdx: index().on(table.creator),
-    ownerIdx: index().on(table.owner),
+    numberIdx: index().on(table.number),
+    creatorIdx: index().on(table.creator, table.number),
+    ownerIdx: index().on(table.owner, table.number),
+    modelIdx: index().on(table.model, table.number),
+    sourceIdx: index().on(table.source, table.number),
+    metadataIdx: index().on(table.metadata),
     contentHashIdx: index().on(table.contentHash),
     watermarkIdx: index().on(table.watermarkId),
   }),
@@ -94,22 +101,29 @@ export const workParent = onchainTable(
 );
 
 /** Metadata JSON from IPFS, fetched outside event handling: status pending | ok | rejected. */
-export const workMetadata = onchainTable("work_metadata", (t) => ({
-  id: t.text().primaryKey(),
-  status: t.text().notNull(),
-  reason: t.text(),
-  attempts: t.integer().notNull(),
-  name: t.text(),
-  description: t.text(),
-  image: t.text(),
-  prompt: t.text(),
-}));
+export const workMetadata = onchainTable(
+  "work_metadata",
+  (t) => ({
+    id: t.text().primaryKey(),
+    status: t.text().notNull(),
+    reason: t.text(),
+    attempts: t.integer().notNull(),
+    name: t.text(),
+    description: t.text(),
+    image: t.text(),
+    prompt: t.text(),
+  }),
+  // Full-text search (tsvector + GIN) over title, description and prompt.
+  (table) => ({ searchIdx: index().using("gin", searchDocument(table)) }),
+);
 
 export const offer = onchainTable(
   "offer",
   (t) => ({
     id: t.text().primaryKey(),
     work: t.text().notNull(),
+    /** The work id as a number: offers filtered by rights page in work order. */
+    workNumber: t.bigint().notNull(),
     offerId: t.bigint().notNull(),
     terms: t.text().notNull(),
     currency: t.hex().notNull(),
@@ -120,7 +134,11 @@ export const offer = onchainTable(
     active: t.boolean().notNull(),
     sold: t.integer().notNull(),
   }),
-  (table) => ({ workIdx: index().on(table.work) }),
+  (table) => ({
+    workIdx: index().on(table.work),
+    workNumberIdx: index().on(table.workNumber),
+    flagsIdx: index().on(table.termsFlags, table.workNumber),
+  }),
 );
 
 export const license = onchainTable(
@@ -145,7 +163,10 @@ export const license = onchainTable(
     blockNumber: t.bigint().notNull(),
     tx: t.hex().notNull(),
   }),
-  (table) => ({ workIdx: index().on(table.work), licenseeIdx: index().on(table.licensee) }),
+  (table) => ({
+    workIdx: index().on(table.work, table.blockNumber),
+    licenseeIdx: index().on(table.licensee, table.blockNumber),
+  }),
 );
 
 export const revenueShare = onchainTable("revenue_share", (t) => ({
@@ -206,17 +227,21 @@ export const transfer = onchainTable(
     timestamp: t.bigint().notNull(),
     tx: t.hex().notNull(),
   }),
-  (table) => ({ workIdx: index().on(table.work) }),
+  (table) => ({ workIdx: index().on(table.work, table.blockNumber) }),
 );
 
-export const flagChange = onchainTable("flag_change", (t) => ({
-  id: t.text().primaryKey(),
-  work: t.text().notNull(),
-  flagged: t.boolean().notNull(),
-  arbiter: t.hex().notNull(),
-  reason: t.text().notNull(),
-  blockNumber: t.bigint().notNull(),
-}));
+export const flagChange = onchainTable(
+  "flag_change",
+  (t) => ({
+    id: t.text().primaryKey(),
+    work: t.text().notNull(),
+    flagged: t.boolean().notNull(),
+    arbiter: t.hex().notNull(),
+    reason: t.text().notNull(),
+    blockNumber: t.bigint().notNull(),
+  }),
+  (table) => ({ workIdx: index().on(table.work) }),
+);
 
 export const model = onchainTable("model", (t) => ({
   id: t.bigint().primaryKey(),
@@ -289,7 +314,11 @@ export const job = onchainTable(
     protocolFee: t.bigint(),
     requestedBlock: t.bigint().notNull(),
   }),
-  (table) => ({ requesterIdx: index().on(table.requester), nodeIdx: index().on(table.node) }),
+  (table) => ({
+    requesterIdx: index().on(table.requester, table.requestedBlock),
+    nodeIdx: index().on(table.node),
+    modelIdx: index().on(table.model),
+  }),
 );
 
 export const jobParent = onchainTable("job_parent", (t) => ({
@@ -314,3 +343,23 @@ export const jobEvent = onchainTable(
   }),
   (table) => ({ jobIdx: index().on(table.job) }),
 );
+
+/** Licence sales per UTC day and currency: the subgraph's `DailySales` aggregation. */
+export const dailySales = onchainTable("daily_sales", (t) => ({
+  /** "<day>-<currency>" */
+  id: t.text().primaryKey(),
+  /** Start of the UTC day, seconds. */
+  day: t.bigint().notNull(),
+  currency: t.hex().notNull(),
+  count: t.integer().notNull(),
+  volume: t.bigint().notNull(),
+}));
+
+/** Job status changes per UTC day and status: the subgraph's `DailyJobs` aggregation. */
+export const dailyJobs = onchainTable("daily_jobs", (t) => ({
+  /** "<day>-<status>" */
+  id: t.text().primaryKey(),
+  day: t.bigint().notNull(),
+  status: t.text().notNull(),
+  count: t.integer().notNull(),
+}));

@@ -3,7 +3,11 @@
  * on PGlite and on Postgres, block-mined → queryable latency, the dApp's main queries, near-match over
  * 100k hashes, related works, and offline recommendation quality on a simulated market.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { FsBlockstore } from "blockstore-fs";
+import { CID } from "multiformats/cid";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address } from "viem";
@@ -21,7 +25,8 @@ import {
 } from "@atelier/query";
 import { startPonder } from "../test-support/ponder.ts";
 import { postgresAvailable, startPostgres } from "../test-support/postgres.ts";
-import { seedMarket } from "./seed.ts";
+import { seedMarket, SEED_WORDS } from "./seed.ts";
+import type { StoredMetadata } from "../scenario/metadata.ts";
 
 const { values } = parseArgs({
   options: {
@@ -55,15 +60,24 @@ const result: Record<string, unknown> = {
     loadAverageAtStart: loadavg()[0],
   },
 };
-const chain = await startHardhatNode();
+// A loaded machine can take over 30 s to start the node.
+const chain = await startHardhatNode({ startTimeoutMs: 180_000 });
 try {
   const deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
   log(`seeding ${WORKS} works …`);
   const t0 = performance.now();
+  const blocks: StoredMetadata[] = [];
   const seed = await seedMarket(chain.rpcUrl, deployment, {
     works: WORKS,
     onProgress: (n) => n % 1000 === 0 && log(`  ${n} works`),
+    onMetadata: (block) => blocks.push(block),
   });
+  // The works' metadata in a blockstore the indexer reads (as a generator node's store would be).
+  const blockstoreDir = await mkdtemp(path.join(tmpdir(), "atelier-bench-blocks-"));
+  const store = new FsBlockstore(blockstoreDir);
+  await store.open();
+  for (const block of blocks) await store.put(CID.parse(block.cid), block.bytes);
+  await store.close();
   result.seed = {
     ...seed,
     toBlock: Number(seed.toBlock),
@@ -74,7 +88,12 @@ try {
   // Backfill on PGlite: from spawning `ponder start` to the last seeded block indexed (startup included).
   const backfill: Record<string, unknown> = {};
   let t = performance.now();
-  const ponder = await startPonder({ rpcUrl: chain.rpcUrl, deployment });
+  const ponder = await startPonder({
+    rpcUrl: chain.rpcUrl,
+    deployment,
+    blockstoreDir,
+    readyTimeoutMs: 2_400_000,
+  });
   await ponder.waitForBlock(seed.toBlock, 1_800_000);
   let seconds = (performance.now() - t) / 1000;
   backfill.pglite = {
@@ -83,6 +102,28 @@ try {
     eventsPerSec: Number((seed.events / seconds).toFixed(0)),
   };
   log("pglite backfill", backfill.pglite);
+
+  // Metadata resolves in the background and is written on the next block: mine until none is pending
+  // (the generated works' metadata is not in the store and stays pending).
+  t = performance.now();
+  for (;;) {
+    const data = await ponder.graphql<{ workMetadatas: { totalCount: number } }>(
+      `{ workMetadatas(where: { status: "pending" }, limit: 1) { totalCount } }`,
+    );
+    if (data.workMetadatas.totalCount <= seed.jobs) break;
+    if (performance.now() - t > 900_000) throw new Error("metadata still pending after 15 minutes");
+    await fetch(chain.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }),
+    });
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  result.metadata = {
+    objects: blocks.length,
+    secondsAfterBackfill: Number(((performance.now() - t) / 1000).toFixed(1)),
+  };
+  log("metadata", result.metadata);
 
   // Block mined → queryable: a mint per sample, timed from its receipt to the work appearing in GraphQL.
   const client = createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) });
@@ -132,17 +173,29 @@ try {
   const someWork = () => BigInt(1 + Math.floor(rand() * seed.works));
   const byName: Record<string, { p50Ms: number; p95Ms: number }> = {};
   const all: number[] = [];
+  const word = () => SEED_WORDS[Math.floor(rand() * SEED_WORDS.length)]!;
   const cases: Record<string, () => Promise<unknown>> = {
     listWorks: () => q.listWorks({}, { first: 24 }),
     listWorksPage: () => q.listWorks({}, { first: 24, after: String(someWork()) }),
     listWorksByRights: () => q.listWorks({ rights: RIGHTS.commercial | RIGHTS.derivatives }, { first: 24 }),
+    listWorksByRightsPage: () =>
+      q.listWorks(
+        { rights: RIGHTS.commercial | RIGHTS.derivatives },
+        { first: 24, after: String(someWork()) },
+      ),
+    listWorksAvailableUnder: () =>
+      q.listWorks(
+        { available: true, maxPrice: 1_000_000_000_000_000n },
+        { first: 24, after: String(someWork()) },
+      ),
     listWorksByCreator: () => q.listWorks({ creator: devAccount(2).address }, { first: 24 }),
     workByWatermark: () => q.workByWatermark((1n << 55n) | 1n),
     workByContentHash: () => q.workByContentHash(keccak256(toHex(`seed-${Math.floor(rand() * WORKS)}`))),
     provenance: () => q.provenance(someWork()),
     account: () => q.account(devAccount(6).address),
     nodes: () => q.nodes(),
-    search: () => q.search(`Seed work ${1 + Math.floor(rand() * WORKS)}`),
+    search: () => q.search(word()),
+    searchTwoWords: () => q.search(`${word()} ${word()}`),
   };
   for (const [name, run] of Object.entries(cases)) {
     await run();
@@ -150,7 +203,12 @@ try {
     all.push(...samples);
     byName[name] = { p50Ms: percentile(samples, 0.5), p95Ms: percentile(samples, 0.95) };
   }
-  result.queries = { p95Ms: percentile(all, 0.95), works: seed.works, byName };
+  result.queries = {
+    p95Ms: percentile(all, 0.95),
+    works: seed.works,
+    loadAverageAtQueries: loadavg()[0],
+    byName,
+  };
   log("queries", result.queries);
   await ponder.stop();
 
@@ -158,7 +216,12 @@ try {
     const postgres = await startPostgres();
     try {
       t = performance.now();
-      const onPg = await startPonder({ rpcUrl: chain.rpcUrl, deployment, databaseUrl: postgres.url });
+      const onPg = await startPonder({
+        rpcUrl: chain.rpcUrl,
+        deployment,
+        databaseUrl: postgres.url,
+        readyTimeoutMs: 2_400_000,
+      });
       await onPg.waitForBlock(seed.toBlock, 1_800_000);
       seconds = (performance.now() - t) / 1000;
       backfill.postgres = {

@@ -1,6 +1,8 @@
 /**
- * Seeds a local chain quickly: automine off, transactions sent with explicit nonces and gas, one block
- * per batch. N works (one or two offers each), a licence per two works, and generation jobs.
+ * Seeds a local chain quickly: automine off, transactions signed locally with explicit nonces and gas
+ * (each dev account derived once: an HD derivation costs ~30 ms), sent and their receipts read in
+ * JSON-RPC batches, one block per batch. N works (one or two offers each), a licence per two works,
+ * and generation jobs.
  */
 import {
   createPublicClient,
@@ -17,8 +19,20 @@ import {
 import { hardhat } from "viem/chains";
 import { abis, type Deployment } from "@atelier/protocol";
 import { devAccount } from "@atelier/devchain";
-import { metadataBlock } from "../scenario/metadata.ts";
+import { metadataBlock, type StoredMetadata } from "../scenario/metadata.ts";
 import { mulberry32 } from "@atelier/query";
+
+/** Title and description words of the seeded works (what the search benchmark looks for). */
+export const SEED_WORDS = (
+  "amber azure basalt birch bloom boreal brass breeze canyon cedar cinder citrus cliff cloud coral " +
+  "cosmic crimson crystal dawn delta desert dune dusk echo ember emerald fern fjord flame flint " +
+  "fog forest frost garden glacier glade golden granite grove harbor haze heather horizon indigo " +
+  "iris island ivory jade jasmine jungle lagoon lantern lava lemon lilac lotus lunar maple marble " +
+  "meadow mesa midnight mirage mist monsoon moss mountain nebula night oasis ocean olive onyx orbit " +
+  "orchid pebble pine plum polar prairie prism quartz rain raven reef ridge river ruby saffron sage " +
+  "sand sapphire savanna shadow shore sierra silver sky slate snow solar spruce storm summit sun " +
+  "tide timber topaz tundra twilight valley velvet violet volcano willow winter zephyr"
+).split(" ");
 
 export interface SeedResult {
   works: number;
@@ -34,9 +48,16 @@ type Call = { from: number; to: Address; data: Hex; value?: bigint };
 export async function seedMarket(
   rpcUrl: string,
   deployment: Deployment,
-  options: { works: number; batch?: number; onProgress?: (done: number) => void },
+  options: {
+    works: number;
+    batch?: number;
+    onProgress?: (done: number) => void;
+    /** Receives each work's metadata block (to put in a blockstore the indexer reads). */
+    onMetadata?: (block: StoredMetadata) => void;
+  },
 ): Promise<SeedResult> {
-  const transport = http(rpcUrl);
+  // JSON-RPC batches: one HTTP request carries up to 100 raw transactions or receipt reads.
+  const transport = http(rpcUrl, { batch: { batchSize: 100, wait: 0 }, retryCount: 5 });
   const client = createPublicClient({ chain: hardhat, transport }) as PublicClient;
   const rand = mulberry32(42);
   const c = deployment.contracts as Record<keyof typeof abis, Address>;
@@ -46,6 +67,11 @@ export async function seedMarket(
   let events = 0;
 
   const chainId = await client.getChainId();
+  const accounts = new Map<number, ReturnType<typeof devAccount>>();
+  const account = (index: number) => {
+    if (!accounts.has(index)) accounts.set(index, devAccount(index));
+    return accounts.get(index)!;
+  };
 
   /**
    * The node's HTTP server sometimes drops a kept-alive socket under load ("other side closed"): the
@@ -71,13 +97,13 @@ export async function seedMarket(
       if (!nonces.has(call.from))
         nonces.set(
           call.from,
-          await client.getTransactionCount({ address: devAccount(call.from).address, blockTag: "pending" }),
+          await client.getTransactionCount({ address: account(call.from).address, blockTag: "pending" }),
         );
       const nonce = nonces.get(call.from)!;
       nonces.set(call.from, nonce + 1);
       // Signed locally: no per-transaction RPC round trips for fees, nonce or gas.
       signed.push(
-        await devAccount(call.from).signTransaction({
+        await account(call.from).signTransaction({
           chainId,
           nonce,
           gas: 1_500_000n,
@@ -89,16 +115,11 @@ export async function seedMarket(
         }),
       );
     }
-    const hashes: Hex[] = [];
-    for (const tx of signed) hashes.push(await sendWithRetry(tx));
+    // Sent in one batch, in nonce order within the batch (the node's pool orders each sender by nonce).
+    const hashes = await Promise.all(signed.map((tx) => sendWithRetry(tx)));
     await client.request({ method: "evm_mine" as never, params: [] as never });
     await client.request({ method: "evm_setAutomine" as never, params: [true] as never });
-    const receipts = [];
-    for (let i = 0; i < hashes.length; i += 10) {
-      receipts.push(
-        ...(await Promise.all(hashes.slice(i, i + 10).map((hash) => client.getTransactionReceipt({ hash })))),
-      );
-    }
+    const receipts = await Promise.all(hashes.map((hash) => client.getTransactionReceipt({ hash })));
     for (const receipt of receipts) {
       if (receipt.status !== "success")
         throw new Error(`seed transaction ${receipt.transactionHash} reverted`);
@@ -115,7 +136,12 @@ export async function seedMarket(
     const calls: Call[] = [];
     for (let i = 0; i < batch && minted < options.works; i++, minted++) {
       const creator = 1 + (minted % 5);
-      const meta = metadataBlock({ name: `Seed work ${minted + 1}`, description: `style ${minted % 17}` });
+      const word = () => SEED_WORDS[Math.floor(rand() * SEED_WORDS.length)]!;
+      const meta = metadataBlock({
+        name: `${word()} ${word()} ${minted + 1}`,
+        description: `a ${word()} study in ${word()} and ${word()}, style ${minted % 17}`,
+      });
+      options.onMetadata?.(meta);
       const offers = [{ termsId: 2, currency: zeroAddress, price, maxSupply: 0 }];
       if (rand() < 0.4)
         offers.push({
@@ -160,7 +186,7 @@ export async function seedMarket(
         data: encodeFunctionData({
           abi: abis.Licenses,
           functionName: "buyLicense",
-          args: [works[i]!.id, 1n, devAccount(buyer).address, price],
+          args: [works[i]!.id, 1n, account(buyer).address, price],
         }),
       });
       licenses += 1;

@@ -69,3 +69,6 @@ export async function addWithdrawal(db: Db, contract: string, who: Hex, currency
     })
     .onConflictDoUpdate((row) => ({ withdrawn: row.withdrawn + amount, balance: row.balance - amount }));
 }
+
+/** Start of the UTC day of a block timestamp (seconds), the bucket of the daily rollups. */
+export const utcDay = (timestamp: bigint) => (timestamp / 86_400n) * 86_400n;

@@ -1,5 +1,6 @@
 import { ponder } from "ponder:registry";
 import {
+  dailySales,
   license,
   offer,
   privateOfferCancellation,
@@ -9,7 +10,7 @@ import {
   work,
 } from "ponder:schema";
 import { zeroAddress } from "viem";
-import { addCredit, addWithdrawal, ensureAccount, eventId, lower, treasuryOf } from "./common.ts";
+import { addCredit, addWithdrawal, ensureAccount, eventId, lower, treasuryOf, utcDay } from "./common.ts";
 
 const NAME = "Licenses";
 
@@ -38,6 +39,17 @@ ponder.on("Licenses:LicensePurchased", async ({ event, context }) => {
     blockNumber: event.block.number,
     tx: event.transaction.hash,
   });
+  const day = utcDay(event.block.timestamp);
+  await context.db
+    .insert(dailySales)
+    .values({
+      id: `${day}-${lower(a.currency)}`,
+      day,
+      currency: lower(a.currency),
+      count: 1,
+      volume: a.price,
+    })
+    .onConflictDoUpdate((row) => ({ count: row.count + 1, volume: row.volume + a.price }));
   await addCredit(context.db, NAME, a.payee, a.currency, a.payeeAmount);
   await addCredit(
     context.db,

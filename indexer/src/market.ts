@@ -1,8 +1,19 @@
 import { ponder } from "ponder:registry";
-import { job, jobEvent, jobParent, model, node, nodeModel, stakeChange, work } from "ponder:schema";
+import {
+  dailyJobs,
+  job,
+  jobEvent,
+  jobParent,
+  model,
+  node,
+  nodeModel,
+  stakeChange,
+  work,
+} from "ponder:schema";
 import { zeroAddress, type Hex } from "viem";
 import {
   addCredit,
+  utcDay,
   bytesToText,
   cleanText,
   ensureAccount,
@@ -78,6 +89,11 @@ async function recordJob(
     timestamp: event.block.timestamp,
     tx: event.transaction.hash,
   });
+  const day = utcDay(event.block.timestamp);
+  await db
+    .insert(dailyJobs)
+    .values({ id: `${day}-${status}`, day, status, count: 1 })
+    .onConflictDoUpdate((row) => ({ count: row.count + 1 }));
 }
 
 async function setServed(db: Db, address: Hex, modelId: number, served: boolean) {

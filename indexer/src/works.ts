@@ -74,6 +74,7 @@ ponder.on("Works:OfferAdded", async ({ event, context }) => {
   await context.db.insert(offer).values({
     id: `${a.workId}-${a.offerId}`,
     work: a.workId.toString(),
+    workNumber: a.workId,
     offerId: a.offerId,
     terms: a.termsId.toString(),
     currency: lower(a.currency),

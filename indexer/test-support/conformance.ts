@@ -24,13 +24,20 @@ export function normalRow(type: EntityType, record: Record<string, unknown>): Ro
   return Object.fromEntries(type.fields.map((f) => [f, normalValue(record[f])]));
 }
 
+/**
+ * Entity types both indexers store row for row. Timeseries data points are left out: graph-node
+ * numbers them and rolls them up itself; the Ponder app keeps the daily rollups (compared apart).
+ */
+export const comparedTypes = (types: Map<string, EntityType>) =>
+  [...types.values()].filter((t) => !t.timeseries);
+
 /** The subgraph's rows per entity type, from the host's store. */
 export function subgraphTables(
   types: Map<string, EntityType>,
   entities: (type: string) => Record<string, Record<string, unknown>>,
 ): Tables {
   const out: Tables = {};
-  for (const type of types.values()) {
+  for (const type of comparedTypes(types)) {
     out[type.name] = Object.fromEntries(
       Object.entries(entities(type.name)).map(([id, r]) => [normalValue(id) as string, normalRow(type, r)]),
     );
@@ -41,7 +48,7 @@ export function subgraphTables(
 /** The Ponder app's rows per entity type, read through its GraphQL API. Pending metadata is left out. */
 export async function ponderTables(types: Map<string, EntityType>, ponder: RunningPonder): Promise<Tables> {
   const out: Tables = {};
-  for (const type of types.values()) {
+  for (const type of comparedTypes(types)) {
     const field = `${lowerFirst(type.name)}s`;
     const extra = type.name === "WorkMetadata" ? " status" : "";
     const data = await ponder.graphql<Record<string, { items: Record<string, unknown>[] }>>(
@@ -51,6 +58,30 @@ export async function ponderTables(types: Map<string, EntityType>, ponder: Runni
     out[type.name] = Object.fromEntries(items.map((r) => [normalValue(r.id) as string, normalRow(type, r)]));
   }
   return out;
+}
+
+/**
+ * The Ponder app's daily rollups (daily_sales, daily_jobs) in the test host's rollup form, to compare
+ * with `dailyRollup` of the subgraph's timeseries points.
+ */
+export async function ponderDailyRollups(ponder: RunningPonder) {
+  const data = await ponder.graphql<{
+    dailySaless: { items: { day: string; currency: string; count: number; volume: string }[] };
+    dailyJobss: { items: { day: string; status: string; count: number }[] };
+  }>(
+    `{ dailySaless(limit: 1000) { items { day currency count volume } }
+       dailyJobss(limit: 1000) { items { day status count } } }`,
+  );
+  const order = (a: { day: number; dimension: string }, b: { day: number; dimension: string }) =>
+    a.day - b.day || a.dimension.localeCompare(b.dimension);
+  return {
+    sales: data.dailySaless.items
+      .map((r) => ({ day: Number(r.day), dimension: r.currency, count: r.count, sum: BigInt(r.volume) }))
+      .sort(order),
+    jobs: data.dailyJobss.items
+      .map((r) => ({ day: Number(r.day), dimension: r.status, count: r.count, sum: 0n }))
+      .sort(order),
+  };
 }
 
 const JOB_STATUS = ["none", "requested", "claimed", "fulfilled", "rejected", "cancelled", "expired"];

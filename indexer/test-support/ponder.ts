@@ -29,6 +29,8 @@ export interface PonderOptions {
   schema?: string;
   blockstoreDir?: string;
   env?: Record<string, string>;
+  /** Ponder answers /ready only after its backfill: a large one needs longer than the default 180 s. */
+  readyTimeoutMs?: number;
 }
 
 /** Writes the deployment to a temp file and starts `ponder start` on a free port; resolves when ready. */
@@ -88,7 +90,7 @@ export async function startPonder(options: PonderOptions): Promise<RunningPonder
     }
   };
 
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`ponder exited with ${child.exitCode}:\n${output}`);
     const ready = await fetch(`${url}/ready`).then(

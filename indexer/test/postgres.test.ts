@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contractWitness, ponderTables, type Tables } from "../test-support/conformance.ts";
+import { dailyRollup } from "@atelier/subgraph/host";
+import {
+  comparedTypes,
+  contractWitness,
+  ponderDailyRollups,
+  ponderTables,
+  type Tables,
+} from "../test-support/conformance.ts";
 import { startPonder, type RunningPonder } from "../test-support/ponder.ts";
 import { postgresAvailable, startPostgres, type RunningPostgres } from "../test-support/postgres.ts";
 import { settleMetadata, startScenarioStack, type ScenarioStack } from "../test-support/stack.ts";
@@ -36,8 +43,12 @@ describe.runIf(postgresAvailable())(
     });
 
     it("holds the same entities as the subgraph, and the contracts' views agree", async () => {
-      for (const type of stack.types.keys()) expect(rows[type], type).toEqual(stack.subgraph[type]);
+      for (const { name } of comparedTypes(stack.types))
+        expect(rows[name], name).toEqual(stack.subgraph[name]);
       expect(await contractWitness(stack.chain.rpcUrl, stack.deployment, rows)).toEqual([]);
+      const daily = await ponderDailyRollups(ponder);
+      expect(daily.sales).toEqual(dailyRollup(stack.host.entities("LicenseSale"), "currency", "price"));
+      expect(daily.jobs).toEqual(dailyRollup(stack.host.entities("JobStatusPoint"), "status"));
     });
   },
 );

@@ -12,6 +12,7 @@ import {
 } from "../generated/Licenses/Licenses";
 import {
   License,
+  LicenseSale,
   Offer,
   PrivateOfferCancellation,
   PrivateOfferRedemption,
@@ -46,6 +47,13 @@ export function handleLicensePurchased(event: LicensePurchased): void {
   license.blockNumber = event.block.number;
   license.tx = event.transaction.hash;
   license.save();
+
+  // graph-node assigns the data point's id; DailySales rolls the points up per day and currency.
+  const sale = new LicenseSale(0);
+  sale.timestamp = event.block.timestamp.toI64() * 1000000; // graph-node Timestamps are µs
+  sale.currency = p.currency;
+  sale.price = p.price;
+  sale.save();
 
   addCredit(NAME, p.payee, p.currency, p.payeeAmount);
   addCredit(NAME, treasuryOf(event.address, NAME), p.currency, p.protocolFee);

@@ -21,7 +21,17 @@ import {
   UnstakeRequested,
   Withdrawn,
 } from "../generated/GenerationMarket/GenerationMarket";
-import { Job, JobEvent, JobParent, Model, Node, NodeModel, StakeChange, Work } from "../generated/schema";
+import {
+  Job,
+  JobEvent,
+  JobParent,
+  JobStatusPoint,
+  Model,
+  Node,
+  NodeModel,
+  StakeChange,
+  Work,
+} from "../generated/schema";
 import {
   addCredit,
   recordWithdrawal,
@@ -96,6 +106,12 @@ function jobEvent(
   record.timestamp = event.block.timestamp;
   record.tx = event.transaction.hash;
   record.save();
+
+  // A data point for DailyJobs (graph-node's rollup per day and status).
+  const point = new JobStatusPoint(0);
+  point.timestamp = event.block.timestamp.toI64() * 1000000; // µs
+  point.status = status;
+  point.save();
 }
 
 export function handleModelRegistered(event: ModelRegistered): void {

@@ -74,6 +74,7 @@ export function handleOfferAdded(event: OfferAdded): void {
   const p = event.params;
   const offer = new Offer(p.workId.toString() + "-" + p.offerId.toString());
   offer.work = p.workId.toString();
+  offer.workNumber = p.workId;
   offer.offerId = p.offerId;
   offer.terms = p.termsId.toString();
   offer.currency = p.currency;

@@ -183,6 +183,11 @@ export class SubgraphHost {
     if (!type) throw new Error(`store.set of unknown entity type ${entity}`);
     const table = this.store.get(entity) ?? new Map<string, EntityData>();
     this.store.set(entity, table);
+    if (type.timeseries) {
+      // graph-node numbers data points itself (the mapping's id is a placeholder).
+      id = String(table.size + 1);
+      data.set("id", { kind: "Int8", value: BigInt(id) });
+    }
     if (type.immutable && table.has(id)) throw new Error(`immutable entity ${entity} ${id} saved twice`);
     for (const field of type.required) {
       const value = data.get(field);

@@ -3,6 +3,8 @@ import { readFile } from "node:fs/promises";
 export interface EntityType {
   name: string;
   immutable: boolean;
+  /** `@entity(timeseries: true)`: data points, immutable, ids assigned by the store (graph-node's rule). */
+  timeseries: boolean;
   /** Non-null fields that are stored (not `@derivedFrom`). */
   required: string[];
   /** Every stored field (not `@derivedFrom`), in schema order. */
@@ -27,7 +29,15 @@ export async function readEntityTypes(schemaFile: string): Promise<Map<string, E
       fieldTypes[field[1]!] = field[2]!.replace(/!$/, "");
       if (field[2]!.endsWith("!")) required.push(field[1]!);
     }
-    types.set(name, { name, immutable: /immutable:\s*true/.test(args), required, fields, fieldTypes });
+    const timeseries = /timeseries:\s*true/.test(args);
+    types.set(name, {
+      name,
+      immutable: timeseries || /immutable:\s*true/.test(args),
+      timeseries,
+      required,
+      fields,
+      fieldTypes,
+    });
   }
   return types;
 }

@@ -5,7 +5,7 @@ import { createPublicClient, http, type Address, type PublicClient } from "viem"
 import type { Deployment } from "@atelier/protocol";
 import { deployAtelier, startHardhatNode, type RunningChain } from "@atelier/devchain";
 import { ACCOUNTS, HOSTILE, runScenario, type ScenarioResult } from "@atelier/indexer/scenario";
-import { logsForHost, SubgraphHost } from "../test-host/index.ts";
+import { dailyRollup, logsForHost, SubgraphHost } from "../test-host/index.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BUILD = path.join(ROOT, "build");
@@ -175,5 +175,33 @@ describe("subgraph mappings (built WASM) on a scripted scenario", () => {
     expect(nodeCredit.balance).toBe("0");
     expect(Object.values(host.entities("Withdrawal"))).toHaveLength(2);
     expect(Object.values(host.entities("FeeChange")).map((f) => f.newFeeBps)).toContain(300);
+  });
+
+  it("writes a timeseries point per licence sale and per job status change (daily sales and job counts)", () => {
+    const licenses = Object.values(host.entities("License"));
+    const sales = host.entities("LicenseSale");
+    expect(Object.keys(sales).sort((a, b) => Number(a) - Number(b))).toEqual(
+      licenses.map((_, i) => String(i + 1)),
+    );
+    // The rollup graph-node would compute equals the licences grouped by day and currency.
+    const byDay = new Map<string, { count: number; sum: bigint }>();
+    for (const l of licenses) {
+      const day = Math.floor(Number(l.start) / 86_400) * 86_400;
+      const key = `${day}|${String(l.currency)}`;
+      const row = byDay.get(key) ?? { count: 0, sum: 0n };
+      byDay.set(key, { count: row.count + 1, sum: row.sum + BigInt(String(l.price)) });
+    }
+    const rolled = dailyRollup(sales, "currency", "price");
+    expect(rolled.reduce((n, r) => n + r.count, 0)).toBe(licenses.length);
+    for (const r of rolled)
+      expect(byDay.get(`${r.day}|${r.dimension}`)).toEqual({ count: r.count, sum: r.sum });
+
+    const jobEvents = Object.values(host.entities("JobEvent"));
+    const points = dailyRollup(host.entities("JobStatusPoint"), "status");
+    const statuses = Object.fromEntries(points.map((p) => [p.dimension, p.count]));
+    const expected: Record<string, number> = {};
+    for (const e of jobEvents) expected[String(e.status)] = (expected[String(e.status)] ?? 0) + 1;
+    expect(statuses).toEqual(expected);
+    expect(statuses.fulfilled).toBeGreaterThan(0);
   });
 });

@@ -2,9 +2,11 @@ export {
   ponderDialect,
   subgraphDialect,
   QueryError,
+  toTsQuery,
   type Dialect,
   type Row,
   type ListOptions,
+  type ListRequest,
 } from "./dialect.ts";
 export {
   ProvenanceQueries,

@@ -4,7 +4,7 @@
  * adapters return the same results for the same index.
  */
 import type { Dialect, Row } from "./dialect.ts";
-import { QueryError } from "./dialect.ts";
+import { QueryError, toTsQuery } from "./dialect.ts";
 
 export interface WorkSummary {
   id: string;
@@ -96,6 +96,7 @@ const WORK_FIELDS = [
 const OFFER_FIELDS = [
   "id",
   "work",
+  "workNumber",
   "offerId",
   "terms",
   "currency",
@@ -106,6 +107,9 @@ const OFFER_FIELDS = [
   "sold",
 ] as const;
 const MAX_PAGE = 1000;
+/** Offers read per step when a filter on offers pages works (a work has one to a few offers). */
+const OFFER_CHUNK = 200;
+const hasSupply = (o: Row) => Number(o.maxSupply) === 0 || Number(o.sold) < Number(o.maxSupply);
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 function toWork(row: Row): WorkSummary {
@@ -142,7 +146,11 @@ export class ProvenanceQueries {
     return this.dialect.kind;
   }
 
-  /** Works matching `filter`, by work number, `first` per page (≤ 999). */
+  /**
+   * Works matching `filter`, by work number, `first` per page (≤ 999). Offer filters (rights, currency,
+   * price, availability) walk the matching offers in work order from the cursor, in chunks, so a page
+   * costs a few index range scans however many works the index holds.
+   */
   async listWorks(
     filter: WorkFilter = {},
     page: { first?: number; after?: string } = {},
@@ -155,7 +163,6 @@ export class ProvenanceQueries {
     if (filter.owner) where.owner = filter.owner.toLowerCase();
     if (filter.model) where.model = filter.model;
     if (filter.source) where.source = filter.source;
-    if (page.after) where.number_gt = page.after;
     if (filter.available === true)
       Object.assign(where, { flagged: false, salesPaused: false, exclusiveSold: false });
 
@@ -164,45 +171,97 @@ export class ProvenanceQueries {
       filter.currency ||
       filter.minPrice !== undefined ||
       filter.maxPrice !== undefined ||
-      filter.available !== undefined;
-    if (offerFiltered) {
-      const offerWhere: Record<string, unknown> = { active: true };
-      if (filter.rights) offerWhere.termsFlags_in = flagsContaining(filter.rights);
-      if (filter.currency) offerWhere.currency = filter.currency.toLowerCase();
-      if (filter.minPrice !== undefined) offerWhere.price_gte = filter.minPrice.toString();
-      if (filter.maxPrice !== undefined) offerWhere.price_lte = filter.maxPrice.toString();
+      filter.available === true;
+    if (filter.available === false) return this.listUnavailable(filter, where, first, page.after);
+    if (!offerFiltered) {
+      if (page.after) where.number_gt = page.after;
+      const rows = await this.dialect.list("Work", WORK_FIELDS, {
+        where,
+        first: first + 1,
+        orderBy: "number",
+        orderDirection: "asc",
+      });
+      return this.page(rows.map(toWork), first);
+    }
+
+    const offerWhere = this.offerWhere(filter);
+    const items: WorkSummary[] = [];
+    let cursor = page.after;
+    // Offers of works past the cursor, in work order; each chunk's works are checked against the
+    // work-level filters. Ends when the page is full (plus one) or the offers run out.
+    for (;;) {
       const offers = await this.dialect.list("Offer", OFFER_FIELDS, {
-        where: offerWhere,
+        where: cursor ? { ...offerWhere, workNumber_gt: cursor } : offerWhere,
+        first: OFFER_CHUNK,
+        orderBy: "workNumber",
+        orderDirection: "asc",
+      });
+      if (offers.length === 0) break;
+      // A chunk may end inside one work's offers: keep only whole works, unless the chunk is the last.
+      const lastWork = String(offers[offers.length - 1]!.workNumber);
+      const whole =
+        offers.length === OFFER_CHUNK && offers.some((o) => String(o.workNumber) !== lastWork)
+          ? offers.filter((o) => String(o.workNumber) !== lastWork)
+          : offers;
+      const ids = [...new Set(whole.filter(hasSupply).map((o) => String(o.work)))];
+      if (ids.length > 0) {
+        const rows = await this.dialect.list("Work", WORK_FIELDS, {
+          where: { ...where, id_in: ids },
+          first: ids.length,
+          orderBy: "number",
+          orderDirection: "asc",
+        });
+        items.push(...rows.map(toWork));
+      }
+      if (items.length > first || offers.length < OFFER_CHUNK) break;
+      cursor = String(whole[whole.length - 1]!.workNumber);
+    }
+    return this.page(items, first);
+  }
+
+  private offerWhere(filter: WorkFilter): Record<string, unknown> {
+    const offerWhere: Record<string, unknown> = { active: true };
+    if (filter.rights) offerWhere.termsFlags_in = flagsContaining(filter.rights);
+    if (filter.currency) offerWhere.currency = filter.currency.toLowerCase();
+    if (filter.minPrice !== undefined) offerWhere.price_gte = filter.minPrice.toString();
+    if (filter.maxPrice !== undefined) offerWhere.price_lte = filter.maxPrice.toString();
+    return offerWhere;
+  }
+
+  /** Works that cannot be bought now: no active offer with supply left, or flagged / paused / sold. */
+  private async listUnavailable(
+    filter: WorkFilter,
+    where: Record<string, unknown>,
+    first: number,
+    after: string | undefined,
+  ): Promise<Page<WorkSummary>> {
+    const offerWhere = this.offerWhere(filter);
+    const items: WorkSummary[] = [];
+    let cursor = after;
+    for (;;) {
+      const rows = await this.dialect.list("Work", WORK_FIELDS, {
+        where: cursor ? { ...where, number_gt: cursor } : where,
+        first: MAX_PAGE,
+        orderBy: "number",
+        orderDirection: "asc",
+      });
+      if (rows.length === 0) break;
+      const offers = await this.dialect.list("Offer", OFFER_FIELDS, {
+        where: { ...offerWhere, work_in: rows.map((r) => String(r.id)) },
         first: MAX_PAGE,
         orderBy: "id",
         orderDirection: "asc",
       });
-      const open = offers.filter((o) => Number(o.maxSupply) === 0 || Number(o.sold) < Number(o.maxSupply));
-      const ids = [...new Set(open.map((o) => String(o.work)))];
-      if (filter.available === false) {
-        // Not available: no open offer with supply left (or the work does not sell at all).
-        const sellable = new Set(ids);
-        const rows = await this.dialect.list("Work", WORK_FIELDS, {
-          where,
-          first: MAX_PAGE,
-          orderBy: "number",
-          orderDirection: "asc",
-        });
-        const items = rows
+      const sellable = new Set(offers.filter(hasSupply).map((o) => String(o.work)));
+      items.push(
+        ...rows
           .filter((r) => !sellable.has(String(r.id)) || r.flagged || r.salesPaused || r.exclusiveSold)
-          .map(toWork);
-        return this.page(items, first);
-      }
-      if (ids.length === 0) return { items: [], next: null };
-      where.id_in = ids;
+          .map(toWork),
+      );
+      if (items.length > first || rows.length < MAX_PAGE) break;
+      cursor = String(rows[rows.length - 1]!.number);
     }
-    const rows = await this.dialect.list("Work", WORK_FIELDS, {
-      where,
-      first: first + 1,
-      orderBy: "number",
-      orderDirection: "asc",
-    });
-    return this.page(rows.map(toWork), first);
+    return this.page(items, first);
   }
 
   private page(items: WorkSummary[], first: number): Page<WorkSummary> {
@@ -235,42 +294,41 @@ export class ProvenanceQueries {
   async provenance(
     id: string | bigint,
   ): Promise<{ work: WorkSummary; parents: Row[]; timeline: TimelineEntry[] } | null> {
-    const work = await this.work(id);
-    if (!work) return null;
-    const workId = work.id;
-    const [parents, transfers, licenses, flags, jobEvents] = await Promise.all([
-      this.dialect.list("WorkParent", ["id", "parent", "index", "shareBps"], {
-        where: { child: workId },
-        first: 16,
-        orderBy: "index",
-        orderDirection: "asc",
-      }),
-      this.dialect.list("Transfer", ["id", "from", "to", "blockNumber", "tx"], {
-        where: { work: workId },
-        first: MAX_PAGE,
-        orderBy: "blockNumber",
-        orderDirection: "asc",
-      }),
-      this.dialect.list(
-        "License",
-        ["id", "licensee", "terms", "price", "currency", "expiry", "isPrivate", "blockNumber"],
-        { where: { work: workId }, first: MAX_PAGE, orderBy: "blockNumber", orderDirection: "asc" },
-      ),
-      this.dialect.list("FlagChange", ["id", "flagged", "reason", "blockNumber"], {
-        where: { work: workId },
-        first: MAX_PAGE,
-        orderBy: "blockNumber",
-        orderDirection: "asc",
-      }),
-      work.job
-        ? this.dialect.list("JobEvent", ["id", "status", "node", "blockNumber"], {
-            where: { job: work.job },
-            first: 100,
-            orderBy: "blockNumber",
-            orderDirection: "asc",
-          })
-        : Promise.resolve([]),
-    ]);
+    // One round trip for the work and its lists; a second only for a generated work's job history.
+    const workId = id.toString();
+    const [[workRow], parents, transfers, licenses, flags] = (await this.dialect.listMany([
+      { entity: "Work", fields: WORK_FIELDS, options: { where: { id: workId }, first: 1 } },
+      {
+        entity: "WorkParent",
+        fields: ["id", "parent", "index", "shareBps"],
+        options: { where: { child: workId }, first: 16, orderBy: "index", orderDirection: "asc" },
+      },
+      {
+        entity: "Transfer",
+        fields: ["id", "from", "to", "blockNumber", "tx"],
+        options: { where: { work: workId }, first: MAX_PAGE, orderBy: "blockNumber", orderDirection: "asc" },
+      },
+      {
+        entity: "License",
+        fields: ["id", "licensee", "terms", "price", "currency", "expiry", "isPrivate", "blockNumber"],
+        options: { where: { work: workId }, first: MAX_PAGE, orderBy: "blockNumber", orderDirection: "asc" },
+      },
+      {
+        entity: "FlagChange",
+        fields: ["id", "flagged", "reason", "blockNumber"],
+        options: { where: { work: workId }, first: MAX_PAGE, orderBy: "blockNumber", orderDirection: "asc" },
+      },
+    ])) as [Row[], Row[], Row[], Row[], Row[]];
+    if (!workRow) return null;
+    const work = toWork(workRow);
+    const jobEvents = work.job
+      ? await this.dialect.list("JobEvent", ["id", "status", "node", "blockNumber"], {
+          where: { job: work.job },
+          first: 100,
+          orderBy: "blockNumber",
+          orderDirection: "asc",
+        })
+      : [];
     const entry =
       (kind: TimelineEntry["kind"]) =>
       (row: Row): TimelineEntry => ({ kind, blockNumber: BigInt(row.blockNumber as string), detail: row });
@@ -289,42 +347,53 @@ export class ProvenanceQueries {
     return { work, parents, timeline };
   }
 
-  /** What an account holds and did: licences, works created and owned, credits, jobs requested. */
-  async account(address: string) {
+  /**
+   * What an account holds and did: licences, works created and owned, credits, jobs requested — the
+   * first `first` (default 50, ≤ 999) of each, oldest first; `more` says which lists go on (page works
+   * with `listWorks({ creator | owner })`).
+   */
+  async account(address: string, options: { first?: number } = {}) {
     const a = address.toLowerCase();
-    const [licenses, created, owned, credits, jobs] = await Promise.all([
-      this.dialect.list("License", ["id", "work", "terms", "price", "currency", "expiry", "isPrivate"], {
-        where: { licensee: a },
-        first: MAX_PAGE,
-        orderBy: "blockNumber",
-        orderDirection: "asc",
-      }),
-      this.dialect.list("Work", WORK_FIELDS, {
-        where: { creator: a },
-        first: MAX_PAGE,
-        orderBy: "number",
-        orderDirection: "asc",
-      }),
-      this.dialect.list("Work", WORK_FIELDS, {
-        where: { owner: a },
-        first: MAX_PAGE,
-        orderBy: "number",
-        orderDirection: "asc",
-      }),
-      this.dialect.list("Credit", ["id", "contract", "currency", "credited", "withdrawn", "balance"], {
-        where: { account: a },
-        first: MAX_PAGE,
-        orderBy: "id",
-        orderDirection: "asc",
-      }),
-      this.dialect.list("Job", ["id", "status", "model", "fee", "work"], {
-        where: { requester: a },
-        first: MAX_PAGE,
-        orderBy: "requestedBlock",
-        orderDirection: "asc",
-      }),
-    ]);
-    return { licenses, worksCreated: created.map(toWork), worksOwned: owned.map(toWork), credits, jobs };
+    const first = Math.min(options.first ?? 50, MAX_PAGE - 1);
+    if (first < 1) throw new QueryError(`page size ${first} is not positive`, "ask for 1..999 items");
+    const list = (entity: string, fields: readonly string[], where: Row, orderBy: string) => ({
+      entity,
+      fields,
+      options: { where, first: first + 1, orderBy, orderDirection: "asc" as const },
+    });
+    // One round trip for the five lists.
+    const [licenses, created, owned, credits, jobs] = (await this.dialect.listMany([
+      list(
+        "License",
+        ["id", "work", "terms", "price", "currency", "expiry", "isPrivate"],
+        { licensee: a },
+        "blockNumber",
+      ),
+      list("Work", WORK_FIELDS, { creator: a }, "number"),
+      list("Work", WORK_FIELDS, { owner: a }, "number"),
+      list(
+        "Credit",
+        ["id", "contract", "currency", "credited", "withdrawn", "balance"],
+        { account: a },
+        "id",
+      ),
+      list("Job", ["id", "status", "model", "fee", "work"], { requester: a }, "requestedBlock"),
+    ])) as [Row[], Row[], Row[], Row[], Row[]];
+    const more = {
+      licenses: licenses.length > first,
+      worksCreated: created.length > first,
+      worksOwned: owned.length > first,
+      credits: credits.length > first,
+      jobs: jobs.length > first,
+    };
+    return {
+      licenses: licenses.slice(0, first),
+      worksCreated: created.slice(0, first).map(toWork),
+      worksOwned: owned.slice(0, first).map(toWork),
+      credits: credits.slice(0, first),
+      jobs: jobs.slice(0, first),
+      more,
+    };
   }
 
   async nodes(): Promise<NodeStats[]> {
@@ -379,26 +448,31 @@ export class ProvenanceQueries {
   }
 
   /**
-   * Works whose metadata title, description or prompt contains `text` (case-sensitive substring, on
-   * both dialects), by work number.
+   * Full-text search over titles, descriptions and prompts: every word required, english stemming
+   * ("dunes" finds "dune"), ranked (title over description over prompt, then metadata CID); `first`
+   * works (≤ 999). Markup-like text (`<b>…</b>`) is not a word to Postgres' parser.
    */
   async search(text: string, first = 20): Promise<WorkSummary[]> {
-    if (!text.trim())
-      throw new QueryError("empty search text", "search for at least one non-space character");
-    const metaFields = ["id"];
-    const matches = await Promise.all(
-      ["name_contains", "description_contains", "prompt_contains"].map((op) =>
-        this.dialect.list("WorkMetadata", metaFields, { where: { [op]: text }, first: MAX_PAGE }),
-      ),
-    );
-    const cids = [...new Set(matches.flat().map((m) => String(m.id)))];
+    const tsquery = toTsQuery(text);
+    if (!tsquery)
+      throw new QueryError(
+        `search text "${text.slice(0, 40)}" has no words`,
+        "search for at least one word of letters or digits",
+      );
+    const limit = Math.min(Math.max(1, first), MAX_PAGE - 1);
+    const cids = await this.dialect.fullText(tsquery, limit);
     if (cids.length === 0) return [];
     const rows = await this.dialect.list("Work", WORK_FIELDS, {
       where: { metadata_in: cids },
-      first,
+      first: MAX_PAGE,
       orderBy: "number",
       orderDirection: "asc",
     });
-    return rows.map(toWork);
+    // Rank order of the metadata, then work number (works sharing one metadata object).
+    const rank = new Map(cids.map((cid, i) => [cid, i]));
+    return rows
+      .map(toWork)
+      .sort((x, y) => rank.get(x.metadataCid)! - rank.get(y.metadataCid)!)
+      .slice(0, limit);
   }
 }

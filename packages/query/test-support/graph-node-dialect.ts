@@ -3,9 +3,13 @@
  * `skip`, `orderBy`, `orderDirection`; `_in/_gt/_gte/_lt/_lte/_contains` filters; String ids sort
  * lexically) over the subgraph host's store. It stands in for graph-node in the adapter parity test:
  * graph-node itself cannot run on this machine, so the subgraph adapter is checked against this
- * dialect, not against graph-node.
+ * dialect, not against graph-node. The schema's `@fulltext` field `workSearch` is answered the way
+ * graph-node does it, by Postgres (PGlite here): a tsvector over the included fields, `to_tsquery`
+ * of the text, ts_rank order. The field weights (A/B/C) and the tie order (id) follow the Ponder app's
+ * /search and were not checked against graph-node's own.
  */
 import { createServer, type Server } from "node:http";
+import { PGlite } from "@electric-sql/pglite";
 import { buildSchema, graphql, GraphQLScalarType } from "graphql";
 import type { EntityType } from "@atelier/subgraph/host";
 
@@ -76,6 +80,7 @@ export async function startGraphNodeDialect(
       `${lowerFirst(t.name)}(id: ID!): ${t.name}`,
     );
   }
+  query.push("workSearch(text: String!, first: Int, skip: Int): [WorkMetadata!]!");
   sdl.push(`type Query { ${query.join("\n")} }`);
   const schema = buildSchema(sdl.join("\n"));
   for (const name of Object.keys(schema.getTypeMap())) {
@@ -109,6 +114,27 @@ export async function startGraphNodeDialect(
     };
     root[lowerFirst(t.name)] = (args: { id: string }) => entities(t.name)[args.id] ?? null;
   }
+  const pg = new PGlite();
+  await pg.exec("CREATE TABLE work_metadata (id text PRIMARY KEY, name text, description text, prompt text)");
+  root.workSearch = async (args: { text: string; first?: number; skip?: number }) => {
+    const rows = Object.values(entities("WorkMetadata"));
+    await pg.exec("DELETE FROM work_metadata");
+    for (const r of rows)
+      await pg.query("INSERT INTO work_metadata VALUES ($1, $2, $3, $4)", [
+        r.id,
+        r.name ?? null,
+        r.description ?? null,
+        r.prompt ?? null,
+      ]);
+    const doc = `(setweight(to_tsvector('english', coalesce(name, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B') || setweight(to_tsvector('english', coalesce(prompt, '')), 'C'))`;
+    const found = await pg.query<{ id: string }>(
+      `SELECT id FROM work_metadata WHERE ${doc} @@ to_tsquery('english', $1)
+       ORDER BY ts_rank(${doc}, to_tsquery('english', $1)) DESC, id LIMIT $2 OFFSET $3`,
+      [args.text, Math.min(args.first ?? 100, 1000), args.skip ?? 0],
+    );
+    const byId = entities("WorkMetadata");
+    return found.rows.map((r) => byId[r.id]);
+  };
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
@@ -126,6 +152,9 @@ export async function startGraphNodeDialect(
   const address = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${address.port}/graphql`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pg.close();
+    },
   };
 }
