@@ -12,6 +12,7 @@ import { BUILTIN_ART_MANIFEST, BUILTIN_CPPN_MANIFEST } from "../src/model/builti
 import {
   colourfulness,
   edgeDensity,
+  hamming64,
   highFrequencyEnergy,
   meanPairwiseDistance,
 } from "../src/model/quality.ts";
@@ -46,6 +47,33 @@ export const SHEET_PROMPTS = [
   "intricate purple kaleidoscope",
   "abstract",
 ];
+/** Prompts no part of the model was tuned on: the diversity measure again, on data it was not made for. */
+export const HELD_OUT_PROMPTS = [
+  "a red fox in the snow",
+  "jazz club, smoky",
+  "cathedral window, stained glass",
+  "coral reef",
+  "rainy street in tokyo",
+  "field of lavender",
+  "old map of the world",
+  "thunderstorm over the plains",
+  "bioluminescent jellyfish",
+  "a bowl of lemons, still life",
+  "circuit board",
+  "tropical beach at noon",
+  "misty pine forest",
+  "abstract expressionism",
+  "the surface of mars",
+  "peacock feathers",
+  "a quiet library",
+  "northern lights over a fjord",
+  "candy shop",
+  "deep space nebula",
+  "rusted machinery",
+  "cherry blossoms",
+  "a labyrinth",
+  "sunflowers",
+];
 export const SHEET_SEEDS = ["0x" + "11".repeat(32), "0x" + "a7".repeat(32)];
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
@@ -61,6 +89,10 @@ export interface ModelQuality {
   edgeDensity: number;
   hfEnergy: number;
   diversity: number;
+  /** mean pHash distance between the two seeds of one prompt (well under \`diversity\`: prompts steer) */
+  samePromptDistance: number;
+  /** \`diversity\` over HELD_OUT_PROMPTS (first seed) */
+  diversityHeldOut: number;
   worst: { colourfulness: number; edgeDensity: number; hfEnergy: number };
   /** images whose watermark read back at each strength of the node's ladder (default 42.2 dB, 40, 38), and none */
   watermarkRungs: Record<string, number>;
@@ -94,11 +126,17 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
   // prompt-major: each prompt's two seeds side by side on the sheet
   for (const prompt of SHEET_PROMPTS)
     for (const seed of SHEET_SEEDS) images.push(...(await rt.generate([{ prompt, seed }])));
+  const heldOut: bigint[] = [];
+  for (const prompt of HELD_OUT_PROMPTS)
+    heldOut.push(wm.perceptualHash((await rt.generate([{ prompt, seed: SHEET_SEEDS[0]! }]))[0]!));
   await rt.close();
   const cf = images.map(colourfulness);
   const ed = images.map((im) => edgeDensity(im));
   const hf = images.map((im) => highFrequencyEnergy(im));
   const firstSeed = images.filter((_, i) => i % SHEET_SEEDS.length === 0);
+  const hashes = images.map((im) => wm.perceptualHash(im));
+  let same = 0;
+  for (let i = 0; i < hashes.length; i += SHEET_SEEDS.length) same += hamming64(hashes[i]!, hashes[i + 1]!);
   const rungs: Record<string, number> = {};
   images.forEach((im, i) => {
     const payload = payloadFor(wm, 2n ** 55n + BigInt(i));
@@ -124,6 +162,8 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
     edgeDensity: round(median(ed)),
     hfEnergy: round(median(hf)),
     diversity: round(meanPairwiseDistance(firstSeed.map((im) => wm.perceptualHash(im))), 2),
+    samePromptDistance: round(same / SHEET_PROMPTS.length, 2),
+    diversityHeldOut: round(meanPairwiseDistance(heldOut), 2),
     worst: {
       colourfulness: round(Math.min(...cf), 1),
       edgeDensity: round(Math.min(...ed)),
