@@ -6,6 +6,9 @@
  * (mean pairwise perceptual-hash distance, 64 bits, over the 24 prompts at one seed). Also the
  * CPU time per stage of one job produced in process (generate, safety, watermark, encode).
  */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import sharp from "sharp";
 import { loadManifest } from "../src/model/manifest.ts";
 import { BUILTIN_ART_MANIFEST, BUILTIN_CPPN_MANIFEST } from "../src/model/builtin.ts";
@@ -19,6 +22,7 @@ import {
 import { ModelRuntime, type RawImage } from "../src/model/runtime.ts";
 import { WATERMARK_PSNR_LADDER } from "../src/producer.ts";
 import { NsfwClassifier } from "../src/safety/nsfw.ts";
+import { HeliaStore } from "../src/storage/ipfs.ts";
 import { loadWatermark, payloadFor } from "../src/watermark.ts";
 
 export const SHEET_PROMPTS = [
@@ -197,7 +201,8 @@ export async function cpuMsByStage(
     const d = process.cpuUsage(t0);
     return (d.user + d.system) / 1000;
   };
-  const per: Record<string, number[]> = { generate: [], safety: [], watermark: [], encode: [] };
+  const per: Record<string, number[]> = { generate: [], safety: [], watermark: [], encode: [], store: [] };
+  const store = await HeliaStore.open({ dir: await mkdtemp(path.join(tmpdir(), "atelier-bench-store-")) });
   const wall: number[] = [];
   await rt.generate([{ prompt: "warm up", seed: "0x01" }]);
   for (let i = 0; i < jobs; i++) {
@@ -223,14 +228,22 @@ export async function cpuMsByStage(
     }
     per.watermark!.push(cpuMs(t));
     t = process.cpuUsage();
-    await sharp(Buffer.from(marked.data), {
+    const png = await sharp(Buffer.from(marked.data), {
       raw: { width: marked.width, height: marked.height, channels: 3 },
     })
       .png({ compressionLevel: 3, adaptiveFiltering: true })
       .toBuffer();
     per.encode!.push(cpuMs(t));
+    // IPFS: the image and a metadata JSON of the node's size (~2.5 KB), as produceWork stores them
+    t = process.cpuUsage();
+    const imageCid = await store.add(new Uint8Array(png));
+    await store.add(
+      new TextEncoder().encode(JSON.stringify({ image: `ipfs://${imageCid}`, pad: "x".repeat(2400), i })),
+    );
+    per.store!.push(cpuMs(t));
   }
   await rt.close();
+  await store.close();
   const sorted = [...wall].sort((a, b) => a - b);
   return {
     cpuMs: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, round(median(v), 1)])),

@@ -5,7 +5,7 @@
  * transform, a latent vector (phases + style controls, see `layout.ts`) and a cosine palette:
  *
  *   field   two domain warps, then Fourier features over 24 octave-spaced frequencies (wavelengths
- *           from 2 units down to ~6 px at 512²), their cosines (for relief shading) and one SIREN
+ *           from 2 units down to ~6 px at 512²), the cosines of the lower 16 (relief) and one SIREN
  *           layer that mixes them (sums and differences of frequencies: organic shapes) → colour
  *           index t, crease field r, texture q, relief (the gradient along a light direction)
  *   abstract terraces and ink lines on level sets of t, bright creases where r crosses 0, relief
