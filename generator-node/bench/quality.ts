@@ -6,18 +6,23 @@
  * (mean pairwise perceptual-hash distance, 64 bits, over the 24 prompts at one seed). Also the
  * CPU time per stage of one job produced in process (generate, safety, watermark, encode).
  */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import sharp from "sharp";
 import { loadManifest } from "../src/model/manifest.ts";
 import { BUILTIN_ART_MANIFEST, BUILTIN_CPPN_MANIFEST } from "../src/model/builtin.ts";
 import {
   colourfulness,
   edgeDensity,
+  hamming64,
   highFrequencyEnergy,
   meanPairwiseDistance,
 } from "../src/model/quality.ts";
 import { ModelRuntime, type RawImage } from "../src/model/runtime.ts";
 import { WATERMARK_PSNR_LADDER } from "../src/producer.ts";
 import { NsfwClassifier } from "../src/safety/nsfw.ts";
+import { HeliaStore } from "../src/storage/ipfs.ts";
 import { loadWatermark, payloadFor } from "../src/watermark.ts";
 
 export const SHEET_PROMPTS = [
@@ -46,6 +51,33 @@ export const SHEET_PROMPTS = [
   "intricate purple kaleidoscope",
   "abstract",
 ];
+/** Prompts no part of the model was tuned on: the diversity measure again, on data it was not made for. */
+export const HELD_OUT_PROMPTS = [
+  "a red fox in the snow",
+  "jazz club, smoky",
+  "cathedral window, stained glass",
+  "coral reef",
+  "rainy street in tokyo",
+  "field of lavender",
+  "old map of the world",
+  "thunderstorm over the plains",
+  "bioluminescent jellyfish",
+  "a bowl of lemons, still life",
+  "circuit board",
+  "tropical beach at noon",
+  "misty pine forest",
+  "abstract expressionism",
+  "the surface of mars",
+  "peacock feathers",
+  "a quiet library",
+  "northern lights over a fjord",
+  "candy shop",
+  "deep space nebula",
+  "rusted machinery",
+  "cherry blossoms",
+  "a labyrinth",
+  "sunflowers",
+];
 export const SHEET_SEEDS = ["0x" + "11".repeat(32), "0x" + "a7".repeat(32)];
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
@@ -61,6 +93,10 @@ export interface ModelQuality {
   edgeDensity: number;
   hfEnergy: number;
   diversity: number;
+  /** mean pHash distance between the two seeds of one prompt (well under \`diversity\`: prompts steer) */
+  samePromptDistance: number;
+  /** \`diversity\` over HELD_OUT_PROMPTS (first seed) */
+  diversityHeldOut: number;
   worst: { colourfulness: number; edgeDensity: number; hfEnergy: number };
   /** images whose watermark read back at each strength of the node's ladder (default 42.2 dB, 40, 38), and none */
   watermarkRungs: Record<string, number>;
@@ -94,11 +130,17 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
   // prompt-major: each prompt's two seeds side by side on the sheet
   for (const prompt of SHEET_PROMPTS)
     for (const seed of SHEET_SEEDS) images.push(...(await rt.generate([{ prompt, seed }])));
+  const heldOut: bigint[] = [];
+  for (const prompt of HELD_OUT_PROMPTS)
+    heldOut.push(wm.perceptualHash((await rt.generate([{ prompt, seed: SHEET_SEEDS[0]! }]))[0]!));
   await rt.close();
   const cf = images.map(colourfulness);
   const ed = images.map((im) => edgeDensity(im));
   const hf = images.map((im) => highFrequencyEnergy(im));
   const firstSeed = images.filter((_, i) => i % SHEET_SEEDS.length === 0);
+  const hashes = images.map((im) => wm.perceptualHash(im));
+  let same = 0;
+  for (let i = 0; i < hashes.length; i += SHEET_SEEDS.length) same += hamming64(hashes[i]!, hashes[i + 1]!);
   const rungs: Record<string, number> = {};
   images.forEach((im, i) => {
     const payload = payloadFor(wm, 2n ** 55n + BigInt(i));
@@ -124,6 +166,8 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
     edgeDensity: round(median(ed)),
     hfEnergy: round(median(hf)),
     diversity: round(meanPairwiseDistance(firstSeed.map((im) => wm.perceptualHash(im))), 2),
+    samePromptDistance: round(same / SHEET_PROMPTS.length, 2),
+    diversityHeldOut: round(meanPairwiseDistance(heldOut), 2),
     worst: {
       colourfulness: round(Math.min(...cf), 1),
       edgeDensity: round(Math.min(...ed)),
@@ -157,7 +201,8 @@ export async function cpuMsByStage(
     const d = process.cpuUsage(t0);
     return (d.user + d.system) / 1000;
   };
-  const per: Record<string, number[]> = { generate: [], safety: [], watermark: [], encode: [] };
+  const per: Record<string, number[]> = { generate: [], safety: [], watermark: [], encode: [], store: [] };
+  const store = await HeliaStore.open({ dir: await mkdtemp(path.join(tmpdir(), "atelier-bench-store-")) });
   const wall: number[] = [];
   await rt.generate([{ prompt: "warm up", seed: "0x01" }]);
   for (let i = 0; i < jobs; i++) {
@@ -183,14 +228,22 @@ export async function cpuMsByStage(
     }
     per.watermark!.push(cpuMs(t));
     t = process.cpuUsage();
-    await sharp(Buffer.from(marked.data), {
+    const png = await sharp(Buffer.from(marked.data), {
       raw: { width: marked.width, height: marked.height, channels: 3 },
     })
       .png({ compressionLevel: 3, adaptiveFiltering: true })
       .toBuffer();
     per.encode!.push(cpuMs(t));
+    // IPFS: the image and a metadata JSON of the node's size (~2.5 KB), as produceWork stores them
+    t = process.cpuUsage();
+    const imageCid = await store.add(new Uint8Array(png));
+    await store.add(
+      new TextEncoder().encode(JSON.stringify({ image: `ipfs://${imageCid}`, pad: "x".repeat(2400), i })),
+    );
+    per.store!.push(cpuMs(t));
   }
   await rt.close();
+  await store.close();
   const sorted = [...wall].sort((a, b) => a - b);
   return {
     cpuMs: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, round(median(v), 1)])),

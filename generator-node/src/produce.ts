@@ -25,6 +25,8 @@ export interface WorkInput {
   parents: ParentRef[];
   /** each parent's image CID and bytes, fetched through the store (same order as `parents`) */
   parentImages: { cid: string; bytes: Uint8Array }[];
+  /** a variation: the prompt and seed of the composition it keeps (read from the parent's metadata) */
+  variationOf?: { prompt: string; seed: string };
   chainId: number;
   market: string;
 }
@@ -79,6 +81,7 @@ export async function produceWork(
     seed: input.seed,
     watermarkId: input.watermarkId,
     ...(input.parentImages.length > 0 ? { parentImages: input.parentImages.map((p) => p.bytes) } : {}),
+    ...(input.variationOf ? { variationOf: input.variationOf } : {}),
   });
   for (const [stage, ms] of Object.entries(image.stages)) deps.record?.(stage, ms);
   const { png, contentHash, perceptualHash, payload } = image;
@@ -112,6 +115,7 @@ export async function produceWork(
         secret: input.secret,
         seedDerivation: "keccak256(abi.encode(chainId, market, jobId, node, secret))",
         prompt: input.prompt,
+        ...(input.variationOf ? { variationOf: input.variationOf } : {}),
         parents: input.parents.map((p, i) => ({
           workId: p.workId.toString(),
           licenseId: p.licenseId.toString(),

@@ -4,7 +4,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { artConditionFor, artVariationFor } from "../src/model/art/condition.ts";
 import { LEXICON, lexiconData } from "../src/model/art/lexicon.ts";
-import { artManifest, BUILTIN_ART_MANIFEST, BUILTIN_MODELS_DIR, builtinArt } from "../src/model/builtin.ts";
+import {
+  artManifest,
+  artVariationManifest,
+  BUILTIN_ART_MANIFEST,
+  BUILTIN_ART_VARIATION_MANIFEST,
+  BUILTIN_MODELS_DIR,
+  builtinArt,
+} from "../src/model/builtin.ts";
 import { loadManifest } from "../src/model/manifest.ts";
 import { colourfulness, edgeDensity, meanHue, warmth } from "../src/model/quality.ts";
 import { ModelRuntime, type RawImage } from "../src/model/runtime.ts";
@@ -26,6 +33,14 @@ describe("built-in art model v2", () => {
     const committed = new Uint8Array(await readFile(path.join(BUILTIN_MODELS_DIR, manifest.file)));
     expect(Buffer.compare(Buffer.from(committed), Buffer.from(onnx))).toBe(0);
     expect(JSON.parse(await readFile(BUILTIN_ART_MANIFEST, "utf8"))).toEqual(manifest);
+    // the variation model: same ONNX file and weights hash, its own name
+    const variation = JSON.parse(await readFile(BUILTIN_ART_VARIATION_MANIFEST, "utf8"));
+    expect(variation).toEqual(artVariationManifest(manifest));
+    expect(variation).toMatchObject({
+      file: manifest.file,
+      weightsHash: manifest.weightsHash,
+      variationOf: manifest.name,
+    });
     const lexicon = JSON.parse(
       await readFile(path.join(BUILTIN_MODELS_DIR, `${manifest.name}.lexicon.json`), "utf8"),
     );

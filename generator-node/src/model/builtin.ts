@@ -11,6 +11,8 @@ import { weightsHash, type ModelManifest } from "./manifest.ts";
 export const BUILTIN_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../models");
 /** The built-in art model v2 (`builtin:art`, the default). */
 export const BUILTIN_ART_MANIFEST = path.join(BUILTIN_MODELS_DIR, `${ART_V2.name}.json`);
+/** Variations of art-v2 works (`builtin:art-variation`), same weights as `builtin:art`. */
+export const BUILTIN_ART_VARIATION_MANIFEST = path.join(BUILTIN_MODELS_DIR, `${ART_V2.name}-variation.json`);
 /** The first built-in model, the CPPN v1 (`builtin:cppn`), kept for nodes registered with it. */
 export const BUILTIN_CPPN_MANIFEST = path.join(BUILTIN_MODELS_DIR, `${DEFAULT_CPPN.name}.json`);
 /** ESRGAN-slim ×4 (`builtin:upscale-x4`), converted from @upscalerjs/esrgan-slim 1.0.0's weights. */
@@ -19,16 +21,17 @@ export const BUILTIN_UPSCALE_MANIFEST = path.join(BUILTIN_MODELS_DIR, `${UPSCALE
 /** @deprecated the v1 CPPN's manifest; use BUILTIN_ART_MANIFEST or builtinManifestPath */
 export const BUILTIN_MANIFEST = BUILTIN_CPPN_MANIFEST;
 
-export type BuiltinName = "art" | "cppn" | "upscale-x4";
+export type BuiltinName = "art" | "art-variation" | "cppn" | "upscale-x4";
 
 /** `builtin:art` / `builtin:cppn` → the committed manifest's path. */
 export function builtinManifestPath(ref: string): string {
   const name = ref.slice("builtin:".length);
   if (name === "art") return BUILTIN_ART_MANIFEST;
+  if (name === "art-variation") return BUILTIN_ART_VARIATION_MANIFEST;
   if (name === "cppn") return BUILTIN_CPPN_MANIFEST;
   if (name === "upscale-x4") return BUILTIN_UPSCALE_MANIFEST;
   throw new Error(
-    `unknown built-in model "${ref}": use "builtin:art" (art model v2), "builtin:cppn" (v1) or "builtin:upscale-x4"`,
+    `unknown built-in model "${ref}": use "builtin:art" (art model v2), "builtin:art-variation" (variations of art-v2 works), "builtin:cppn" (v1) or "builtin:upscale-x4"`,
   );
 }
 
@@ -74,6 +77,14 @@ export function artManifest(onnx: Uint8Array, resolution = { width: 512, height:
   };
 }
 
+/**
+ * Variations of art-v2 works (`builtin:art-variation`): the same ONNX file and weights hash, another
+ * conditioning — the job's one parent gives prompt and seed (composition, palette), its seed the detail.
+ */
+export function artVariationManifest(art: ModelManifest): ModelManifest {
+  return { ...art, name: `${art.name}-variation`, variationOf: art.name };
+}
+
 /** The v1 CPPN's ONNX bytes and manifest, exactly as `scripts/build-cppn.ts` writes them. */
 export function builtinCppn(): { onnx: Uint8Array; manifest: ModelManifest } {
   const onnx = buildCppnModel(DEFAULT_CPPN);
@@ -117,5 +128,9 @@ export function builtinUpscale(): { onnx: Uint8Array; manifest: ModelManifest } 
 }
 
 export function builtinModel(name: BuiltinName = "art"): { onnx: Uint8Array; manifest: ModelManifest } {
+  if (name === "art-variation") {
+    const { onnx, manifest } = builtinArt();
+    return { onnx, manifest: artVariationManifest(manifest) };
+  }
   return name === "art" ? builtinArt() : name === "cppn" ? builtinCppn() : builtinUpscale();
 }

@@ -61,6 +61,11 @@ export const manifestSchema = z.object({
     .object({ size: z.number().int().min(0).max(4096), overlap: z.number().int().min(0).max(256) })
     .optional(),
   deterministic: z.boolean().default(true),
+  /**
+   * kind "art": this model makes variations of works of the named art model (same weights): a job
+   * names one such parent, whose prompt and seed fix the composition; the job's seed redraws the detail
+   */
+  variationOf: z.string().min(1).optional(),
 });
 
 export type ModelManifest = z.infer<typeof manifestSchema>;
@@ -120,6 +125,11 @@ export async function loadManifest(manifestPath: string, onChainHash?: string): 
       throw new Error(
         `invalid model manifest ${manifestPath}: kind "art" needs inputs.${missing.join(", inputs.")}`,
       );
+  }
+  if (manifest.variationOf && manifest.kind !== "art") {
+    throw new Error(
+      `invalid model manifest ${manifestPath}: variationOf needs kind "art" (got "${manifest.kind}")`,
+    );
   }
   const dir = path.dirname(path.resolve(manifestPath));
   const onnx = new Uint8Array(await readFile(path.resolve(dir, manifest.file)));

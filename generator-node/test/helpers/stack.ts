@@ -17,6 +17,7 @@ import {
   parseEther,
   parseEventLogs,
   toHex,
+  type Account,
   type Address,
   type Hex,
   type PublicClient,
@@ -47,6 +48,16 @@ export interface Stack {
   ): Promise<{ jobId: bigint; minedAt: number }>;
   /** registers a model (admin) and returns its id */
   registerModel(weightsHash: Hex, name: string): Promise<number>;
+  /** registers a model and has the stack's node serve it; returns its id */
+  serveModel(weightsHash: Hex, name: string): Promise<number>;
+  /** simulates `requestGeneration` from another account (errors of Works decoded too): rejects on a revert */
+  simulateRequestFrom(
+    account: Account,
+    prompt: string,
+    opts: { modelId: number; parents: { workId: bigint; licenseId: bigint }[] },
+  ): Promise<unknown>;
+  /** the work minted by a fulfilled job */
+  workOfJob(jobId: bigint): Promise<bigint>;
   jobStatus(jobId: bigint): Promise<number>;
   events(
     name: "JobFulfilled" | "JobRejected" | "JobClaimed" | "JobReleased",
@@ -129,6 +140,51 @@ export async function startStack(opts: { nodeIndex?: number } = {}): Promise<Sta
       nodeKey,
       nodeAddress: nodeAccount.address,
       registerModel,
+      async serveModel(weightsHash, name) {
+        const id = await registerModel(weightsHash, name);
+        await wait(
+          await nodeWallet.writeContract({
+            address: market,
+            abi: generationMarketAbi,
+            functionName: "setModelsServed",
+            args: [[id], true],
+          }),
+        );
+        return id;
+      },
+      async simulateRequestFrom(account, prompt, o) {
+        const block = await publicClient.getBlock({ blockTag: "latest" });
+        return publicClient.simulateContract({
+          account,
+          address: market,
+          // the parent check runs in Works: decode its errors too
+          abi: [...generationMarketAbi, ...worksAbi.filter((x) => x.type === "error")],
+          functionName: "requestGeneration",
+          args: [
+            o.modelId,
+            toHex(new TextEncoder().encode(prompt)),
+            "0x",
+            Number(block.timestamp) + 1200,
+            500,
+            { termsId: 0, currency: "0x0000000000000000000000000000000000000000", price: 0n, maxSupply: 0 },
+            o.parents,
+          ],
+          value: parseEther("0.01"),
+        });
+      },
+      async workOfJob(jobId) {
+        const logs = await publicClient.getContractEvents({
+          address: market,
+          abi: generationMarketAbi,
+          eventName: "JobFulfilled",
+          args: { jobId },
+          fromBlock: BigInt(deployment.startBlock),
+          toBlock: "latest",
+        });
+        const workId = logs[0]?.args.workId;
+        if (workId === undefined) throw new Error(`job ${jobId} has no JobFulfilled event`);
+        return workId;
+      },
       async request(prompt, o = {}) {
         const block = await publicClient.getBlock({ blockTag: "latest" });
         const now = Math.max(Number(block.timestamp), Math.floor(Date.now() / 1000));
@@ -176,6 +232,15 @@ export async function startStack(opts: { nodeIndex?: number } = {}): Promise<Sta
   } catch (err) {
     await chain.stop();
     throw err;
+  }
+}
+
+/** Polls `cond` every 50 ms until it holds; throws after `ms`. */
+export async function until(cond: () => Promise<boolean>, ms = 150_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -67,7 +67,7 @@ const DEFAULTS: Record<ScalarName, [number, number]> = {
   haze: [0.25, 0.6],
   land: [0, 0],
   grain: [0.02, 0.06],
-  vignette: [0.05, 0.18],
+  vignette: [0, 0.12],
   exposure: [0.92, 1.04],
   terrace: [0, 0.7],
   orbTex: [0.3, 0.7],
@@ -195,8 +195,11 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
     style.orbR = 0.08 + pr() * 0.08;
     transform.rotation = 0;
   } else if (composition === "radial" || composition === "centered" || composition === "spiral") {
-    style.focusX = 0;
-    style.focusY = composition === "centered" ? -0.05 : 0;
+    // the centre of the figure on a third of the frame as often as in the middle: a centred figure
+    // under a vignette in every image makes every image bright in the middle
+    const offCentre = pr() < 0.5;
+    style.focusX = offCentre ? (pr() < 0.5 ? -1 : 1) * (0.2 + pr() * 0.25) : 0;
+    style.focusY = offCentre ? (pr() - 0.5) * 0.6 : composition === "centered" ? -0.05 : 0;
     if (composition === "centered") {
       style.orb = 1;
       style.orbR = 0.3 + pr() * 0.16;

@@ -5,7 +5,7 @@
  * transform, a latent vector (phases + style controls, see `layout.ts`) and a cosine palette:
  *
  *   field   two domain warps, then Fourier features over 24 octave-spaced frequencies (wavelengths
- *           from 2 units down to ~6 px at 512²), their cosines (for relief shading) and one SIREN
+ *           from 2 units down to ~6 px at 512²), the cosines of the lower 16 (relief) and one SIREN
  *           layer that mixes them (sums and differences of frequencies: organic shapes) → colour
  *           index t, crease field r, texture q, relief (the gradient along a light direction)
  *   abstract terraces and ink lines on level sets of t, bright creases where r crosses 0, relief
@@ -121,23 +121,28 @@ export function buildArtGraph(): OnnxGraph {
   const p1 = warp(p0, "warp1", 0.25, 1.0);
   const p2 = warp(p1, "warp2", 0.8, 3.0);
 
-  // --- features: sin ‖ cos ‖ 1 of every frequency from one MatMul + one Sin
+  // --- features: sin of every frequency ‖ cos of the lower NC ‖ 1, from one MatMul + one Sin
   const N = LATENT_GROUPS.field.size;
-  const C = 2 * N + 1;
+  // cosines (for the relief gradient) only of the frequencies below the relief's roll-off: a Sin over
+  // [P, C] is most of the model's CPU time
+  const NC = 16;
+  const C = N + NC + 1;
   const { F: fb, f: ff } = bank(N, 0.5, 40);
   const Ffield = new Float32Array(3 * C);
   const dup = new Float32Array(N * C);
   const quarter = new Float32Array(C);
   for (let j = 0; j < N; j++) {
-    for (const col of [j, N + j]) {
+    for (const col of j < NC ? [j, N + j] : [j]) {
       Ffield[col] = fb[j]!;
       Ffield[C + col] = fb[N + j]!;
     }
     dup[j * C + j] = 1;
-    dup[j * C + N + j] = 1;
-    quarter[N + j] = Math.PI / 2;
+    if (j < NC) {
+      dup[j * C + N + j] = 1;
+      quarter[N + j] = Math.PI / 2;
+    }
   }
-  quarter[2 * N] = Math.PI / 2; // sin(0·p + π/2) = 1: the bias column
+  quarter[N + NC] = Math.PI / 2; // sin(0·p + π/2) = 1: the bias column
   const phases = g.add(
     g.matmul(group("field"), g.constant("dup_field", [N, C], dup)),
     g.constant("quarter", [C], quarter),
@@ -149,14 +154,20 @@ export function buildArtGraph(): OnnxGraph {
   const mix = new Float32Array(C * MIX);
   for (let j = 0; j < N; j++) {
     const f = ff[j]!;
+    // the warps compress the field up to ~2× locally: frequencies near 40 cycles/unit (6 px at 512²)
+    // then alias into a fine moiré on flat areas (seen on ridges at 1:1), so the detail, texture and
+    // relief bands roll off above ~10 cycles/unit (25 px unzoomed)
+    const lp = 1 / (1 + Math.pow(f / 10, 4));
     mix[j * MIX + 0] = 0.09 / f;
-    mix[j * MIX + 1] = f > 5 ? 0.02 * Math.pow(5 / f, 0.5) * sign() : 0;
+    mix[j * MIX + 1] = f > 5 ? 0.02 * Math.pow(5 / f, 0.5) * sign() * lp : 0;
     mix[j * MIX + 2] = (gauss() * 0.1) / Math.pow(f / 0.5, 0.6);
-    mix[j * MIX + 3] = f > 10 ? gauss() * 0.22 : 0;
+    mix[j * MIX + 3] = f > 10 ? gauss() * 0.22 * lp : 0;
     // d/dp of the low band, softened toward high frequencies
-    const w = 0.09 * TAU * Math.pow(f / 0.5, -0.45);
-    mix[(N + j) * MIX + 4] = (w * fb[j]!) / (TAU * f);
-    mix[(N + j) * MIX + 5] = (w * fb[N + j]!) / (TAU * f);
+    const w = 0.09 * TAU * Math.pow(f / 0.5, -0.45) * lp;
+    if (j < NC) {
+      mix[(N + j) * MIX + 4] = (w * fb[j]!) / (TAU * f);
+      mix[(N + j) * MIX + 5] = (w * fb[N + j]!) / (TAU * f);
+    }
   }
   const fields = g.matmul(sc, g.constant("m_fields", [C, MIX], mix)); // [B,P,6]
   const tLow = g.matmul(fields, unit(MIX, 0, "pick_low"));
@@ -178,7 +189,7 @@ export function buildArtGraph(): OnnxGraph {
     for (let k = 0; k < H; k++) W1[j * H + k] = gauss() * 1.5 * weight;
   }
   for (let k = 0; k < H; k++) {
-    W1[2 * N * H + k] = rand() * TAU;
+    W1[(N + NC) * H + k] = rand() * TAU;
     w2[k] = (gauss() * 0.3) / Math.sqrt(H);
   }
   const hidden = g.sin(g.matmul(sc, g.constant("W_siren", [C, H], W1)));
@@ -225,7 +236,12 @@ export function buildArtGraph(): OnnxGraph {
   // water mirrors the sky about the horizon, broken by fine ripples
   const reflectT = g.add(s("skyT"), g.mul(g.sub(g.mul(horizon, 2), y01), s("skySpan")));
   // water: the sky mirrored about the horizon, broken by ripples that crowd toward it
-  const ripple = g.sin(g.add(g.div(0.9, g.add(g.abs(g.sub(y01, horizon)), 0.03)), g.mul(tLow, 8)));
+  // (the ripples' frequency grows toward the horizon: they fade out before they alias)
+  const fromHorizon = g.abs(g.sub(y01, horizon));
+  const ripple = g.mul(
+    g.sin(g.add(g.div(0.9, g.add(fromHorizon, 0.03)), g.mul(tLow, 8))),
+    g.div(fromHorizon, g.add(fromHorizon, 0.08)),
+  );
   const waterT = g.add(reflectT, g.mul(ripple, 0.035));
   const M = LATENT_GROUPS.ridge.size;
   const LAYERS = 3;

@@ -193,7 +193,8 @@ export const LEXICON: LexiconEntry[] = [
   {
     category: "light",
     words: ["moon", "moonlight", "moonlit", "lunar"],
-    hint: "a pale disc, cool light",
+    hint: "a pale disc, cool silver-blue light",
+    palette: pal("#070b1e", "#3a5480", "#dfe8f4"),
     composition: "land",
     set: {
       orb: [0.9, 1],
