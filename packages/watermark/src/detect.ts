@@ -155,6 +155,69 @@ export function detectAligned(
   return finish(tryDecode(-Infinity, MAX_DECODES));
 }
 
+/** Where the embedder's self-check reads: the image as marked, or after a known uniform rescale. */
+export type ReadBackGeometry = "upright" | "rescaled";
+/** An upright read's last-chance decode needs a pilot peak clear of the ≈ 3.7σ noise maximum. */
+const READBACK_MIN_Z = 4.5;
+
+/**
+ * The detector's own stages for an image whose orientation is known (the embedder's self-check):
+ * "upright": the nominal grid, then — as detect() does next — the per-axis period estimates;
+ * "rescaled": the period estimates only (the nominal grid cannot fit a rescaled mark). Only the
+ * identity of the square's 8 symmetries is tried and the lattice search is skipped, so a read costs
+ * one pilot correlation per fold instead of eight; the decode rules (EARLY_Z, MAX_DECODES, the CRC
+ * and the confidence floor) are detect()'s, and the last-chance decode is stricter (z ≥ 4.5)
+ * because the blind detector has more candidates competing for its decode budget.
+ */
+export function readBack(image: RawImage, geometry: ReadBackGeometry): Detection | null {
+  validateImage(image);
+  let { width, height } = image;
+  let y = luma(image);
+  const f = Math.round(Math.max(width, height) / CANONICAL_SIDE);
+  if (f >= 2) {
+    const r = downsample(y, width, height, f);
+    y = r.data;
+    width = r.width;
+    height = r.height;
+  }
+  const w = whiten(y, width, height);
+  const cands: { z: number; sx: number; sy: number; coef: Float64Array }[] = [];
+  const tried = new Set<(typeof cands)[number]>();
+  let decodes = 0;
+  const addMap = (m: TileMap) => {
+    const coef = bandCoefficients(fold(w, width, height, m));
+    for (const pk of pilotPeaks(coef, 2)) cands.push({ ...pk, coef });
+  };
+  const tryDecode = (minZ: number, budget: number): Detection | null => {
+    cands.sort((a, b) => b.z - a.z);
+    let used = 0;
+    for (const c of cands) {
+      if (decodes >= MAX_DECODES || used >= budget || c.z < minZ) break;
+      if (tried.has(c)) continue;
+      tried.add(c);
+      decodes++;
+      used++;
+      const res = decodeAt(c.coef, c.sx, c.sy).detection;
+      if (res) return res;
+    }
+    return null;
+  };
+  const maps: TileMap[] = [];
+  if (geometry === "upright") {
+    maps.push(diagonal(TILE, TILE));
+    addMap(maps[0]!);
+    const hit = tryDecode(EARLY_Z, 2);
+    if (hit) return hit;
+  }
+  for (const [px, py] of estimatePeriods(w, width, height)) {
+    const m = diagonal(px, py);
+    if (maps.some((o) => mapDistance(o, m) < 0.005)) continue;
+    maps.push(m);
+    addMap(m);
+  }
+  return tryDecode(EARLY_Z, 2) ?? tryDecode(READBACK_MIN_Z, MAX_DECODES);
+}
+
 interface Candidate {
   z: number;
   map: TileMap;
