@@ -115,28 +115,35 @@ export function embedVerified(
   const tried: { im: RawImage; strength: number; estimate: number }[] = [
     { ...first, strength: firstStrength },
   ];
+  let ssimStop = firstStrength < 1;
   if (firstStrength === 1) {
     for (const strength of STRENGTH_STEPS.slice(1)) {
       const r = render(strength);
-      if (r.estimate < MIN_SSIM - SSIM_HOPELESS) break;
+      if (r.estimate < MIN_SSIM - SSIM_HOPELESS) {
+        ssimStop = true;
+        break;
+      }
       if (!readsAttacked(r.im)) {
         tried.push({ ...r, strength });
         continue;
       }
-      if (!ssimHolds(r)) break;
+      if (!ssimHolds(r)) {
+        ssimStop = true;
+        break;
+      }
       if (readsPlain(r.im)) return result(r.im, strength, "ok");
     }
   }
   // not ok: the least strengthened image that reads back as it is
-  const top = STRENGTH_STEPS[STRENGTH_STEPS.length - 1]!;
-  const held = `SSIM ≥ ${MIN_SSIM} allowed up to ${tried[tried.length - 1]!.strength}× at most`;
+  const steps = tried.map((c) => `${c.strength}×`).join(", ");
+  const held = `JND cap tried at ${steps}${ssimStop ? `; more would break the SSIM floor ${MIN_SSIM}` : ""}`;
   for (const c of tried) {
     if ((c.strength <= 1 || ssimHolds(c)) && readsPlain(c.im))
       return result(
         c.im,
         c.strength,
         "weak",
-        `the mark reads back but not after 0.5× downscale + JPEG q75, even with the JND cap raised up to ${top}× ` +
+        `the mark reads back but not after 0.5× downscale + JPEG q75, even with the JND cap raised ` +
           `(${held}): the image has too little texture or too few pixels to hide a robust mark within the ` +
           "visibility budget",
       );
@@ -145,7 +152,7 @@ export function embedVerified(
     first.im,
     firstStrength,
     "failed",
-    `the mark does not read back even with the JND cap raised up to ${top}× (${held}): ` +
+    `the mark does not read back even with the JND cap raised (${held}): ` +
       "the image is too small, too flat or too saturated to carry it within the visibility budget",
   );
 }
