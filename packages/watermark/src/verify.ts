@@ -134,10 +134,12 @@ export function embedVerified(
       if (readsPlain(r.im)) return result(r.im, strength, "ok");
     }
   }
-  // not ok: the least strengthened image that reads back as it is
+  // not ok: the most strengthened image within the SSIM floor that reads back as it is — a weak
+  // image gets as much mark as the visibility budget allows (the reference attack is one sample of
+  // what compression does; JPEG q30 or WebP may still leave a stronger mark readable)
   const steps = tried.map((c) => `${c.strength}×`).join(", ");
   const held = `JND cap tried at ${steps}${ssimStop ? `; more would break the SSIM floor ${MIN_SSIM}` : ""}`;
-  for (const c of tried) {
+  for (const c of [...tried].reverse()) {
     if ((c.strength <= 1 || ssimHolds(c)) && readsPlain(c.im))
       return result(
         c.im,
