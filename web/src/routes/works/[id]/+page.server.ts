@@ -2,7 +2,6 @@ import { error } from "@sveltejs/kit";
 import { gatewayUrl } from "#lib/config.ts";
 import { chain, config, index } from "#lib/server/index.ts";
 import { currencyInfo } from "#lib/server/currencies.ts";
-import { derivativesOf, jobOf, metadataOf, offersOf, termsById } from "#lib/server/reads.ts";
 import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async ({ params }) => {
@@ -12,9 +11,9 @@ export const load: PageServerLoad = async ({ params }) => {
     error(404, { message: `There is no work #${params.id}`, hint: "It may not be indexed yet." });
   const { work, parents, timeline } = provenance;
   const [offers, derivatives, job] = await Promise.all([
-    offersOf(work.id),
-    derivativesOf(work.id),
-    work.job ? jobOf(work.job) : null,
+    index().offersOf(work.id),
+    index().derivativesOf(work.id),
+    work.job ? index().job(work.job) : null,
   ]);
   const parentIds = parents.map((p) => String(p.parent));
   const related = await Promise.all(
@@ -22,8 +21,8 @@ export const load: PageServerLoad = async ({ params }) => {
   );
   const relatedWorks = related.filter((w) => w !== null);
   const [metadata, terms] = await Promise.all([
-    metadataOf([work.metadataCid, ...relatedWorks.map((w) => w.metadataCid)]),
-    termsById(offers.map((o) => o.termsId)),
+    index().metadataOf([work.metadataCid, ...relatedWorks.map((w) => w.metadataCid)]),
+    index().termsById(offers.map((o) => o.termsId)),
   ]);
   const currencies = await currencyInfo(offers.map((o) => o.currency));
   const gateway = config().gateway;
