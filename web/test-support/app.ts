@@ -30,7 +30,14 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
   const child: ChildProcess = spawn(process.execPath, [entry], {
     cwd: WEB_ROOT,
     // adapter-node refuses bodies over 512 KB before any handler runs: let uploads up to their own limit through.
-    env: { BODY_SIZE_LIMIT: "21M", ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", ORIGIN: url },
+    env: {
+      BODY_SIZE_LIMIT: "21M",
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ORIGIN: url,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
