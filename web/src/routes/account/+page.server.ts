@@ -62,6 +62,8 @@ export const load: PageServerLoad = async ({ url }) => {
         balance: BigInt(String(c.balance)),
       })),
       jobs: jobs.filter((j) => j !== null),
+      // The query layer returns the first 50 of each list: say where a list goes on.
+      more: account.more,
     },
   };
 };
