@@ -47,6 +47,10 @@ test("explore: search, rights, source, price and currency filters; empty state",
   await expect(page.locator("[data-empty]")).toContainText("No work matches these filters");
   await page.goto("/?min=lots");
   await expect(page.getByRole("alert")).toContainText('minimum price "lots" is not an amount');
+  // A search of punctuation only is named as ignored, and the works are still listed.
+  await page.goto("/?q=%3C%3E%20%26&sort=oldest");
+  await expect(page.getByRole("alert")).toContainText('the search "<> &" has no words');
+  expect((await ids()).length).toBeGreaterThan(0);
 });
 
 test("reading pages work without JavaScript", async ({ browser, stack }) => {
