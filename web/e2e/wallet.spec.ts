@@ -136,12 +136,17 @@ test("a real revert is shown in words: withdrawing stake that is not unbonding",
   await send(ROLES.brand2, "registerNode", [[modelId]], parseEther("0.2"));
 
   await wallet("brand2");
-  const actions = page.locator("section[aria-labelledby='me-h']");
+  const node = devAccount(ROLES.brand2).address.toLowerCase();
+  // The server-rendered list shows the node once Ponder has indexed it.
   await expect(async () => {
     await page.goto("/operators");
-    if (!(await page.locator("[data-wallet-status='connected']").isVisible())) await connect(page);
-    await expect(actions).toBeVisible({ timeout: 2000 });
-  }).toPass({ timeout: 30_000 });
+    await expect(page.getByRole("cell", { name: node })).toBeVisible({ timeout: 3000 });
+  }).toPass({ timeout: 45_000 });
+  // The wallet may reconnect by itself; otherwise connect it. "Your node" shows for the connected node.
+  const disconnect = page.getByRole("button", { name: "Disconnect" });
+  if (!(await disconnect.isVisible({ timeout: 5000 }).catch(() => false))) await connect(page);
+  const actions = page.locator("section[aria-labelledby='me-h']");
+  await expect(actions).toBeVisible();
   await actions.getByRole("button", { name: "Withdraw released stake" }).click();
   const status = actions.locator("[data-tx-phase='failed']");
   // The contract's custom error NothingUnbonding, decoded into words with a hint; no raw selector.
