@@ -88,6 +88,7 @@ try {
   const marked = await markedJpeg(pattern(1024, 1024), uploadWatermarkId(devAccount(1).address, salt));
   const verify: number[] = [];
   const verifyTotal: number[] = [];
+  const stages = { decode: [] as number[], detect: [] as number[], hash: [] as number[] };
   const page = await browser.newPage();
   for (let i = 0; i < runs + 1; i++) {
     await page.goto(`${base}/verify`);
@@ -99,6 +100,10 @@ try {
     if (i === 0) continue; // warm-up: the worker's code is fetched and compiled once
     verify.push(Number(await section.getAttribute("data-read-ms")));
     verifyTotal.push(Number(await section.getAttribute("data-verify-ms")));
+    const [decode, detect, hash] = (await section.getAttribute("data-stages-ms"))!.split(" ").map(Number);
+    stages.decode.push(decode!);
+    stages.detect.push(detect!);
+    stages.hash.push(hash!);
   }
 
   const pages: Record<string, { a11yViolations: number; ids: string[] }> = {};
@@ -127,6 +132,12 @@ try {
     verifyMs: round(median(verify)),
     verifyWorstMs: round(Math.max(...verify)),
     verifyTotalMs: round(median(verifyTotal)),
+    // Medians of the worker's stages: decode is the dApp's, detect and hash are @atelier/watermark's.
+    verifyStagesMs: {
+      decode: round(median(stages.decode)),
+      detect: round(median(stages.detect)),
+      hash: round(median(stages.hash)),
+    },
     runs,
     pages,
     loadAverage: round(load),

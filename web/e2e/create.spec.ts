@@ -77,6 +77,20 @@ test("upload your own image: watermark in the browser, store through /api/upload
       args: [info.watermarkId],
     }),
   ).toBe(workId);
+
+  // Find it in Explore: the indexer read its metadata from the uploads blockstore, the gateway serves
+  // its image. The indexer writes fetched metadata when a block arrives: mine while waiting.
+  const card = page.locator(`[data-work-id='${workId}']`);
+  await expect(async () => {
+    await client.request({ method: "evm_mine" as never, params: [] as never });
+    await page.goto("/?q=uploaded+browser");
+    await expect(card).toContainText("Uploaded in the browser", { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(card.locator("img")).toHaveAttribute("src", new RegExp(`^${stack.gateway}/ipfs/`));
+  const image = await page.request.get((await card.locator("img").getAttribute("src"))!);
+  expect(image.status()).toBe(200);
+  expect(image.headers()["content-type"]).toMatch(/^image\//);
+  await shot("explore-finds-upload");
 });
 
 test("the upload endpoint refuses what is not a PNG, JPEG or WebP, with a reason and a hint", async ({

@@ -1,5 +1,18 @@
-import { test, expect } from "../test-support/fixtures.ts";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  keccak256,
+  parseEther,
+  stringToHex,
+  type Address,
+} from "viem";
+import { hardhat } from "viem/chains";
 import type { Page } from "@playwright/test";
+import { devAccount } from "@atelier/devchain";
+import { generationMarketAbi } from "@atelier/protocol";
+import { test, expect } from "../test-support/fixtures.ts";
+import { ROLES } from "../test-support/seed.ts";
 
 async function connect(page: Page) {
   await page.getByRole("button", { name: "Connect wallet" }).click();
@@ -82,4 +95,64 @@ test("wrong network: detected, and the switch brings the wallet back", async ({
       .first()
       .getByRole("button", { name: /Buy licence/ }),
   ).toBeVisible();
+});
+
+test("a real revert is shown in words: withdrawing stake that is not unbonding", async ({
+  page,
+  stack,
+  wallet,
+  shot,
+}) => {
+  // brand2 becomes a node (a model first): the operators page then shows its node's actions.
+  const client = createPublicClient({ transport: http(stack.rpcUrl) });
+  const market = stack.deployment.contracts.GenerationMarket as Address;
+  const send = async (role: number, functionName: string, args: unknown[], value?: bigint) => {
+    const walletClient = createWalletClient({
+      account: devAccount(role),
+      chain: hardhat,
+      transport: http(stack.rpcUrl),
+    });
+    const hash = await walletClient.writeContract({
+      address: market,
+      abi: generationMarketAbi,
+      functionName: functionName as never,
+      args: args as never,
+      value: value as never,
+    });
+    expect((await client.waitForTransactionReceipt({ hash })).status).toBe("success");
+  };
+  await send(ROLES.admin, "registerModel", [
+    keccak256(stringToHex("revert-test weights")),
+    keccak256(stringToHex("revert-test cid")),
+    0x55n,
+    true,
+    "revert-test",
+  ]);
+  const modelId = await client.readContract({
+    address: market,
+    abi: generationMarketAbi,
+    functionName: "modelCount",
+  });
+  await send(ROLES.brand2, "registerNode", [[modelId]], parseEther("0.2"));
+
+  await wallet("brand2");
+  const node = devAccount(ROLES.brand2).address.toLowerCase();
+  // The server-rendered list shows the node once Ponder has indexed it.
+  await expect(async () => {
+    await page.goto("/operators");
+    await expect(page.getByRole("cell", { name: node })).toBeVisible({ timeout: 3000 });
+  }).toPass({ timeout: 45_000 });
+  // The wallet may reconnect by itself; otherwise connect it. "Your node" shows for the connected node.
+  const disconnect = page.getByRole("button", { name: "Disconnect" });
+  if (!(await disconnect.isVisible({ timeout: 5000 }).catch(() => false))) await connect(page);
+  const actions = page.locator("section[aria-labelledby='me-h']");
+  await expect(actions).toBeVisible();
+  await actions.getByRole("button", { name: "Withdraw released stake" }).click();
+  const status = actions.locator("[data-tx-phase='failed']");
+  // The contract's custom error NothingUnbonding, decoded into words with a hint; no raw selector.
+  await expect(status).toContainText("has no stake waiting to be withdrawn");
+  await expect(status).toContainText("Start an unstake first");
+  const words = (await status.textContent()) ?? "";
+  expect(words).not.toMatch(/NothingUnbonding|0x[0-9a-fA-F]{8}\b|execution reverted/);
+  await shot("tx-reverted");
 });

@@ -51,3 +51,24 @@ test("an unknown work is a clear 404", async ({ page, consoleErrors }) => {
   expect(expected.length).toBeLessThanOrEqual(1);
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/status of 404/.test(e)));
 });
+
+test("more like this: suggestions with the reason for each, filtered by the rights you need", async ({
+  page,
+  shot,
+}) => {
+  await page.goto("/works/4");
+  const similar = page.locator("#more-like-this");
+  // The parent (Violet dunes) is suggested for its derivative, with why; the work itself is not.
+  const parent = similar.locator("li").filter({ has: page.locator("[data-work-id='2']") });
+  await expect(parent).toContainText("Why: ");
+  await expect(similar.locator("[data-work-id='4']")).toHaveCount(0);
+  // Of the seeded works only Violet dunes offers AI training: the filter keeps it, drops the others.
+  await expect(similar.locator("[data-work-id='1']")).toHaveCount(1);
+  await similar.getByLabel("AI training").check();
+  await similar.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/[?&]rights=ai/);
+  await expect(similar.getByLabel("AI training")).toBeChecked();
+  await expect(similar.locator("[data-work-id='2']")).toHaveCount(1);
+  await expect(similar.locator("[data-work-id='1'], [data-work-id='3']")).toHaveCount(0);
+  await shot("work-more-like-this");
+});

@@ -48,12 +48,16 @@ export async function startStack(log: (line: string) => void = () => {}): Promis
     const seed = await seedMarket(chain.rpcUrl, deployment);
     log(`seeded ${seed.works.length} works`);
 
-    const blockstoreDir = path.join(dir, "blocks");
+    // One blockstore for the seeded blocks and the dApp's uploads (ATELIER_UPLOADS_DIR/blocks): the
+    // gateway serves it and the indexer reads metadata from it, so a work minted from an upload in a
+    // test is indexed and shown like a seeded one.
+    const uploadsDir = path.join(dir, "uploads");
+    const blockstoreDir = path.join(uploadsDir, "blocks");
     const store = new FsBlockstore(blockstoreDir);
     await store.open();
     for (const block of seed.blocks) await store.put(CID.parse(block.cid), block.bytes);
     await store.close();
-    const gateway = await startGateway(new Map(seed.blocks.map((b) => [b.cid, b.bytes])));
+    const gateway = await startGateway(new Map(seed.blocks.map((b) => [b.cid, b.bytes])), blockstoreDir);
     stops.push(gateway.stop);
 
     const ponder = await startPonder({ rpcUrl: chain.rpcUrl, deployment, blockstoreDir });
@@ -81,6 +85,7 @@ export async function startStack(log: (line: string) => void = () => {}): Promis
       ATELIER_INDEX_URL: indexUrl,
       ATELIER_INDEX_KIND: "ponder",
       ATELIER_IPFS_GATEWAY: gateway.url,
+      ATELIER_UPLOADS_DIR: uploadsDir,
       // Four works, three per page: paging is exercised.
       ATELIER_EXPLORE_PAGE_SIZE: "3",
     });

@@ -17,6 +17,16 @@ export {
   type NodeStats,
   type ModelStats,
 } from "./queries.ts";
+export {
+  DetailQueries,
+  type Metadata,
+  type Offer,
+  type Terms,
+  type JobInfo,
+  type NodeDetails,
+  type ModelDetails,
+  type NewestFilter,
+} from "./details.ts";
 export { NearMatchIndex, hammingDistance, hashBits, type NearMatch } from "./discovery/near-match.ts";
 export {
   RelatedWorks,
@@ -38,6 +48,7 @@ export {
 import { ponderDialect, subgraphDialect } from "./dialect.ts";
 import { ProvenanceQueries } from "./queries.ts";
 import { NearMatchIndex } from "./discovery/near-match.ts";
+import { RelatedWorks } from "./discovery/related.ts";
 
 /** The adapter chosen by configuration: `{ kind: "ponder" | "subgraph", url }` (the GraphQL endpoint). */
 export function createQueries(config: { kind: "ponder" | "subgraph"; url: string }): ProvenanceQueries {
@@ -61,4 +72,13 @@ export async function loadNearMatchIndex(queries: ProvenanceQueries): Promise<Ne
     if (!page.next) return index;
     after = page.next;
   }
+}
+
+/** Builds "more like this" from every work and licence the index holds (see DetailQueries.relatedFeatures). */
+export async function loadRelatedWorks(queries: ProvenanceQueries): Promise<RelatedWorks> {
+  const { works, licenses } = await queries.relatedFeatures();
+  const related = new RelatedWorks(64);
+  related.addWorks(works);
+  for (const l of licenses) related.addLicense(l.account, l.workId);
+  return related;
 }

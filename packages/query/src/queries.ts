@@ -3,28 +3,12 @@
  * is ordered and paged the same way on both (by number, cursor = last number seen), so the two
  * adapters return the same results for the same index.
  */
-import type { Dialect, Row } from "./dialect.ts";
+import type { Row } from "./dialect.ts";
 import { QueryError, toTsQuery } from "./dialect.ts";
+import { DetailQueries } from "./details.ts";
+import { WORK_FIELDS, toWork, type WorkSummary } from "./works.ts";
 
-export interface WorkSummary {
-  id: string;
-  creator: string;
-  owner: string;
-  source: "upload" | "generated";
-  model: string | null;
-  node: string | null;
-  job: string | null;
-  contentHash: string;
-  watermarkId: bigint;
-  perceptualHash: bigint;
-  flagged: boolean;
-  salesPaused: boolean;
-  exclusiveSold: boolean;
-  licensesSold: number;
-  depth: number;
-  metadataCid: string;
-  createdAt: bigint;
-}
+export type { WorkSummary };
 
 export interface WorkFilter {
   creator?: string;
@@ -73,26 +57,6 @@ export interface ModelStats {
   successRate: number | null;
 }
 
-const WORK_FIELDS = [
-  "id",
-  "number",
-  "creator",
-  "owner",
-  "source",
-  "model",
-  "node",
-  "job",
-  "contentHash",
-  "watermarkId",
-  "perceptualHash",
-  "flagged",
-  "salesPaused",
-  "exclusiveSold",
-  "licensesSold",
-  "depth",
-  "metadata",
-  "createdAt",
-] as const;
 const OFFER_FIELDS = [
   "id",
   "work",
@@ -110,38 +74,13 @@ const MAX_PAGE = 1000;
 /** Offers read per step when a filter on offers pages works (a work has one to a few offers). */
 const OFFER_CHUNK = 200;
 const hasSupply = (o: Row) => Number(o.maxSupply) === 0 || Number(o.sold) < Number(o.maxSupply);
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-
-function toWork(row: Row): WorkSummary {
-  return {
-    id: String(row.id),
-    creator: String(row.creator),
-    owner: String(row.owner),
-    source: row.source as WorkSummary["source"],
-    model: str(row.model),
-    node: str(row.node),
-    job: str(row.job),
-    contentHash: String(row.contentHash),
-    watermarkId: BigInt(row.watermarkId as string),
-    perceptualHash: BigInt(row.perceptualHash as string),
-    flagged: Boolean(row.flagged),
-    salesPaused: Boolean(row.salesPaused),
-    exclusiveSold: Boolean(row.exclusiveSold),
-    licensesSold: Number(row.licensesSold),
-    depth: Number(row.depth),
-    metadataCid: String(row.metadata),
-    createdAt: BigInt(row.createdAt as string),
-  };
-}
 
 /** Every terms-flags value (0..63) that contains all of `rights`: how a bitmask becomes an `_in` filter. */
 function flagsContaining(rights: number): number[] {
   return Array.from({ length: 64 }, (_, v) => v).filter((v) => (v & rights) === rights);
 }
 
-export class ProvenanceQueries {
-  constructor(private readonly dialect: Dialect) {}
-
+export class ProvenanceQueries extends DetailQueries {
   get kind() {
     return this.dialect.kind;
   }

@@ -7,7 +7,13 @@ import {
   type ScenarioStack,
 } from "@atelier/indexer/test-support";
 import { ACCOUNTS, HOSTILE } from "@atelier/indexer/scenario";
-import { createQueries, loadNearMatchIndex, RIGHTS, type ProvenanceQueries } from "../src/index.ts";
+import {
+  createQueries,
+  loadNearMatchIndex,
+  loadRelatedWorks,
+  RIGHTS,
+  type ProvenanceQueries,
+} from "../src/index.ts";
 import { startGraphNodeDialect } from "../test-support/graph-node-dialect.ts";
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_, x) => (typeof x === "bigint" ? `${x}n` : x)));
@@ -134,6 +140,83 @@ describe("query layer: the Ponder adapter and the subgraph adapter return the sa
       const matches = index.search(0xf0f0f0f0f0f0f0f1n, 4, 5);
       expect(matches[0]).toEqual({ workId: 4n, distance: 1 });
     }
+  });
+
+  it("reads a work page's details: metadata of many works, offers, terms, derivatives, its job", async () => {
+    const works = (await both((q) => q.listWorks({}, { first: 100 }))).items;
+    const cids = works.map((w) => w.metadataCid);
+    const [viaP, viaS] = await Promise.all([viaPonder.metadataOf(cids), viaSubgraph.metadataOf(cids)]);
+    // Ponder keeps a row for metadata it could not fetch or refused (pending / rejected, with a
+    // reason); graph-node stores a file data source's entity only once fetched, so: the ok ones.
+    // (The subgraph keeps an empty entity where the JSON was unusable.) Where Ponder has it, both agree.
+    const ok = [...viaP.values()].filter((m) => m.status === "ok");
+    expect(json(ok.map((m) => viaS.get(m.cid)))).toEqual(json(ok));
+    expect(ok.map((m) => m.name)).toContain("Night dunes");
+    expect([...viaP.values()].find((m) => m.status === "rejected")?.reason).toBeTruthy();
+
+    const offers = await both((q) => q.offersOf("1"));
+    expect(offers.map((o) => o.termsId)).toEqual(["2", "3"]);
+    const terms = await both(async (q) => [...(await q.termsById(offers.map((o) => o.termsId))).values()]);
+    expect(terms.find((t) => t.id === "3")).toMatchObject({ commercialUse: true, derivativesAllowed: true });
+    // Work 3 is an uploaded derivative of work 1, work 5 a generated remix of it.
+    expect(await both((q) => q.derivativesOf("1"))).toEqual([
+      { child: "3", shareBps: 1000 },
+      { child: "5", shareBps: 1000 },
+    ]);
+
+    const generated = works.find((w) => w.id === "5")!;
+    const job = await both((q) => q.job(generated.job!));
+    expect(job).toMatchObject({
+      status: "fulfilled",
+      work: "5",
+      requester: ACCOUNTS.brand.address.toLowerCase(),
+    });
+    expect(await both((q) => q.job("999"))).toBeNull();
+  });
+
+  it("pages works newest first, filtered, with a cursor", async () => {
+    const page1 = await both((q) => q.newestWorks({}, { first: 4 }));
+    expect(page1.items.map((w) => w.id)).toEqual(["6", "5", "4", "3"]);
+    const page2 = await both((q) => q.newestWorks({}, { first: 4, before: page1.next! }));
+    expect(page2).toMatchObject({ next: null });
+    expect(page2.items.map((w) => w.id)).toEqual(["2", "1"]);
+    const mine = await both((q) => q.newestWorks({ creator: ACCOUNTS.creatorA.address }));
+    expect(mine.items.map((w) => w.id)).toEqual(["4", "2", "1"]);
+    await expect(viaPonder.newestWorks({}, { first: 0 })).rejects.toThrow(/not positive/);
+  });
+
+  it("gives nodes' endpoints, served models and earnings, and models' weights", async () => {
+    const nodes = Object.fromEntries((await both((q) => q.nodeDetails())).map((n) => [n.id, n]));
+    const node = nodes[ACCOUNTS.node.address.toLowerCase()]!;
+    // The endpoint is chain text, returned as data (it carries a script tag).
+    expect(node.endpoint).toContain(HOSTILE.script);
+    expect(node.models).toEqual(["1"]);
+    expect(node.unbonding).toBeGreaterThan(0n);
+    // Paid for two fulfilled jobs; the second node only claimed one that expired.
+    expect(node.earnedWei).toBeGreaterThan(0n);
+    expect(nodes[ACCOUNTS.node2.address.toLowerCase()]!.earnedWei).toBe(0n);
+    const models = await both((q) => q.modelDetails());
+    expect(models).toEqual([
+      { id: "1", weightsHash: expect.stringMatching(/^0x[0-9a-f]{64}$/), deterministic: true },
+    ]);
+  });
+
+  it("ranks more like this from the index, filtered by rights, with reasons", async () => {
+    const features = await both((q) => q.relatedFeatures());
+    expect(features.works).toHaveLength(6);
+    expect(features.licenses.length).toBeGreaterThan(0);
+    const related = await loadRelatedWorks(viaSubgraph);
+    const forOne = related.forWork(1n);
+    expect(forOne.map((s) => s.workId)).not.toContain(1n);
+    expect(forOne.every((s) => s.reasons.length > 0 || s.score > 0)).toBe(true);
+    // Work 6 offers AI training; work 2's exclusive offer (AI training too) is sold out: no rights left.
+    const rightsOf = new Map(features.works.map((w) => [w.workId, w.rights]));
+    expect(rightsOf.get(6n)! & RIGHTS.aiTraining).toBe(RIGHTS.aiTraining);
+    expect(rightsOf.get(2n)).toBe(0);
+    const unfiltered = related.forWork(5n, { limit: 10 });
+    const ai = related.forWork(5n, { limit: 10, requireRights: RIGHTS.aiTraining });
+    expect(unfiltered.some((s) => (rightsOf.get(s.workId)! & RIGHTS.aiTraining) === 0)).toBe(true);
+    expect(ai.every((s) => (rightsOf.get(s.workId)! & RIGHTS.aiTraining) !== 0)).toBe(true);
   });
 
   it("names the problem when the index is unreachable or the kind unknown", async () => {

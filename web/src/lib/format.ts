@@ -1,8 +1,8 @@
 /** The dApp's formatting: @atelier/explain's, with the few adapters the pages need. */
-import { formatAmount, formatDate, shortAddress as explainShortAddress } from "@atelier/explain";
+import { formatAmount, formatDate, shortAddress as explainShortAddress } from "@atelier/explain/words";
 import { zeroAddress } from "viem";
 
-export { formatDuration } from "@atelier/explain";
+export { formatDuration } from "@atelier/explain/words";
 
 /** 0x1234…abcd (checksummed), or a dash when there is no address. */
 export function shortAddress(address: string | null | undefined): string {

@@ -1,12 +1,19 @@
 import { exploreSearch, hasFilters, parseExplore } from "#lib/explore.ts";
 import { explore } from "#lib/server/explore.ts";
+import { toTsQuery } from "@atelier/query";
 import { index } from "#lib/server/index.ts";
 import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async ({ url }) => {
   const { query, problems } = parseExplore(url.searchParams);
+  // Full-text search needs a word of letters or digits; punctuation alone is not a search.
+  const wordless = query.q !== "" && toTsQuery(query.q) === "";
+  if (wordless) problems.push(`the search "${query.q.slice(0, 40)}" has no words (letters or digits)`);
   try {
-    const [page, models] = await Promise.all([explore(query), index().models()]);
+    const [page, models] = await Promise.all([
+      explore(wordless ? { ...query, q: "" } : query),
+      index().models(),
+    ]);
     return {
       query,
       problems,

@@ -4,7 +4,6 @@ import type { WorkFilter, WorkSummary } from "@atelier/query";
 import { rightsMask, type ExploreQuery } from "../explore.ts";
 import { gatewayUrl } from "../config.ts";
 import { config, index } from "./index.ts";
-import { metadataOf, newestWorks } from "./reads.ts";
 
 /** Works per Explore page (ATELIER_EXPLORE_PAGE_SIZE overrides it, e.g. to test paging on a small market). */
 export const PAGE_SIZE = Number(process.env.ATELIER_EXPLORE_PAGE_SIZE) || 24;
@@ -95,7 +94,7 @@ export async function explore(q: ExploreQuery, size = PAGE_SIZE): Promise<Explor
     filter.maxPrice === undefined &&
     !filter.available
   ) {
-    ({ items, next } = await newestWorks(filter, q.after || undefined, size));
+    ({ items, next } = await queries.newestWorks(filter, { first: size, before: q.after || undefined }));
   } else {
     // Newest first with offer filters: the query layer pages only ascending, so scan its matches here.
     const page = await queries.listWorks(filter, { first: SCAN });
@@ -106,7 +105,7 @@ export async function explore(q: ExploreQuery, size = PAGE_SIZE): Promise<Explor
 }
 
 export async function cards(items: WorkSummary[]): Promise<WorkCard[]> {
-  const metadata = await metadataOf(items.map((w) => w.metadataCid));
+  const metadata = await index().metadataOf(items.map((w) => w.metadataCid));
   const gateway = config().gateway;
   return items.map((w) => {
     const m = metadata.get(w.metadataCid);

@@ -22,6 +22,8 @@ export type VerifyResult =
       /** 16 hex digits. */
       perceptualHash: string;
       ms: number;
+      /** Where the time went: decode (bitmap → RGBA pixels), watermark detection, perceptual hash. */
+      stages: { decodeMs: number; detectMs: number; hashMs: number };
     }
   | { type: "result"; ok: false; message: string };
 

@@ -38,14 +38,17 @@ self.onmessage = async (event: MessageEvent<VerifyRequest>) => {
   try {
     post({ type: "progress", step: "decode", message: "Decoding the image…" });
     const image = await decode(event.data.blob);
+    const decoded = performance.now();
     post({
       type: "progress",
       step: "watermark",
       message: `Reading the watermark (${image.width}×${image.height})…`,
     });
     const detected = detect(image);
+    const detectedAt = performance.now();
     post({ type: "progress", step: "hash", message: "Computing the perceptual hash…" });
     const phash = perceptualHash(image);
+    const hashed = performance.now();
     post({
       type: "result",
       ok: true,
@@ -55,7 +58,8 @@ self.onmessage = async (event: MessageEvent<VerifyRequest>) => {
       version: detected ? decodePayload(detected.payload).version : null,
       confidence: detected?.confidence ?? null,
       perceptualHash: phash.toString(16).padStart(16, "0"),
-      ms: performance.now() - started,
+      ms: hashed - started,
+      stages: { decodeMs: decoded - started, detectMs: detectedAt - decoded, hashMs: hashed - detectedAt },
     });
   } catch (error) {
     post({

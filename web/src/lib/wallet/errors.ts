@@ -2,7 +2,7 @@
  * What went wrong with a wallet request or a transaction, in words (@atelier/explain decodes every
  * custom error of the merged ABI): a user's "no" is its own, calm outcome, not an error.
  */
-import { explainError } from "@atelier/explain";
+import { explainError } from "@atelier/explain/words";
 
 export type Failure =
   | { kind: "rejected"; message: string }

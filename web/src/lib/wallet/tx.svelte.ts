@@ -5,7 +5,7 @@
  */
 import { waitForTransactionReceipt } from "@wagmi/core";
 import type { Hash, TransactionReceipt } from "viem";
-import { explainReplacement } from "@atelier/explain";
+import { explainReplacement } from "@atelier/explain/words";
 import { describeFailure } from "./errors.ts";
 import { wallet } from "./wallet.svelte.ts";
 

@@ -3,7 +3,6 @@ import { isAddress } from "viem";
 import { cards } from "#lib/server/explore.ts";
 import { currencyInfo } from "#lib/server/currencies.ts";
 import { chain, index } from "#lib/server/index.ts";
-import { jobOf, metadataOf, termsById } from "#lib/server/reads.ts";
 import type { PageServerLoad } from "./$types";
 
 /** My account, for the address in the URL (the page puts the connected wallet's address there). */
@@ -21,13 +20,13 @@ export const load: PageServerLoad = async ({ url }) => {
   );
   const known = licenceWorks.filter((w) => w !== null);
   const [metadata, terms, currencies, jobs, created, block] = await Promise.all([
-    metadataOf(known.map((w) => w.metadataCid)),
-    termsById(account.licenses.map((l) => String(l.terms))),
+    index().metadataOf(known.map((w) => w.metadataCid)),
+    index().termsById(account.licenses.map((l) => String(l.terms))),
     currencyInfo([
       ...account.licenses.map((l) => String(l.currency)),
       ...account.credits.map((c) => String(c.currency)),
     ]),
-    Promise.all(account.jobs.map((j) => jobOf(String(j.id)))),
+    Promise.all(account.jobs.map((j) => index().job(String(j.id)))),
     cards(account.worksCreated),
     chain().getBlock(),
   ]);
@@ -63,6 +62,8 @@ export const load: PageServerLoad = async ({ url }) => {
         balance: BigInt(String(c.balance)),
       })),
       jobs: jobs.filter((j) => j !== null),
+      // The query layer returns the first 50 of each list: say where a list goes on.
+      more: account.more,
     },
   };
 };

@@ -2,7 +2,6 @@ import { isAddress, type Address } from "viem";
 import { RIGHTS, rightsMask, type Right } from "#lib/explore.ts";
 import { gatewayUrl } from "#lib/config.ts";
 import { config, index } from "#lib/server/index.ts";
-import { offersOf, metadataOf, termsById } from "#lib/server/reads.ts";
 import { licenceCheck, nearMatches, NEAR_MAX_DISTANCE } from "#lib/server/verify.ts";
 import type { PageServerLoad } from "./$types";
 
@@ -37,11 +36,11 @@ export const load: PageServerLoad = async ({ url }) => {
   ]);
   const work = byWatermark ?? byContent ?? null;
   const how = byWatermark ? "watermark" : byContent ? "content" : null;
-  const metadata = await metadataOf(
+  const metadata = await index().metadataOf(
     [work?.metadataCid, ...near.map((n) => n.work.metadataCid)].filter((c): c is string => !!c),
   );
-  const offers = work ? await offersOf(work.id) : [];
-  const terms = await termsById(offers.map((o) => o.termsId));
+  const offers = work ? await index().offersOf(work.id) : [];
+  const terms = await index().termsById(offers.map((o) => o.termsId));
   const account =
     accountText && work ? await licenceCheck(work.id, accountText as Address, rightsMask(rights)) : null;
   const gateway = config().gateway;

@@ -2,19 +2,30 @@ import { error } from "@sveltejs/kit";
 import { gatewayUrl } from "#lib/config.ts";
 import { chain, config, index } from "#lib/server/index.ts";
 import { currencyInfo } from "#lib/server/currencies.ts";
-import { derivativesOf, jobOf, metadataOf, offersOf, termsById } from "#lib/server/reads.ts";
+import { moreLikeThis } from "#lib/server/related.ts";
+import { RIGHTS, rightsMask, type Right } from "#lib/explore.ts";
 import type { PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ params }) => {
+export const load: PageServerLoad = async ({ params, url }) => {
   if (!/^\d{1,78}$/.test(params.id)) error(404, { message: `"${params.id}" is not a work number` });
   const provenance = await index().provenance(params.id);
   if (!provenance)
     error(404, { message: `There is no work #${params.id}`, hint: "It may not be indexed yet." });
   const { work, parents, timeline } = provenance;
-  const [offers, derivatives, job] = await Promise.all([
-    offersOf(work.id),
-    derivativesOf(work.id),
-    work.job ? jobOf(work.job) : null,
+  // "More like this" filtered by the rights the viewer needs (?rights=commercial&rights=ai, as on Explore).
+  const needs = url.searchParams
+    .getAll("rights")
+    .filter((r): r is Right => r in RIGHTS)
+    .filter((r, i, all) => all.indexOf(r) === i);
+  const [offers, derivatives, job, similar] = await Promise.all([
+    index().offersOf(work.id),
+    index().derivativesOf(work.id),
+    work.job ? index().job(work.job) : null,
+    // Suggestions are an extra: the page still shows the work when they cannot be built.
+    moreLikeThis(work.id, rightsMask(needs)).catch((e: Error) => {
+      console.error(`more like this for work ${work.id}: ${e.message}`);
+      return null;
+    }),
   ]);
   const parentIds = parents.map((p) => String(p.parent));
   const related = await Promise.all(
@@ -22,8 +33,8 @@ export const load: PageServerLoad = async ({ params }) => {
   );
   const relatedWorks = related.filter((w) => w !== null);
   const [metadata, terms] = await Promise.all([
-    metadataOf([work.metadataCid, ...relatedWorks.map((w) => w.metadataCid)]),
-    termsById(offers.map((o) => o.termsId)),
+    index().metadataOf([work.metadataCid, ...relatedWorks.map((w) => w.metadataCid)]),
+    index().termsById(offers.map((o) => o.termsId)),
   ]);
   const currencies = await currencyInfo(offers.map((o) => o.currency));
   const gateway = config().gateway;
@@ -50,6 +61,8 @@ export const load: PageServerLoad = async ({ params }) => {
       decimals: currencies.get(o.currency.toLowerCase())?.decimals ?? 18,
     })),
     job,
+    similar,
+    needs,
     chainId: config().deployment.chainId,
     market: config().deployment.contracts.GenerationMarket ?? null,
     now: (await chain().getBlock()).timestamp,

@@ -8,8 +8,7 @@ import { erc20Abi, zeroAddress, type Address } from "viem";
 import { certificateData, ETH, type CertificateData, type Currency } from "@atelier/explain";
 import { ipfsUriOfDigest, licensesAbi, licenseTermsAbi, worksAbi } from "@atelier/protocol";
 import { gatewayUrl } from "#lib/config.ts";
-import { chain, config } from "#lib/server/index.ts";
-import { metadataOf } from "#lib/server/reads.ts";
+import { chain, config, index } from "#lib/server/index.ts";
 
 export interface LoadedCertificate {
   data: CertificateData;
@@ -45,7 +44,7 @@ async function currencyOf(address: Address): Promise<Pick<Currency, "symbol" | "
 
 async function metadata(cid: string): Promise<{ name: string | null; image: string | null }> {
   try {
-    const found = (await metadataOf([cid])).get(cid);
+    const found = (await index().metadataOf([cid])).get(cid);
     if (found && found.status === "ok") return { name: found.name, image: found.image };
   } catch {
     // the index may be down: the gateway still has the JSON
