@@ -103,11 +103,20 @@ export async function startLocalIndexer(options: {
         ponder,
         `index work ${workId} with its metadata`,
         async () => {
-          const data = await graphql<{
-            work: { id: string } | null;
-            workMetadatas: { items: unknown[] };
-          }>(`{ work(id: "${workId}") { id } workMetadatas(where: { status: "pending" }) { items { id } } }`);
-          if (data.work !== null && data.workMetadatas.items.length === 0) return true;
+          const { work } = await graphql<{ work: { metadata: string } | null }>(
+            `{ work(id: "${workId}") { metadata } }`,
+          );
+          const metadata =
+            work === null
+              ? null
+              : (
+                  await graphql<{ workMetadata: { status: string; reason: string | null } | null }>(
+                    `{ workMetadata(id: "${work.metadata}") { status reason } }`,
+                  )
+                ).workMetadata;
+          if (metadata?.status === "ok") return true;
+          if (metadata?.status === "rejected")
+            throw new Error(`the indexer rejected work ${workId}'s metadata: ${metadata.reason}`);
           await mine();
           return undefined;
         },
