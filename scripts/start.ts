@@ -66,9 +66,9 @@ const elapsed = () => (performance.now() - started) / 1000;
 const stages: Stage[] = [];
 let stageStart = 0;
 /** Records the time since the last mark as one stage of the start, and prints its mark. */
-function mark(name: string, text: string): void {
+function mark(name: string, text: string, note?: string): void {
   const now = elapsed();
-  stages.push({ name, seconds: now - stageStart });
+  stages.push({ name, seconds: now - stageStart, ...(note ? { note } : {}) });
   stageStart = now;
   say(name, `${text}  [${now.toFixed(1)} s]`);
 }
@@ -82,8 +82,11 @@ try {
   for (const flag of Object.keys(PORTS) as PortFlag[]) {
     if ((flag === "web-port" && !options.web) || (flag === "indexer-port" && !options.indexer)) continue;
     await assertPortFree(ports[flag], host).catch((error: Error) => {
+      const { service, env } = PORTS[flag];
       throw new Error(
-        `${error.message} (${PORTS[flag].service}): choose another with --${flag} N or ${PORTS[flag].env}`,
+        /already in use/.test(error.message)
+          ? `port ${ports[flag]} on ${host} (${service}) is already in use: stop what holds it, or choose another with --${flag} N (or ${env})`
+          : `${error.message} (${service}, --${flag})`,
       );
     });
   }
@@ -109,6 +112,7 @@ try {
   // The dApp's build is checked (and started) while the chain comes up: the build is the slowest step of
   // a fresh clone, and it needs none of the services.
   let build: Promise<void> | undefined;
+  let buildSeconds = 0;
   if (options.web) {
     const digest = await sourceDigest();
     const reason = await staleBuildReason(digest);
@@ -118,7 +122,10 @@ try {
       const buildStart = elapsed();
       const running = await startWebBuild(LOG_DIR, digest);
       services.push({ name: "web-build", stop: running.stop });
-      build = running.done.then(() => say("web", `dApp built in ${(elapsed() - buildStart).toFixed(1)} s`));
+      build = running.done.then(() => {
+        buildSeconds = elapsed() - buildStart;
+        say("web", `dApp built in ${buildSeconds.toFixed(1)} s`);
+      });
       build.catch(() => undefined);
     }
   }
@@ -164,7 +171,11 @@ try {
     if (build) {
       await build;
       // The build ran beside the node and the indexer: only the wait left after them counts here.
-      mark("web-build", "dApp build done");
+      mark(
+        "web-build",
+        "dApp build done",
+        `the build took ${buildSeconds.toFixed(1)} s in all, beside the node and the indexer`,
+      );
     }
     const web = await startWebApp({
       host,

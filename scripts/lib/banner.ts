@@ -2,7 +2,9 @@
 
 export interface Stage {
   name: string;
+  /** Time on the start's critical path (since the previous stage ended). */
   seconds: number;
+  note?: string;
 }
 
 export interface BannerFacts {
