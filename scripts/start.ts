@@ -12,7 +12,7 @@ import { writeDeployment } from "@atelier/protocol/node";
 import { printBanner, type Stage } from "./lib/banner.ts";
 import { requestDemoWork, type DemoWork } from "./lib/demo-work.ts";
 import { startLocalIndexer, type LocalIndexer } from "./lib/indexer.ts";
-import { startLocalNode } from "./lib/local-node.ts";
+import { nodeBlockstoreDir, startLocalNode } from "./lib/local-node.ts";
 import { say } from "./lib/log-stream.ts";
 import { PORTS, parseStartOptions, type PortFlag } from "./lib/start-options.ts";
 import { describeCrash, type Crash } from "./lib/supervisor.ts";
@@ -43,20 +43,26 @@ function onCrash(crash: Crash): void {
   }, 200);
 }
 
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+let stopped: Promise<never> | undefined;
+/**
+ * Stops every service in reverse order, once: a second Ctrl-C, or the SIGTERM npm may relay meanwhile,
+ * waits for the same stop instead of exiting under children that are still shutting down.
+ */
+function stopAll(code: number): Promise<never> {
+  stopping = true;
+  stopped ??= (async () => {
     for (const service of services.reverse()) {
       await service
         .stop()
         .catch((error: unknown) => console.error(`stopping ${service.name}: ${String(error)}`));
     }
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopped;
 }
 
 process.on("SIGINT", () => {
-  console.log("\nstopping…");
+  if (!stopped) console.log("\nstopping…");
   void stopAll(crashes.length === 0 ? 0 : 1);
 });
 process.on("SIGTERM", () => void stopAll(0));
@@ -66,11 +72,11 @@ const elapsed = () => (performance.now() - started) / 1000;
 const stages: Stage[] = [];
 let stageStart = 0;
 /** Records the time since the last mark as one stage of the start, and prints its mark. */
-function mark(name: string, text: string, note?: string): void {
-  const now = elapsed();
+function mark(name: string, text: string, note?: string, at?: number): void {
+  const now = at ?? elapsed();
   stages.push({ name, seconds: now - stageStart, ...(note ? { note } : {}) });
   stageStart = now;
-  say(name, `${text}  [${now.toFixed(1)} s]`);
+  say(name, `${text}  [${elapsed().toFixed(1)} s]`);
 }
 /** A service that crashed while a later one was starting fails the start, naming it. */
 function assertNoCrash(): void {
@@ -130,8 +136,10 @@ try {
     }
   }
 
+  // The indexer needs only the chain (it reads metadata from the node's blockstore when works appear), so
+  // it starts beside the node: Ponder's own start is the longest step here.
   say("node", "starting the generator node (loads its models: a few seconds)…");
-  const node = await startLocalNode({
+  const nodeStart = startLocalNode({
     rpcUrl: chain.rpcUrl,
     deployment,
     deploymentFile,
@@ -141,30 +149,52 @@ try {
     logDir: LOG_DIR,
     onCrash,
   });
-  services.push({ name: "generator node", stop: node.stop });
+  if (options.indexer) say("indexer", "starting the indexer (Ponder on PGlite) beside the node…");
+  const indexerStart = options.indexer
+    ? startLocalIndexer({
+        rpcUrl: chain.rpcUrl,
+        deploymentFile,
+        blockstoreDir: nodeBlockstoreDir(STATE_DIR),
+        stateDir: STATE_DIR,
+        host,
+        port: ports["indexer-port"],
+        logDir: LOG_DIR,
+        onCrash,
+      })
+    : Promise.resolve(undefined);
+  const readyAt = (start: Promise<unknown>) => start.then(() => elapsed());
+  const [nodeResult, indexerResult, nodeAt, indexerAt] = await Promise.allSettled([
+    nodeStart,
+    indexerStart,
+    readyAt(nodeStart),
+    readyAt(indexerStart),
+  ]);
+  // Whatever did start is stopped again if the other failed.
+  if (nodeResult.status === "fulfilled")
+    services.push({ name: "generator node", stop: nodeResult.value.stop });
+  if (indexerResult.status === "fulfilled" && indexerResult.value)
+    services.push({ name: "indexer", stop: indexerResult.value.stop });
+  if (nodeResult.status === "rejected") throw nodeResult.reason;
+  if (indexerResult.status === "rejected") throw indexerResult.reason;
+  const node = nodeResult.value;
+  const indexer: LocalIndexer | undefined = indexerResult.value;
+  const nodeSeconds = nodeAt.status === "fulfilled" ? nodeAt.value : elapsed();
   mark(
     "node",
     `serving model ${node.modelId} (built-in art model v2) on ${node.provider}; gateway ${node.gatewayUrl}`,
+    undefined,
+    nodeSeconds,
   );
-  assertNoCrash();
-
-  let indexer: LocalIndexer | undefined;
-  if (options.indexer) {
-    say("indexer", "starting the indexer (Ponder on PGlite)…");
-    indexer = await startLocalIndexer({
-      rpcUrl: chain.rpcUrl,
-      deploymentFile,
-      blockstoreDir: node.blockstoreDir,
-      stateDir: STATE_DIR,
-      host,
-      port: ports["indexer-port"],
-      logDir: LOG_DIR,
-      onCrash,
-    });
-    services.push({ name: "indexer", stop: indexer.stop });
-    mark("indexer", `GraphQL ${indexer.graphqlUrl}`);
-    assertNoCrash();
+  if (indexer) {
+    const indexerSeconds = indexerAt.status === "fulfilled" ? indexerAt.value : elapsed();
+    mark(
+      "indexer",
+      `GraphQL ${indexer.graphqlUrl}`,
+      `started beside the node, ready at ${indexerSeconds.toFixed(1)} s`,
+      Math.max(indexerSeconds, nodeSeconds),
+    );
   }
+  assertNoCrash();
 
   let webUrl: string | undefined;
   if (options.web) {

@@ -50,6 +50,10 @@ export async function registerBuiltinModel(rpcUrl: string, deployment: Deploymen
   return Number(registered.args.modelId);
 }
 
+/** The node's Helia blockstore (blockstore-fs) under the state dir: the indexer reads metadata from it. */
+export const nodeBlockstoreDir = (stateDir: string): string =>
+  path.join(stateDir, "node", "data", "ipfs", "blocks");
+
 export async function startLocalNode(options: {
   rpcUrl: string;
   deployment: Deployment;
@@ -60,12 +64,12 @@ export async function startLocalNode(options: {
   logDir: string;
   onCrash(crash: Crash): void;
 }): Promise<LocalNode> {
-  const modelId = await registerBuiltinModel(options.rpcUrl, options.deployment);
-
   // The chain is new on every run, so the last run's journal, checkpoint and blocks describe nothing.
+  // (First thing: the indexer, started beside the node, opens the blockstore folder in here.)
   const dir = path.join(options.stateDir, "node");
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
+  const modelId = await registerBuiltinModel(options.rpcUrl, options.deployment);
   const configFile = path.join(dir, "atelier-node.json");
   await writeFile(path.join(dir, "node.key"), `${devPrivateKey(DEV_ACCOUNT.node)}\n`, { mode: 0o600 });
   await writeFile(
@@ -115,8 +119,7 @@ export async function startLocalNode(options: {
     gatewayUrl: ready.url,
     provider: ready.provider,
     logFile: node.logFile,
-    // The node's Helia blockstore (blockstore-fs): the indexer reads metadata from the same blocks.
-    blockstoreDir: path.join(dir, "data", "ipfs", "blocks"),
+    blockstoreDir: nodeBlockstoreDir(options.stateDir),
     stop: () => node.stop(),
   };
 }
