@@ -34,7 +34,7 @@ export function printBanner(facts: BannerFacts): void {
   for (const stage of facts.stages) {
     const share = (100 * stage.seconds) / facts.totalSeconds;
     lines.push(
-      `    share ${stage.name.padEnd(10)} ${stage.seconds.toFixed(1).padStart(5)} s  ${share.toFixed(0).padStart(3)} %`,
+      `    share ${stage.name.padEnd(10)} ${stage.seconds.toFixed(1).padStart(5)} s  ${share.toFixed(0).padStart(3)} %${stage.note ? `  (${stage.note})` : ""}`,
     );
   }
   lines.push("");
