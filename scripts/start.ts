@@ -1,156 +1,269 @@
 /**
- * `npm start`: the whole local stack in one process tree. Each service starts in order, prints where
- * it runs, and is stopped in reverse order on Ctrl-C (or SIGTERM), releasing every port.
- *
- *   --chain-port N    JSON-RPC port of the local chain (default 8545, env ATELIER_CHAIN_PORT)
- *   --gateway-port N  generator node's IPFS gateway + metrics (default 8790, env ATELIER_GATEWAY_PORT)
- *   --host H          interface to bind (default 127.0.0.1, env ATELIER_HOST)
- *   --no-demo         skip the first generated work
+ * `npm start`: the whole local stack in one process tree, started in dependency order, each service
+ * checked ready before the next: chain + contracts → generator node (IPFS gateway) → indexer (Ponder on
+ * PGlite) → dApp (SvelteKit, adapter-node; built first when its build is missing or stale) → a first
+ * generated work, waited for until the indexer has it. One prefixed log stream; every service's log also in
+ * `.atelier/logs/<service>.log`. A service that exits unasked is reported, never restarted. Ctrl-C (or
+ * SIGTERM) stops everything in reverse order, releasing every port. Flags: scripts/lib/start-options.ts.
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { assertPortFree, deployAtelier, startHardhatNode } from "@atelier/devchain";
 import { writeDeployment } from "@atelier/protocol/node";
-import { requestDemoWork } from "./lib/demo-work.ts";
-import { startLocalNode } from "./lib/local-node.ts";
-
-interface Service {
-  name: string;
-  stop(): Promise<void>;
-}
+import { printBanner, type Stage } from "./lib/banner.ts";
+import { requestDemoWork, type DemoWork } from "./lib/demo-work.ts";
+import { startLocalIndexer, type LocalIndexer } from "./lib/indexer.ts";
+import { nodeBlockstoreDir, startLocalNode } from "./lib/local-node.ts";
+import { say } from "./lib/log-stream.ts";
+import { PORTS, parseStartOptions, type PortFlag } from "./lib/start-options.ts";
+import { describeCrash, type Crash } from "./lib/supervisor.ts";
+import { startWebBuild, sourceDigest, staleBuildReason, startWebApp } from "./lib/web-app.ts";
 
 const STATE_DIR = path.resolve(import.meta.dirname, "../.atelier");
+const LOG_DIR = path.join(STATE_DIR, "logs");
+const options = parseStartOptions();
+const { host, ports } = options;
 
-const USAGE = "usage: npm start -- [--chain-port 8545] [--gateway-port 8790] [--host 127.0.0.1] [--no-demo]";
-
-/** npm keeps flags given without `--` for itself and exposes them as npm_config_<name>. */
-function forgottenDoubleDash(): string | undefined {
-  const flag = ["chain_port", "gateway_port", "host", "no_demo"].find(
-    (name) => process.env[`npm_config_${name}`] !== undefined,
-  );
-  return flag === undefined ? undefined : `--${flag.replaceAll("_", "-")}`;
-}
-
-function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: {
-        "chain-port": { type: "string", default: process.env.ATELIER_CHAIN_PORT ?? "8545" },
-        "gateway-port": { type: "string", default: process.env.ATELIER_GATEWAY_PORT ?? "8790" },
-        host: { type: "string", default: process.env.ATELIER_HOST ?? "127.0.0.1" },
-        "no-demo": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }).values;
-  } catch (error) {
-    const flag = forgottenDoubleDash();
-    const reason =
-      flag === undefined
-        ? (error as Error).message
-        : `npm took ${flag} for itself: put \`--\` before the flags (npm start -- ${flag} …)`;
-    console.error(`npm start: ${reason}\n${USAGE}`);
-    process.exit(2);
-  }
-}
-
-const values = parseCommandLine();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-
-function port(flag: "chain-port" | "gateway-port"): number {
-  const value = Number(values[flag]);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    console.error(`--${flag} must be a TCP port (1-65535), got "${values[flag]}"`);
-    process.exit(2);
-  }
-  return value;
-}
-const chainPort = port("chain-port");
-const gatewayPort = port("gateway-port");
-if (chainPort === gatewayPort) {
-  console.error(`--chain-port and --gateway-port are both ${chainPort}: give each service its own port`);
-  process.exit(2);
-}
-
-const services: Service[] = [];
+const services: { name: string; stop(): Promise<void> }[] = [];
+const crashes: Crash[] = [];
 let stopping = false;
+let ready = false;
 
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+function onCrash(crash: Crash): void {
+  // Ctrl-C reaches every child of the terminal's process group at once: give our own handler the first word.
+  setTimeout(() => {
+    if (stopping) return;
+    crashes.push(crash);
+    say("npm start", `✖ ${describeCrash(crash)}. Not restarted.`);
+    if (ready)
+      say(
+        "npm start",
+        `status: DEGRADED — ${crashes.map((c) => c.service).join(", ")} down; the rest keeps running. ` +
+          "Ctrl-C stops everything; see README › Troubleshooting.",
+      );
+  }, 200);
+}
+
+let stopped: Promise<never> | undefined;
+/**
+ * Stops every service in reverse order, once: a second Ctrl-C, or the SIGTERM npm may relay meanwhile,
+ * waits for the same stop instead of exiting under children that are still shutting down.
+ */
+function stopAll(code: number): Promise<never> {
+  stopping = true;
+  stopped ??= (async () => {
     for (const service of services.reverse()) {
       await service
         .stop()
         .catch((error: unknown) => console.error(`stopping ${service.name}: ${String(error)}`));
     }
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopped;
 }
 
 process.on("SIGINT", () => {
-  console.log("\nstopping…");
-  void stopAll(0);
+  if (!stopped) console.log("\nstopping…");
+  void stopAll(crashes.length === 0 ? 0 : 1);
 });
 process.on("SIGTERM", () => void stopAll(0));
 
 const started = performance.now();
-const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+const elapsed = () => (performance.now() - started) / 1000;
+const stages: Stage[] = [];
+let stageStart = 0;
+/** Records the time since the last mark as one stage of the start, and prints its mark. */
+function mark(name: string, text: string, note?: string, at?: number): void {
+  const now = at ?? elapsed();
+  stages.push({ name, seconds: now - stageStart, ...(note ? { note } : {}) });
+  stageStart = now;
+  say(name, `${text}  [${elapsed().toFixed(1)} s]`);
+}
+/** A service that crashed while a later one was starting fails the start, naming it. */
+function assertNoCrash(): void {
+  if (crashes.length > 0) throw new Error(crashes.map(describeCrash).join("; "));
+}
 
 try {
-  // Check every port first so a clash fails in a second, not after the chain is up.
-  await assertPortFree(gatewayPort, values.host);
+  // Every port first, each named by its flag, so a clash fails in a second, not after the chain is up.
+  for (const flag of Object.keys(PORTS) as PortFlag[]) {
+    if ((flag === "web-port" && !options.web) || (flag === "indexer-port" && !options.indexer)) continue;
+    await assertPortFree(ports[flag], host).catch((error: Error) => {
+      const { service, env } = PORTS[flag];
+      throw new Error(
+        /already in use/.test(error.message)
+          ? `port ${ports[flag]} on ${host} (${service}) is already in use: stop what holds it, or choose another with --${flag} N (or ${env})`
+          : `${error.message} (${service}, --${flag})`,
+      );
+    });
+  }
 
-  console.log("starting the local chain…");
-  const chain = await startHardhatNode({ port: chainPort, host: values.host });
+  say("chain", "starting the local chain…");
+  const chain = await startHardhatNode({ port: ports["chain-port"], host });
   services.push({ name: "chain", stop: chain.stop });
-  console.log(
-    `chain      ${chain.rpcUrl}  (Hardhat node, chain id ${chain.chainId}, automine)  [${elapsed()}]`,
+  void chain.exited.then(({ code, signal }) =>
+    onCrash({
+      service: "chain",
+      code,
+      signal,
+      logFile: "(hardhat node output is not kept: it prints dev keys)",
+    }),
   );
-
   const deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
   const deploymentFile = await writeDeployment(deployment);
-  console.log(`contracts  deployed by Ignition  [${elapsed()}]`);
+  mark("chain", `${chain.rpcUrl} (Hardhat node, chain id ${chain.chainId}), contracts deployed by Ignition`);
   for (const [name, address] of Object.entries(deployment.contracts))
-    console.log(`  ${name.padEnd(24)} ${address}`);
-  console.log(`  deployment file          ${path.relative(process.cwd(), deploymentFile)}`);
+    say("chain", `  ${name.padEnd(24)} ${address}`);
+  say("chain", `  deployment file          ${path.relative(process.cwd(), deploymentFile)}`);
 
-  console.log("starting the generator node (loads its models: a few seconds)…");
-  const node = await startLocalNode({
+  // The dApp's build is checked (and started) while the chain comes up: the build is the slowest step of
+  // a fresh clone, and it needs none of the services.
+  let build: Promise<void> | undefined;
+  let buildSeconds = 0;
+  if (options.web) {
+    const digest = await sourceDigest();
+    const reason = await staleBuildReason(digest);
+    if (reason === undefined) say("web", "web/build is up to date with its sources: no build needed");
+    else {
+      say("web", `building the dApp (${reason}; vite build, ~10-40 s)…`);
+      const buildStart = elapsed();
+      const running = await startWebBuild(LOG_DIR, digest);
+      services.push({ name: "web-build", stop: running.stop });
+      build = running.done.then(() => {
+        buildSeconds = elapsed() - buildStart;
+        say("web", `dApp built in ${buildSeconds.toFixed(1)} s`);
+      });
+      build.catch(() => undefined);
+    }
+  }
+
+  // The indexer needs only the chain (it reads metadata from the node's blockstore when works appear), so
+  // it starts beside the node: Ponder's own start is the longest step here.
+  say("node", "starting the generator node (loads its models: a few seconds)…");
+  const nodeStart = startLocalNode({
     rpcUrl: chain.rpcUrl,
     deployment,
     deploymentFile,
     stateDir: STATE_DIR,
-    gatewayPort,
-    host: values.host,
+    gatewayPort: ports["gateway-port"],
+    host,
+    logDir: LOG_DIR,
+    onCrash,
   });
-  services.push({ name: "generator node", stop: node.stop });
-  console.log(
-    `generator  node serving model ${node.modelId} (built-in art model v2) on ${node.provider}  [${elapsed()}]`,
+  if (options.indexer) say("indexer", "starting the indexer (Ponder on PGlite) beside the node…");
+  const indexerStart = options.indexer
+    ? startLocalIndexer({
+        rpcUrl: chain.rpcUrl,
+        deploymentFile,
+        blockstoreDir: nodeBlockstoreDir(STATE_DIR),
+        stateDir: STATE_DIR,
+        host,
+        port: ports["indexer-port"],
+        logDir: LOG_DIR,
+        onCrash,
+      })
+    : Promise.resolve(undefined);
+  const readyAt = (start: Promise<unknown>) => start.then(() => elapsed());
+  const [nodeResult, indexerResult, nodeAt, indexerAt] = await Promise.allSettled([
+    nodeStart,
+    indexerStart,
+    readyAt(nodeStart),
+    readyAt(indexerStart),
+  ]);
+  // Whatever did start is stopped again if the other failed.
+  if (nodeResult.status === "fulfilled")
+    services.push({ name: "generator node", stop: nodeResult.value.stop });
+  if (indexerResult.status === "fulfilled" && indexerResult.value)
+    services.push({ name: "indexer", stop: indexerResult.value.stop });
+  if (nodeResult.status === "rejected") throw nodeResult.reason;
+  if (indexerResult.status === "rejected") throw indexerResult.reason;
+  const node = nodeResult.value;
+  const indexer: LocalIndexer | undefined = indexerResult.value;
+  const nodeSeconds = nodeAt.status === "fulfilled" ? nodeAt.value : elapsed();
+  mark(
+    "node",
+    `serving model ${node.modelId} (built-in art model v2) on ${node.provider}; gateway ${node.gatewayUrl}`,
+    undefined,
+    nodeSeconds,
   );
-  console.log(`  IPFS gateway             ${node.gatewayUrl}/ipfs/<cid>`);
-  console.log(`  health / metrics         ${node.gatewayUrl}/readyz  ${node.gatewayUrl}/metrics`);
-  console.log(`  log                      ${path.relative(process.cwd(), node.logFile)}`);
+  if (indexer) {
+    const indexerSeconds = indexerAt.status === "fulfilled" ? indexerAt.value : elapsed();
+    mark(
+      "indexer",
+      `GraphQL ${indexer.graphqlUrl}`,
+      `started beside the node, ready at ${indexerSeconds.toFixed(1)} s`,
+      Math.max(indexerSeconds, nodeSeconds),
+    );
+  }
+  assertNoCrash();
 
-  if (!values["no-demo"]) {
-    console.log("requesting a first generated work…");
-    const demo = await requestDemoWork({
+  let webUrl: string | undefined;
+  if (options.web) {
+    if (build) {
+      await build;
+      // The build ran beside the node and the indexer: only the wait left after them counts here.
+      mark(
+        "web-build",
+        "dApp build done",
+        `the build took ${buildSeconds.toFixed(1)} s in all, beside the node and the indexer`,
+      );
+    }
+    const web = await startWebApp({
+      host,
+      port: ports["web-port"],
+      rpcUrl: chain.rpcUrl,
+      deploymentFile,
+      graphqlUrl: indexer?.graphqlUrl,
+      gatewayUrl: node.gatewayUrl,
+      uploadsDir: path.join(STATE_DIR, "uploads"),
+      logDir: LOG_DIR,
+      onCrash,
+    });
+    services.push({ name: "web", stop: web.stop });
+    webUrl = web.url;
+    mark("web", `dApp ${web.url}`);
+    assertNoCrash();
+  }
+
+  let demo: DemoWork | undefined;
+  if (options.demo) {
+    say("demo", "requesting a first generated work…");
+    demo = await requestDemoWork({
       rpcUrl: chain.rpcUrl,
       deployment,
       modelId: node.modelId,
       gatewayUrl: node.gatewayUrl,
       prompt: "a tide pool at dusk, mother-of-pearl and teal",
     });
-    console.log(`demo       job ${demo.jobId} fulfilled as work ${demo.workId}  [${elapsed()}]`);
-    console.log(`  token URI                ${demo.tokenUri}`);
-    console.log(`  metadata                 ${demo.metadataUrl}`);
-    if (demo.imageUrl) console.log(`  image                    ${demo.imageUrl}`);
+    say("demo", `job ${demo.jobId} fulfilled as work ${demo.workId}`);
+    say("demo", `  token URI                ${demo.tokenUri}`);
+    say("demo", `  metadata                 ${demo.metadataUrl}`);
+    if (demo.imageUrl) say("demo", `  image                    ${demo.imageUrl}`);
+    if (indexer) {
+      await indexer.waitForWork(demo.workId, () =>
+        fetch(chain.rpcUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }),
+        }).then(() => undefined),
+      );
+    }
+    mark("demo", `work ${demo.workId} ${indexer ? "indexed with its metadata" : "minted (no indexer)"}`);
+    assertNoCrash();
   }
 
-  console.log(
-    `\nready in ${elapsed()}. Dev accounts are Hardhat's well-known test accounts. Ctrl-C stops everything.`,
-  );
+  ready = true;
+  printBanner({
+    webUrl,
+    workUrl: webUrl && demo ? `${webUrl}/works/${demo.workId}` : undefined,
+    graphqlUrl: indexer?.graphqlUrl,
+    gatewayUrl: node.gatewayUrl,
+    rpcUrl: chain.rpcUrl,
+    chainId: chain.chainId,
+    logDir: path.relative(process.cwd(), LOG_DIR),
+    stages,
+    crashed: crashes.map((c) => c.service),
+    totalSeconds: elapsed(),
+  });
 } catch (error) {
   console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);

@@ -6,7 +6,7 @@ export default defineConfig({
     name: "repo",
     include: ["test/**/*.test.ts"],
     testTimeout: 240_000,
-    hookTimeout: 240_000,
+    hookTimeout: 360_000,
     fileParallelism: false,
   },
 });

@@ -1,16 +1,16 @@
 /**
  * The generator node of the local stack: registers the built-in art model v2 on the market, writes a
  * node config (dev account key in a 0600 file), stakes through the operator's own code path, and
- * runs `atelier-node start` as a child process whose logs go to a file.
+ * runs `atelier-node start` as a supervised child process (its log in the stream and in a file).
  */
-import { spawn } from "node:child_process";
-import { mkdir, open, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createPublicClient, createWalletClient, http, parseEventLogs } from "viem";
 import { hardhat } from "viem/chains";
 import { generationMarketAbi, contractAddress, type Deployment } from "@atelier/protocol";
 import { builtinModelRegistration, connectMarket, loadConfig } from "@atelier/generator-node";
 import { DEV_ACCOUNT, devAccount, devPrivateKey } from "@atelier/devchain";
+import { describeCrash, supervise, type Crash } from "./supervisor.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NODE_CLI = path.join(ROOT, "generator-node/src/cli/main.ts");
@@ -20,6 +20,7 @@ export interface LocalNode {
   gatewayUrl: string;
   provider: string;
   logFile: string;
+  blockstoreDir: string;
   stop(): Promise<void>;
 }
 
@@ -49,6 +50,10 @@ export async function registerBuiltinModel(rpcUrl: string, deployment: Deploymen
   return Number(registered.args.modelId);
 }
 
+/** The node's Helia blockstore (blockstore-fs) under the state dir: the indexer reads metadata from it. */
+export const nodeBlockstoreDir = (stateDir: string): string =>
+  path.join(stateDir, "node", "data", "ipfs", "blocks");
+
 export async function startLocalNode(options: {
   rpcUrl: string;
   deployment: Deployment;
@@ -56,13 +61,15 @@ export async function startLocalNode(options: {
   stateDir: string;
   gatewayPort: number;
   host: string;
+  logDir: string;
+  onCrash(crash: Crash): void;
 }): Promise<LocalNode> {
-  const modelId = await registerBuiltinModel(options.rpcUrl, options.deployment);
-
   // The chain is new on every run, so the last run's journal, checkpoint and blocks describe nothing.
+  // (First thing: the indexer, started beside the node, opens the blockstore folder in here.)
   const dir = path.join(options.stateDir, "node");
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
+  const modelId = await registerBuiltinModel(options.rpcUrl, options.deployment);
   const configFile = path.join(dir, "atelier-node.json");
   await writeFile(path.join(dir, "node.key"), `${devPrivateKey(DEV_ACCOUNT.node)}\n`, { mode: 0o600 });
   await writeFile(
@@ -93,38 +100,26 @@ export async function startLocalNode(options: {
   const market = await connectMarket(loadConfig({ file: configFile }));
   await market.register([BigInt(modelId)], minStake * 10n);
 
-  const logFile = path.join(dir, "node.log");
-  const log = await open(logFile, "w");
-  const child = spawn(
+  const node = await supervise(
+    "node",
     process.execPath,
     ["--import", "tsx", NODE_CLI, "-c", configFile, "start", "--no-progress"],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", log.fd, log.fd, "ipc"],
-    },
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe", "ipc"], logDir: options.logDir, onCrash: options.onCrash },
   );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const ready = await new Promise<{ url: string; provider: string }>((resolve, reject) => {
-    child.once("message", (message) => resolve(message as { url: string; provider: string }));
-    child.once("exit", (code) =>
-      reject(new Error(`generator node exited with code ${code}; see ${logFile}`)),
-    );
-  });
-  child.disconnect();
+  const ready = await Promise.race([
+    new Promise<{ url: string; provider: string }>((resolve) =>
+      node.child.once("message", (message) => resolve(message as { url: string; provider: string })),
+    ),
+    node.exited.then((crash) => Promise.reject(new Error(describeCrash(crash)))),
+  ]);
+  node.child.disconnect();
 
   return {
     modelId,
     gatewayUrl: ready.url,
     provider: ready.provider,
-    logFile,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      await log.close();
-    },
+    logFile: node.logFile,
+    blockstoreDir: nodeBlockstoreDir(options.stateDir),
+    stop: () => node.stop(),
   };
 }

@@ -21,6 +21,8 @@ export interface RunningChain {
   chainId: number;
   /** Stops the node and resolves once its process has exited and the port is released. */
   stop(): Promise<void>;
+  /** Resolves when the node process exits, for whatever reason (a supervisor reports an unasked exit). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -42,7 +44,9 @@ export async function startHardhatNode(options: HardhatNodeOptions = {}): Promis
   child.stderr.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
 
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -60,7 +64,7 @@ export async function startHardhatNode(options: HardhatNodeOptions = {}): Promis
       throw new Error(`hardhat node exited with code ${child.exitCode} before answering: ${stderr.trim()}`);
     }
     const chainId = await tryChainId(rpcUrl);
-    if (chainId !== undefined) return { rpcUrl, port, chainId, stop };
+    if (chainId !== undefined) return { rpcUrl, port, chainId, stop, exited };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`hardhat node did not answer on ${rpcUrl} in time: ${stderr.trim() || "no output"}`);

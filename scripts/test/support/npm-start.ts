@@ -6,9 +6,16 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-export interface StartedStack {
+export interface StackPorts {
   chainPort: number;
   gatewayPort: number;
+  indexerPort: number;
+  webPort: number;
+}
+
+export interface StartedStack extends StackPorts {
+  /** Every port the stack was told to use. */
+  ports: number[];
   /** Seconds from spawning `npm start` to its "ready" line. */
   readySeconds: number;
   /** Everything it printed so far (stdout and stderr). */
@@ -27,17 +34,39 @@ function userEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs `npm start -- --chain-port P --gateway-port Q` in `dir` and waits for its "ready" line. */
+/** Four distinct free ports. */
+async function freePorts(): Promise<StackPorts> {
+  const taken = new Set<number>();
+  const next = async () => {
+    let port = await freePort();
+    while (taken.has(port)) port = await freePort();
+    taken.add(port);
+    return port;
+  };
+  return {
+    chainPort: await next(),
+    gatewayPort: await next(),
+    indexerPort: await next(),
+    webPort: await next(),
+  };
+}
+
+/** Runs `npm start -- --chain-port … --gateway-port … --indexer-port … --web-port …` in `dir`; waits for "ready". */
 export async function npmStart(dir: string, options: { timeoutMs?: number } = {}): Promise<StartedStack> {
-  const chainPort = await freePort();
-  let gatewayPort = await freePort();
-  while (gatewayPort === chainPort) gatewayPort = await freePort();
+  const ports = await freePorts();
   const started = performance.now();
-  const child = spawn(
-    "npm",
-    ["start", "--", "--chain-port", String(chainPort), "--gateway-port", String(gatewayPort)],
-    { cwd: dir, env: userEnvironment(), detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const flags = [
+    ["--chain-port", ports.chainPort],
+    ["--gateway-port", ports.gatewayPort],
+    ["--indexer-port", ports.indexerPort],
+    ["--web-port", ports.webPort],
+  ].flatMap(([flag, port]) => [String(flag), String(port)]);
+  const child = spawn("npm", ["start", "--", ...flags], {
+    cwd: dir,
+    env: userEnvironment(),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const append = (chunk: Buffer) => (output += chunk.toString());
   child.stdout.on("data", append);
@@ -57,7 +86,8 @@ export async function npmStart(dir: string, options: { timeoutMs?: number } = {}
     return exit;
   };
 
-  const deadline = started + (options.timeoutMs ?? 180_000);
+  // A fresh clone builds the dApp at start: on 2 loaded cores that alone can take a minute or two.
+  const deadline = started + (options.timeoutMs ?? 300_000);
   while (!/^ready in /m.test(output)) {
     if (child.exitCode !== null)
       throw new Error(`npm start exited (${child.exitCode}) before ready:\n${output}`);
@@ -68,8 +98,8 @@ export async function npmStart(dir: string, options: { timeoutMs?: number } = {}
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
-    chainPort,
-    gatewayPort,
+    ...ports,
+    ports: Object.values(ports),
     readySeconds: (performance.now() - started) / 1000,
     output: () => output,
     interrupt,
