@@ -107,4 +107,36 @@ describe("background embedding jobs", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("feeds finished embeddings into related works: an unembedded work is ranked by the other signals, then looks similar", async () => {
+    const related = new RelatedWorks(embedder.dimensions);
+    // Works 1–4: one prompt, four seeds; 5: another prompt. Work 4's image is not there yet.
+    const same = art.filter((a) => a.prompt === 2);
+    const other = art.find((a) => a.prompt === 4)!;
+    related.addWorks([
+      ...same.slice(0, 3).map((a, i) => ({
+        workId: BigInt(i + 1),
+        embedding: vectors.get(a.name)!,
+        creator: `c${i}`,
+        rights: 1,
+      })),
+      { workId: 4n, creator: "c0", rights: 1 },
+      { workId: 5n, embedding: vectors.get(other.name)!, creator: "c9", rights: 1 },
+    ]);
+    const blocks = new Map<string, Uint8Array>();
+    const store = new EmbeddingStore(EMBEDDING_MODEL, embedder.dimensions);
+    const jobs = new EmbeddingJobs(embedder, { get: async (cid) => blocks.get(cid) }, store, (id, v) =>
+      related.setEmbedding(id, v),
+    );
+    jobs.request(4n, same[3]!.name);
+    await jobs.drained();
+    const before = related.forWork(1n).find((s) => s.workId === 4n)!;
+    expect(before.reasons).toEqual(["same creator", "offers the rights you usually license"]);
+    blocks.set(same[3]!.name, same[3]!.bytes);
+    await expect.poll(() => jobs.status(4n)!.status, { timeout: 10_000 }).toBe("ok");
+    const after = related.forWork(2n);
+    expect(after.findIndex((s) => s.workId === 4n)).toBeLessThan(after.findIndex((s) => s.workId === 5n));
+    expect(after.find((s) => s.workId === 4n)!.reasons[0]).toMatch(/^looks similar/);
+    expect(() => related.setEmbedding(99n, vectors.get(other.name)!)).toThrow(/addWorks it first/);
+  }, 60_000);
 });
