@@ -1,7 +1,8 @@
 /**
- * `npm run bench:indexer -- --json FILE [--works N]`: seeds a local chain, then measures Ponder backfill
+ * `npm run bench:indexer -- --json FILE [--works N] [--art-works N]`: seeds a local chain, then measures Ponder backfill
  * on PGlite and on Postgres, block-mined → queryable latency, the dApp's main queries, near-match over
- * 100k hashes, related works, and offline recommendation quality on a simulated market.
+ * 100k hashes, related works, the image embedding's CPU cost, and offline recommendation quality on
+ * markets with real (generator art through MobileNetV2) and simulated embeddings.
  */
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,17 +15,10 @@ import { createPublicClient, createWalletClient, http, keccak256, toHex, type Ad
 import { hardhat } from "viem/chains";
 import { abis } from "@atelier/protocol";
 import { deployAtelier, devAccount, startHardhatNode } from "@atelier/devchain";
-import {
-  createQueries,
-  evaluateRecommenders,
-  mulberry32,
-  NearMatchIndex,
-  RelatedWorks,
-  simulateMarket,
-  RIGHTS,
-} from "@atelier/query";
+import { createQueries, mulberry32, NearMatchIndex, RIGHTS } from "@atelier/query";
 import { startPonder } from "../test-support/ponder.ts";
 import { postgresAvailable, startPostgres } from "../test-support/postgres.ts";
+import { benchDiscovery } from "./discovery.ts";
 import { seedMarket, SEED_WORDS } from "./seed.ts";
 import type { StoredMetadata } from "../scenario/metadata.ts";
 
@@ -33,6 +27,7 @@ const { values } = parseArgs({
     json: { type: "string" },
     works: { type: "string", default: "10000" },
     "near-hashes": { type: "string", default: "100000" },
+    "art-works": { type: "string", default: "480" },
   },
 });
 const WORKS = Number(values.works);
@@ -267,34 +262,8 @@ try {
   log("nearMatch", result.nearMatch);
 }
 
-// Related works and recommendation quality on the simulated market.
-{
-  const market = simulateMarket({ seed: 7, works: 10_000, brands: 800 });
-  const related = new RelatedWorks(market.dimensions);
-  related.addWorks(
-    market.works.map((w) => ({
-      workId: w.workId,
-      embedding: w.embedding,
-      creator: w.creator,
-      rights: w.rights,
-    })),
-  );
-  for (const [brand, history] of market.histories) for (const w of history) related.addLicense(brand, w);
-  const brands = [...market.histories.keys()];
-  const forWork = await timeIt(200, (i) =>
-    related.forWork(BigInt(1 + ((i * 97) % market.works.length)), { requireRights: RIGHTS.commercial }),
-  );
-  const forAccount = await timeIt(200, (i) => related.forAccount(brands[i % brands.length]!));
-  result.related = {
-    p95Ms: percentile([...forWork, ...forAccount], 0.95),
-    forWorkP95Ms: percentile(forWork, 0.95),
-    forAccountP95Ms: percentile(forAccount, 0.95),
-    works: market.works.length,
-  };
-  log("related", result.related);
-  result.recs = evaluateRecommenders(simulateMarket({ seed: 7 }));
-  log("recs", result.recs);
-}
+// Related works, the image embedding's cost, and recommendation quality (real and simulated embeddings).
+Object.assign(result, await benchDiscovery({ artWorks: Number(values["art-works"]), log }));
 
 const text = JSON.stringify(result, null, 2);
 console.log(text);

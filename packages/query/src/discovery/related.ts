@@ -20,8 +20,11 @@ export const RIGHTS = {
 
 export interface WorkFeatures {
   workId: bigint;
-  /** Image embedding (any fixed dimension; cosine similarity is used). */
-  embedding: Float32Array;
+  /**
+   * Image embedding (any fixed dimension; cosine similarity is used). Absent while it is still being
+   * computed: the work is then ranked by the other signals until `setEmbedding` adds it.
+   */
+  embedding?: Float32Array;
   creator: string;
   model?: string | null;
   parents?: bigint[];
@@ -63,6 +66,8 @@ export const DEFAULT_WEIGHTS: Weights = {
 export type Signal = keyof Weights;
 
 const VISUAL_CANDIDATES = 200;
+/** Latest works per seed creator considered on lineage alone. */
+const LINEAGE_CANDIDATES = 50;
 
 function normalise(v: Float32Array): Float32Array {
   let norm = 0;
@@ -82,6 +87,7 @@ export class RelatedWorks {
   private readonly works = new Map<bigint, WorkFeatures>();
   private readonly licensees = new Map<bigint, Set<string>>();
   private readonly history = new Map<string, bigint[]>();
+  private readonly byCreator = new Map<string, bigint[]>();
   private maxPopularity = 1;
 
   constructor(private readonly dimensions: number) {
@@ -97,17 +103,37 @@ export class RelatedWorks {
   }
 
   addWorks(works: readonly WorkFeatures[]): void {
-    if (works.length === 0) return;
-    const vectors = new Float32Array(works.length * this.dimensions);
-    works.forEach((w, i) => {
-      if (w.embedding.length !== this.dimensions)
-        throw new Error(
-          `work ${w.workId}: embedding has ${w.embedding.length} dimensions, the index ${this.dimensions}`,
-        );
-      vectors.set(normalise(w.embedding), i * this.dimensions);
+    for (const w of works) {
+      if (!this.works.has(w.workId)) {
+        const list = this.byCreator.get(w.creator) ?? [];
+        list.push(w.workId);
+        this.byCreator.set(w.creator, list);
+      }
       this.works.set(w.workId, w);
-    });
-    this.index.add(BigUint64Array.from(works.map((w) => w.workId)), vectors);
+    }
+    const embedded = works.filter((w) => w.embedding !== undefined);
+    if (embedded.length === 0) return;
+    const vectors = new Float32Array(embedded.length * this.dimensions);
+    embedded.forEach((w, i) => vectors.set(this.checked(w.workId, w.embedding!), i * this.dimensions));
+    this.index.add(BigUint64Array.from(embedded.map((w) => w.workId)), vectors);
+  }
+
+  /** Adds or replaces a known work's embedding (e.g. when its background job finishes). */
+  setEmbedding(workId: bigint, embedding: Float32Array): void {
+    const work = this.works.get(workId);
+    if (!work) throw new Error(`work ${workId} is not in the related-works index: addWorks it first`);
+    const vector = this.checked(workId, embedding);
+    if (work.embedding) this.index.remove(workId);
+    this.works.set(workId, { ...work, embedding });
+    this.index.add(workId, vector);
+  }
+
+  private checked(workId: bigint, embedding: Float32Array): Float32Array {
+    if (embedding.length !== this.dimensions)
+      throw new Error(
+        `work ${workId}: embedding has ${embedding.length} dimensions, the index ${this.dimensions}`,
+      );
+    return normalise(embedding);
   }
 
   addLicense(account: string, workId: bigint): void {
@@ -151,14 +177,14 @@ export class RelatedWorks {
       return e;
     };
 
-    if (weights.visual > 0 && seedWorks.length > 0) {
+    if (weights.visual > 0 && seedWorks.some((w) => w.embedding) && this.index.size() > 0) {
       const profile = new Float32Array(this.dimensions);
       // Recent licences weigh more: tastes drift, and the last ones say most about the next.
       seedWorks.forEach((w, i) => {
         const weight = 1 + i / seedWorks.length;
-        normalise(w.embedding).forEach((x, d) => (profile[d]! += weight * x));
+        if (w.embedding) normalise(w.embedding).forEach((x, d) => (profile[d]! += weight * x));
       });
-      const found = this.index.search(normalise(profile), Math.min(VISUAL_CANDIDATES, this.works.size), 0);
+      const found = this.index.search(normalise(profile), Math.min(VISUAL_CANDIDATES, this.index.size()), 0);
       for (let i = 0; i < found.keys.length; i++)
         entry(found.keys[i]!).parts.visual = 1 - found.distances[i]!;
     }
@@ -181,6 +207,12 @@ export class RelatedWorks {
     const creators = new Set(seedWorks.map((w) => w.creator));
     const models = new Set(seedWorks.map((w) => w.model).filter(Boolean));
     const lineage = new Set(seedWorks.flatMap((w) => [w.workId, ...(w.parents ?? [])]));
+    // Lineage candidates even without a visual or co-licensing hit (e.g. a work whose embedding is pending).
+    if (weights.lineage > 0) {
+      for (const id of lineage) if (this.works.has(id)) entry(id);
+      for (const c of creators)
+        for (const id of (this.byCreator.get(c) ?? []).slice(-LINEAGE_CANDIDATES)) entry(id);
+    }
 
     const out: Suggestion[] = [];
     for (const [id, e] of scores) {

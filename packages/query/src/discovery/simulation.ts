@@ -26,6 +26,11 @@ export interface MarketOptions {
   dimensions?: number;
   /** Noise of a work's embedding around its style centroid (higher = visual signal weaker). */
   noise?: number;
+  /**
+   * Real embeddings instead of centroid + noise: the k-th work of a style gets `embeddingFor(style, k)`
+   * (e.g. the k-th image the generator rendered for that style's prompt). `dimensions` must match.
+   */
+  embeddingFor?: (style: number, k: number) => Float32Array;
 }
 
 export interface SimWork {
@@ -67,10 +72,13 @@ export function simulateMarket(options: MarketOptions = {}): SimMarket {
     0,
   ];
   const works: SimWork[] = [];
+  const perStyle = new Array<number>(styles).fill(0);
   for (let i = 0; i < nWorks; i++) {
     const c = Math.floor(rand() * nCreators);
     const style = creatorStyles[c]![rand() < 0.7 ? 0 : 1]!;
-    const embedding = Float32Array.from(centroids[style]!, (x) => x + noise * gauss() * 1.0);
+    const embedding = options.embeddingFor
+      ? options.embeddingFor(style, perStyle[style]!++)
+      : Float32Array.from(centroids[style]!, (x) => x + noise * gauss() * 1.0);
     works.push({
       workId: BigInt(i + 1),
       style,

@@ -1,0 +1,23 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ART_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "fixtures/art");
+
+export interface ArtFixture {
+  name: string;
+  prompt: number;
+  seed: number;
+  bytes: Uint8Array;
+}
+
+/** The generator's art at 6 prompts × 4 seeds (scripts/render-art-fixtures.ts), `p<prompt>-s<seed>.jpg`. */
+export async function loadArtFixtures(dir = ART_DIR): Promise<ArtFixture[]> {
+  const names = (await readdir(dir)).filter((n) => /^p\d+-s\d+\.jpg$/.test(n)).sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const [, p, s] = /^p(\d+)-s(\d+)\.jpg$/.exec(name)!;
+      return { name, prompt: Number(p), seed: Number(s), bytes: await readFile(path.join(dir, name)) };
+    }),
+  );
+}
