@@ -215,6 +215,7 @@ try {
       graphqlUrl: indexer?.graphqlUrl,
       gatewayUrl: node.gatewayUrl,
       uploadsDir: path.join(STATE_DIR, "uploads"),
+      blockstoreDir: nodeBlockstoreDir(STATE_DIR),
       logDir: LOG_DIR,
       onCrash,
     });

@@ -118,6 +118,8 @@ export async function startWebApp(options: {
   graphqlUrl?: string;
   gatewayUrl: string;
   uploadsDir: string;
+  /** The fs blockstore the gateway serves and the indexer reads: uploads land there. */
+  blockstoreDir: string;
   logDir: string;
   onCrash(crash: Crash): void;
 }): Promise<LocalWebApp> {
@@ -134,6 +136,7 @@ export async function startWebApp(options: {
       ATELIER_DEPLOYMENT: options.deploymentFile,
       ATELIER_IPFS_GATEWAY: options.gatewayUrl,
       ATELIER_UPLOADS_DIR: options.uploadsDir,
+      ATELIER_UPLOADS_BLOCKSTORE: options.blockstoreDir,
       ...(options.graphqlUrl ? { ATELIER_INDEX_URL: options.graphqlUrl, ATELIER_INDEX_KIND: "ponder" } : {}),
     },
     logDir: options.logDir,

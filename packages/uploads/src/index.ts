@@ -20,9 +20,11 @@ export interface Uploads {
 
 export async function openUploads(options: {
   dir: string;
+  /** Where the blocks go, when not `dir/blocks` (see UploadStore.open). */
+  blocksDir?: string;
   limits?: Partial<UploadLimits>;
 }): Promise<Uploads> {
-  const store = await UploadStore.open(options.dir);
+  const store = await UploadStore.open(options.dir, { blocksDir: options.blocksDir });
   const handler = new UploadHandler(store, options.limits);
   return { handle: handler.handle, store, close: () => store.close() };
 }

@@ -55,12 +55,17 @@ export interface StoredFile {
 export class UploadStore {
   private constructor(readonly helia: Helia) {}
 
-  /** Opens (creating if needed) the store under `dir` (`dir/blocks`, `dir/datastore`). */
-  static async open(dir: string): Promise<UploadStore> {
-    await mkdir(path.join(dir, "blocks"), { recursive: true });
+  /**
+   * Opens (creating if needed) the store under `dir` (`dir/blocks`, `dir/datastore`). `blocksDir` puts the
+   * blocks in another fs blockstore instead — e.g. the one a local gateway serves and the indexer reads, so
+   * an upload is visible to the whole stack without a second copy.
+   */
+  static async open(dir: string, options: { blocksDir?: string } = {}): Promise<UploadStore> {
+    const blocksDir = options.blocksDir ?? path.join(dir, "blocks");
+    await mkdir(blocksDir, { recursive: true });
     await mkdir(path.join(dir, "datastore"), { recursive: true });
     const helia = createHeliaLight({
-      blockstore: new FsBlockstore(path.join(dir, "blocks")),
+      blockstore: new FsBlockstore(blocksDir),
       datastore: new FsDatastore(path.join(dir, "datastore")),
     });
     await helia.start();

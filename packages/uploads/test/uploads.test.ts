@@ -268,3 +268,30 @@ describe("upload endpoint", () => {
     expect(sha(await uploads.store.get(cid))).toBe(sha(bytes));
   });
 });
+
+describe("upload endpoint writing to a shared blockstore", () => {
+  it("puts the blocks where another reader of that fs blockstore (a gateway, the indexer) finds them", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-uploads-"));
+    const shared = await mkdtemp(path.join(tmpdir(), "atelier-shared-blocks-"));
+    const uploads = await openUploads({ dir, blocksDir: shared });
+    try {
+      const bytes = await image("png");
+      const response = await uploads.handle(post(bytes, "image/png"));
+      expect(response.status).toBe(201);
+      const { cid } = (await response.json()) as ImageUploaded;
+      const { FsBlockstore } = await import("blockstore-fs");
+      const { CID } = await import("multiformats/cid");
+      const reader = new FsBlockstore(shared);
+      await reader.open();
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of reader.get(CID.parse(cid))) chunks.push(chunk);
+      await reader.close();
+      expect(sha(Buffer.concat(chunks))).toBe(sha(bytes));
+      await expect(readdir(path.join(dir, "blocks"))).rejects.toThrow(); // nothing beside it
+    } finally {
+      await uploads.close();
+      await rm(dir, { recursive: true, force: true });
+      await rm(shared, { recursive: true, force: true });
+    }
+  });
+});

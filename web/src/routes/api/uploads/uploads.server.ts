@@ -4,6 +4,8 @@
  *   ATELIER_UPLOADS_DIR     where uploaded blocks live (default .atelier/uploads under the server's working
  *                           directory — a bundled server cannot locate the repository; its `blocks/` is an fs
  *                           blockstore a gateway or the indexer can read)
+ *   ATELIER_UPLOADS_BLOCKSTORE  an fs blockstore to write the blocks to instead of `<ATELIER_UPLOADS_DIR>/blocks`
+ *                           (npm start: the generator node's, which its gateway serves and the indexer reads)
  *   ATELIER_UPLOADS_MAX_MB  largest image accepted (default 20)
  */
 import path from "node:path";
@@ -26,11 +28,14 @@ function maxImageBytes(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 export function uploads(): Promise<Uploads> {
-  opening ??= openUploads({ dir: uploadsDir(), limits: { maxImageBytes: maxImageBytes() } }).catch(
-    (error) => {
-      opening = undefined; // let the next request try again (a full disk may have been freed)
-      throw error;
-    },
-  );
+  const blocks = process.env.ATELIER_UPLOADS_BLOCKSTORE;
+  opening ??= openUploads({
+    dir: uploadsDir(),
+    blocksDir: blocks ? path.resolve(blocks) : undefined,
+    limits: { maxImageBytes: maxImageBytes() },
+  }).catch((error) => {
+    opening = undefined; // let the next request try again (a full disk may have been freed)
+    throw error;
+  });
   return opening;
 }
