@@ -60,13 +60,7 @@ interface MethodResult {
   detectMs: number;
   embedMsMin: number;
   detectMsMin: number;
-  stages?: {
-    embed: Record<string, number>;
-    detect: Record<string, number>;
-    embedVerifiedMs?: number;
-    embedVerifiedStages?: Record<string, number>;
-    embedVerifiedVerdict?: EmbedVerdict;
-  };
+  stages?: { embed: Record<string, number>; detect: Record<string, number>; embedVerifiedMs?: number };
   falsePositives: { trials: number; hits: number; note?: string };
   attacks: Record<string, AttackResult>;
 }
@@ -239,14 +233,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ methods: Reco
       const avg = (o: Record<string, number>) =>
         Object.fromEntries(Object.entries(o).map(([k, v]) => [k, r2(v / runs)]));
       const tv = timeIt(() => embedVerified(timingImage, payloads[0]!), Math.max(1, Math.floor(runs / 2)));
-      const ev = embedVerified(timingImage, payloads[0]!);
-      stages = {
-        embed: avg(es),
-        detect: avg(ds),
-        embedVerifiedMs: r2(tv.median),
-        embedVerifiedStages: Object.fromEntries(Object.entries(ev.stages).map(([k, v]) => [k, r2(v)])),
-        embedVerifiedVerdict: ev.verdict,
-      };
+      stages = { embed: avg(es), detect: avg(ds), embedVerifiedMs: r2(tv.median) };
     }
     let fp: MethodResult["falsePositives"];
     if (m.hasDecision) {
