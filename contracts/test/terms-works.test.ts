@@ -14,23 +14,14 @@ import {
   uploadWatermarkIdOf,
 } from "../test-support/fixture.ts";
 
-import { legalTextUri } from "../ignition/legal-texts.ts";
+import { TERMS_PRESETS } from "../ignition/modules/Atelier.ts";
 
 const f = await createFixture();
 const { viem, creator, buyer, buyer2, outsider, admin } = f;
 
-const personal = {
-  commercialUse: false,
-  derivativesAllowed: false,
-  attribution: true,
-  aiTrainingAllowed: false,
-  exclusive: false,
-  transferable: false,
-  duration: 0,
-  derivativeShareBps: 0,
-  // the raw-leaf CIDv1 of contracts/terms/personal/v1.md (recomputed from the file in ignition.test.ts)
-  legalTextUri: legalTextUri("personal"),
-};
+// the personal preset as deployed: @atelier/protocol's table plus the raw-leaf CIDv1 of
+// contracts/terms/personal/v1.md (recomputed from the file in ignition.test.ts)
+const personal = TERMS_PRESETS.personal;
 
 describe("LicenseTerms", () => {
   it("registers the five presets at deployment, in order", async () => {
@@ -712,17 +703,7 @@ describe("Works: derivatives", () => {
     const { works, terms } = d;
     await f.mined(
       terms.write.registerTerms([
-        {
-          commercialUse: true,
-          derivativesAllowed: true,
-          attribution: true,
-          aiTrainingAllowed: false,
-          exclusive: false,
-          transferable: false,
-          duration: 0,
-          derivativeShareBps: 5000,
-          legalTextUri: "",
-        },
+        { ...TERMS_PRESETS.commercialRemix, duration: 0, derivativeShareBps: 5000, legalTextUri: "" },
       ]),
     );
     const half = { termsId: 6, currency: ZERO, price: PRICE, maxSupply: 0 };

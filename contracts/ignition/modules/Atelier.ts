@@ -1,80 +1,27 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { legalTextUri } from "../legal-texts.ts";
-import { abis, type ContractName } from "@atelier/protocol";
+import {
+  abis,
+  TERMS_PRESETS as PRESETS,
+  TERMS_PRESET_IDS,
+  type ContractName,
+  type PresetName,
+  type PresetTerms,
+} from "@atelier/protocol";
 import { readShippedArtifact } from "@atelier/protocol/node";
 
 const DAY = 24n * 60n * 60n;
 
 /**
- * License-term presets registered at deployment; their ids are 1..5 in this order on a fresh registry. Each
- * legal text URI is the `ipfs://` CID of contracts/terms/<preset>/v1.md, computed here from the file.
+ * The license-term presets registered at deployment (`@atelier/protocol`'s `TERMS_PRESETS`, ids 1..5 in
+ * this order on a fresh registry), each with the `ipfs://` CID of contracts/terms/<folder>/v1.md as its
+ * legal text URI, computed here from the file.
  */
-export const TERMS_PRESETS = {
-  personal: {
-    commercialUse: false,
-    derivativesAllowed: false,
-    attribution: true,
-    aiTrainingAllowed: false,
-    exclusive: false,
-    transferable: false,
-    duration: 0,
-    derivativeShareBps: 0,
-    legalTextUri: legalTextUri("personal"),
-  },
-  commercial: {
-    commercialUse: true,
-    derivativesAllowed: false,
-    attribution: true,
-    aiTrainingAllowed: false,
-    exclusive: false,
-    transferable: false,
-    duration: Number(365n * DAY),
-    derivativeShareBps: 0,
-    legalTextUri: legalTextUri("commercial"),
-  },
-  commercialRemix: {
-    commercialUse: true,
-    derivativesAllowed: true,
-    attribution: true,
-    aiTrainingAllowed: false,
-    exclusive: false,
-    transferable: false,
-    duration: Number(365n * DAY),
-    derivativeShareBps: 1000,
-    legalTextUri: legalTextUri("commercial-remix"),
-  },
-  exclusiveBuyout: {
-    commercialUse: true,
-    derivativesAllowed: true,
-    attribution: false,
-    aiTrainingAllowed: true,
-    exclusive: true,
-    transferable: true,
-    duration: 0,
-    derivativeShareBps: 0,
-    legalTextUri: legalTextUri("exclusive-buyout"),
-  },
-  aiTraining: {
-    commercialUse: false,
-    derivativesAllowed: false,
-    attribution: false,
-    aiTrainingAllowed: true,
-    exclusive: false,
-    transferable: false,
-    duration: Number(365n * DAY),
-    derivativeShareBps: 0,
-    legalTextUri: legalTextUri("ai-training"),
-  },
-};
+export const TERMS_PRESETS = Object.fromEntries(
+  PRESETS.map((p) => [p.name, { ...p.terms, legalTextUri: legalTextUri(p.legalTextFolder) }]),
+) as Record<PresetName, PresetTerms & { legalTextUri: string }>;
 
-/** Preset name → terms id on a fresh deployment. */
-export const TERMS_PRESET_IDS = {
-  personal: 1,
-  commercial: 2,
-  commercialRemix: 3,
-  exclusiveBuyout: 4,
-  aiTraining: 5,
-} as const;
+export { TERMS_PRESET_IDS };
 
 /**
  * Deploys the whole Atelier protocol: `LicenseTerms` (with the presets), `Works`, `Licenses` and
@@ -121,9 +68,9 @@ export default buildModule("Atelier", (m) => {
   m.call(licenses, "setMetadataRenderer", [renderer]);
 
   let previous = undefined as ReturnType<typeof m.call> | undefined;
-  for (const [name, preset] of Object.entries(TERMS_PRESETS)) {
+  for (const { name } of PRESETS) {
     // Sequential so that the preset ids are deterministic (see TERMS_PRESET_IDS).
-    previous = m.call(terms, "registerTerms", [preset], {
+    previous = m.call(terms, "registerTerms", [TERMS_PRESETS[name]], {
       id: `preset_${name}`,
       after: previous ? [previous] : [],
     });

@@ -1,20 +1,13 @@
 /**
  * Licence terms as the protocol stores them (`LicenseTerms.Terms`), their flag byte, and the five presets
- * registered at deployment. Pure data: the words live in `deed.ts`.
+ * registered at deployment (defined in `@atelier/protocol`). Pure data: the words live in `deed.ts`.
  */
+import { TERMS_PRESETS, type PresetName, type PresetTerms, type TermsPreset } from "@atelier/protocol";
 
-/** The fields of one registered terms template (`LicenseTerms.getTerms`). */
-export interface Terms {
-  commercialUse: boolean;
-  derivativesAllowed: boolean;
-  attribution: boolean;
-  aiTrainingAllowed: boolean;
-  exclusive: boolean;
-  transferable: boolean;
-  /** Seconds a licence lasts from purchase; 0 = perpetual. */
+/** The fields of one registered terms template (`LicenseTerms.getTerms`): a preset's, plus the legal text. */
+export interface Terms extends Omit<PresetTerms, "duration"> {
+  /** Seconds a licence lasts from purchase; 0 = perpetual (a bigint as viem reads it, or a number). */
   duration: number | bigint;
-  /** Share of a derivative's licence revenue owed to the work, in basis points (only with derivatives). */
-  derivativeShareBps: number;
   /** `ipfs://<CID>` (or any URI) of the legal text; may be empty for custom terms. */
   legalTextUri: string;
 }
@@ -68,103 +61,12 @@ export function termsFromFlags(
   };
 }
 
-const YEAR = 365 * 24 * 60 * 60;
+/** A preset as `@atelier/protocol` defines it (terms id, title, legal text folder, fields). */
+export type Preset = TermsPreset;
+export type { PresetName };
 
-export type PresetName = "personal" | "commercial" | "commercialRemix" | "exclusiveBuyout" | "aiTraining";
-
-export interface Preset {
-  name: PresetName;
-  /** Terms id on a fresh deployment (`TERMS_PRESET_IDS`). */
-  id: number;
-  title: string;
-  /** Folder of the legal text in `contracts/terms/`. */
-  legalTextFolder: string;
-  terms: Omit<Terms, "legalTextUri">;
-}
-
-/** The presets exactly as `contracts/ignition/modules/Atelier.ts` registers them (ids 1…5). */
-export const PRESETS: readonly Preset[] = [
-  {
-    name: "personal",
-    id: 1,
-    title: "Personal",
-    legalTextFolder: "personal",
-    terms: {
-      commercialUse: false,
-      derivativesAllowed: false,
-      attribution: true,
-      aiTrainingAllowed: false,
-      exclusive: false,
-      transferable: false,
-      duration: 0,
-      derivativeShareBps: 0,
-    },
-  },
-  {
-    name: "commercial",
-    id: 2,
-    title: "Commercial",
-    legalTextFolder: "commercial",
-    terms: {
-      commercialUse: true,
-      derivativesAllowed: false,
-      attribution: true,
-      aiTrainingAllowed: false,
-      exclusive: false,
-      transferable: false,
-      duration: YEAR,
-      derivativeShareBps: 0,
-    },
-  },
-  {
-    name: "commercialRemix",
-    id: 3,
-    title: "Commercial + Remix",
-    legalTextFolder: "commercial-remix",
-    terms: {
-      commercialUse: true,
-      derivativesAllowed: true,
-      attribution: true,
-      aiTrainingAllowed: false,
-      exclusive: false,
-      transferable: false,
-      duration: YEAR,
-      derivativeShareBps: 1000,
-    },
-  },
-  {
-    name: "exclusiveBuyout",
-    id: 4,
-    title: "Exclusive buyout",
-    legalTextFolder: "exclusive-buyout",
-    terms: {
-      commercialUse: true,
-      derivativesAllowed: true,
-      attribution: false,
-      aiTrainingAllowed: true,
-      exclusive: true,
-      transferable: true,
-      duration: 0,
-      derivativeShareBps: 0,
-    },
-  },
-  {
-    name: "aiTraining",
-    id: 5,
-    title: "AI training",
-    legalTextFolder: "ai-training",
-    terms: {
-      commercialUse: false,
-      derivativesAllowed: false,
-      attribution: false,
-      aiTrainingAllowed: true,
-      exclusive: false,
-      transferable: false,
-      duration: YEAR,
-      derivativeShareBps: 0,
-    },
-  },
-];
+/** The presets the deployment registers (ids 1…5): `@atelier/protocol`'s one table of them. */
+export const PRESETS: readonly Preset[] = TERMS_PRESETS;
 
 /** The preset whose rights, duration and share these terms have (the legal text is not compared). */
 export function presetOf(terms: Terms): Preset | undefined {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { TERMS_PRESETS } from "@atelier/protocol";
 import {
   ALL_FLAG_COMBINATIONS,
   PRESETS,
@@ -17,25 +18,12 @@ const YEAR = 365 * 86_400;
 const REPO = path.resolve(import.meta.dirname, "../../..");
 
 describe("presets", () => {
-  it("match the deployment module's presets field by field", () => {
-    // The module file is the source of truth; read its literal instead of importing Hardhat.
-    const module = readFileSync(path.join(REPO, "contracts/ignition/modules/Atelier.ts"), "utf8");
+  it("are the protocol's preset table, which the deployment registers, each with its legal text", () => {
+    // contracts/test/ignition.test.ts checks the deployed terms against the same table
+    expect(PRESETS).toBe(TERMS_PRESETS);
     for (const preset of PRESETS) {
-      const block = new RegExp(`${preset.name}: \\{([^}]*)\\}`).exec(module)?.[1] ?? "";
-      expect(block, preset.name).not.toBe("");
-      for (const key of [
-        "commercialUse",
-        "derivativesAllowed",
-        "attribution",
-        "aiTrainingAllowed",
-        "exclusive",
-        "transferable",
-      ] as const) {
-        expect(block, `${preset.name}.${key}`).toContain(`${key}: ${preset.terms[key]}`);
-      }
-      expect(block).toContain(`derivativeShareBps: ${preset.terms.derivativeShareBps}`);
-      expect(block).toContain(preset.terms.duration === 0 ? "duration: 0" : "duration: Number(365n * DAY)");
-      expect(block).toContain(`legalTextUri("${preset.legalTextFolder}")`);
+      const text = readFileSync(path.join(REPO, "contracts/terms", preset.legalTextFolder, "v1.md"), "utf8");
+      expect(text, preset.name).toMatch(/## In plain language/);
     }
   });
 
