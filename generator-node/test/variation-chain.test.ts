@@ -6,12 +6,9 @@
  */
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Hex } from "viem";
 import { devAccount } from "@atelier/devchain";
-import { startNodeApp, type NodeApp } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { builtinModel } from "../src/model/builtin.ts";
-import { startStack, until, worksAbi, writeNodeConfig, type Stack } from "./helpers/stack.ts";
+import { startParentJobStack, type ParentJobStack } from "./helpers/parent-jobs.ts";
+import { until, worksAbi } from "./helpers/stack.ts";
 
 const FULFILLED = 3; // JobStatus: None, Open, Claimed, Fulfilled, …
 
@@ -21,67 +18,44 @@ interface Metadata {
 }
 
 describe("variation jobs on a local chain", () => {
-  let stack: Stack;
-  let app: NodeApp;
+  let s: ParentJobStack;
   let variationId: number;
   let ownedWork: bigint;
 
-  const fulfilled = async (prompt: string, o?: Parameters<Stack["request"]>[1]) => {
-    const { jobId } = await stack.request(prompt, o);
-    await until(async () => (await stack.jobStatus(jobId)) === FULFILLED);
-    return stack.workOfJob(jobId);
-  };
-  const metadataOf = async (workId: bigint) => {
-    const uri = await stack.publicClient.readContract({
-      address: stack.works,
-      abi: worksAbi,
-      functionName: "tokenURI",
-      args: [workId],
-    });
-    return (await (await fetch(`${app.url}/ipfs/${uri.slice(7)}`)).json()) as Metadata;
-  };
-  const pixelsOf = async (meta: Metadata) => {
-    const png = new Uint8Array(await (await fetch(`${app.url}/ipfs/${meta.image.slice(7)}`)).arrayBuffer());
-    return new Uint8Array(await sharp(png).removeAlpha().raw().toBuffer());
-  };
+  const metadataOf = (workId: bigint) => s.metadataOf<Metadata>(workId);
+  const pixelsOf = async (meta: Metadata) =>
+    new Uint8Array(
+      await sharp(await s.file(meta.image))
+        .removeAlpha()
+        .raw()
+        .toBuffer(),
+    );
   const meanAbsDiff = (a: Uint8Array, b: Uint8Array) => {
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
-    return s / a.length;
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+    return sum / a.length;
   };
 
   beforeAll(async () => {
-    stack = await startStack();
-    const { manifest } = builtinModel("art-variation");
-    variationId = await stack.serveModel(manifest.weightsHash as Hex, manifest.name);
-    const file = await writeNodeConfig(stack, {
-      models: [
-        { id: stack.modelId, manifest: "builtin:art" },
-        { id: variationId, manifest: "builtin:art-variation" },
-      ],
-      claim: { expectedJobMs: 60_000, releaseMarginMs: 10_000 },
-      safety: { enabled: false },
-      log: { level: "error", pretty: false },
-    });
-    app = await startNodeApp(loadConfig({ file, env: {} }));
+    s = await startParentJobStack("art-variation");
+    variationId = s.modelId;
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await stack?.stop();
+    await s?.stop();
   });
 
   it("parent owned → a variation (parent's prompt and seed, new seed) minted as a derivative", async () => {
-    const parentId = await fulfilled("moonlit mountains");
+    const parentId = await s.fulfilled("moonlit mountains");
     ownedWork = parentId;
     const parent = await metadataOf(parentId);
-    const variationWork = await fulfilled("a variation, please", {
+    const variationWork = await s.fulfilled("a variation, please", {
       modelId: variationId,
       deadlineSec: 1200,
       parents: [{ workId: parentId, licenseId: 0n }],
     });
-    const info = await stack.publicClient.readContract({
-      address: stack.works,
+    const info = await s.stack.publicClient.readContract({
+      address: s.stack.works,
       abi: worksAbi,
       functionName: "workInfo",
       args: [variationWork],
@@ -96,14 +70,14 @@ describe("variation jobs on a local chain", () => {
     expect(variation.provenance.seed).not.toBe(parent.provenance.seed);
 
     // same composition: the variation is nearer its parent than another work of the same prompt
-    const sibling = await metadataOf(await fulfilled("moonlit mountains"));
-    const [p, v, s] = await Promise.all([parent, variation, sibling].map(pixelsOf));
+    const sibling = await metadataOf(await s.fulfilled("moonlit mountains"));
+    const [p, v, sib] = await Promise.all([parent, variation, sibling].map(pixelsOf));
     expect(meanAbsDiff(p!, v!)).toBeGreaterThan(0);
-    expect(meanAbsDiff(p!, v!)).toBeLessThan(meanAbsDiff(p!, s!));
+    expect(meanAbsDiff(p!, v!)).toBeLessThan(meanAbsDiff(p!, sib!));
 
     // a variation of the variation keeps the original composition
     const second = await metadataOf(
-      await fulfilled("again", {
+      await s.fulfilled("again", {
         modelId: variationId,
         deadlineSec: 1200,
         parents: [{ workId: variationWork, licenseId: 0n }],
@@ -115,7 +89,7 @@ describe("variation jobs on a local chain", () => {
   it("parent neither owned nor licensed → requestGeneration reverts (UnlicensedParent)", async () => {
     const someoneElses = ownedWork; // owned by the stack's requester
     await expect(
-      stack.simulateRequestFrom(devAccount(5), "a variation of someone else's work", {
+      s.stack.simulateRequestFrom(devAccount(5), "a variation of someone else's work", {
         modelId: variationId,
         parents: [{ workId: someoneElses, licenseId: 0n }],
       }),
@@ -123,13 +97,13 @@ describe("variation jobs on a local chain", () => {
   });
 
   it("no parent → the node claims it only to reject it (InvalidParams), nothing minted", async () => {
-    const { jobId } = await stack.request("a variation of nothing", {
+    const { jobId } = await s.stack.request("a variation of nothing", {
       modelId: variationId,
       deadlineSec: 1200,
     });
-    const given = async () => (await stack.events("JobReleased")).find((e) => e.args.jobId === jobId);
+    const given = async () => (await s.stack.events("JobReleased")).find((e) => e.args.jobId === jobId);
     await until(async () => (await given()) !== undefined);
     expect((await given())!.args.reasonCode).toBe(2); // InvalidParams
-    expect(await stack.jobStatus(jobId)).not.toBe(FULFILLED);
+    expect(await s.stack.jobStatus(jobId)).not.toBe(FULFILLED);
   });
 });
