@@ -24,13 +24,9 @@ import { createMetrics, type Metrics } from "./metrics.ts";
 import { builtinManifestPath } from "./model/builtin.ts";
 import { loadManifest } from "./model/manifest.ts";
 import { GeneratorNode, type ServedModel } from "./node.ts";
-import {
-  createInProcessProducer,
-  ProducerPool,
-  WorkerProducer,
-  type ImageProducer,
-  type ProducerOptions,
-} from "./producer.ts";
+import { createInProcessProducer, type ImageProducer, type ProducerOptions } from "./producer.ts";
+import { ProducerPool } from "./producer-pool.ts";
+import { WorkerProducer } from "./producer-worker.ts";
 import { PromptPolicy } from "./safety/policy.ts";
 import { startServer } from "./server.ts";
 import { describeError } from "./errors.ts";

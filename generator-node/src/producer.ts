@@ -3,25 +3,16 @@
  * version ‖ the work's watermark id) and verify it reads back, encode PNG, content hash (sha2-256 of
  * the file), perceptual hash. Deterministic given (prompt, seed, watermark id).
  *
- * `WorkerProducer` runs all of it in a worker thread (onnxruntime-node's `run`, the TF.js wasm
- * classifier and the watermark are synchronous CPU work), so the main thread stays free for chain
- * I/O and storage; `InProcessProducer` runs it in the calling thread.
+ * `InProcessProducer` runs it in the calling thread; `WorkerProducer` (`producer-worker.ts`) in a
+ * worker thread, `ProducerPool` (`producer-pool.ts`) over several of them.
  */
 import { createHash } from "node:crypto";
-import { fileURLToPath } from "node:url";
-import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import sharp from "sharp";
 import { bytesToHex, type Hex } from "viem";
+import { GenerationBatcher } from "./model/batcher.ts";
 import type { LoadedManifest, ModelManifest } from "./model/manifest.ts";
-import {
-  ModelRuntime,
-  type GenerateRequest,
-  type Provider,
-  type ProviderChoice,
-  type RawImage,
-} from "./model/runtime.ts";
+import { ModelRuntime, type Provider, type ProviderChoice, type RawImage } from "./model/runtime.ts";
 import { NsfwClassifier, noopClassifier, type ImageClassifier, type NsfwModelName } from "./safety/nsfw.ts";
-import { routeConsoleToStderr } from "./logger.ts";
 import { loadWatermark, payloadFor, type WatermarkEngine } from "./watermark.ts";
 
 export interface ImageRequest {
@@ -94,52 +85,6 @@ export async function decodeImage(bytes: Uint8Array): Promise<RawImage> {
 /** The work's content hash: sha2-256 of the stored image file's bytes (as `Works.workByContentHash` keys it). */
 export function contentHashOf(file: Uint8Array): Hex {
   return bytesToHex(createHash("sha256").update(file).digest());
-}
-
-interface GenModel {
-  readonly manifest: ModelManifest;
-  generate(requests: GenerateRequest[]): Promise<RawImage[]>;
-}
-
-/** Batches concurrent generate calls into one model run (up to the model's maxBatch). */
-export class GenerationBatcher {
-  private queue: {
-    req: GenerateRequest;
-    resolve: (img: RawImage) => void;
-    reject: (err: unknown) => void;
-  }[] = [];
-  private running = false;
-
-  constructor(
-    private readonly model: GenModel,
-    private readonly windowMs = 0,
-  ) {}
-
-  generate(req: GenerateRequest): Promise<RawImage> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ req, resolve, reject });
-      if (!this.running) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      if (this.windowMs > 0) await new Promise((r) => setTimeout(r, this.windowMs));
-      else await new Promise((r) => setImmediate(r));
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.model.manifest.maxBatch);
-        try {
-          const images = await this.model.generate(batch.map((b) => b.req));
-          batch.forEach((b, i) => b.resolve(images[i]!));
-        } catch (err) {
-          for (const b of batch) b.reject(err);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
-  }
 }
 
 export class InProcessProducer implements ImageProducer {
@@ -277,156 +222,4 @@ export async function createInProcessProducer(
   const producer = new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);
   producer.residentBytes = residentBytes;
   return producer;
-}
-
-type WireError =
-  | { kind: "unsafe"; score: number }
-  | { kind: "watermark"; message: string }
-  | { kind: "error"; message: string };
-type Reply = { id: number; result?: ImageResult; error?: WireError };
-
-export class WorkerProducer implements ImageProducer {
-  private nextId = 1;
-  private readonly pending = new Map<
-    number,
-    { resolve: (v: ImageResult) => void; reject: (e: Error) => void }
-  >();
-
-  private constructor(
-    private readonly worker: Worker,
-    readonly manifest: ModelManifest,
-    readonly provider: Provider,
-    readonly safetyBackend: string,
-    readonly residentBytes: number,
-    readonly providerError?: string,
-  ) {
-    worker.on("message", (m: Reply) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.result) p.resolve(m.result);
-      else if (m.error?.kind === "unsafe") p.reject(new UnsafeOutputError(m.error.score));
-      else if (m.error?.kind === "watermark") p.reject(new WatermarkVerifyError(m.error.message));
-      else p.reject(new Error(m.error?.message ?? "worker error"));
-    });
-    worker.on("error", (err) => {
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    });
-    worker.unref();
-  }
-
-  static async create(loaded: LoadedManifest, opts: ProducerOptions): Promise<WorkerProducer> {
-    const worker = new Worker(fileURLToPath(import.meta.url), {
-      workerData: { atelierProducer: true, loaded, opts },
-      // the worker is TypeScript: load it through tsx like the main program
-      execArgv: ["--import", "tsx"],
-    });
-    type Ready = { provider: Provider; safetyBackend: string; residentBytes: number; providerError?: string };
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      worker.once("message", (m: { ready?: Ready; error?: string }) =>
-        m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
-      );
-      worker.once("error", reject);
-    });
-    return new WorkerProducer(
-      worker,
-      loaded.manifest,
-      ready.provider,
-      ready.safetyBackend,
-      ready.residentBytes,
-      ready.providerError,
-    );
-  }
-
-  produce(req: ImageRequest): Promise<ImageResult> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, req });
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
-  }
-}
-
-/** Dispatches to the producer with the fewest jobs in flight (a pool of worker threads). */
-export class ProducerPool implements ImageProducer {
-  private readonly load: number[];
-
-  constructor(private readonly producers: ImageProducer[]) {
-    if (producers.length === 0) throw new Error("empty producer pool");
-    this.load = producers.map(() => 0);
-  }
-
-  get manifest(): ModelManifest {
-    return this.producers[0]!.manifest;
-  }
-  get provider(): Provider {
-    return this.producers[0]!.provider;
-  }
-  get providerError(): string | undefined {
-    return this.producers[0]!.providerError;
-  }
-  get safetyBackend(): string {
-    return this.producers[0]!.safetyBackend;
-  }
-  get residentBytes(): number {
-    return this.producers.reduce((n, p) => n + (p.residentBytes ?? 0), 0);
-  }
-  get size(): number {
-    return this.producers.length;
-  }
-
-  async produce(req: ImageRequest): Promise<ImageResult> {
-    let best = 0;
-    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
-    this.load[best]!++;
-    try {
-      return await this.producers[best]!.produce(req);
-    } finally {
-      this.load[best]!--;
-    }
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.producers.map((p) => p.close()));
-  }
-}
-
-if (!isMainThread && parentPort && (workerData as { atelierProducer?: boolean } | null)?.atelierProducer) {
-  // stdout is the node's JSON log stream: libraries' console chatter (nsfwjs, TF.js) goes to stderr
-  routeConsoleToStderr();
-  const port = parentPort;
-  const { loaded, opts } = workerData as { loaded: LoadedManifest; opts: ProducerOptions };
-  createInProcessProducer(loaded, opts).then(
-    (producer) => {
-      port.on("message", (m: { id: number; req: ImageRequest }) => {
-        producer.produce(m.req).then(
-          (result) =>
-            port.postMessage({ id: m.id, result } satisfies Reply, [result.png.buffer as ArrayBuffer]),
-          (err: unknown) => {
-            const error: WireError =
-              err instanceof UnsafeOutputError
-                ? { kind: "unsafe", score: err.score }
-                : err instanceof WatermarkVerifyError
-                  ? { kind: "watermark", message: err.message }
-                  : { kind: "error", message: (err as Error).message };
-            port.postMessage({ id: m.id, error } satisfies Reply);
-          },
-        );
-      });
-      port.postMessage({
-        ready: {
-          provider: producer.provider,
-          safetyBackend: producer.safetyBackend,
-          residentBytes: producer.residentBytes,
-          ...(producer.providerError ? { providerError: producer.providerError } : {}),
-        },
-      });
-    },
-    (err: unknown) => port.postMessage({ error: (err as Error).message }),
-  );
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { artManifest, builtinArt } from "../src/model/builtin.ts";
 import { loadManifest } from "../src/model/manifest.ts";
 import { ModelRuntime, type GenerateRequest } from "../src/model/runtime.ts";
-import { GenerationBatcher } from "../src/producer.ts";
+import { GenerationBatcher } from "../src/model/batcher.ts";
 
 describe("batching and warm-up (art model v2 at 64×64)", () => {
   let rt: ModelRuntime;
