@@ -37,6 +37,8 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "4" },
     "no-safety": { type: "boolean", default: false },
     "no-quality": { type: "boolean", default: false },
+    /** skips the parent-bearing jobs and the upscale bench (a quicker profile of the art model) */
+    "no-parents": { type: "boolean", default: false },
   },
 });
 const N = Number(values.jobs);
@@ -52,6 +54,31 @@ const pct = (xs: number[], p: number) => {
 };
 const round = (x: number) => Math.round(x * 10) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** The node's RPC requests by method and its journal writes, from its `/metrics`. */
+async function chainCounters(url: string): Promise<{ rpc: Record<string, number>; journalWrites: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const rpc: Record<string, number> = {};
+  for (const m of text.matchAll(/^atelier_node_rpc_requests_total\{method="([^"]+)"\} (\d+)/gm))
+    rpc[m[1]!] = Number(m[2]);
+  const journalWrites = Number(/^atelier_node_journal_writes_total (\d+)/m.exec(text)?.[1] ?? NaN);
+  return { rpc, journalWrites };
+}
+
+/** Per job and method: the counter differences between two readings. */
+function perJob(a: Awaited<ReturnType<typeof chainCounters>>, b: typeof a, jobs: number) {
+  const byMethod: Record<string, number> = {};
+  for (const [k, v] of Object.entries(b.rpc)) {
+    const d = (v - (a.rpc[k] ?? 0)) / jobs;
+    if (d > 0) byMethod[k] = round(d);
+  }
+  return {
+    rpcRequests: round(sum(Object.values(byMethod))),
+    rpcByMethod: byMethod,
+    journalWrites: round((b.journalWrites - a.journalWrites) / jobs),
+  };
+}
 
 /** CPU time (ms) of this machine's `hardhat node` processes started by this benchmark (Linux /proc). */
 function hardhatCpuMs(): number {
@@ -126,11 +153,19 @@ try {
 
   console.error(`isolated phase: ${Math.min(N, 10)} jobs, one at a time`);
   const isolated: number[] = [];
+  // where one job's wall time goes, request mined → fulfil seen: the wait until the node saw the
+  // request (polling), the stages, and what no stage covers (between steps, event loop)
+  const breakdown: { detectMs: number[]; unaccountedMs: number[] } = { detectMs: [], unaccountedMs: [] };
+  const c0 = await chainCounters(app.url);
   for (let i = 0; i < Math.min(N, 10); i++) {
     const r = await stack.request(`${prompts[i % prompts.length]} alone ${i}`);
     await waitAll([r.jobId]);
-    isolated.push(done.get(r.jobId)!.at - r.minedAt);
+    const { at, e } = done.get(r.jobId)!;
+    isolated.push(at - r.minedAt);
+    breakdown.detectMs.push(at - e.ms - r.minedAt);
+    breakdown.unaccountedMs.push(e.ms - sum(Object.values(e.stages)));
   }
+  const isolatedChain = perJob(c0, await chainCounters(app.url), Math.min(N, 10));
 
   console.error(`latency phase: ${N} jobs, one every ${interval} ms`);
   const paced: { jobId: bigint; minedAt: number }[] = [];
@@ -146,6 +181,7 @@ try {
   console.error(`throughput phase: ${N} jobs at once`);
   const cpu0 = process.cpuUsage();
   const hh0 = hardhatCpuMs();
+  const b0 = await chainCounters(app.url);
   const burst: { jobId: bigint; minedAt: number }[] = [];
   for (let i = 0; i < N; i++) burst.push(await stack.request(`${prompts[i % prompts.length]} burst ${i}`));
   await waitAll(burst.map((p) => p.jobId));
@@ -153,6 +189,7 @@ try {
   const last = Math.max(...burst.map((b) => done.get(b.jobId)!.at));
   const jobsPerMin = (N / (last - first)) * 60_000;
   const cpu = process.cpuUsage(cpu0);
+  const burstChain = perJob(b0, await chainCounters(app.url), N);
   const cpuPerJob = {
     nodeMs: round((cpu.user + cpu.system) / 1000 / N),
     hardhatMs: round((hardhatCpuMs() - hh0) / N),
@@ -186,8 +223,14 @@ try {
     e2e: { p50Ms: round(pct(e2e, 50)), p95Ms: round(pct(e2e, 95)), maxMs: round(Math.max(...e2e)) },
     jobsPerMin: round(jobsPerMin),
     cpuPerJob,
-    isolatedE2e: { p50Ms: round(pct(isolated, 50)), p95Ms: round(pct(isolated, 95)) },
-    burstE2e: { p50Ms: round(pct(burstE2e, 50)), p95Ms: round(pct(burstE2e, 95)) },
+    isolatedE2e: {
+      p50Ms: round(pct(isolated, 50)),
+      p95Ms: round(pct(isolated, 95)),
+      detectP50Ms: round(pct(breakdown.detectMs, 50)),
+      unaccountedP50Ms: round(pct(breakdown.unaccountedMs, 50)),
+      perJob: isolatedChain,
+    },
+    burstE2e: { p50Ms: round(pct(burstE2e, 50)), p95Ms: round(pct(burstE2e, 95)), perJob: burstChain },
     stages,
     outcomes,
     slowest: [...done.entries()]
@@ -223,11 +266,13 @@ try {
     }
     return { jobs: PARENT_JOBS, p50Ms: round(pct(ms, 50)), p95Ms: round(pct(ms, 95)), oneAtATime: true };
   };
-  console.error(
-    `parent-bearing jobs: ${PARENT_JOBS} upscales ×4 and ${PARENT_JOBS} variations, one at a time`,
-  );
-  const upscaleE2e = await parentBearing(upscaleId, "upscale");
-  const variationE2e = await parentBearing(variationId, "variation");
+  const withParents = !values["no-parents"];
+  if (withParents)
+    console.error(
+      `parent-bearing jobs: ${PARENT_JOBS} upscales ×4 and ${PARENT_JOBS} variations, one at a time`,
+    );
+  const upscaleE2e = withParents ? await parentBearing(upscaleId, "upscale") : undefined;
+  const variationE2e = withParents ? await parentBearing(variationId, "variation") : undefined;
   await app.stop();
   app = undefined;
   console.error("per-stage CPU of one job, in process");
@@ -244,18 +289,21 @@ try {
   const models: Record<string, { e2e: unknown; jobsPerMin: number; cpuMsPerJob: unknown }> = {
     [builtinArt().manifest.name]: { e2e: result.e2e, jobsPerMin: result.jobsPerMin, cpuMsPerJob },
   };
-  console.error("upscale ×4 of 512² works");
-  const upscale = await upscaleBench();
-  models[upscale.model] = {
-    e2e: upscaleE2e,
-    jobsPerMin: Math.round((60_000 / upscale.p50Ms) * 10) / 10,
-    cpuMsPerJob: { total: upscale.cpuMsPerJob },
-  };
-  models[variationManifest.name] = {
-    e2e: variationE2e,
-    jobsPerMin: round(60_000 / variationE2e.p50Ms),
-    cpuMsPerJob: { total: cpuMsPerJob.total, note: "same graph and stages as the art model" },
-  };
+  let upscale: Awaited<ReturnType<typeof upscaleBench>> | undefined;
+  if (upscaleE2e && variationE2e) {
+    console.error("upscale ×4 of 512² works");
+    upscale = await upscaleBench();
+    models[upscale.model] = {
+      e2e: upscaleE2e,
+      jobsPerMin: Math.round((60_000 / upscale.p50Ms) * 10) / 10,
+      cpuMsPerJob: { total: upscale.cpuMsPerJob },
+    };
+    models[variationManifest.name] = {
+      e2e: variationE2e,
+      jobsPerMin: round(60_000 / variationE2e.p50Ms),
+      cpuMsPerJob: { total: cpuMsPerJob.total, note: "same graph and stages as the art model" },
+    };
+  }
   let quality: Awaited<ReturnType<typeof qualitySheet>> | undefined;
   if (!values["no-quality"]) {
     console.error("quality sheet: 24 prompts × 2 seeds, v1 and v2");
@@ -268,7 +316,7 @@ try {
     ...result,
     cpuMsPerJob,
     art: { generateWallMs: byStage.generateWallMs },
-    upscale,
+    ...(upscale ? { upscale } : {}),
     models,
     ...(quality
       ? { quality: { v1: quality.v1, v2: quality.v2, sheets: quality.sheets.map((s) => path.basename(s)) } }
@@ -282,6 +330,10 @@ try {
   );
   console.log(`throughput (burst of ${N}): ${result.jobsPerMin} jobs/min`);
   console.log(
+    `one job alone: e2e p50 ${result.isolatedE2e.p50Ms} ms = request seen after ${result.isolatedE2e.detectP50Ms} ms + stages + ${result.isolatedE2e.unaccountedP50Ms} ms outside any stage; per job ${JSON.stringify(isolatedChain)}`,
+  );
+  console.log(`per job in the burst: ${JSON.stringify(burstChain)}`);
+  console.log(
     `CPU per job (burst): node process ${cpuPerJob.nodeMs} ms, hardhat node ${cpuPerJob.hardhatMs} ms`,
   );
   console.log("stage        p50 ms   p95 ms");
@@ -291,9 +343,10 @@ try {
   console.log(
     `art model generate, 512², in process: p50 ${byStage.generateWallMs.p50Ms} ms, p95 ${byStage.generateWallMs.p95Ms} ms`,
   );
-  console.log(
-    `upscale ×4 (512² → 2048², ${upscale.model}, tiles ${upscale.tile?.size}+${upscale.tile?.overlap}): p50 ${upscale.p50Ms} ms, CPU ${upscale.cpuMsPerJob} ms, RSS +${upscale.rssGrowthMb} MB`,
-  );
+  if (upscale)
+    console.log(
+      `upscale ×4 (512² → 2048², ${upscale.model}, tiles ${upscale.tile?.size}+${upscale.tile?.overlap}): p50 ${upscale.p50Ms} ms, CPU ${upscale.cpuMsPerJob} ms, RSS +${upscale.rssGrowthMb} MB`,
+    );
   if (quality) {
     for (const q of [quality.v1, quality.v2])
       console.log(

@@ -12,6 +12,7 @@ import {
   http,
   type Address,
   type Chain,
+  type Transport,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Deployment } from "@atelier/protocol";
@@ -50,7 +51,23 @@ export async function loadDeploymentFor(cfg: NodeConfig, chainId: number): Promi
   return { ...dep, contracts: { ...dep.contracts, ...(cfg.contracts as Record<string, Address>) } };
 }
 
-export async function chainClients(cfg: NodeConfig) {
+/** `http` with every JSON-RPC request reported to `onRequest` (the method name), for `/metrics`. */
+function countedHttp(url: string, onRequest?: (method: string) => void): Transport {
+  const base = http(url, { retryCount: 2, retryDelay: 100 });
+  if (!onRequest) return base;
+  return (args) => {
+    const t = base(args);
+    return {
+      ...t,
+      request: (req: { method: string }, options?: unknown) => {
+        onRequest(req.method);
+        return (t.request as (r: unknown, o?: unknown) => Promise<unknown>)(req, options);
+      },
+    } as ReturnType<Transport>;
+  };
+}
+
+export async function chainClients(cfg: NodeConfig, onRequest?: (method: string) => void) {
   const probe = createPublicClient({ transport: http(cfg.rpcUrl) });
   const chainId = await probe.getChainId();
   const chain: Chain = defineChain({
@@ -59,7 +76,7 @@ export async function chainClients(cfg: NodeConfig) {
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [cfg.rpcUrl] } },
   });
-  const transport = http(cfg.rpcUrl, { retryCount: 2, retryDelay: 100 });
+  const transport = countedHttp(cfg.rpcUrl, onRequest);
   const publicClient = createPublicClient({
     chain,
     transport,
@@ -71,8 +88,11 @@ export async function chainClients(cfg: NodeConfig) {
   return { chainId, chain, publicClient, wallet, account };
 }
 
-export async function connectMarket(cfg: NodeConfig): Promise<AtelierMarket> {
-  const { chainId, publicClient, wallet } = await chainClients(cfg);
+export async function connectMarket(
+  cfg: NodeConfig,
+  onRequest?: (method: string) => void,
+): Promise<AtelierMarket> {
+  const { chainId, publicClient, wallet } = await chainClients(cfg, onRequest);
   const deployment = await loadDeploymentFor(cfg, chainId);
   return createAtelierMarket({ publicClient, wallet, deployment, pollingIntervalMs: cfg.pollIntervalMs });
 }
@@ -170,7 +190,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
   });
   let market: AtelierMarket;
   try {
-    market = await connectMarket(cfg);
+    market = await connectMarket(cfg, (method) => metrics.rpc.inc({ method }));
     log.info({ node: market.account, market: market.address, chainId: market.chainId }, "connected");
     live.market = market;
     await checkStateIdentity(cfg.dataDir, {
@@ -271,7 +291,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
     return failStart(err);
   }
   server.setStore(store);
-  const journal = await Journal.open(cfg.dataDir);
+  const journal = await Journal.open(cfg.dataDir, () => metrics.journalWrites.inc());
   const running = new GeneratorNode(
     {
       market,

@@ -80,12 +80,16 @@ export class Journal {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly writes = new Map<string, Promise<void>>();
 
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly onWrite: () => void,
+  ) {}
 
-  static async open(dataDir: string): Promise<Journal> {
+  /** `onWrite`: called for every durable write (for `/metrics`) */
+  static async open(dataDir: string, onWrite: () => void = () => undefined): Promise<Journal> {
     const dir = path.join(dataDir, "journal");
     await mkdir(dir, { recursive: true });
-    const j = new Journal(dir);
+    const j = new Journal(dir, onWrite);
     for (const name of await readdir(dir)) {
       // a temp file is a write that a crash interrupted before its rename: the previous version stands
       if (name.endsWith(".tmp")) {
@@ -117,7 +121,10 @@ export class Journal {
     this.jobs.set(rec.jobId, rec);
     const data = JSON.stringify(rec, null, 1);
     const prev = this.writes.get(rec.jobId) ?? Promise.resolve();
-    const next = prev.then(() => writeAtomic(path.join(this.dir, `job-${rec.jobId}.json`), data));
+    const next = prev.then(() => {
+      this.onWrite();
+      return writeAtomic(path.join(this.dir, `job-${rec.jobId}.json`), data);
+    });
     this.writes.set(rec.jobId, next);
     await next;
     return rec;
@@ -162,6 +169,7 @@ export class Journal {
   }
 
   async writeCheckpoint(block: bigint): Promise<void> {
+    this.onWrite();
     await writeAtomic(path.join(this.dir, "checkpoint.json"), JSON.stringify({ block: block.toString() }));
   }
 }

@@ -46,6 +46,17 @@ export function createMetrics() {
       labelNames: ["model"] as const,
       registers: [registry],
     }),
+    rpc: new Counter({
+      name: "atelier_node_rpc_requests_total",
+      help: "JSON-RPC requests sent to the chain endpoint, by method",
+      labelNames: ["method"] as const,
+      registers: [registry],
+    }),
+    journalWrites: new Counter({
+      name: "atelier_node_journal_writes_total",
+      help: "Durable journal writes (file + directory fsync each): job records and checkpoints",
+      registers: [registry],
+    }),
     lastBlock: new Gauge({
       name: "atelier_node_last_block",
       help: "Last block scanned for requests",

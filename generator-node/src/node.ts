@@ -22,7 +22,7 @@ import type { Logger } from "pino";
 import type { Journal, JobRecord } from "./journal.ts";
 import { TERMINAL } from "./journal.ts";
 import { jobSeedOf as seedOf } from "@atelier/protocol";
-import type { Market, JobRequest } from "./chain/market.ts";
+import type { Market, JobRequest, OnChainJob } from "./chain/market.ts";
 import { describeError } from "./errors.ts";
 import { produceJob } from "./job/production.ts";
 import { permanent, sleep } from "./job/retry.ts";
@@ -79,7 +79,8 @@ export class GeneratorNode {
   private readonly active = new Map<string, Promise<void>>();
   private readonly seenAt = new Map<string, number>();
   private checkpoint = 0n;
-  private deciding = 0;
+  /** requests between the queue and `active` (tryClaim awaits the chain and the journal before spawning) */
+  private readonly deciding = new Set<JobRequest>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
   private stopped: Promise<void> | undefined;
@@ -144,17 +145,21 @@ export class GeneratorNode {
             this.checkpoint + BigInt(this.o.logChunk) < head
               ? this.checkpoint + BigInt(this.o.logChunk)
               : head;
-          const reqs = await market.requests(this.checkpoint + 1n, to);
+          const [reqs, releases] = await Promise.all([
+            market.requests(this.checkpoint + 1n, to),
+            market.releases(this.checkpoint + 1n, to),
+          ]);
           for (const r of reqs) this.onRequest(r);
           // jobs another node gave back are open again: consider them like new requests
-          for (const rel of await market.releases(this.checkpoint + 1n, to)) {
+          for (const rel of releases) {
             if (rel.node.toLowerCase() === market.account.toLowerCase()) continue;
             const req = await market.request(rel.jobId);
             if (req) this.onRequest({ ...req, blockNumber: rel.blockNumber });
           }
           this.checkpoint = to;
-          // never checkpoint past a request still waiting in the queue: a restart must see it again
-          const oldestQueued = this.queue.reduce<bigint | undefined>(
+          // never checkpoint past a request still waiting in the queue, or not yet journaled by
+          // tryClaim: a restart must see it again
+          const oldestQueued = [...this.queue, ...this.deciding].reduce<bigint | undefined>(
             (m, q) => (m === undefined || q.blockNumber < m ? q.blockNumber : m),
             undefined,
           );
@@ -182,17 +187,20 @@ export class GeneratorNode {
   }
 
   private pump(): void {
-    // `deciding` counts requests between the queue and `active` (tryClaim awaits before spawning)
-    while (!this.stopping && this.active.size + this.deciding < this.o.concurrency && this.queue.length > 0) {
+    while (
+      !this.stopping &&
+      this.active.size + this.deciding.size < this.o.concurrency &&
+      this.queue.length > 0
+    ) {
       const r = this.queue.shift()!;
       this.d.metrics.queue.set(this.queue.length);
-      this.deciding++;
+      this.deciding.add(r);
       void this.tryClaim(r)
         .catch((err: unknown) =>
           this.d.log.error({ job: r.jobId.toString(), err: describeError(err) }, "claim decision failed"),
         )
         .finally(() => {
-          this.deciding--;
+          this.deciding.delete(r);
           this.pump();
         });
     }
@@ -217,6 +225,9 @@ export class GeneratorNode {
   private async tryClaim(r: JobRequest): Promise<void> {
     const { market, journal, log, policy } = this.d;
     const id = r.jobId.toString();
+    const t0 = performance.now();
+    // waiting for a free slot (concurrency) since the request was seen
+    const queued = Date.now() - (this.seenAt.get(id) ?? Date.now());
     const left = this.timeLeftMs(r.deadline);
     if (left < this.o.expectedJobMs + this.o.releaseMarginMs) {
       log.info({ job: id, leftMs: left }, "skipping job: cannot finish before its deadline");
@@ -277,13 +288,14 @@ export class GeneratorNode {
       updatedAt: "",
     };
     await journal.put(rec);
-    this.spawn(rec);
+    this.spawn(rec, onChain, { queue: queued, decide: performance.now() - t0 });
   }
 
-  private spawn(rec: JobRecord): void {
+  /** `known`: the job as just read on chain; `stages`: time spent on it before the run */
+  private spawn(rec: JobRecord, known?: OnChainJob, stages?: Record<string, number>): void {
     if (this.active.has(rec.jobId)) return;
     let failed = false;
-    const p = this.run(rec)
+    const p = this.run(rec, known, stages)
       .catch((err: unknown) => {
         failed = true;
         this.d.log.error({ job: rec.jobId, err: describeError(err) }, "job step failed; will resume");
@@ -326,8 +338,8 @@ export class GeneratorNode {
   }
 
   /** Drives one job through its states until a terminal one (see `job/run.ts`). */
-  private run(rec: JobRecord): Promise<void> {
-    return new JobRun((this.jobContext ??= this.createJobContext()), rec).run();
+  private run(rec: JobRecord, known?: OnChainJob, stages?: Record<string, number>): Promise<void> {
+    return new JobRun((this.jobContext ??= this.createJobContext()), rec, stages).run(known);
   }
 
   private jobContext: JobContext | undefined;

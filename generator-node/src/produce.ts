@@ -76,6 +76,7 @@ export async function produceWork(
   },
 ): Promise<ProducedWork> {
   const time = deps.time ?? plainTimer;
+  const t0 = performance.now();
   const image = await deps.producer.produce({
     prompt: input.prompt,
     seed: input.seed,
@@ -83,7 +84,10 @@ export async function produceWork(
     ...(input.parentImages.length > 0 ? { parentImages: input.parentImages.map((p) => p.bytes) } : {}),
     ...(input.variationOf ? { variationOf: input.variationOf } : {}),
   });
+  const wall = performance.now() - t0;
   for (const [stage, ms] of Object.entries(image.stages)) deps.record?.(stage, ms);
+  // production time outside its stages: waiting for a free producer worker, and the thread hand-off
+  deps.record?.("handoff", Math.max(0, wall - Object.values(image.stages).reduce((a, b) => a + b, 0)));
   const { png, contentHash, perceptualHash, payload } = image;
   return time("store", async () => {
     const imageCid = await deps.store.add(png);

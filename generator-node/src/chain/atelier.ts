@@ -15,7 +15,7 @@ import {
 } from "viem";
 import type { RejectReason } from "../safety/policy.ts";
 import type { FulfilArgs, JobRequest, JobStatusName, Market, OnChainJob } from "./market.ts";
-import { RevertError, TxSender } from "./tx.ts";
+import { RevertError, TxSender, revertName } from "./tx.ts";
 
 /** GenerationMarket.JobStatus, in declaration order. */
 export const JOB_STATUS: readonly JobStatusName[] = [
@@ -137,6 +137,7 @@ export function createAtelierMarket(opts: {
   const read = <T>(functionName: string, args: readonly unknown[]) =>
     publicClient.readContract({ address, abi, functionName, args } as never) as Promise<T>;
 
+  let lastHead: { number: bigint; timestamp: number } | undefined;
   const market: AtelierMarket = {
     address,
     chainId: deployment.chainId,
@@ -150,8 +151,13 @@ export function createAtelierMarket(opts: {
     },
 
     async head() {
-      const block = await publicClient.getBlock({ blockTag: "latest" });
-      return { number: block.number, timestamp: Number(block.timestamp) };
+      // polled often: the block number is a cheap call, the block itself is read only when it moved
+      const number = await publicClient.getBlockNumber({ cacheTime: 0 });
+      if (lastHead?.number !== number) {
+        const block = await publicClient.getBlock({ blockNumber: number });
+        lastHead = { number, timestamp: Number(block.timestamp) };
+      }
+      return lastHead;
     },
 
     async requests(fromBlock, toBlock) {
@@ -196,10 +202,13 @@ export function createAtelierMarket(opts: {
     },
 
     async job(jobId): Promise<OnChainJob> {
-      const status = await read<number>("jobStatus", [jobId]);
-      if (status === 0)
-        return { status: "none", node: "0x0000000000000000000000000000000000000000", deadline: 0 };
-      const v = await read<{ status: number; node: Address; deadline: number }>("getJob", [jobId]);
+      let v: { status: number; node: Address; deadline: number };
+      try {
+        v = await read("getJob", [jobId]);
+      } catch (err) {
+        if (revertName(err) === "UnknownJob") return { status: "none", node: ZERO_ADDRESS, deadline: 0 };
+        throw err;
+      }
       return { status: JOB_STATUS[v.status] ?? "none", node: v.node, deadline: Number(v.deadline) };
     },
 

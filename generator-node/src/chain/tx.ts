@@ -53,7 +53,8 @@ export class RevertError extends Error {
   }
 }
 
-function revertName(err: unknown): string | undefined {
+/** The custom error (or reason) a contract call reverted with; undefined for any other failure. */
+export function revertName(err: unknown): string | undefined {
   if (err instanceof BaseError) {
     const r = err.walk((e) => e instanceof ContractFunctionRevertedError);
     if (r instanceof ContractFunctionRevertedError) return r.data?.errorName ?? r.reason ?? "reverted";
@@ -111,7 +112,7 @@ export class TxSender {
   /**
    * Estimates gas (a revert throws {@link RevertError} with the contract's error name, and nothing is
    * sent), then signs locally with the next local nonce and sends the raw transaction. Two RPC calls
-   * per transaction. Returns the hash once the node accepted it.
+   * per transaction (fees are refreshed at most every 2 s). Returns the hash once the node accepted it.
    */
   async send(call: ContractCall): Promise<Hex> {
     const account = this.wallet.account;
@@ -123,6 +124,9 @@ export class TxSender {
         functionName: call.functionName,
         args: call.args,
         account,
+        // nonce and fees are this sender's own (local nonce, cached fees): without `prepare: false`
+        // viem would fetch both from the node for every estimate
+        prepare: false,
         ...(call.value !== undefined ? { value: call.value } : {}),
       } as never);
     } catch (err) {
@@ -174,6 +178,10 @@ export class TxSender {
   }
 
   async wait(hash: Hex, timeoutMs = 60_000): Promise<TransactionReceipt> {
+    // on an automining or fast chain the receipt is often there already: one RPC instead of
+    // viem's block-number watch + receipt + polling tick
+    const now = await this.receipt(hash);
+    if (now) return now;
     return this.publicClient.waitForTransactionReceipt({
       hash,
       pollingInterval: this.opts.pollingIntervalMs ?? 50,

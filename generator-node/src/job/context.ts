@@ -59,6 +59,13 @@ export function storedFields(work: ProducedWork): Partial<JobRecord> {
   };
 }
 
+/** Whether the journal holds a stored work to fulfil with (hashes and CIDs from `storedFields`). */
+export function hasStoredOutput(
+  rec: JobRecord,
+): rec is JobRecord & Required<Pick<JobRecord, "contentHash" | "metadataCid" | "perceptualHash">> {
+  return Boolean(rec.contentHash) && Boolean(rec.metadataCid) && rec.perceptualHash !== undefined;
+}
+
 /** Production errors that end in a rejection with a reason (the job goes back to the pool). */
 export function rejectionFor(err: unknown): RejectReason | undefined {
   if (err instanceof UnsafeOutputError) return "UnsafeOutput";

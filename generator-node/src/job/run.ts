@@ -18,6 +18,7 @@ import { metadataDigestOf, type ProducedWork } from "../produce.ts";
 import type { RejectReason } from "../safety/policy.ts";
 import {
   contentTaken,
+  hasStoredOutput,
   MAX_REROLLS,
   newSecret,
   placeholderOutput,
@@ -33,22 +34,30 @@ import {
 import { withTimeout } from "./retry.ts";
 
 export class JobRun {
-  private readonly stages: Record<string, number> = {};
+  private readonly stages: Record<string, number>;
   private production: Promise<ProducedWork> | undefined;
   private readonly jobId: bigint;
 
+  /** `stages`: time already spent on the job before the run (the claim decision) */
   constructor(
     private readonly c: JobContext,
     private rec: JobRecord,
+    stages: Record<string, number> = {},
   ) {
     this.jobId = BigInt(rec.jobId);
+    this.stages = { ...stages };
   }
 
-  async run(): Promise<void> {
+  /** `known`: the job's on-chain state as the caller has just read it (spares the first read) */
+  async run(known?: OnChainJob): Promise<void> {
     const { market } = this.c;
+    let chain = known;
     while (!TERMINAL.has(this.rec.state)) {
-      const chain = await this.c.retry("read job", this.rec, () => market.job(this.jobId));
+      chain ??= await this.time("read", () =>
+        this.c.retry("read job", this.rec, () => market.job(this.jobId)),
+      );
       if ((await this.step(chain)) === "end") return;
+      chain = undefined;
     }
   }
 
@@ -80,7 +89,9 @@ export class JobRun {
   };
 
   private async set(patch: Partial<JobRecord>): Promise<void> {
+    const t0 = performance.now();
     this.rec = await this.c.journal.update(this.rec.jobId, patch);
+    this.record("journal", performance.now() - t0);
   }
 
   private end(outcome: Outcome, reason?: string): Step {
@@ -103,6 +114,19 @@ export class JobRun {
       this.c.timeLeftMs(deadline) - this.c.releaseMarginMs,
       `production did not finish ${this.c.releaseMarginMs} ms before the deadline`,
     );
+  }
+
+  /**
+   * Journals a sent transaction while waiting for its receipt: the record is for recovery and need
+   * not be on disk before the receipt is read, only before the next step (so both are awaited).
+   */
+  private async confirmJournaled(tx: Hex, patch: Partial<JobRecord>): Promise<void> {
+    const journaled = this.set(patch);
+    try {
+      await this.c.market.confirm(tx);
+    } finally {
+      await journaled;
+    }
   }
 
   /** Whether a sent transaction is known after this account's pending ones were settled. */
@@ -207,10 +231,8 @@ export class JobRun {
     try {
       await this.time("claim", async () => {
         const h = await market.claim(this.jobId, output);
-        await this.set({ claimTx: h });
-        await market.confirm(h);
+        await this.confirmJournaled(h, { claimTx: h });
       });
-      return "next";
     } catch (err) {
       if (!(err instanceof RevertError)) throw err;
       if (contentTaken(err) && !this.rec.reason) return this.reroll(err);
@@ -227,6 +249,8 @@ export class JobRun {
       log.info({ job: this.rec.jobId, err: err.errorName }, "claim refused");
       return "next"; // re-read state: someone else claimed it, or it ended
     }
+    // the claim's receipt says the job is this node's now: no need to read it back
+    return this.claimedByUs(this.rec.deadline);
   }
 
   /** Someone minted a copy of the output from the pending claim: draw a new secret, produce again. */
@@ -258,7 +282,12 @@ export class JobRun {
 
   private async claimedByUs(deadline: number): Promise<Step> {
     const { rec } = this;
-    if (rec.state === "claiming") await this.set({ state: "claimed" });
+    if (rec.state === "claiming") {
+      // the output was produced and stored before the claim: on to the fulfil in one journal write
+      const fulfilNow =
+        hasStoredOutput(rec) && !rec.reason && this.c.timeLeftMs(deadline) >= this.c.releaseMarginMs;
+      await this.set({ state: fulfilNow ? "fulfilling" : "claimed" });
+    }
     if (
       this.c.timeLeftMs(deadline) < this.c.releaseMarginMs &&
       this.rec.state !== "fulfilling" &&
@@ -306,7 +335,7 @@ export class JobRun {
       if (st === undefined) await market.settlePending();
       if (st === true || (await market.receiptStatus(rec.fulfilTx as Hex)) !== undefined) return "next"; // re-read state
     }
-    if (!rec.contentHash || !rec.metadataCid || rec.perceptualHash === undefined) {
+    if (!hasStoredOutput(rec)) {
       await this.set({ state: "claimed" });
       return "next";
     }
@@ -323,10 +352,11 @@ export class JobRun {
       await this.time("fulfil", () =>
         this.c.retry("fulfil", rec, async () => {
           const h = await market.fulfil(this.jobId, args);
-          await this.set({ fulfilTx: h });
-          await market.confirm(h);
+          await this.confirmJournaled(h, { fulfilTx: h });
         }),
       );
+      // the receipt says the job is fulfilled: no need to read it back
+      return this.fulfilledOnChain();
     } catch (err) {
       if (!(err instanceof RevertError)) {
         log.error({ job: rec.jobId, err: describeError(err) }, "fulfil failed; releasing");
