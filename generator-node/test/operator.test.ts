@@ -27,7 +27,7 @@ describe("operator commands on a local chain", () => {
     JSON.parse((await runCli(["--config", config, "status", "--json"])).out) as Record<string, string>;
   const logged = () => node!.lines.map((l) => JSON.parse(l) as LogLine);
   const started = async (n: NodeProcess) => {
-    await until(() => n.lines.some((l) => l.includes("generator node started")), 120_000, "node start");
+    await until(() => n.lines.some((l) => l.includes("generator node started")), 400_000, "node start");
     return (n.lines.map((l) => JSON.parse(l) as LogLine).find((l) => l.url)?.url ?? "") as string;
   };
 
@@ -52,7 +52,7 @@ describe("operator commands on a local chain", () => {
     const ok = await stack.request("a fair price ocean");
     const banned = await stack.request("a forbidden castle");
     const cheap = await stack.request("a cheap forest", { fee: MIN_FEE - 1n });
-    await until(async () => (await stack.jobStatus(ok.jobId)) === FULFILLED, 90_000, "fulfil");
+    await until(async () => (await stack.jobStatus(ok.jobId)) === FULFILLED, 400_000, "fulfil");
     await until(() => logged().filter((l) => l.outcome).length >= 3, 30_000, "outcome lines");
 
     const outcome = (id: bigint) => logged().find((l) => l.job === String(id) && l.outcome);
@@ -171,7 +171,7 @@ describe("operator commands on a local chain", () => {
     node = startNodeProcess(config, ["--reset-state"]);
     await started(node);
     const { jobId } = await fresh.request("after the chain restart");
-    await until(async () => (await fresh.jobStatus(jobId)) === FULFILLED, 90_000, "fulfil on the new chain");
+    await until(async () => (await fresh.jobStatus(jobId)) === FULFILLED, 400_000, "fulfil on the new chain");
     node.child.kill("SIGTERM");
     expect(await node.exited).toBe(0);
     const aside = (await readdir(dataDir)).filter((n) => n.startsWith("stale-"));

@@ -55,7 +55,7 @@ export function startNodeProcess(config: string, extra: string[] = []): NodeProc
 
 export const until = async (
   cond: () => Promise<boolean> | boolean,
-  ms = 90_000,
+  ms = 400_000,
   what = "condition",
   everyMs = 50,
 ) => {
