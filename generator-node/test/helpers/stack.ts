@@ -66,7 +66,8 @@ export interface Stack {
 }
 
 export async function startStack(opts: { nodeIndex?: number } = {}): Promise<Stack> {
-  const chain = await startHardhatNode();
+  // generous: on a loaded machine the node takes far longer than its 30 s default to answer
+  const chain = await startHardhatNode({ startTimeoutMs: 300_000 });
   try {
     const deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
     const dir = await mkdtemp(path.join(tmpdir(), "atelier-stack-"));
