@@ -58,7 +58,9 @@ async function explainHotQueries(parent: string, creator: string): Promise<Recor
     listWorksPage: `select * from work where number > 5000 order by number asc, id asc limit 25`,
     listWorksByCreator: `select * from work where creator = '${creator.toLowerCase()}' order by number asc, id asc limit 25`,
     offersByRights: `select * from offer where active = true and terms_flags in (3, 7, 11, 15, 35, 39, 43, 47) and work_number > 5000 order by work_number asc, id asc limit 200`,
-    workByContentHash: `select * from work where content_hash = '0x00' order by id asc limit 1`,
+    workByContentHash: `select * from work where content_hash = '0x00' limit 1`,
+    workByWatermark: `select * from work where watermark_id = 36028797018963969 limit 1`,
+    workByWatermarkOrderedById: `select * from work where watermark_id = 36028797018963969 order by id asc limit 1`,
     licencesOfAccount: `select * from license where licensee = '${creator.toLowerCase()}' order by block_number asc, id asc limit 51`,
     transfersOfWork: `select * from transfer where work = '5000' order by block_number asc, id asc limit 100`,
   };

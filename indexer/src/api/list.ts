@@ -107,11 +107,16 @@ async function list(request: unknown): Promise<Record<string, unknown>[]> {
   const where = Object.entries(options?.where ?? {}).map(([k, v]) => condition(table, entity!, k, v));
   const orderColumn = columnOf(table, entity!, options?.orderBy ?? "id") as never;
   const direction = options?.orderDirection === "desc" ? desc : asc;
-  // Ties in the primary key's order, in the same direction (as Ponder's GraphQL pages them).
-  const order = [
-    direction(orderColumn),
-    ...(options?.orderBy && options.orderBy !== "id" ? [direction(table.id as never)] : []),
-  ];
+  // Ties in the primary key's order, in the same direction (as Ponder's GraphQL pages them). A lookup
+  // (first 1, no order asked: by id, content hash, watermark id) is not ordered: an order by id would
+  // let the planner walk the primary key and filter, instead of using the lookup column's index.
+  const order =
+    first === 1 && !options?.orderBy
+      ? []
+      : [
+          direction(orderColumn),
+          ...(options?.orderBy && options.orderBy !== "id" ? [direction(table.id as never)] : []),
+        ];
   const rows = await db
     .select(selection)
     .from(table as never)
