@@ -142,8 +142,9 @@ export class EmbeddingService {
       if (rows.length > 0) this.cursor = rows[rows.length - 1]!.workId;
       if (rows.length < CATALOG_PAGE) break;
     }
+    if (this.waiting.size === 0) return;
     const settled = await this.catalog.settledMetadata();
-    if (settled === this.seenVersion || this.waiting.size === 0) return;
+    if (settled === this.seenVersion) return;
     this.seenVersion = settled;
     const waiting = [...this.waiting];
     for (let i = 0; i < waiting.length; i += CATALOG_PAGE)
