@@ -43,6 +43,19 @@ export const terms = onchainTable("terms", (t) => ({
   duration: t.bigint().notNull(),
   derivativeShareBps: t.integer().notNull(),
   legalTextUri: t.text().notNull(),
+  /** The legal text's CID when the URI is ipfs://<CIDv1> (a legal_text row), else null. */
+  legalText: t.text(),
+}));
+
+/** A licence's legal text from IPFS, fetched outside event handling: status pending | ok | rejected. */
+export const legalText = onchainTable("legal_text", (t) => ({
+  id: t.text().primaryKey(),
+  status: t.text().notNull(),
+  reason: t.text(),
+  attempts: t.integer().notNull(),
+  title: t.text(),
+  summary: t.text(),
+  size: t.integer(),
 }));
 
 export const work = onchainTable(

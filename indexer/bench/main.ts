@@ -1,10 +1,13 @@
 /**
- * `npm run bench:indexer -- --json FILE [--works N] [--art-works N]`: seeds a local chain, then measures Ponder backfill
+ * `npm run bench:indexer -- --json FILE [--works N] [--art-works N] [--skip postgres,discovery]`: seeds a local chain, then measures Ponder backfill
  * on PGlite and on Postgres, block-mined → queryable latency, the dApp's main queries, near-match over
  * 100k hashes, related works, the image embedding's CPU cost, and offline recommendation quality on
  * markets with real (generator art through MobileNetV2) and simulated embeddings.
  */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { FsBlockstore } from "blockstore-fs";
@@ -28,10 +31,67 @@ const { values } = parseArgs({
     works: { type: "string", default: "10000" },
     "near-hashes": { type: "string", default: "100000" },
     "art-works": { type: "string", default: "480" },
+    /** Comma-separated parts to leave out: postgres, discovery (their keys are then absent). */
+    skip: { type: "string", default: "" },
   },
 });
+const SKIP = new Set(values.skip.split(",").filter(Boolean));
 const WORKS = Number(values.works);
 const log = (...args: unknown[]) => console.error("[bench]", ...args);
+
+/**
+ * EXPLAIN of the hot lists' SQL (the shapes /list sends) on the indexed PGlite database, after Ponder
+ * stopped: which index each one uses. First line of each plan and whether it names an index.
+ */
+async function explainHotQueries(parent: string, creator: string): Promise<Record<string, string[]>> {
+  // Ponder's own PGlite (0.2.x: its data directory format), not the newer one the query package uses.
+  const fromPonder = createRequire(fileURLToPath(import.meta.resolve("ponder")));
+  const { PGlite } = (await import(
+    pathToFileURL(fromPonder.resolve("@electric-sql/pglite")).href
+  )) as typeof import("@electric-sql/pglite");
+  const dirs = (await readdir(parent)).filter((d) => d.startsWith("pglite-"));
+  if (dirs.length !== 1)
+    return { error: [`expected one pglite directory in ${parent}, found ${dirs.length}`] };
+  const db = new PGlite(path.join(parent, dirs[0]!));
+  const shapes: Record<string, string> = {
+    listWorks: `select * from work order by number asc, id asc limit 25`,
+    listWorksPage: `select * from work where number > 5000 order by number asc, id asc limit 25`,
+    listWorksByCreator: `select * from work where creator = '${creator.toLowerCase()}' order by number asc, id asc limit 25`,
+    offersByRights: `select * from offer where active = true and terms_flags in (3, 7, 11, 15, 35, 39, 43, 47) and work_number > 5000 order by work_number asc, id asc limit 200`,
+    workByContentHash: `select * from work where content_hash = '0x00' limit 1`,
+    workByWatermark: `select * from work where watermark_id = 36028797018963969 limit 1`,
+    workByWatermarkOrderedById: `select * from work where watermark_id = 36028797018963969 order by id asc limit 1`,
+    licencesOfAccount: `select * from license where licensee = '${creator.toLowerCase()}' order by block_number asc, id asc limit 51`,
+    transfersOfWork: `select * from transfer where work = '5000' order by block_number asc, id asc limit 100`,
+  };
+  const out: Record<string, string[]> = {};
+  try {
+    const schemas = await db.query<{ nspname: string }>(
+      `select nspname from pg_namespace where nspname not like 'pg_%' and nspname not in ('information_schema', 'public')`,
+    );
+    const schema = schemas.rows.find((r) => r.nspname === "atelier")?.nspname ?? schemas.rows[0]?.nspname;
+    await db.exec(`set search_path to "${schema}"`);
+    for (const [name, query] of Object.entries(shapes)) {
+      try {
+        const plan = await db.query<{ "QUERY PLAN": string }>(`explain ${query}`);
+        out[name] = plan.rows.map((r) => r["QUERY PLAN"]);
+      } catch (error) {
+        out[name] = [`error: ${(error as Error).message}`];
+      }
+    }
+  } finally {
+    await db.close();
+  }
+  return out;
+}
+
+/** User + system CPU of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime, stime, cutime, cstime are fields 14–17 (1-based) of stat, 12–15 after "pid (comm) ".
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 const percentile = (samples: number[], p: number) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -83,10 +143,12 @@ try {
   // Backfill on PGlite: from spawning `ponder start` to the last seeded block indexed (startup included).
   const backfill: Record<string, unknown> = {};
   let t = performance.now();
+  const pgliteParent = await mkdtemp(path.join(tmpdir(), "atelier-bench-pglite-"));
   const ponder = await startPonder({
     rpcUrl: chain.rpcUrl,
     deployment,
     blockstoreDir,
+    dataDir: pgliteParent,
     readyTimeoutMs: 2_400_000,
   });
   await ponder.waitForBlock(seed.toBlock, 1_800_000);
@@ -166,7 +228,8 @@ try {
   const q = createQueries({ kind: "ponder", url: `${ponder.url}/graphql` });
   const rand = mulberry32(5);
   const someWork = () => BigInt(1 + Math.floor(rand() * seed.works));
-  const byName: Record<string, { p50Ms: number; p95Ms: number }> = {};
+  const byName: Record<string, { p50Ms: number; p95Ms: number; serverCpuMs: number; clientCpuMs: number }> =
+    {};
   const all: number[] = [];
   const word = () => SEED_WORDS[Math.floor(rand() * SEED_WORDS.length)]!;
   const cases: Record<string, () => Promise<unknown>> = {
@@ -192,22 +255,78 @@ try {
     search: () => q.search(word()),
     searchTwoWords: () => q.search(`${word()} ${word()}`),
   };
-  for (const [name, run] of Object.entries(cases)) {
+  // CPU per query, which moves less with the machine's load than wall time: the indexer process's
+  // (user + system, from /proc) and this client's, over the 30 runs.
+  const serverCpuMs = () => processCpuMs(ponder.pid);
+  const measure = async (run: () => Promise<unknown>) => {
     await run();
+    const server = serverCpuMs();
+    const client = process.cpuUsage();
     const samples = await timeIt(30, run);
+    const clientUsed = process.cpuUsage(client);
+    return {
+      samples,
+      serverCpuMs: Number(((serverCpuMs() - server) / 30).toFixed(2)),
+      clientCpuMs: Number(((clientUsed.user + clientUsed.system) / 1000 / 30).toFixed(2)),
+    };
+  };
+  for (const [name, run] of Object.entries(cases)) {
+    const { samples, serverCpuMs, clientCpuMs } = await measure(run);
     all.push(...samples);
-    byName[name] = { p50Ms: percentile(samples, 0.5), p95Ms: percentile(samples, 0.95) };
+    byName[name] = {
+      p50Ms: percentile(samples, 0.5),
+      p95Ms: percentile(samples, 0.95),
+      serverCpuMs,
+      clientCpuMs,
+    };
+  }
+  // Where the time goes: the same queries over Ponder's GraphQL (the transport before /list), and an
+  // empty GraphQL query (`_meta`) against an empty SQL list, each 30 runs.
+  const viaGraphql = createQueries({
+    kind: "ponder",
+    url: `${ponder.url}/graphql`,
+    ponderTransport: "graphql",
+  });
+  const graphqlByName: Record<string, { p50Ms: number; p95Ms: number; serverCpuMs: number }> = {};
+  const graphqlAll: number[] = [];
+  const graphqlCases: Record<string, () => Promise<unknown>> = {
+    listWorks: () => viaGraphql.listWorks({}, { first: 24 }),
+    listWorksByRights: () =>
+      viaGraphql.listWorks({ rights: RIGHTS.commercial | RIGHTS.derivatives }, { first: 24 }),
+    provenance: () => viaGraphql.provenance(someWork()),
+    account: () => viaGraphql.account(devAccount(6).address),
+    emptyGraphql: () => ponder.graphql(`{ _meta { status } }`),
+    emptyList: () =>
+      fetch(`${ponder.url}/list`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          requests: [{ entity: "Work", fields: ["id"], options: { where: { id: "0" }, first: 1 } }],
+        }),
+      }).then((r) => r.json()),
+  };
+  for (const [name, run] of Object.entries(graphqlCases)) {
+    const { samples, serverCpuMs } = await measure(run);
+    if (!name.startsWith("empty")) graphqlAll.push(...samples);
+    graphqlByName[name] = { p50Ms: percentile(samples, 0.5), p95Ms: percentile(samples, 0.95), serverCpuMs };
   }
   result.queries = {
     p95Ms: percentile(all, 0.95),
     works: seed.works,
     loadAverageAtQueries: loadavg()[0],
+    transport: "POST /list (SQL beside Ponder's GraphQL)",
     byName,
+    graphql: { p95Ms: percentile(graphqlAll, 0.95), byName: graphqlByName },
   };
   log("queries", result.queries);
   await ponder.stop();
+  (result.queries as Record<string, unknown>).explain = await explainHotQueries(
+    pgliteParent,
+    devAccount(2).address,
+  ).catch((error: Error) => ({ error: [error.message] }));
 
-  if (postgresAvailable()) {
+  if (SKIP.has("postgres")) backfill.postgres = { skipped: "--skip postgres" };
+  else if (postgresAvailable()) {
     const postgres = await startPostgres();
     try {
       t = performance.now();
@@ -263,7 +382,8 @@ try {
 }
 
 // Related works, the image embedding's cost, and recommendation quality (real and simulated embeddings).
-Object.assign(result, await benchDiscovery({ artWorks: Number(values["art-works"]), log }));
+if (!SKIP.has("discovery"))
+  Object.assign(result, await benchDiscovery({ artWorks: Number(values["art-works"]), log }));
 
 const text = JSON.stringify(result, null, 2);
 console.log(text);

@@ -61,17 +61,21 @@ export function gatewaySource(baseUrl: string): MetadataSource {
 const clean = (value: unknown): string | null =>
   typeof value === "string" ? value.replaceAll("\u0000", "") : null;
 
-/** Validates one metadata block against its CID and extracts the indexed fields. */
-export function parseMetadata(cid: CID, bytes: Uint8Array): MetadataResult {
-  if (bytes.length > MAX_METADATA_BYTES) {
-    return { status: "rejected", reason: `oversized: ${bytes.length} bytes (limit ${MAX_METADATA_BYTES})` };
-  }
+/** Why a block cannot be used (over `limit` bytes, or not the content its CID names), or undefined. */
+export function blockProblem(cid: CID, bytes: Uint8Array, limit = MAX_METADATA_BYTES): string | undefined {
+  if (bytes.length > limit) return `oversized: ${bytes.length} bytes (limit ${limit})`;
   if (
     cid.multihash.code !== 0x12 ||
     !Buffer.from(cid.multihash.digest).equals(createHash("sha256").update(bytes).digest())
-  ) {
-    return { status: "rejected", reason: "content does not match its CID" };
-  }
+  )
+    return "content does not match its CID";
+  return undefined;
+}
+
+/** Validates one metadata block against its CID and extracts the indexed fields. */
+export function parseMetadata(cid: CID, bytes: Uint8Array): MetadataResult {
+  const problem = blockProblem(cid, bytes);
+  if (problem) return { status: "rejected", reason: problem };
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
@@ -96,32 +100,37 @@ export function parseMetadata(cid: CID, bytes: Uint8Array): MetadataResult {
   };
 }
 
-interface Attempt {
-  result?: MetadataResult;
+interface Attempt<R> {
+  result?: R;
   inFlight: boolean;
   failures: number;
   nextTryAt: number;
   lastError?: string;
 }
 
-export class MetadataFetcher {
-  private readonly attempts = new Map<string, Attempt>();
+/** Fetches and parses IPFS objects in the background (work metadata by default; `parse` picks the kind). */
+export class MetadataFetcher<R = MetadataResult> {
+  private readonly attempts = new Map<string, Attempt<R>>();
   /** How many CIDs have a final result: lets a block handler skip its query when nothing changed. */
   resolvedCount = 0;
 
-  constructor(private readonly source: MetadataSource | undefined) {}
+  constructor(
+    private readonly source: MetadataSource | undefined,
+    private readonly parse: (cid: CID, bytes: Uint8Array) => R,
+    private readonly rejected: (reason: string) => R,
+  ) {}
 
   /** Starts a fetch unless one is running, done, or backing off. Never throws, never blocks. */
   request(cidText: string): void {
     if (!this.source) return;
-    const attempt = this.attempts.get(cidText) ?? { inFlight: false, failures: 0, nextTryAt: 0 };
+    const attempt: Attempt<R> = this.attempts.get(cidText) ?? { inFlight: false, failures: 0, nextTryAt: 0 };
     this.attempts.set(cidText, attempt);
     if (attempt.result || attempt.inFlight || Date.now() < attempt.nextTryAt) return;
     let cid: CID;
     try {
       cid = CID.parse(cidText);
     } catch {
-      attempt.result = { status: "rejected", reason: "not a CID" };
+      attempt.result = this.rejected("not a CID");
       return;
     }
     attempt.inFlight = true;
@@ -129,7 +138,7 @@ export class MetadataFetcher {
       .get(cid)
       .then((bytes) => {
         if (bytes) {
-          attempt.result = parseMetadata(cid, bytes);
+          attempt.result = this.parse(cid, bytes);
           this.resolvedCount += 1;
         } else this.backOff(cidText, attempt, "not found");
       })
@@ -140,7 +149,7 @@ export class MetadataFetcher {
   }
 
   /** A missing or failing object is retried later on its own timer (it stays pending meanwhile). */
-  private backOff(cidText: string, attempt: Attempt, reason: string) {
+  private backOff(cidText: string, attempt: Attempt<R>, reason: string) {
     attempt.failures += 1;
     attempt.lastError = reason;
     const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt.failures);
@@ -148,14 +157,22 @@ export class MetadataFetcher {
     setTimeout(() => this.request(cidText), delay).unref();
   }
 
-  result(cidText: string): MetadataResult | undefined {
+  result(cidText: string): R | undefined {
     return this.attempts.get(cidText)?.result;
   }
 }
 
-/** The fetcher configured by ATELIER_IPFS_BLOCKSTORE (a blockstore directory) or ATELIER_IPFS_GATEWAY. */
+/** Where IPFS objects come from: ATELIER_IPFS_BLOCKSTORE (a blockstore directory) or ATELIER_IPFS_GATEWAY. */
+export function sourceFromEnv(env: NodeJS.ProcessEnv = process.env): MetadataSource | undefined {
+  if (env.ATELIER_IPFS_BLOCKSTORE) return blockstoreSource(env.ATELIER_IPFS_BLOCKSTORE);
+  if (env.ATELIER_IPFS_GATEWAY) return gatewaySource(env.ATELIER_IPFS_GATEWAY);
+  return undefined;
+}
+
+/** The work-metadata fetcher over the configured source. */
 export function fetcherFromEnv(env: NodeJS.ProcessEnv = process.env): MetadataFetcher {
-  if (env.ATELIER_IPFS_BLOCKSTORE) return new MetadataFetcher(blockstoreSource(env.ATELIER_IPFS_BLOCKSTORE));
-  if (env.ATELIER_IPFS_GATEWAY) return new MetadataFetcher(gatewaySource(env.ATELIER_IPFS_GATEWAY));
-  return new MetadataFetcher(undefined);
+  return new MetadataFetcher(sourceFromEnv(env), parseMetadata, (reason): MetadataResult => ({
+    status: "rejected",
+    reason,
+  }));
 }

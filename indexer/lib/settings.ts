@@ -18,6 +18,8 @@ export interface IndexerSettings {
   database: { kind: "pglite"; directory: string } | { kind: "postgres"; connectionString: string };
   /** RPC cache off for dev chains on Postgres, where the shared sync cache is keyed by chain id only. */
   disableCache: boolean;
+  /** Where image embeddings persist (keyed by chain like PGlite); undefined when ATELIER_EMBEDDINGS=off. */
+  embeddingsFile: string | undefined;
 }
 
 export class SettingsError extends Error {
@@ -59,7 +61,8 @@ async function blockHash(rpcUrl: string, block: number): Promise<string> {
 
 /**
  * Reads the indexer's settings from the environment: ATELIER_DEPLOYMENT (deployment file),
- * PONDER_RPC_URL, DATABASE_URL (Postgres; PGlite when unset), ATELIER_INDEXER_DIR (PGlite parent dir).
+ * PONDER_RPC_URL, DATABASE_URL (Postgres; PGlite when unset), ATELIER_INDEXER_DIR (PGlite and embeddings
+ * parent dir), ATELIER_EMBEDDINGS (on | off).
  */
 export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<IndexerSettings> {
   const file = env.ATELIER_DEPLOYMENT ?? DEFAULT_DEPLOYMENT;
@@ -80,17 +83,19 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promis
   const start = await blockHash(rpcUrl, deployment.startBlock);
   const chainKey = `${deployment.chainId}-${genesis.slice(2, 10)}-${start.slice(2, 10)}`;
   const connectionString = env.DATABASE_URL;
+  const dataDir = env.ATELIER_INDEXER_DIR ?? path.join(HERE, ".ponder");
   const database: IndexerSettings["database"] = connectionString
     ? { kind: "postgres", connectionString }
-    : {
-        kind: "pglite",
-        directory: path.join(env.ATELIER_INDEXER_DIR ?? path.join(HERE, ".ponder"), `pglite-${chainKey}`),
-      };
+    : { kind: "pglite", directory: path.join(dataDir, `pglite-${chainKey}`) };
+  const embeddings = env.ATELIER_EMBEDDINGS ?? "on";
+  if (embeddings !== "on" && embeddings !== "off")
+    throw new SettingsError(`ATELIER_EMBEDDINGS is "${embeddings}"`, 'set it to "on" (default) or "off"');
   return {
     deployment,
     rpcUrl,
     chainKey,
     database,
     disableCache: database.kind === "postgres" && DEV_CHAIN_IDS.has(deployment.chainId),
+    embeddingsFile: embeddings === "on" ? path.join(dataDir, `embeddings-${chainKey}.bin`) : undefined,
   };
 }

@@ -20,8 +20,8 @@ import {
   type PublicClient,
 } from "viem";
 import { hardhat } from "viem/chains";
-import { abis, type Deployment } from "@atelier/protocol";
-import { devAccount } from "@atelier/devchain";
+import { abis, licenseIdOf, type Deployment } from "@atelier/protocol";
+import { devAccount, signPrivateOffer } from "@atelier/devchain";
 import { metadataBlock, rawBlock, type StoredMetadata } from "./metadata.ts";
 
 export const HOSTILE = {
@@ -107,8 +107,7 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
     price,
     maxSupply,
   });
-  const licenseId = (work: bigint, offerId: bigint, serial: bigint) =>
-    (work << 64n) | (offerId << 32n) | serial;
+  const licenseId = licenseIdOf;
 
   // Generation market: a model and two nodes (one with a hostile endpoint string).
   await send("admin", "GenerationMarket", "registerModel", [
@@ -191,24 +190,7 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
     deadline: now + 86_400,
     issuedAt: now,
   };
-  const signature = await wallet(ACCOUNTS.creatorA).signTypedData({
-    domain: { name: "Atelier Licenses", version: "1", chainId, verifyingContract: a.Licenses },
-    types: {
-      PrivateOffer: [
-        { name: "workId", type: "uint256" },
-        { name: "termsId", type: "uint32" },
-        { name: "buyer", type: "address" },
-        { name: "currency", type: "address" },
-        { name: "price", type: "uint96" },
-        { name: "duration", type: "uint40" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint40" },
-        { name: "issuedAt", type: "uint40" },
-      ],
-    },
-    primaryType: "PrivateOffer",
-    message: privateOffer,
-  });
+  const signature = await signPrivateOffer(wallet(ACCOUNTS.creatorA), chainId, a.Licenses, privateOffer);
   await send("brand2", "Licenses", "buyPrivateLicense", [privateOffer, signature], privateOffer.price);
   licenseIds.push(licenseId(1n, 0n, 1n));
   await send("creatorA", "Licenses", "cancelPrivateOffer", [8n]);

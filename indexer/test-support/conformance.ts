@@ -50,7 +50,7 @@ export async function ponderTables(types: Map<string, EntityType>, ponder: Runni
   const out: Tables = {};
   for (const type of comparedTypes(types)) {
     const field = `${lowerFirst(type.name)}s`;
-    const extra = type.name === "WorkMetadata" ? " status" : "";
+    const extra = type.name === "WorkMetadata" || type.name === "LegalText" ? " status" : "";
     const data = await ponder.graphql<Record<string, { items: Record<string, unknown>[] }>>(
       `{ ${field}(limit: 1000) { items { ${type.fields.join(" ")}${extra} } } }`,
     );

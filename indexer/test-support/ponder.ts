@@ -12,6 +12,8 @@ const INDEXER_ROOT = path.resolve(import.meta.dirname, "..");
 
 export interface RunningPonder {
   url: string;
+  /** The `ponder start` process (e.g. to read its CPU time). */
+  pid: number;
   /** Everything the process printed (kept for failure messages). */
   output(): string;
   /** Resolves once Ponder reports that it has indexed `block` (GET /status). */
@@ -107,6 +109,7 @@ export async function startPonder(options: PonderOptions): Promise<RunningPonder
 
   return {
     url,
+    pid: child.pid!,
     output: () => output,
     async waitForBlock(block: bigint, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;

@@ -1,12 +1,12 @@
 /** Shared setup of the indexer tests: a chain with the scenario, its metadata in a blockstore, the subgraph host. */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { FsBlockstore } from "blockstore-fs";
 import { CID } from "multiformats/cid";
 import { createPublicClient, http, type PublicClient } from "viem";
 import type { Deployment } from "@atelier/protocol";
-import { deployAtelier, startHardhatNode, type RunningChain } from "@atelier/devchain";
+import { deployAtelier, REPO_ROOT, startHardhatNode, type RunningChain } from "@atelier/devchain";
 import {
   logsForHost,
   readEntityTypes,
@@ -17,6 +17,7 @@ import {
 } from "@atelier/subgraph/host";
 import { blockstoreSource } from "../lib/metadata.ts";
 import { runScenario, type ScenarioResult } from "../scenario/index.ts";
+import { rawBlock, type StoredMetadata } from "../scenario/metadata.ts";
 import { subgraphTables, type Tables } from "./conformance.ts";
 
 export interface ScenarioStack {
@@ -28,6 +29,21 @@ export interface ScenarioStack {
   host: SubgraphHost;
   subgraph: Tables;
   client: PublicClient;
+  /** CIDs of the preset terms' legal texts (what the deployment registers), by preset. */
+  legalTexts: Map<string, string>;
+  /** The preset whose text is left out of the blockstore (stays pending). */
+  missingLegalText: string;
+}
+
+const TERMS_DIR = path.join(REPO_ROOT, "contracts/terms");
+const MISSING_LEGAL_TEXT = "ai-training";
+
+/** The legal texts the deployment's preset terms name (contracts/terms/<preset>/v1.md), as raw blocks. */
+async function presetLegalTexts(): Promise<Map<string, StoredMetadata>> {
+  const presets = (await readdir(TERMS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory());
+  const out = new Map<string, StoredMetadata>();
+  for (const p of presets) out.set(p.name, rawBlock(await readFile(path.join(TERMS_DIR, p.name, "v1.md"))));
+  return out;
 }
 
 export async function startScenarioStack(): Promise<ScenarioStack> {
@@ -38,6 +54,9 @@ export async function startScenarioStack(): Promise<ScenarioStack> {
   const store = new FsBlockstore(blockstoreDir);
   await store.open();
   for (const block of scenario.metadata.values()) await store.put(CID.parse(block.cid), block.bytes);
+  const texts = await presetLegalTexts();
+  for (const [preset, block] of texts)
+    if (preset !== MISSING_LEGAL_TEXT) await store.put(CID.parse(block.cid), block.bytes);
   await store.close();
 
   const client = createPublicClient({ transport: http(chain.rpcUrl) }) as PublicClient;
@@ -66,6 +85,8 @@ export async function startScenarioStack(): Promise<ScenarioStack> {
     host,
     subgraph: subgraphTables(types, (t) => host.entities(t)),
     client,
+    legalTexts: new Map([...texts].map(([preset, block]) => [preset, block.cid])),
+    missingLegalText: MISSING_LEGAL_TEXT,
   };
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from "viem";
 import { hardhat } from "viem/chains";
 import { abis } from "@atelier/protocol";
-import { ENTITIES } from "@atelier/subgraph/manifest";
+import { ENTITIES, FILE_TEMPLATES } from "@atelier/subgraph/manifest";
 import { deployAtelier, startHardhatNode } from "@atelier/devchain";
 import { ACCOUNTS, HOSTILE } from "../scenario/index.ts";
 import { dailyRollup } from "@atelier/subgraph/host";
@@ -46,7 +46,7 @@ describe("conformance: subgraph (WASM) and Ponder (PGlite) on one scripted scena
 
   it("indexes every entity type of the scenario", () => {
     // Every entity the manifest declares, and the metadata the file template writes.
-    for (const type of [...ENTITIES, "WorkMetadata"]) {
+    for (const type of [...ENTITIES, ...FILE_TEMPLATES.map((t) => t.name)]) {
       expect(Object.keys(stack.host.entities(type)).length, type).toBeGreaterThan(0);
     }
   });
@@ -90,6 +90,21 @@ describe("conformance: subgraph (WASM) and Ponder (PGlite) on one scripted scena
       status: "rejected",
       reason: expect.stringMatching(/^oversized/),
     });
+  });
+
+  it("indexes the licence texts the terms name: title and plain-language summary, a missing one pending", async () => {
+    const data = await ponder.graphql<{
+      termss: { items: { id: string; legalText: string | null }[] };
+      legalTexts: { items: { id: string; status: string; title: string | null; summary: string | null }[] };
+    }>(`{ termss { items { id legalText } } legalTexts { items { id status title summary } } }`);
+    const texts = Object.fromEntries(data.legalTexts.items.map((t) => [t.id, t]));
+    expect(data.termss.items.every((t) => t.legalText !== null)).toBe(true);
+    const commercial = texts[stack.legalTexts.get("commercial")!]!;
+    expect(commercial).toMatchObject({ status: "ok", title: "Atelier Commercial Licence, v1" });
+    expect(commercial.summary!.split("\n")[0]).toMatch(/^You may use the Work commercially/);
+    expect(texts[stack.legalTexts.get(stack.missingLegalText)!]!.status).toBe("pending");
+    // The subgraph's file data source wrote the same (compared field by field above), and nothing for the missing one.
+    expect(stack.host.entities("LegalText")[stack.legalTexts.get(stack.missingLegalText)!]).toBeUndefined();
   });
 
   it("resumes after a restart without losing or double-counting events", async () => {

@@ -89,7 +89,7 @@ export function eventSignature(contract: keyof typeof abis, name: string): strin
   return `${name}(${params.join(",")})`;
 }
 
-/** The entities the event handlers write (the file/ipfs template writes `WorkMetadata`). */
+/** The entities the event handlers write (the file/ipfs templates write `WorkMetadata` and `LegalText`). */
 export const ENTITIES = [
   "Account",
   "ProtocolConfig",
@@ -116,6 +116,12 @@ export const ENTITIES = [
   "LicenseSale",
   "JobStatusPoint",
 ];
+
+/** File data sources (kind: file/ipfs): each writes the entity of its name, handler `handle<Name>`. */
+export const FILE_TEMPLATES = [
+  { name: "WorkMetadata", file: "metadata" },
+  { name: "LegalText", file: "legal-text" },
+] as const;
 
 /** subgraph.yaml for one network (specVersion 1.3.0, apiVersion 0.0.9), with the metadata file template. */
 export function renderManifest(deployment: Deployment, network: string): string {
@@ -157,21 +163,23 @@ export function renderManifest(deployment: Deployment, network: string): string 
     }
     lines.push(`      file: ./src/${source.file}.ts`);
   }
-  lines.push(
-    "templates:",
-    "  - kind: file/ipfs",
-    "    name: WorkMetadata",
-    "    mapping:",
-    "      kind: ethereum/events",
-    "      apiVersion: 0.0.9",
-    "      language: wasm/assemblyscript",
-    "      entities: [WorkMetadata]",
-    "      abis:",
-    "        - name: Works",
-    "          file: ./abis/Works.json",
-    "      handler: handleWorkMetadata",
-    "      file: ./src/metadata.ts",
-    "",
-  );
+  lines.push("templates:");
+  for (const t of FILE_TEMPLATES) {
+    lines.push(
+      "  - kind: file/ipfs",
+      `    name: ${t.name}`,
+      "    mapping:",
+      "      kind: ethereum/events",
+      "      apiVersion: 0.0.9",
+      "      language: wasm/assemblyscript",
+      `      entities: [${t.name}]`,
+      "      abis:",
+      "        - name: Works",
+      "          file: ./abis/Works.json",
+      `      handler: handle${t.name}`,
+      `      file: ./src/${t.file}.ts`,
+    );
+  }
+  lines.push("");
   return lines.join("\n");
 }

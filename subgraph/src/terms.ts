@@ -1,6 +1,8 @@
 import { TermsRegistered } from "../generated/LicenseTerms/LicenseTerms";
 import { Terms } from "../generated/schema";
+import { LegalText as LegalTextTemplate } from "../generated/templates";
 import { cleanText } from "./common";
+import { legalTextCid } from "./legal-text";
 
 export function handleTermsRegistered(event: TermsRegistered): void {
   const t = event.params.terms;
@@ -17,5 +19,10 @@ export function handleTermsRegistered(event: TermsRegistered): void {
   terms.duration = t.duration;
   terms.derivativeShareBps = t.derivativeShareBps;
   terms.legalTextUri = cleanText(t.legalTextUri);
+  const cid = legalTextCid(terms.legalTextUri);
+  if (cid != null) {
+    terms.legalText = cid!;
+    LegalTextTemplate.create(cid!);
+  }
   terms.save();
 }

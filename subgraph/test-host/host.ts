@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { decodeEventLog, hexToBytes, toHex, type Abi, type AbiEvent, type Address, type Hex } from "viem";
 import { abis } from "@atelier/protocol";
-import { DATA_SOURCES } from "../src-node/manifest.ts";
+import { DATA_SOURCES, FILE_TEMPLATES } from "../src-node/manifest.ts";
 import { AscMemory, bigIntFromBytes, bigIntToBytes, type AscExports } from "./memory.ts";
 import { readEntityTypes, type EntityType } from "./schema.ts";
 import {
@@ -96,7 +96,10 @@ export class SubgraphHost {
         n,
         path.join(options.buildDir, n, `${n}.wasm`),
       ]),
-      ["WorkMetadata", path.join(options.buildDir, "templates/WorkMetadata/WorkMetadata.wasm")],
+      ...FILE_TEMPLATES.map(({ name }): [string, string] => [
+        name,
+        path.join(options.buildDir, `templates/${name}/${name}.wasm`),
+      ]),
     ];
     for (const [name, file] of wasmFiles) {
       const bytes = await readFile(file).catch(() => {
@@ -307,7 +310,7 @@ export class SubgraphHost {
       const instance = this.instances.get(file.template);
       if (!instance) throw new Error(`no template named ${file.template}`);
       instance.current = new TextEncoder().encode(file.cid);
-      const handler = instance.exports.handleWorkMetadata as (ptr: number) => void;
+      const handler = instance.exports[`handle${file.template}`] as (ptr: number) => void;
       handler(instance.mem.writeBytes(content));
       file.status = "done";
     }

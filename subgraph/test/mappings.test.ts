@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
@@ -158,11 +158,30 @@ describe("subgraph mappings (built WASM) on a scripted scenario", () => {
   });
 
   it("leaves missing metadata pending and does not parse oversized metadata", () => {
-    const pending = host.files.filter((f) => f.status === "pending").map((f) => f.cid);
+    const pending = host.files
+      .filter((f) => f.template === "WorkMetadata" && f.status === "pending")
+      .map((f) => f.cid);
     expect(pending).toEqual(scenario.missingCids);
     const oversized = host.entities("WorkMetadata")[scenario.oversizedCid];
     expect(oversized).toBeDefined();
     expect(oversized!.name).toBeUndefined();
+  });
+
+  it("creates a file data source per licence text the terms name, and parses title and summary", async () => {
+    const terms = Object.values(host.entities("Terms"));
+    const texts = host.files.filter((f) => f.template === "LegalText");
+    expect(texts.map((f) => f.cid).sort()).toEqual(terms.map((t) => t.legalText as string).sort());
+    expect(terms.every((t) => t.legalTextUri === `ipfs://${t.legalText as string}`)).toBe(true);
+    const commercial = readFileSync(path.join(ROOT, "../contracts/terms/commercial/v1.md"));
+    const cid = terms.find((t) => t.id === "2")!.legalText as string;
+    await host.processFiles(async (c) => (c === cid ? commercial : undefined));
+    expect(host.entities("LegalText")[cid]).toMatchObject({
+      title: "Atelier Commercial Licence, v1",
+      summary: expect.stringMatching(
+        /^You may use the Work commercially[^\n]*\nYou must credit the creator\./,
+      ),
+      size: commercial.length,
+    });
   });
 
   it("credits and withdrawals add up per contract and currency", () => {

@@ -3,11 +3,15 @@ import schema from "ponder:schema";
 import { Hono } from "hono";
 import { client, desc, graphql, sql } from "ponder";
 import { searchDocument, TSQUERY_SHAPE } from "../../lib/search.ts";
+import { mountEmbeddings } from "./embeddings.ts";
+import { mountList } from "./list.ts";
 
 const app = new Hono();
 
 app.use("/graphql", graphql({ db, schema }));
 app.use("/sql/*", client({ db, schema }));
+mountList(app);
+await mountEmbeddings(app);
 
 /**
  * Full-text search (Ponder's GraphQL has no text-search filter): `/search?q=<word & word>&first=N`

@@ -8,6 +8,7 @@ import type { Dialect, Row } from "./dialect.ts";
 import { QueryError } from "./dialect.ts";
 import { WORK_FIELDS, str, toWork, type WorkSummary } from "./works.ts";
 import type { WorkFeatures } from "./discovery/related.ts";
+import type { EmbeddingFeed } from "./discovery/embedding-feed.ts";
 
 export interface Metadata {
   cid: string;
@@ -44,6 +45,8 @@ export interface Terms {
   duration: bigint;
   derivativeShareBps: number;
   legalTextUri: string;
+  /** CID of the legal text when the URI is ipfs://<CIDv1> (see legalTexts), else null. */
+  legalText: string | null;
 }
 
 export interface JobInfo {
@@ -99,6 +102,7 @@ const TERMS_FIELDS = [
   "duration",
   "derivativeShareBps",
   "legalTextUri",
+  "legalText",
 ] as const;
 const JOB_FIELDS = [
   "id",
@@ -115,7 +119,7 @@ const JOB_FIELDS = [
   "work",
 ] as const;
 const ZERO_ADDRESS = /^0x0{40}$/i;
-const unique = (values: string[]) => [...new Set(values)];
+export const unique = (values: string[]) => [...new Set(values)];
 
 function toMetadata(r: Row): Metadata {
   return {
@@ -142,6 +146,7 @@ function toTerms(r: Row): Terms {
     duration: BigInt(String(r.duration)),
     derivativeShareBps: Number(r.derivativeShareBps),
     legalTextUri: String(r.legalTextUri),
+    legalText: str(r.legalText),
   };
 }
 
@@ -170,7 +175,14 @@ function chunks(ids: string[]): string[][] {
 }
 
 export class DetailQueries {
-  constructor(protected readonly dialect: Dialect) {}
+  /**
+   * @param embeddings where the index serves image embeddings (Ponder: `/embeddings` beside
+   * `/graphql`); without it related works rank by perceptual hash.
+   */
+  constructor(
+    protected readonly dialect: Dialect,
+    readonly embeddings?: EmbeddingFeed,
+  ) {}
 
   /** Metadata of each CID the index has fetched (or, on Ponder, tried to), keyed by CID. */
   async metadataOf(cids: string[]): Promise<Map<string, Metadata>> {
@@ -318,8 +330,8 @@ export class DetailQueries {
   }
 
   /**
-   * What "more like this" ranks by, for every work: its perceptual hash as a ±1 vector (64 dimensions:
-   * cosine similarity follows Hamming distance), creator, model, parents, the rights its open offers
+   * What "more like this" ranks by, for every work: its perceptual hash (the visual signal until its
+   * image embedding is served), creator, model, parents, the rights its open offers
    * with supply left grant, whether it sells; and every licence (account, work) for co-licensing.
    */
   async relatedFeatures(): Promise<{
@@ -343,9 +355,7 @@ export class DetailQueries {
     return {
       works: works.map(toWork).map((w) => ({
         workId: BigInt(w.id),
-        embedding: Float32Array.from({ length: 64 }, (_, bit) =>
-          (w.perceptualHash >> BigInt(bit)) & 1n ? 1 : -1,
-        ),
+        perceptualHash: w.perceptualHash,
         creator: w.creator,
         model: w.model,
         parents: parentsOf.get(w.id) ?? [],
@@ -372,7 +382,7 @@ export class DetailQueries {
     }
   }
 
-  private async inChunks(entity: string, fields: readonly string[], ids: string[]): Promise<Row[]> {
+  protected async inChunks(entity: string, fields: readonly string[], ids: string[]): Promise<Row[]> {
     if (ids.length === 0) return [];
     const pages = await this.dialect.listMany(
       chunks(ids).map((part) => ({ entity, fields, options: { where: { id_in: part }, first: MAX } })),

@@ -26,7 +26,22 @@ export interface Dialect {
   listMany(requests: readonly ListRequest[]): Promise<Row[][]>;
   /** Metadata CIDs whose title / description / prompt match `tsquery` (see toTsQuery), best first. */
   fullText(tsquery: string, first: number): Promise<string[]>;
+  /**
+   * Daily rollups (Ponder: the `daily_sales` / `daily_jobs` tables; graph-node: the `DailySales` /
+   * `DailyJobs` aggregations at interval "day"), rows with `day` = start of the UTC day in seconds,
+   * for days in [fromDay, toDay] (seconds, either open).
+   */
+  daily(rollup: DailyRollup, range: { fromDay?: number; toDay?: number }): Promise<Row[]>;
 }
+
+export type DailyRollup = "DailySales" | "DailyJobs";
+const DAILY_FIELDS: Record<DailyRollup, string[]> = {
+  DailySales: ["currency", "count", "volume"],
+  DailyJobs: ["status", "count"],
+};
+/** Days per request: one row per day and currency / status. */
+const DAILY_MAX = 1000;
+const US_PER_S = 1_000_000n;
 
 /**
  * A user's words as a Postgres tsquery: runs of letters and digits, all required (`a & b`). Nothing
@@ -96,31 +111,91 @@ async function post(url: string, query: string, variables: Record<string, unknow
   return body.data;
 }
 
-export function ponderDialect(url: string): Dialect {
+/** How one dialect names a list: its root field, argument types, paging argument, and where the rows are. */
+interface ListShape {
+  field(entity: string): string;
+  /** GraphQL types of the where / orderBy / orderDirection arguments (`first` is an Int in both). */
+  types(entity: string): [where: string, orderBy: string, direction: string];
+  /** The argument that takes `first` (Ponder: `limit`). */
+  firstArg: string;
+  /** The selection of the row fields inside the list (Ponder wraps them in `items`). */
+  select(fields: string): string;
+  rows(result: unknown): Row[];
+}
+
+/** Several lists as the aliased root fields `q0`, `q1`, … of one query: one round trip. */
+async function batchList(url: string, shape: ListShape, requests: readonly ListRequest[]): Promise<Row[][]> {
+  const params: string[] = [];
+  const selections: string[] = [];
+  const variables: Record<string, unknown> = {};
+  requests.forEach(({ entity, fields, options }, i) => {
+    const [where, orderBy, direction] = shape.types(entity);
+    params.push(`$w${i}: ${where}, $f${i}: Int, $o${i}: ${orderBy}, $d${i}: ${direction}`);
+    selections.push(
+      `q${i}: ${shape.field(entity)}(where: $w${i}, ${shape.firstArg}: $f${i}, orderBy: $o${i}, orderDirection: $d${i}) { ${shape.select(fields.join(" "))} }`,
+    );
+    Object.assign(variables, {
+      [`w${i}`]: options.where ?? {},
+      [`f${i}`]: options.first,
+      [`o${i}`]: options.orderBy,
+      [`d${i}`]: options.orderDirection,
+    });
+  });
+  const data = await post(url, `query(${params.join(", ")}) { ${selections.join("\n")} }`, variables);
+  return requests.map((_, i) => shape.rows(data[`q${i}`]));
+}
+
+const PONDER_SHAPE: ListShape = {
+  field: (entity) => `${lowerFirst(entity)}s`,
+  types: (entity) => [`${lowerFirst(entity)}Filter`, "String", "String"],
+  firstArg: "limit",
+  select: (fields) => `items { ${fields} }`,
+  rows: (result) => (result as { items: Row[] }).items,
+};
+
+/**
+ * The Ponder app's `POST /list` beside `/graphql`: the same lists answered by SQL without a GraphQL
+ * document per call. Resolves to undefined when the app has no such endpoint (an older indexer).
+ */
+async function sqlList(listUrl: string, requests: readonly ListRequest[]): Promise<Row[][] | undefined> {
+  const response = await fetchRead(listUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ requests }),
+  });
+  if (response.status === 404) return undefined;
+  const body = (await response.json().catch(() => ({}))) as {
+    results?: Row[][];
+    error?: string;
+    hint?: string;
+  };
+  if (!body.results)
+    throw new QueryError(
+      `the index at ${listUrl} rejected a list (${response.status}): ${body.error ?? "no results"}`,
+      body.hint ?? "the indexer may run an older schema: restart it from the current code",
+    );
+  return body.results;
+}
+
+/**
+ * Ponder's dialect. Lists go to the app's `POST /list` (SQL) unless `transport` is "graphql" or the app
+ * has no /list (then Ponder's GraphQL answers them, as before).
+ */
+export function ponderDialect(url: string, transport: "list" | "graphql" = "list"): Dialect {
+  const listUrl = new URL("list", url).href;
+  let sqlListing = transport === "list";
   return {
     kind: "ponder",
     async list(entity, fields, options) {
       return (await this.listMany([{ entity, fields, options }]))[0]!;
     },
     async listMany(requests) {
-      const params: string[] = [];
-      const selections: string[] = [];
-      const variables: Record<string, unknown> = {};
-      requests.forEach(({ entity, fields, options }, i) => {
-        const name = lowerFirst(entity);
-        params.push(`$w${i}: ${name}Filter, $l${i}: Int, $o${i}: String, $d${i}: String`);
-        selections.push(
-          `q${i}: ${name}s(where: $w${i}, limit: $l${i}, orderBy: $o${i}, orderDirection: $d${i}) { items { ${fields.join(" ")} } }`,
-        );
-        Object.assign(variables, {
-          [`w${i}`]: options.where ?? {},
-          [`l${i}`]: options.first,
-          [`o${i}`]: options.orderBy,
-          [`d${i}`]: options.orderDirection,
-        });
-      });
-      const data = await post(url, `query(${params.join(", ")}) { ${selections.join("\n")} }`, variables);
-      return requests.map((_, i) => (data[`q${i}`] as { items: Row[] }).items);
+      if (sqlListing) {
+        const results = await sqlList(listUrl, requests);
+        if (results) return results;
+        sqlListing = false;
+      }
+      return batchList(url, PONDER_SHAPE, requests);
     },
     async fullText(tsquery, first) {
       // Ponder's GraphQL has no text search: the app serves it at /search beside /graphql.
@@ -139,6 +214,13 @@ export function ponderDialect(url: string): Dialect {
         );
       return body.items.map((i) => i.id);
     },
+    async daily(rollup, { fromDay, toDay }) {
+      const where: Record<string, unknown> = {};
+      if (fromDay !== undefined) where.day_gte = String(fromDay);
+      if (toDay !== undefined) where.day_lte = String(toDay);
+      const fields = ["day", ...DAILY_FIELDS[rollup]];
+      return this.list(rollup, fields, { where, first: DAILY_MAX, orderBy: "day", orderDirection: "asc" });
+    },
   };
 }
 
@@ -148,39 +230,39 @@ const SUBGRAPH_PLURALS: Record<string, string> = {
   WorkMetadata: "workMetadata_collection",
 };
 
+const SUBGRAPH_SHAPE: ListShape = {
+  field: (entity) => SUBGRAPH_PLURALS[entity] ?? `${lowerFirst(entity)}s`,
+  types: (entity) => [`${entity}_filter`, `${entity}_orderBy`, "OrderDirection"],
+  firstArg: "first",
+  select: (fields) => fields,
+  rows: (result) => result as Row[],
+};
+
 export function subgraphDialect(url: string): Dialect {
   return {
     kind: "subgraph",
     async list(entity, fields, options) {
       return (await this.listMany([{ entity, fields, options }]))[0]!;
     },
-    async listMany(requests) {
-      const params: string[] = [];
-      const selections: string[] = [];
-      const variables: Record<string, unknown> = {};
-      requests.forEach(({ entity, fields, options }, i) => {
-        const field = SUBGRAPH_PLURALS[entity] ?? `${lowerFirst(entity)}s`;
-        params.push(
-          `$w${i}: ${entity}_filter, $f${i}: Int, $o${i}: ${entity}_orderBy, $d${i}: OrderDirection`,
-        );
-        selections.push(
-          `q${i}: ${field}(where: $w${i}, first: $f${i}, orderBy: $o${i}, orderDirection: $d${i}) { ${fields.join(" ")} }`,
-        );
-        Object.assign(variables, {
-          [`w${i}`]: options.where ?? {},
-          [`f${i}`]: options.first,
-          [`o${i}`]: options.orderBy,
-          [`d${i}`]: options.orderDirection,
-        });
-      });
-      const data = await post(url, `query(${params.join(", ")}) { ${selections.join("\n")} }`, variables);
-      return requests.map((_, i) => data[`q${i}`] as Row[]);
-    },
+    listMany: (requests) => batchList(url, SUBGRAPH_SHAPE, requests),
     async fullText(tsquery, first) {
       // The schema's `@fulltext(name: "workSearch")` field (graph-node: to_tsquery + ts_rank).
       const query = `query($text: String!, $first: Int) { workSearch(text: $text, first: $first) { id } }`;
       const data = await post(url, query, { text: tsquery, first });
       return (data.workSearch as Row[]).map((r) => String(r.id));
+    },
+    async daily(rollup, { fromDay, toDay }) {
+      // graph-node's aggregation query: the lower-cased type name, an interval, µs timestamps.
+      const where: Record<string, unknown> = {};
+      if (fromDay !== undefined) where.timestamp_gte = String(BigInt(fromDay) * US_PER_S);
+      if (toDay !== undefined) where.timestamp_lt = String((BigInt(toDay) + 86_400n) * US_PER_S);
+      const field = lowerFirst(rollup);
+      const query = `query($w: ${rollup}_filter, $f: Int) { rows: ${field}(interval: "day", where: $w, first: $f, orderBy: timestamp, orderDirection: asc) { timestamp ${DAILY_FIELDS[rollup].join(" ")} } }`;
+      const data = await post(url, query, { w: where, f: DAILY_MAX });
+      return (data.rows as Row[]).map(({ timestamp, ...rest }) => ({
+        day: String(BigInt(String(timestamp)) / US_PER_S),
+        ...rest,
+      }));
     },
   };
 }

@@ -7,6 +7,7 @@ export {
   type Row,
   type ListOptions,
   type ListRequest,
+  type DailyRollup,
 } from "./dialect.ts";
 export {
   ProvenanceQueries,
@@ -27,6 +28,7 @@ export {
   type ModelDetails,
   type NewestFilter,
 } from "./details.ts";
+export { FigureQueries, type LegalText, type DailySales, type DailyJobs, type DayRange } from "./figures.ts";
 export { NearMatchIndex, hammingDistance, hashBits, type NearMatch } from "./discovery/near-match.ts";
 export {
   RelatedWorks,
@@ -37,6 +39,13 @@ export {
   type RankOptions,
   type Weights,
 } from "./discovery/related.ts";
+export {
+  EmbeddingFeed,
+  EMBEDDING_HEADERS,
+  encodeEmbeddingRows,
+  decodeEmbeddingRows,
+} from "./discovery/embedding-feed.ts";
+export { EMBEDDING_MODEL, EMBEDDING_DIMENSIONS } from "./discovery/embedding-model.ts";
 export {
   simulateMarket,
   evaluateRecommenders,
@@ -49,16 +58,36 @@ import { ponderDialect, subgraphDialect } from "./dialect.ts";
 import { ProvenanceQueries } from "./queries.ts";
 import { NearMatchIndex } from "./discovery/near-match.ts";
 import { RelatedWorks } from "./discovery/related.ts";
+import { EmbeddingFeed } from "./discovery/embedding-feed.ts";
+import { EMBEDDING_DIMENSIONS } from "./discovery/embedding-model.ts";
+
+export interface QueriesConfig {
+  kind: "ponder" | "subgraph";
+  /** The GraphQL endpoint. */
+  url: string;
+  /**
+   * Where image embeddings are served. Ponder: `/embeddings` beside `/graphql` unless set; a subgraph
+   * has none unless this names an embeddings service. `false` turns them off (perceptual hash only).
+   */
+  embeddingsUrl?: string | false;
+  /** Ponder only: lists through the app's `POST /list` (SQL, default) or its GraphQL. */
+  ponderTransport?: "list" | "graphql";
+}
 
 /** The adapter chosen by configuration: `{ kind: "ponder" | "subgraph", url }` (the GraphQL endpoint). */
-export function createQueries(config: { kind: "ponder" | "subgraph"; url: string }): ProvenanceQueries {
+export function createQueries(config: QueriesConfig): ProvenanceQueries {
   if (config.kind !== "ponder" && config.kind !== "subgraph") {
     throw new Error(
       `unknown index kind "${String(config.kind)}"\nHint: use "ponder" (local default) or "subgraph" (graph-node / The Graph)`,
     );
   }
+  const embeddingsUrl =
+    config.embeddingsUrl ?? (config.kind === "ponder" ? new URL("embeddings", config.url).href : false);
   return new ProvenanceQueries(
-    config.kind === "ponder" ? ponderDialect(config.url) : subgraphDialect(config.url),
+    config.kind === "ponder"
+      ? ponderDialect(config.url, config.ponderTransport)
+      : subgraphDialect(config.url),
+    embeddingsUrl ? new EmbeddingFeed(embeddingsUrl) : undefined,
   );
 }
 
@@ -74,11 +103,32 @@ export async function loadNearMatchIndex(queries: ProvenanceQueries): Promise<Ne
   }
 }
 
-/** Builds "more like this" from every work and licence the index holds (see DetailQueries.relatedFeatures). */
+const loaded = new WeakMap<ProvenanceQueries, RelatedWorks>();
+
+/**
+ * "More like this" from every work and licence the index holds (see DetailQueries.relatedFeatures),
+ * visual similarity from the image embeddings the index serves, the perceptual hash for works whose
+ * embedding is still pending. Loading again through the same `queries` refreshes the same instance
+ * and reads only the embeddings computed since (vectors already indexed are kept).
+ */
 export async function loadRelatedWorks(queries: ProvenanceQueries): Promise<RelatedWorks> {
-  const { works, licenses } = await queries.relatedFeatures();
-  const related = new RelatedWorks(64);
-  related.addWorks(works);
-  for (const l of licenses) related.addLicense(l.account, l.workId);
+  const feed = queries.embeddings;
+  const [{ works, licenses }, served] = await Promise.all([
+    queries.relatedFeatures(),
+    feed ? feed.refresh() : Promise.resolve(false),
+  ]);
+  const dimensions = (served && feed?.dimensions) || EMBEDDING_DIMENSIONS;
+  let related = loaded.get(queries);
+  if (!related || related.dimensions !== dimensions) {
+    related = new RelatedWorks(dimensions);
+    loaded.set(queries, related);
+  }
+  related.sync(
+    works.map((w) => {
+      const embedding = served ? feed!.vectors.get(w.workId) : undefined;
+      return embedding ? { ...w, embedding } : w;
+    }),
+    licenses,
+  );
   return related;
 }

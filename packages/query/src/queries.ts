@@ -5,7 +5,7 @@
  */
 import type { Row } from "./dialect.ts";
 import { QueryError, toTsQuery } from "./dialect.ts";
-import { DetailQueries } from "./details.ts";
+import { FigureQueries } from "./figures.ts";
 import { WORK_FIELDS, toWork, type WorkSummary } from "./works.ts";
 
 export type { WorkSummary };
@@ -80,7 +80,7 @@ function flagsContaining(rights: number): number[] {
   return Array.from({ length: 64 }, (_, v) => v).filter((v) => (v & rights) === rights);
 }
 
-export class ProvenanceQueries extends DetailQueries {
+export class ProvenanceQueries extends FigureQueries {
   get kind() {
     return this.dialect.kind;
   }

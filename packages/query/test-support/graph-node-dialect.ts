@@ -6,18 +6,26 @@
  * dialect, not against graph-node. The schema's `@fulltext` field `workSearch` is answered the way
  * graph-node does it, by Postgres (PGlite here): a tsvector over the included fields, `to_tsquery`
  * of the text, ts_rank order. The field weights (A/B/C) and the tie order (id) follow the Ponder app's
- * /search and were not checked against graph-node's own.
+ * /search and were not checked against graph-node's own. The `@aggregation` types `DailySales` and
+ * `DailyJobs` are answered as `dailySales(interval: "day", …)` / `dailyJobs(…)` by rolling the
+ * timeseries points up per UTC day (graph-node computes them itself); the query shape follows graph-
+ * node's documentation and was not checked against a running graph-node.
  */
 import { createServer, type Server } from "node:http";
 import { PGlite } from "@electric-sql/pglite";
 import { buildSchema, graphql, GraphQLScalarType } from "graphql";
-import type { EntityType } from "@atelier/subgraph/host";
+import { dailyRollup, type EntityType } from "@atelier/subgraph/host";
 
 type Entities = (type: string) => Record<string, Record<string, unknown>>;
 const PLURALS: Record<string, string> = {
   Terms: "terms_collection",
   WorkMetadata: "workMetadata_collection",
 };
+/** The schema's aggregations: source timeseries, dimension, summed field (`volume`). */
+const AGGREGATIONS = [
+  { name: "DailySales", source: "LicenseSale", dimension: "currency", summed: "price" },
+  { name: "DailyJobs", source: "JobStatusPoint", dimension: "status", summed: undefined },
+] as const;
 const lowerFirst = (name: string) => name[0]!.toLowerCase() + name.slice(1);
 const NUMERIC = new Set(["BigInt", "Int", "Int8", "Timestamp"]);
 
@@ -81,6 +89,15 @@ export async function startGraphNodeDialect(
     );
   }
   query.push("workSearch(text: String!, first: Int, skip: Int): [WorkMetadata!]!");
+  for (const a of AGGREGATIONS) {
+    sdl.push(
+      `scalar ${a.name}_filter`,
+      `type ${a.name} { id: Any timestamp: Any ${a.dimension}: Any count: Any${a.summed ? " volume: Any" : ""} }`,
+    );
+    query.push(
+      `${lowerFirst(a.name)}(interval: String!, where: ${a.name}_filter, first: Int, orderBy: Any, orderDirection: OrderDirection): [${a.name}!]!`,
+    );
+  }
   sdl.push(`type Query { ${query.join("\n")} }`);
   const schema = buildSchema(sdl.join("\n"));
   for (const name of Object.keys(schema.getTypeMap())) {
@@ -114,6 +131,26 @@ export async function startGraphNodeDialect(
     };
     root[lowerFirst(t.name)] = (args: { id: string }) => entities(t.name)[args.id] ?? null;
   }
+  for (const a of AGGREGATIONS)
+    root[lowerFirst(a.name)] = (args: {
+      interval: string;
+      where?: Record<string, string>;
+      first?: number;
+    }) => {
+      if (args.interval !== "day") throw new Error(`${a.name} has no interval "${args.interval}"`);
+      const gte = BigInt(args.where?.timestamp_gte ?? "0");
+      const lt = args.where?.timestamp_lt === undefined ? undefined : BigInt(args.where.timestamp_lt);
+      return dailyRollup(entities(a.source), a.dimension, a.summed)
+        .map((r, i) => ({
+          id: String(i + 1),
+          timestamp: String(BigInt(r.day) * 1_000_000n),
+          [a.dimension]: r.dimension,
+          count: String(r.count),
+          ...(a.summed ? { volume: r.sum.toString() } : {}),
+        }))
+        .filter((r) => BigInt(r.timestamp) >= gte && (lt === undefined || BigInt(r.timestamp) < lt))
+        .slice(0, Math.min(args.first ?? 100, 1000));
+    };
   const pg = new PGlite();
   await pg.exec("CREATE TABLE work_metadata (id text PRIMARY KEY, name text, description text, prompt text)");
   root.workSearch = async (args: { text: string; first?: number; skip?: number }) => {

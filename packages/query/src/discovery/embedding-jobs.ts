@@ -10,10 +10,26 @@ import path from "node:path";
 import type { ImageEmbedder } from "./embedding.ts";
 
 const MAX_BACKOFF_MS = 60_000;
+/** A long queue saves its progress this often, so a crash mid-backfill keeps what was computed. */
+const SAVE_EVERY_MS = 15_000;
 
 export interface ImageSource {
-  /** The image's bytes, or undefined when it is not (yet) available. */
+  /**
+   * The image's bytes, or undefined when it is not (yet) available. Throw an `ImageRejectedError` for
+   * content that will never embed (it is rejected); any other error is retried later.
+   */
   get(cid: string): Promise<Uint8Array | undefined>;
+}
+
+/** An image that no retry can fix (wrong hash, oversized, not a file): the job is rejected with this reason. */
+export class ImageRejectedError extends Error {
+  override name = "ImageRejectedError";
+}
+
+function rejection(error: unknown): ImageRejectedError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
+    if (e instanceof ImageRejectedError) return e;
+  return undefined;
 }
 
 export type EmbeddingStatus =
@@ -24,6 +40,7 @@ export type EmbeddingStatus =
 /** Embeddings by work id, saved as one binary file (header: model, dimensions; rows: id + vector). */
 export class EmbeddingStore {
   readonly vectors = new Map<bigint, Float32Array>();
+  private dirty = false;
 
   constructor(
     readonly model: string,
@@ -37,10 +54,13 @@ export class EmbeddingStore {
         `work ${workId}: embedding has ${embedding.length} dimensions, the store ${this.dimensions}`,
       );
     this.vectors.set(workId, embedding);
+    this.dirty = true;
   }
 
+  /** Writes the file when something changed since the last save or load. */
   async save(): Promise<void> {
-    if (!this.file) return;
+    if (!this.file || !this.dirty) return;
+    this.dirty = false;
     const header = Buffer.from(JSON.stringify({ model: this.model, dimensions: this.dimensions }) + "\n");
     const row = 8 + 4 * this.dimensions;
     const body = Buffer.alloc(this.vectors.size * row);
@@ -99,12 +119,16 @@ export class EmbeddingJobs {
   private idle: Promise<void> = Promise.resolve();
   /** Jobs finished (ok or rejected): lets a poller skip work when nothing changed. */
   finished = 0;
+  /** Embeddings computed by this instance (not loaded from the store). */
+  computed = 0;
+  private savedAt = Date.now();
 
   constructor(
     private readonly embedder: Pick<ImageEmbedder, "embed">,
     private readonly source: ImageSource,
     readonly store: EmbeddingStore,
     private readonly onEmbedded?: (workId: bigint, embedding: Float32Array) => void,
+    private readonly onRejected?: (workId: bigint, reason: string) => void,
   ) {}
 
   /** Queues a work's image; returns at once. Known works keep their state (no duplicate work). */
@@ -144,13 +168,19 @@ export class EmbeddingJobs {
       while (this.queue.length > 0) {
         const workId = this.queue.shift()!;
         await this.attempt(workId);
+        if (Date.now() - this.savedAt > SAVE_EVERY_MS) await this.save();
         // Give the event loop (event indexing, queries) a turn between images.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      await this.store.save();
+      await this.save();
     } finally {
       this.running = false;
     }
+  }
+
+  private async save(): Promise<void> {
+    this.savedAt = Date.now();
+    await this.store.save();
   }
 
   private async attempt(workId: bigint): Promise<void> {
@@ -160,18 +190,27 @@ export class EmbeddingJobs {
     try {
       bytes = await this.source.get(job.imageCid);
     } catch (error) {
-      return this.backOff(workId, job, (error as Error).message);
+      const rejected = rejection(error);
+      if (!rejected) return this.backOff(workId, job, (error as Error).message);
+      return this.reject(workId, job, rejected.message);
     }
     if (!bytes) return this.backOff(workId, job, "image not found");
     try {
       const embedding = await this.embedder.embed(bytes);
       this.store.set(workId, embedding);
       job.state = { status: "ok", embedding };
+      this.computed += 1;
       this.onEmbedded?.(workId, embedding);
+      this.finished += 1;
     } catch (error) {
-      job.state = { status: "rejected", reason: (error as Error).message };
+      this.reject(workId, job, (error as Error).message);
     }
+  }
+
+  private reject(workId: bigint, job: Job, reason: string): void {
+    job.state = { status: "rejected", reason };
     this.finished += 1;
+    this.onRejected?.(workId, reason);
   }
 
   private backOff(workId: bigint, job: Job, reason: string): void {

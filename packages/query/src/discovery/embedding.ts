@@ -6,14 +6,13 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
-import sharp from "sharp";
 
 type Tf = typeof import("@tensorflow/tfjs");
 type LayersModel = import("@tensorflow/tfjs").LayersModel;
 
-/** Names the vector space: stored embeddings from another model or cut must not be mixed with these. */
-export const EMBEDDING_MODEL = "nsfwjs@4.4.0/MobileNetV2/flatten_1";
-export const EMBEDDING_DIMENSIONS = 1280;
+import { EMBEDDING_DIMENSIONS, EMBEDDING_MODEL } from "./embedding-model.ts";
+
+export { EMBEDDING_DIMENSIONS, EMBEDDING_MODEL };
 const INPUT_SIZE = 224;
 const FEATURE_LAYER = "flatten_1";
 
@@ -65,6 +64,8 @@ export class ImageEmbedder {
    * Throws with the decoder's reason when the bytes are not an image.
    */
   async embed(encoded: Uint8Array): Promise<Float32Array> {
+    // Loaded on first use: importing the discovery module (e.g. for the embeddings feed) loads no codec.
+    const { default: sharp } = await import("sharp");
     let pixels: Buffer;
     try {
       pixels = await sharp(encoded)

@@ -16,4 +16,17 @@ export {
   type MarketOptions,
 } from "./simulation.ts";
 export { ImageEmbedder, EMBEDDING_MODEL, EMBEDDING_DIMENSIONS, cosine } from "./embedding.ts";
-export { EmbeddingJobs, EmbeddingStore, type ImageSource, type EmbeddingStatus } from "./embedding-jobs.ts";
+export {
+  EmbeddingFeed,
+  EMBEDDING_HEADERS,
+  EMBEDDING_PAGE,
+  encodeEmbeddingRows,
+  decodeEmbeddingRows,
+} from "./embedding-feed.ts";
+export {
+  EmbeddingJobs,
+  EmbeddingStore,
+  ImageRejectedError,
+  type ImageSource,
+  type EmbeddingStatus,
+} from "./embedding-jobs.ts";

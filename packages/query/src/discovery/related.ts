@@ -1,6 +1,7 @@
 /**
- * "More like this", licence-aware: ranks works by a hybrid of visual similarity (embeddings in a
- * usearch cosine HNSW index), co-licensing (accounts that licensed these also licensed …), shared
+ * "More like this", licence-aware: ranks works by a hybrid of visual similarity (image embeddings in a
+ * usearch cosine HNSW index; the 64-bit perceptual hash, in a second index, stands in while a work's
+ * embedding is still being computed), co-licensing (accounts that licensed these also licensed …), shared
  * rights, lineage/creator/model, and a small popularity prior; filters by the rights the viewer
  * needs; says why each work is suggested.
  */
@@ -25,6 +26,8 @@ export interface WorkFeatures {
    * computed: the work is then ranked by the other signals until `setEmbedding` adds it.
    */
   embedding?: Float32Array;
+  /** The work's 64-bit perceptual hash: its visual signal until the embedding exists. */
+  perceptualHash?: bigint;
   creator: string;
   model?: string | null;
   parents?: bigint[];
@@ -82,24 +85,76 @@ function popcount(x: number): number {
   return c;
 }
 
+const HASH_BITS = 64;
+
+/** A perceptual hash as a ±1 vector: cosine of two = 1 − 2·Hamming/64. */
+function hashVector(hash: bigint): Float32Array {
+  return Float32Array.from({ length: HASH_BITS }, (_, bit) => ((hash >> BigInt(bit)) & 1n ? 1 : -1));
+}
+
+function cosineIndex(dimensions: number): InstanceType<typeof Index> {
+  return new Index({
+    dimensions,
+    metric: MetricKind.Cos,
+    quantization: ScalarKind.F32,
+    connectivity: 16,
+    expansion_add: 64,
+    expansion_search: 256,
+    multi: false,
+  });
+}
+
+/** One usearch index plus what each key holds, so that re-adding an unchanged vector costs nothing. */
+class VectorIndex<V> {
+  readonly index: InstanceType<typeof Index>;
+  private readonly held = new Map<bigint, V>();
+
+  constructor(
+    private readonly dimensions: number,
+    private readonly toVector: (workId: bigint, value: V) => Float32Array,
+  ) {
+    this.index = cosineIndex(dimensions);
+  }
+
+  /** Adds or replaces vectors; values identical (===) to the held ones are skipped. */
+  put(entries: readonly (readonly [bigint, V])[]): void {
+    const fresh = entries.filter(([id, value]) => this.held.get(id) !== value);
+    if (fresh.length === 0) return;
+    const changed = fresh.filter(([id]) => this.held.has(id)).map(([id]) => id);
+    if (changed.length) this.index.remove(BigUint64Array.from(changed));
+    const dims = this.dimensions;
+    const vectors = new Float32Array(fresh.length * dims);
+    fresh.forEach(([id, value], i) => vectors.set(this.toVector(id, value), i * dims));
+    this.index.add(BigUint64Array.from(fresh.map(([id]) => id)), vectors);
+    for (const [id, value] of fresh) this.held.set(id, value);
+  }
+
+  /** Removes every key not in `keep`. */
+  retain(keep: (id: bigint) => boolean): void {
+    const gone = [...this.held.keys()].filter((id) => !keep(id));
+    if (gone.length === 0) return;
+    this.index.remove(BigUint64Array.from(gone));
+    for (const id of gone) this.held.delete(id);
+  }
+
+  search(query: Float32Array, count: number): { keys: BigUint64Array; distances: Float32Array } {
+    const size = this.held.size;
+    if (size === 0) return { keys: new BigUint64Array(), distances: new Float32Array() };
+    return this.index.search(query, Math.min(count, size), 0);
+  }
+}
+
 export class RelatedWorks {
-  private readonly index: InstanceType<typeof Index>;
+  private readonly embeddings: VectorIndex<Float32Array>;
+  private readonly hashes = new VectorIndex<bigint>(HASH_BITS, (_, hash) => hashVector(hash));
   private readonly works = new Map<bigint, WorkFeatures>();
   private readonly licensees = new Map<bigint, Set<string>>();
   private readonly history = new Map<string, bigint[]>();
   private readonly byCreator = new Map<string, bigint[]>();
   private maxPopularity = 1;
 
-  constructor(private readonly dimensions: number) {
-    this.index = new Index({
-      dimensions,
-      metric: MetricKind.Cos,
-      quantization: ScalarKind.F32,
-      connectivity: 16,
-      expansion_add: 64,
-      expansion_search: 256,
-      multi: false,
-    });
+  constructor(readonly dimensions: number) {
+    this.embeddings = new VectorIndex(dimensions, (id, v) => this.checked(id, v));
   }
 
   addWorks(works: readonly WorkFeatures[]): void {
@@ -111,21 +166,36 @@ export class RelatedWorks {
       }
       this.works.set(w.workId, w);
     }
-    const embedded = works.filter((w) => w.embedding !== undefined);
-    if (embedded.length === 0) return;
-    const vectors = new Float32Array(embedded.length * this.dimensions);
-    embedded.forEach((w, i) => vectors.set(this.checked(w.workId, w.embedding!), i * this.dimensions));
-    this.index.add(BigUint64Array.from(embedded.map((w) => w.workId)), vectors);
+    this.embeddings.put(works.flatMap((w) => (w.embedding ? [[w.workId, w.embedding] as const] : [])));
+    this.hashes.put(
+      works.flatMap((w) => (w.perceptualHash !== undefined ? [[w.workId, w.perceptualHash] as const] : [])),
+    );
+  }
+
+  /**
+   * Replaces every work and licence with these (a fresh read of the index). Vectors already indexed
+   * for a work (the same Float32Array, the same hash) are kept, so repeating this every few seconds
+   * costs the new and changed works only.
+   */
+  sync(works: readonly WorkFeatures[], licenses: readonly { account: string; workId: bigint }[]): void {
+    const next = new Map(works.map((w) => [w.workId, w]));
+    this.embeddings.retain((id) => next.get(id)?.embedding !== undefined);
+    this.hashes.retain((id) => next.get(id)?.perceptualHash !== undefined);
+    this.works.clear();
+    this.byCreator.clear();
+    this.licensees.clear();
+    this.history.clear();
+    this.maxPopularity = 1;
+    this.addWorks(works);
+    for (const l of licenses) this.addLicense(l.account, l.workId);
   }
 
   /** Adds or replaces a known work's embedding (e.g. when its background job finishes). */
   setEmbedding(workId: bigint, embedding: Float32Array): void {
     const work = this.works.get(workId);
     if (!work) throw new Error(`work ${workId} is not in the related-works index: addWorks it first`);
-    const vector = this.checked(workId, embedding);
-    if (work.embedding) this.index.remove(workId);
+    this.embeddings.put([[workId, embedding]]);
     this.works.set(workId, { ...work, embedding });
-    this.index.add(workId, vector);
   }
 
   private checked(workId: bigint, embedding: Float32Array): Float32Array {
@@ -167,26 +237,49 @@ export class RelatedWorks {
     const limit = options.limit ?? 10;
     const exclude = new Set(options.exclude ?? []);
     const seedWorks = seeds.map((id) => this.works.get(id)).filter((w): w is WorkFeatures => w !== undefined);
-    const scores = new Map<bigint, { parts: Record<Signal, number>; reasons: string[] }>();
+    const scores = new Map<bigint, { parts: Record<Signal, number>; reasons: string[]; byHash: boolean }>();
     const entry = (id: bigint) => {
       let e = scores.get(id);
       if (!e) {
-        e = { parts: { visual: 0, colicensing: 0, rights: 0, lineage: 0, popularity: 0 }, reasons: [] };
+        e = {
+          parts: { visual: 0, colicensing: 0, rights: 0, lineage: 0, popularity: 0 },
+          reasons: [],
+          byHash: false,
+        };
         scores.set(id, e);
       }
       return e;
     };
 
-    if (weights.visual > 0 && seedWorks.some((w) => w.embedding) && this.index.size() > 0) {
-      const profile = new Float32Array(this.dimensions);
+    if (weights.visual > 0) {
       // Recent licences weigh more: tastes drift, and the last ones say most about the next.
-      seedWorks.forEach((w, i) => {
-        const weight = 1 + i / seedWorks.length;
-        if (w.embedding) normalise(w.embedding).forEach((x, d) => (profile[d]! += weight * x));
-      });
-      const found = this.index.search(normalise(profile), Math.min(VISUAL_CANDIDATES, this.index.size()), 0);
-      for (let i = 0; i < found.keys.length; i++)
-        entry(found.keys[i]!).parts.visual = 1 - found.distances[i]!;
+      const weightOf = (i: number) => 1 + i / seedWorks.length;
+      const embedded = seedWorks.some((w) => w.embedding);
+      if (embedded) {
+        const profile = new Float32Array(this.dimensions);
+        seedWorks.forEach((w, i) => {
+          if (w.embedding) normalise(w.embedding).forEach((x, d) => (profile[d]! += weightOf(i) * x));
+        });
+        const found = this.embeddings.search(normalise(profile), VISUAL_CANDIDATES);
+        for (let i = 0; i < found.keys.length; i++)
+          entry(found.keys[i]!).parts.visual = 1 - found.distances[i]!;
+      }
+      if (seedWorks.some((w) => w.perceptualHash !== undefined)) {
+        const profile = new Float32Array(HASH_BITS);
+        seedWorks.forEach((w, i) => {
+          if (w.perceptualHash !== undefined)
+            hashVector(w.perceptualHash).forEach((x, d) => (profile[d]! += weightOf(i) * x));
+        });
+        const found = this.hashes.search(normalise(profile), VISUAL_CANDIDATES);
+        for (let i = 0; i < found.keys.length; i++) {
+          const id = found.keys[i]!;
+          // The hash stands in only where embeddings cannot be compared: the seeds' or this work's is pending.
+          if (embedded && this.works.get(id)?.embedding) continue;
+          const e = entry(id);
+          e.parts.visual = 1 - found.distances[i]!;
+          e.byHash = true;
+        }
+      }
     }
 
     if (weights.colicensing > 0) {
@@ -230,19 +323,21 @@ export class RelatedWorks {
       e.parts.popularity = Math.log1p(this.licensees.get(id)?.size ?? 0) / Math.log1p(this.maxPopularity);
       const score = (Object.keys(weights) as Signal[]).reduce((sum, k) => sum + weights[k] * e.parts[k], 0);
       if (score <= 0) continue;
-      out.push({ workId: id, score, reasons: this.reasons(e.parts, work, creators, usualRights) });
+      out.push({ workId: id, score, reasons: this.reasons(e.parts, e.byHash, work, creators, usualRights) });
     }
     return out.sort((a, b) => b.score - a.score || (a.workId < b.workId ? -1 : 1)).slice(0, limit);
   }
 
   private reasons(
     parts: Record<Signal, number>,
+    byHash: boolean,
     work: WorkFeatures,
     creators: Set<string>,
     usualRights: number,
   ): string[] {
     const reasons: string[] = [];
-    if (parts.visual > 0.5) reasons.push(`looks similar (${parts.visual.toFixed(2)})`);
+    if (parts.visual > 0.5)
+      reasons.push(`looks similar (${parts.visual.toFixed(2)}${byHash ? ", perceptual hash" : ""})`);
     if (parts.colicensing > 0) reasons.push("licensed by accounts that licensed the same works");
     if (creators.has(work.creator)) reasons.push("same creator");
     else if (parts.lineage > 0) reasons.push("same lineage or model");
