@@ -42,7 +42,7 @@ function defaultFor(p: AbiParameter): unknown {
   if (type.endsWith("[]")) return [];
   if (type === "tuple")
     return Object.fromEntries(
-      (p as { components: AbiParameter[] }).components.map((c) => [c.name!, defaultFor(c)]),
+      (p as { components: readonly AbiParameter[] }).components.map((c) => [c.name!, defaultFor(c)]),
     );
   if (type === "address") return REQUESTER;
   if (type === "bool") return false;
