@@ -10,10 +10,14 @@ export interface VerifyRequest {
   seq: number;
   blob: Blob;
 }
-/** Sent once at start: the hash worker's end of the channel (detect worker), or a warm-up (both). */
+/** Sent once at start: each worker's end of the channel between them; each answers `WorkerReady` once warm. */
 export interface WorkerInit {
   type: "init";
   port?: MessagePort;
+}
+export interface WorkerReady {
+  type: "ready";
+  seq: 0;
 }
 
 export interface VerifyProgress {
@@ -88,6 +92,10 @@ export class VerifyReader {
   private waiting: Waiting | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private broken: string | null = null;
+  private warm = 0;
+  private onReady: () => void = () => {};
+  /** Resolves when both workers have loaded and warmed their code (a read before that waits for it). */
+  readonly ready = new Promise<void>((resolve) => (this.onReady = resolve));
 
   constructor() {
     this.detector = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
@@ -95,8 +103,9 @@ export class VerifyReader {
     const channel = new MessageChannel();
     this.detector.postMessage({ type: "init", port: channel.port1 } satisfies WorkerInit, [channel.port1]);
     this.hasher.postMessage({ type: "init", port: channel.port2 } satisfies WorkerInit, [channel.port2]);
-    this.detector.onmessage = (e: MessageEvent<VerifyProgress | DetectResult>) => this.onMessage(e.data);
-    this.hasher.onmessage = (e: MessageEvent<HashResult>) => this.onMessage(e.data);
+    this.detector.onmessage = (e: MessageEvent<VerifyProgress | DetectResult | WorkerReady>) =>
+      this.onMessage(e.data);
+    this.hasher.onmessage = (e: MessageEvent<HashResult | WorkerReady>) => this.onMessage(e.data);
     const fail = (event: ErrorEvent) => {
       this.broken = `The image reader stopped: ${event.message}`;
       this.finish({ type: "result", ok: false, message: this.broken });
@@ -125,7 +134,11 @@ export class VerifyReader {
     this.hasher.terminate();
   }
 
-  private onMessage(m: VerifyProgress | DetectResult | HashResult): void {
+  private onMessage(m: VerifyProgress | DetectResult | HashResult | WorkerReady): void {
+    if (m.type === "ready") {
+      if (++this.warm === 2) this.onReady();
+      return;
+    }
     const w = this.waiting;
     if (!w || m.seq !== w.seq) return; // a warm-up's or an abandoned read's answer
     if (m.type === "progress") return w.onProgress(m);

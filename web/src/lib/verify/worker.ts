@@ -4,7 +4,14 @@
  * the browser: only the numbers found are sent on (as the Verify page's URL).
  */
 import { decodePayload, detect, type RawImage } from "@atelier/watermark";
-import type { DetectResult, HashJob, VerifyProgress, VerifyRequest, WorkerInit } from "./protocol.ts";
+import type {
+  DetectResult,
+  HashJob,
+  VerifyProgress,
+  VerifyRequest,
+  WorkerInit,
+  WorkerReady,
+} from "./protocol.ts";
 import { warmupImage } from "./warmup.ts";
 
 /** The longest side decoded: larger photos are scaled down (the mark survives resizing). */
@@ -85,6 +92,7 @@ self.onmessage = (event: MessageEvent<WorkerInit | VerifyRequest>) => {
   if (m.type === "init") {
     hasher = m.port;
     detect(warmupImage());
+    (self as unknown as Worker).postMessage({ type: "ready", seq: 0 } satisfies WorkerReady);
     return;
   }
   void read(m);
