@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { licenseIdOf } from "@atelier/protocol";
 import { test, expect } from "../test-support/fixtures.ts";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -9,6 +10,10 @@ const PAGES = [
   ["verify", "/verify"],
   ["account-brand2", "/account?address=0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"],
   ["operators", "/operators"],
+  ["create", "/create"],
+  ["generate", "/create/generate"],
+  // brand2's remix licence of Violet dunes (work 2, offer 1, its first sale).
+  ["certificate", `/account/licences/${licenseIdOf(2n, 1n, 1n)}/certificate`],
 ] as const;
 
 for (const [name, path] of PAGES) {

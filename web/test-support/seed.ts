@@ -1,7 +1,8 @@
 /**
  * The e2e market: a few uploads with real watermarked JPEGs in IPFS blocks, ETH and ERC-20 offers on
- * the preset terms, a licensed derivative, and a work whose metadata is hostile (script tags, bidi
- * overrides, a 100 KB description). Every block the works point at is returned for the gateway.
+ * the preset terms, a licensed derivative, a work whose metadata is hostile (script tags, bidi
+ * overrides, a 100 KB description), and a small work brand2 holds a remix licence of. Every block the
+ * works point at is returned for the blockstore.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -29,6 +30,10 @@ export const PRESET = { personal: 1, commercial: 2, remix: 3, exclusive: 4, aiTr
 
 export const HOSTILE_TITLE =
   '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> \u202Egnp.exe\u202C title';
+
+/** The small seeded work that the remix (upscale) test enlarges. */
+export const SKETCH_TITLE = "Pocket sketch";
+export const SKETCH_SIDE = 128;
 
 export interface SeededWork {
   id: bigint;
@@ -59,6 +64,22 @@ export async function seedMarket(rpcUrl: string, deployment: Deployment): Promis
   const c = deployment.contracts as Record<string, Address>;
   const blocks: StoredMetadata[] = [];
   const works: SeededWork[] = [];
+
+  async function buy(role: keyof typeof ROLES, workId: bigint, offerIndex: bigint, price: bigint) {
+    const receipt = await send(
+      role,
+      "Licenses",
+      "buyLicense",
+      [workId, offerIndex, devAccount(ROLES[role]).address, price],
+      price,
+    );
+    const [bought] = parseEventLogs({
+      abi: abis.Licenses,
+      logs: receipt.logs,
+      eventName: "LicensePurchased" as never,
+    }) as unknown as { args: { licenseId: bigint } }[];
+    return bought!.args.licenseId;
+  }
 
   async function send(
     role: keyof typeof ROLES,
@@ -105,11 +126,12 @@ export async function seedMarket(rpcUrl: string, deployment: Deployment): Promis
     meta: { name: string; description: string },
     offers: ReturnType<typeof offer>[],
     parents: { workId: bigint; licenseId: bigint }[] = [],
+    size = 512,
   ): Promise<SeededWork> {
     const minter = devAccount(ROLES[role]).address;
     const salt = keccak256(stringToHex(`web-e2e-${seed}`));
     const watermarkId = uploadWatermarkId(minter, salt);
-    const marked = await markedJpeg(pattern(seed), watermarkId);
+    const marked = await markedJpeg(pattern(seed, size), watermarkId);
     const image = rawBlock(marked.bytes);
     const metadata = metadataBlock({ ...meta, image: `ipfs://${image.cid}` });
     blocks.push(image, metadata);
@@ -151,26 +173,23 @@ export async function seedMarket(rpcUrl: string, deployment: Deployment): Promis
     offer(PRESET.personal, parseEther("0.02")),
   ]);
   // A derivative of the dunes under a remix licence bought by brand2.
-  const buy = await send(
-    "brand2",
-    "Licenses",
-    "buyLicense",
-    [dunes.id, 1n, devAccount(ROLES.brand2).address, parseEther("0.1")],
-    parseEther("0.1"),
-  );
-  const [bought] = parseEventLogs({
-    abi: abis.Licenses,
-    logs: buy.logs,
-    eventName: "LicensePurchased" as never,
-  }) as unknown as {
-    args: { licenseId: bigint };
-  }[];
+  const dunesLicence = await buy("brand2", dunes.id, 1n, parseEther("0.1"));
   await upload(
     "brand2",
     4,
     { name: "Violet dunes, remixed", description: "A derivative of Violet dunes." },
     [offer(PRESET.commercial, parseEther("0.03"))],
-    [{ workId: dunes.id, licenseId: bought!.args.licenseId }],
+    [{ workId: dunes.id, licenseId: dunesLicence }],
   );
+  // A small work (a quick ×4 upscale on a CPU) that brand2 holds a remix licence of.
+  const sketch = await upload(
+    "creatorB",
+    5,
+    { name: SKETCH_TITLE, description: "A small study in colour, made to be remixed." },
+    [offer(PRESET.remix, parseEther("0.2"))],
+    [],
+    SKETCH_SIDE,
+  );
+  await buy("brand2", sketch.id, 1n, parseEther("0.2"));
   return { works, token, blocks, unmarked: await jpeg(pattern(99)) };
 }

@@ -1,8 +1,9 @@
 /**
- * The whole stack the e2e tests drive: a Hardhat node with the contracts, the seeded market, its
- * blocks behind an IPFS gateway, the Ponder indexer, and the built dApp server pointed at all of them.
+ * The whole stack the e2e tests drive: a Hardhat node with the contracts, the seeded market, the
+ * generator node (art model and ×4 upscaler; its gateway serves every block), the Ponder indexer, and
+ * the built dApp server pointed at all of them.
  */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { FsBlockstore } from "blockstore-fs";
@@ -12,7 +13,7 @@ import { deployAtelier, startHardhatNode } from "@atelier/devchain";
 import type { Deployment } from "@atelier/protocol";
 import { startPonder } from "@atelier/indexer/test-support";
 import { startApp } from "./app.ts";
-import { startGateway } from "./gateway.ts";
+import { blockstoreOf, registerModels, startNode } from "./node.ts";
 import { seedMarket } from "./seed.ts";
 
 /** What the tests read (written as JSON by the global setup, path in ATELIER_E2E_STATE). */
@@ -24,6 +25,8 @@ export interface StackState {
   indexUrl: string;
   deployment: Deployment;
   token: Address;
+  /** The generator node: its account and the models it serves. */
+  node: { address: Address; artModelId: number; upscaleModelId: number };
   works: { id: string; title: string; creator: Address; imageFile?: string; watermarkId?: string }[];
   unmarkedFile: string;
   dir: string;
@@ -44,24 +47,38 @@ export async function startStack(log: (line: string) => void = () => {}): Promis
     const chain = await startHardhatNode();
     stops.push(chain.stop);
     const deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
+    const deploymentFile = path.join(dir, "deployment.json");
+    await writeFile(deploymentFile, JSON.stringify(deployment));
     log(`chain ${chain.rpcUrl}, contracts deployed`);
+    const models = await registerModels(chain.rpcUrl, deployment);
     const seed = await seedMarket(chain.rpcUrl, deployment);
-    log(`seeded ${seed.works.length} works`);
+    log(
+      `seeded ${seed.works.length} works, models ${models.artModelId} (art) and ${models.upscaleModelId} (upscale)`,
+    );
 
-    // One blockstore for the seeded blocks and the dApp's uploads (ATELIER_UPLOADS_DIR/blocks): the
-    // gateway serves it and the indexer reads metadata from it, so a work minted from an upload in a
-    // test is indexed and shown like a seeded one.
-    const uploadsDir = path.join(dir, "uploads");
-    const blockstoreDir = path.join(uploadsDir, "blocks");
+    // One blockstore, the generator node's (as under npm start): the seeded blocks, the dApp's uploads
+    // (ATELIER_UPLOADS_BLOCKSTORE) and the node's own works. The node's gateway serves it, the indexer
+    // reads metadata from it, and the node reads a parent's image from it for a remix.
+    const nodeDir = path.join(dir, "node");
+    const blockstoreDir = blockstoreOf(nodeDir);
+    await mkdir(blockstoreDir, { recursive: true });
     const store = new FsBlockstore(blockstoreDir);
     await store.open();
     for (const block of seed.blocks) await store.put(CID.parse(block.cid), block.bytes);
     await store.close();
-    const gateway = await startGateway(new Map(seed.blocks.map((b) => [b.cid, b.bytes])), blockstoreDir);
-    stops.push(gateway.stop);
 
-    const ponder = await startPonder({ rpcUrl: chain.rpcUrl, deployment, blockstoreDir });
-    stops.push(ponder.stop);
+    // The node (model loading takes seconds) and Ponder (its own start) come up side by side.
+    const [nodeStarted, ponderStarted] = await Promise.allSettled([
+      startNode({ rpcUrl: chain.rpcUrl, deployment, deploymentFile, dataDir: nodeDir, models }),
+      startPonder({ rpcUrl: chain.rpcUrl, deployment, blockstoreDir }),
+    ]);
+    if (nodeStarted.status === "fulfilled") stops.push(nodeStarted.value.stop);
+    if (ponderStarted.status === "fulfilled") stops.push(ponderStarted.value.stop);
+    if (nodeStarted.status === "rejected") throw nodeStarted.reason;
+    if (ponderStarted.status === "rejected") throw ponderStarted.reason;
+    const node = nodeStarted.value;
+    const ponder = ponderStarted.value;
+    log(`generator node ${node.url}`);
     const client = createPublicClient({ transport: http(chain.rpcUrl) });
     await ponder.waitForBlock(await client.getBlockNumber({ cacheTime: 0 }));
     // Metadata is fetched in the background and written when a block arrives: mine until none is pending.
@@ -76,17 +93,16 @@ export async function startStack(log: (line: string) => void = () => {}): Promis
     }
     log(`ponder ${ponder.url} indexed`);
 
-    const deploymentFile = path.join(dir, "deployment.json");
-    await writeFile(deploymentFile, JSON.stringify(deployment));
     const indexUrl = `${ponder.url}/graphql`;
     const app = await startApp({
       ATELIER_RPC_URL: chain.rpcUrl,
       ATELIER_DEPLOYMENT: deploymentFile,
       ATELIER_INDEX_URL: indexUrl,
       ATELIER_INDEX_KIND: "ponder",
-      ATELIER_IPFS_GATEWAY: gateway.url,
-      ATELIER_UPLOADS_DIR: uploadsDir,
-      // Four works, three per page: paging is exercised.
+      ATELIER_IPFS_GATEWAY: node.url,
+      ATELIER_UPLOADS_DIR: path.join(dir, "uploads"),
+      ATELIER_UPLOADS_BLOCKSTORE: blockstoreDir,
+      // Three per page: paging is exercised.
       ATELIER_EXPLORE_PAGE_SIZE: "3",
     });
     stops.push(app.stop);
@@ -114,10 +130,11 @@ export async function startStack(log: (line: string) => void = () => {}): Promis
         appUrl: app.url,
         rpcUrl: chain.rpcUrl,
         chainId: deployment.chainId,
-        gateway: gateway.url,
+        gateway: node.url,
         indexUrl,
         deployment,
         token: seed.token,
+        node: { address: node.address, artModelId: node.artModelId, upscaleModelId: node.upscaleModelId },
         works,
         unmarkedFile,
         dir,

@@ -8,7 +8,14 @@ export interface UploadMetadata {
   description?: string;
   image: string;
   properties?: { width?: number; height?: number; mime?: string };
-  provenance: { source: "upload"; contentHash: string; creator?: string; [key: string]: unknown };
+  provenance: {
+    source: "upload";
+    contentHash: string;
+    creator?: string;
+    /** A derivative's parents, as `mintWork` names them (licence "0" for a parent the minter owns). */
+    parents?: { workId: string; licenseId: string }[];
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 
@@ -35,6 +42,21 @@ export function validateWorkMetadata(json: unknown): UploadMetadata {
       `provenance.source is "${String(metadata.provenance.source)}"; this endpoint stores uploads only`,
       "Generated works are stored by the generator node that produced them.",
     );
+  }
+  // The schema bounds the list (≤ 4, decimal ids); the contract would refuse a repeat (DuplicateParent)
+  // only after the metadata is stored and its digest minted, so refuse it here.
+  const seen = new Set<string>();
+  for (const p of metadata.provenance.parents ?? []) {
+    const id = BigInt(p.workId).toString();
+    if (seen.has(id)) {
+      throw new UploadError(
+        422,
+        "invalid-metadata",
+        `provenance.parents names work ${id} more than once`,
+        "Name each parent work once, with the licence you hold of it (or 0 if you own it).",
+      );
+    }
+    seen.add(id);
   }
   return metadata;
 }

@@ -233,6 +233,41 @@ describe("upload endpoint", () => {
     await refused(post(new Uint8Array(300 * 1024).fill(0x20), "application/json"), 413, "too-large");
   });
 
+  it("a derivative's metadata names its parents; a malformed or repeated parent is refused", async () => {
+    const img = (await (await uploads.handle(post(await image("png"), "image/png"))).json()) as ImageUploaded;
+    const withParents = (parents: unknown) => {
+      const m = metadataFor(img);
+      return JSON.stringify({ ...m, provenance: { ...m.provenance, parents } });
+    };
+    const parents = [
+      { workId: "2", licenseId: "340282366920938463463374607431768211457" },
+      { workId: "4", licenseId: "0" },
+    ];
+    const stored = await uploads.handle(post(withParents(parents), "application/json"));
+    expect(stored.status).toBe(201);
+    const { cid } = (await stored.json()) as { cid: string };
+    const back = JSON.parse(new TextDecoder().decode(await uploads.store.get(cid))) as {
+      provenance: { parents: unknown };
+    };
+    expect(back.provenance.parents).toEqual(parents);
+
+    const notAnId = await refused(
+      post(withParents([{ workId: "two", licenseId: "0" }]), "application/json"),
+      422,
+      "invalid-metadata",
+    );
+    expect(notAnId.reason).toContain("/provenance");
+    await refused(post(withParents([{ workId: "2" }]), "application/json"), 422, "invalid-metadata");
+    const five = Array.from({ length: 5 }, (_, i) => ({ workId: String(i + 1), licenseId: "0" }));
+    await refused(post(withParents(five), "application/json"), 422, "invalid-metadata");
+    const twice = await refused(
+      post(withParents([parents[1], { workId: "04", licenseId: "0" }]), "application/json"),
+      422,
+      "invalid-metadata",
+    );
+    expect(twice.reason).toBe("provenance.parents names work 4 more than once");
+  });
+
   it("hostile text in metadata is stored as data", async () => {
     const img = (await (
       await uploads.handle(post(await image("webp"), "image/webp"))

@@ -10,9 +10,11 @@ export const load: PageServerLoad = async ({ url }) => {
   const wordless = query.q !== "" && toTsQuery(query.q) === "";
   if (wordless) problems.push(`the search "${query.q.slice(0, 40)}" has no words (letters or digits)`);
   try {
+    // Both as promises: a configuration error thrown while building the second must not leave the
+    // first one's rejection unhandled (Node then stops the whole server).
     const [page, models] = await Promise.all([
       explore(wordless ? { ...query, q: "" } : query),
-      index().models(),
+      (async () => index().models())(),
     ]);
     return {
       query,

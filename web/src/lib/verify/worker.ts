@@ -1,16 +1,26 @@
 /**
- * Reads an image's watermark and perceptual hash off the main thread. The image never leaves the
- * browser: only the numbers found are sent on (as the Verify page's URL).
+ * Decodes the image once and reads its watermark off the main thread; a copy of the pixels goes to
+ * the hash worker first, so the perceptual hash is computed at the same time. The image never leaves
+ * the browser: only the numbers found are sent on (as the Verify page's URL).
  */
-import { decodePayload, detect, perceptualHash, type RawImage } from "@atelier/watermark";
-import type { VerifyProgress, VerifyRequest, VerifyResult } from "./protocol.ts";
+import { decodePayload, detect, type RawImage } from "@atelier/watermark";
+import type {
+  DetectResult,
+  HashJob,
+  VerifyProgress,
+  VerifyRequest,
+  WorkerInit,
+  WorkerReady,
+} from "./protocol.ts";
+import { warmupImage } from "./warmup.ts";
 
 /** The longest side decoded: larger photos are scaled down (the mark survives resizing). */
 const MAX_DECODE_SIDE = 2048;
 
-const post = (message: VerifyProgress | VerifyResult) => (self as unknown as Worker).postMessage(message);
+const post = (message: VerifyProgress | DetectResult) => (self as unknown as Worker).postMessage(message);
+let hasher: MessagePort | undefined;
 
-async function decode(blob: Blob): Promise<RawImage> {
+async function decode(blob: Blob): Promise<RawImage & { data: Uint8ClampedArray }> {
   const probe = await createImageBitmap(blob);
   const scale = Math.min(1, MAX_DECODE_SIDE / Math.max(probe.width, probe.height));
   const width = Math.max(1, Math.round(probe.width * scale));
@@ -33,37 +43,41 @@ async function decode(blob: Blob): Promise<RawImage> {
   return { width, height, channels: 4, data };
 }
 
-self.onmessage = async (event: MessageEvent<VerifyRequest>) => {
+async function read({ seq, blob }: VerifyRequest): Promise<void> {
   const started = performance.now();
   try {
-    post({ type: "progress", step: "decode", message: "Decoding the image…" });
-    const image = await decode(event.data.blob);
+    post({ type: "progress", seq, step: "decode", message: "Decoding the image…" });
+    const image = await decode(blob);
     const decoded = performance.now();
+    // The hash worker gets its own copy (transferred, so the copy is the only cost) and starts at once.
+    const copy = image.data.slice();
+    hasher!.postMessage({ seq, width: image.width, height: image.height, data: copy } satisfies HashJob, [
+      copy.buffer,
+    ]);
     post({
       type: "progress",
+      seq,
       step: "watermark",
-      message: `Reading the watermark (${image.width}×${image.height})…`,
+      message: `Reading the watermark and the perceptual hash (${image.width}×${image.height})…`,
     });
     const detected = detect(image);
-    const detectedAt = performance.now();
-    post({ type: "progress", step: "hash", message: "Computing the perceptual hash…" });
-    const phash = perceptualHash(image);
-    const hashed = performance.now();
+    const payload = detected ? decodePayload(detected.payload) : null;
     post({
-      type: "result",
+      type: "detected",
+      seq,
       ok: true,
       width: image.width,
       height: image.height,
-      watermarkId: detected ? decodePayload(detected.payload).id.toString() : null,
-      version: detected ? decodePayload(detected.payload).version : null,
+      watermarkId: payload ? payload.id.toString() : null,
+      version: payload ? payload.version : null,
       confidence: detected?.confidence ?? null,
-      perceptualHash: phash.toString(16).padStart(16, "0"),
-      ms: hashed - started,
-      stages: { decodeMs: decoded - started, detectMs: detectedAt - decoded, hashMs: hashed - detectedAt },
+      decodeMs: decoded - started,
+      detectMs: performance.now() - decoded,
     });
   } catch (error) {
     post({
-      type: "result",
+      type: "detected",
+      seq,
       ok: false,
       message:
         error instanceof Error && error.name === "InvalidStateError"
@@ -71,4 +85,15 @@ self.onmessage = async (event: MessageEvent<VerifyRequest>) => {
           : `The image could not be read: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
+}
+
+self.onmessage = (event: MessageEvent<WorkerInit | VerifyRequest>) => {
+  const m = event.data;
+  if (m.type === "init") {
+    hasher = m.port;
+    detect(warmupImage());
+    (self as unknown as Worker).postMessage({ type: "ready", seq: 0 } satisfies WorkerReady);
+    return;
+  }
+  void read(m);
 };

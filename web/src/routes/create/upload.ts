@@ -136,7 +136,13 @@ export interface StoredUpload {
 /** Stores the PNG, then the metadata that names it; returns what `mintWork` takes. */
 export async function storeUpload(
   marked: MarkedUpload,
-  details: { name: string; description: string; creator: Address },
+  details: {
+    name: string;
+    description: string;
+    creator: Address;
+    /** The parents `mintWork` names (decimal ids; licence "0" for an owned parent). */
+    parents?: { workId: string; licenseId: string }[];
+  },
 ): Promise<StoredUpload> {
   const image = await post<{ uri: string; contentHash: Hex }>(
     new Blob([marked.png as Uint8Array<ArrayBuffer>]),
@@ -160,6 +166,7 @@ export async function storeUpload(
       contentHashAlgorithm: "sha2-256",
       perceptualHash: `0x${marked.perceptualHash.toString(16).padStart(16, "0")}`,
       watermark: { id: marked.watermarkId.toString(), payload: marked.payloadHex, salt: marked.salt },
+      ...(details.parents?.length ? { parents: details.parents } : {}),
     },
   };
   const bytes = new TextEncoder().encode(JSON.stringify(metadata));

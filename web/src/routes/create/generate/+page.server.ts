@@ -1,9 +1,12 @@
 /**
  * What a generation request needs: the active models (index), each model's prompt lexicon (bundled from
  * generator-node/models at build time), and the minimum fee of the nodes that serve it, read from the
- * `/policy` of every endpoint nodes published on chain (`NodeEndpointSet`).
+ * `/policy` of every endpoint nodes published on chain (`NodeEndpointSet`), and the currencies the
+ * result's offer may be priced in.
  */
+import { zeroAddress } from "viem";
 import { generationMarketAbi } from "@atelier/protocol";
+import { allowedCurrencies } from "#lib/server/currencies.ts";
 import { chain, config, index } from "#lib/server/index.ts";
 import type { PageServerLoad } from "./$types";
 
@@ -72,9 +75,13 @@ export const load: PageServerLoad = async () => {
   } catch (e) {
     error = `The model list could not be read from the index: ${e instanceof Error ? e.message : String(e)}`;
   }
-  const served = await policies().catch(() => []);
+  const [served, currencies] = await Promise.all([
+    policies().catch(() => []),
+    allowedCurrencies().catch(() => [{ address: zeroAddress, symbol: "ETH", decimals: 18 }]),
+  ]);
   return {
     error,
+    currencies,
     models: models.map((m) => {
       const fees = served.flatMap((p) =>
         p.models.filter((pm) => pm.id === m.id).map((pm) => BigInt(pm.minFeeWei)),

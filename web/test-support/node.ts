@@ -1,0 +1,149 @@
+/**
+ * The generator node of the e2e stack, through @atelier/generator-node's public entry (what `npm start`
+ * and `atelier-node start` run): the built-in art model and the ×4 upscaler registered on the market, a
+ * node config with a dev account key in a 0600 file, the stake through the operator's own code path,
+ * the node started in this process (its models run in worker threads), and its endpoint published on
+ * chain so the dApp reads the node's `/policy` like it would on a real network.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { createPublicClient, createWalletClient, http, parseEventLogs, type Address } from "viem";
+import { hardhat } from "viem/chains";
+import { generationMarketAbi, type Deployment } from "@atelier/protocol";
+import { DEV_ACCOUNT, devAccount, devPrivateKey } from "@atelier/devchain";
+import {
+  builtinModelRegistration,
+  connectMarket,
+  loadConfig,
+  startNodeApp,
+  type NodeApp,
+} from "@atelier/generator-node";
+
+/** The node's minimum fee (0.001 ETH). */
+export const MIN_FEE_WEI = 10n ** 15n;
+
+export interface E2eNode {
+  artModelId: number;
+  upscaleModelId: number;
+  /** The node's gateway (`/ipfs/<cid>`) and `/policy`. */
+  url: string;
+  address: Address;
+  /** The node's fs blockstore: seeded blocks and dApp uploads go here too, so the node can read parents. */
+  blockstoreDir: string;
+  stop(): Promise<void>;
+}
+
+/** Where the node keeps its blocks under its data dir (Helia over blockstore-fs: `<dataDir>/ipfs/blocks`). */
+export const blockstoreOf = (dataDir: string) => path.join(dataDir, "ipfs", "blocks");
+
+async function registerModel(
+  rpcUrl: string,
+  deployment: Deployment,
+  which: "art" | "upscale-x4",
+): Promise<number> {
+  const chain = { ...hardhat, id: deployment.chainId };
+  const client = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 });
+  const admin = createWalletClient({
+    chain,
+    transport: http(rpcUrl),
+    account: devAccount(DEV_ACCOUNT.admin),
+  });
+  const m = builtinModelRegistration(which);
+  const hash = await admin.writeContract({
+    address: deployment.contracts.GenerationMarket as Address,
+    abi: generationMarketAbi,
+    functionName: "registerModel",
+    args: [m.weightsHash, m.weightsCidDigest, m.weightsCidCodec, m.deterministic, m.name],
+  });
+  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  const [registered] = parseEventLogs({
+    abi: generationMarketAbi,
+    logs: receipt.logs,
+    eventName: "ModelRegistered",
+  });
+  if (!registered) throw new Error(`registerModel(${m.name}) did not emit ModelRegistered`);
+  return Number(registered.args.modelId);
+}
+
+/** Registers the models (the deployer holds MODEL_ADMIN_ROLE on a fresh deployment); does not start the node. */
+export async function registerModels(rpcUrl: string, deployment: Deployment) {
+  const artModelId = await registerModel(rpcUrl, deployment, "art");
+  const upscaleModelId = await registerModel(rpcUrl, deployment, "upscale-x4");
+  return { artModelId, upscaleModelId };
+}
+
+export async function startNode(options: {
+  rpcUrl: string;
+  deployment: Deployment;
+  deploymentFile: string;
+  dataDir: string;
+  models: { artModelId: number; upscaleModelId: number };
+}): Promise<E2eNode> {
+  const { rpcUrl, deployment, dataDir, models } = options;
+  await mkdir(dataDir, { recursive: true });
+  const keyFile = path.join(dataDir, "node.key");
+  await writeFile(keyFile, `${devPrivateKey(DEV_ACCOUNT.node)}\n`, { mode: 0o600 });
+  const configFile = path.join(dataDir, "atelier-node.json");
+  await writeFile(
+    configFile,
+    JSON.stringify({
+      rpcUrl,
+      deployment: options.deploymentFile,
+      keyFile,
+      dataDir,
+      models: [
+        { id: models.artModelId, manifest: "builtin:art" },
+        { id: models.upscaleModelId, manifest: "builtin:upscale-x4" },
+      ],
+      provider: "cpu",
+      // A real minimum, published at /policy: the generate page shows it.
+      minFeeWei: MIN_FEE_WEI.toString(),
+      pollIntervalMs: 100,
+      // Up to a minute per job: an upscale on a loaded 2-core machine is slow, and a job past its
+      // expected time is released rather than fulfilled.
+      claim: { expectedJobMs: 60_000, releaseMarginMs: 10_000 },
+      http: { host: "127.0.0.1", port: 0 },
+      log: { level: "warn", pretty: false },
+    }),
+  );
+  const config = loadConfig({ file: configFile, env: {} });
+
+  // Stake through the operator's own code path (what `atelier-node register` runs).
+  const chain = { ...hardhat, id: deployment.chainId };
+  const client = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 });
+  const minStake = await client.readContract({
+    address: deployment.contracts.GenerationMarket as Address,
+    abi: generationMarketAbi,
+    functionName: "minStake",
+  });
+  await (
+    await connectMarket(config)
+  ).register([BigInt(models.artModelId), BigInt(models.upscaleModelId)], minStake * 10n);
+
+  const app: NodeApp = await startNodeApp(config);
+  try {
+    // Publish the endpoint, as an operator does: the dApp reads each node's /policy from it.
+    const operator = createWalletClient({
+      chain,
+      transport: http(rpcUrl),
+      account: devAccount(DEV_ACCOUNT.node),
+    });
+    const hash = await operator.writeContract({
+      address: deployment.contracts.GenerationMarket as Address,
+      abi: generationMarketAbi,
+      functionName: "setNodeEndpoint",
+      args: [app.url],
+    });
+    await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+  return {
+    ...models,
+    url: app.url,
+    address: devAccount(DEV_ACCOUNT.node).address,
+    blockstoreDir: blockstoreOf(dataDir),
+    stop: app.stop,
+  };
+}
