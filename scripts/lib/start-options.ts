@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 
 export const USAGE =
   "usage: npm start -- [--web-port 5173] [--indexer-port 42069] [--chain-port 8545] [--gateway-port 8790]\n" +
-  "                    [--host 127.0.0.1] [--no-web] [--no-indexer] [--no-demo]";
+  "                    [--host 127.0.0.1] [--no-web] [--no-indexer] [--no-seed (alias --no-demo)] [--fresh]";
 
 /** Each port flag, its environment variable and default. */
 export const PORTS = {
@@ -19,10 +19,13 @@ export interface StartOptions {
   host: string;
   web: boolean;
   indexer: boolean;
-  demo: boolean;
+  /** The first generated work and the demo market (`--no-seed`, or its old name `--no-demo`, skips both). */
+  seed: boolean;
+  /** Wipe `.atelier/` (all local state but the seed's picture cache) before starting. */
+  fresh: boolean;
 }
 
-const BOOLEAN_FLAGS = ["no-web", "no-indexer", "no-demo"] as const;
+const BOOLEAN_FLAGS = ["no-web", "no-indexer", "no-seed", "no-demo", "fresh"] as const;
 
 /** npm keeps flags given without `--` for itself and exposes them as npm_config_<name>. */
 function forgottenDoubleDash(): string | undefined {
@@ -81,5 +84,12 @@ export function parseStartOptions(): StartOptions {
       fail(`--${clash} and --${flag} are both ${value}: give each service its own port`);
     ports[flag] = value;
   }
-  return { ports, host: String(values.host), web, indexer, demo: !values["no-demo"] };
+  return {
+    ports,
+    host: String(values.host),
+    web,
+    indexer,
+    seed: !values["no-seed"] && !values["no-demo"],
+    fresh: Boolean(values.fresh),
+  };
 }
