@@ -29,6 +29,7 @@ import { PORTS, parseStartOptions, type PortFlag } from "./lib/start-options.ts"
 import { describeCrash, type Crash } from "./lib/supervisor.ts";
 import { startWebBuild, sourceDigest, staleBuildReason, startWebApp } from "./lib/web-app.ts";
 
+const DEMO_PROMPT = "a tide pool at dusk, mother-of-pearl and teal";
 const STATE_DIR = path.resolve(import.meta.dirname, "../.atelier");
 const LOG_DIR = path.join(STATE_DIR, "logs");
 const options = parseStartOptions();
@@ -243,7 +244,7 @@ try {
           deployment,
           modelId: node.modelId,
           gatewayUrl: node.gatewayUrl,
-          prompt: "a tide pool at dusk, mother-of-pearl and teal",
+          prompt: DEMO_PROMPT,
         });
         say("demo", `job ${demo.jobId} fulfilled as work ${demo.workId}`);
         say("demo", `  token URI                ${demo.tokenUri}`);
@@ -272,6 +273,7 @@ try {
           token: market.token,
           models: { art: node.modelId, variation: node.variationModelId },
           demoWorkId: demo.workId,
+          demoPrompt: DEMO_PROMPT,
           log: (line) => say("seed", line),
         });
         jobs.then(

@@ -74,6 +74,7 @@ export function seedMarketJobs(options: {
   token: Address;
   models: { art: number; variation: number };
   demoWorkId: bigint;
+  demoPrompt: string;
   log(line: string): void;
 }): Promise<{ works: SeededWork[]; tally: Tally }> {
   return seedGenerated({
@@ -81,7 +82,7 @@ export function seedMarketJobs(options: {
     token: options.token,
     models: options.models,
     // npm start's first work belongs to the requester account (dev account 1, the seed's Ines).
-    remixOf: { workId: options.demoWorkId, owner: ACCOUNTS.ines },
+    remixOf: { workId: options.demoWorkId, owner: ACCOUNTS.ines, title: options.demoPrompt },
     log: options.log,
   });
 }

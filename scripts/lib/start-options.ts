@@ -29,10 +29,13 @@ const BOOLEAN_FLAGS = ["no-web", "no-indexer", "no-seed", "no-demo", "fresh"] as
 
 /** npm keeps flags given without `--` for itself and exposes them as npm_config_<name>. */
 function forgottenDoubleDash(): string | undefined {
-  const flag = [...Object.keys(PORTS), "host", ...BOOLEAN_FLAGS]
-    .map((name) => name.replaceAll("-", "_"))
-    .find((name) => process.env[`npm_config_${name}`] !== undefined);
-  return flag === undefined ? undefined : `--${flag.replaceAll("_", "-")}`;
+  // `--no-seed` given to npm reaches us as npm_config_seed=false.
+  const names = [...Object.keys(PORTS), "host", ...BOOLEAN_FLAGS].flatMap((name) =>
+    name.startsWith("no-") ? [name, name.slice(3)] : [name],
+  );
+  const flag = names.find((name) => process.env[`npm_config_${name.replaceAll("-", "_")}`] !== undefined);
+  if (flag === undefined) return undefined;
+  return BOOLEAN_FLAGS.includes(`no-${flag}` as never) ? `--no-${flag}` : `--${flag}`;
 }
 
 function fail(message: string): never {
@@ -66,6 +69,10 @@ export function parseStartOptions(): StartOptions {
         : `npm took ${flag} for itself: put \`--\` before the flags (npm start -- ${flag} …)`,
     );
   }
+  // `npm start --fresh` parses fine (npm kept the flag): say so rather than start without it.
+  const kept = forgottenDoubleDash();
+  if (kept !== undefined)
+    fail(`npm took ${kept} for itself: put \`--\` before the flags (npm start -- ${kept} …)`);
   if (values.help) {
     console.log(USAGE);
     process.exit(0);

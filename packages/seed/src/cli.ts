@@ -81,8 +81,8 @@ async function main(): Promise<void> {
     log: (line) => console.log(`seed | ${line}`),
   });
   console.log(
-    `seed | ${summary.works.length} demo works on chain ${chainId}; this run added ${summary.added.works} works, ` +
-      `${summary.added.licences} licences, ${summary.added.other} other transactions in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `seed | ${summary.works.length} demo works on chain ${chainId}; this run added: works ${summary.added.works}, ` +
+      `licences ${summary.added.licences}, other transactions ${summary.added.other} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
 }
 

@@ -22,6 +22,8 @@ interface JobSpec {
   prompt: string;
   offer: PlannedOffer;
   parents: { workId: bigint; licenseId: bigint }[];
+  /** Match an earlier job by model and prompt from any requester (there is one AI remix per market). */
+  anyRequester?: boolean;
 }
 
 /** The job `spec` asks for: an earlier one with the same requester, model and prompt, or a new request. */
@@ -37,7 +39,7 @@ async function ensureJob(
     address: market.address,
     abi: abis.GenerationMarket,
     eventName: "JobRequested",
-    args: { requester, modelId: spec.modelId },
+    args: spec.anyRequester ? { modelId: spec.modelId } : { requester, modelId: spec.modelId },
     fromBlock: BigInt(chain.deployment.startBlock),
   });
   const same = earlier.find((e) => e.args.prompt === prompt);
@@ -94,8 +96,8 @@ export async function seedGenerated(options: {
   chain: SeedChain;
   token: Address;
   models: { art: number; variation?: number };
-  /** The work the AI remix varies, and the dev account that owns it (default: the first seeded job's work). */
-  remixOf?: { workId: bigint; owner: number };
+  /** The work the AI remix varies, its title and the dev account that owns it (default: the first job's work). */
+  remixOf?: { workId: bigint; owner: number; title: string };
   log(line: string): void;
   timeoutMs?: number;
 }): Promise<{ works: SeededWork[]; tally: Tally }> {
@@ -139,15 +141,22 @@ export async function seedGenerated(options: {
   await ensureLicence(chain, sold.workId, GENERATED_SALE.offerId, GENERATED_SALE.buyer, tally);
 
   if (options.models.variation !== undefined) {
-    const parent = options.remixOf ?? { workId: works[0]!.workId, owner: specs[0]!.requester };
+    const parent = options.remixOf ?? {
+      workId: works[0]!.workId,
+      owner: specs[0]!.requester,
+      title: specs[0]!.prompt,
+    };
+    // The node names a variation by its prompt: say what it varies.
+    const prompt = `${parent.title}, a variation`;
     const spec: JobSpec = {
       key: "variation",
-      title: VARIATION.prompt,
+      title: prompt,
       requester: parent.owner,
       modelId: options.models.variation,
-      prompt: VARIATION.prompt,
+      prompt,
       offer: VARIATION.offer,
       parents: [{ workId: parent.workId, licenseId: 0n }],
+      anyRequester: true,
     };
     await record(spec, await ensureJob(chain, spec, token), "variation");
   }

@@ -183,7 +183,4 @@ export const JOBS: PlannedJob[] = [
 /** A licence sold on a generated work once it exists. */
 export const GENERATED_SALE = { key: "lighthouse", offerId: 1, buyer: ACCOUNTS.studio };
 /** The AI remix: a variation of a generated work, requested by the work's owner. */
-export const VARIATION = {
-  prompt: "a variation: same composition, new detail",
-  offer: { terms: TERMS.commercial, eth: eth("0.02") },
-};
+export const VARIATION = { offer: { terms: TERMS.commercial, eth: eth("0.02") } };
