@@ -44,7 +44,7 @@ export async function seedDemoMarket(options: {
   cacheDir?: string;
   /** Registered model ids the running node serves; without them no generation job is requested. */
   models?: { art: number; variation?: number };
-  remixOf?: { workId: bigint; owner: number };
+  remixOf?: { workId: bigint; owner: number; title: string };
   log?(line: string): void;
 }): Promise<SeedSummary> {
   const log = options.log ?? (() => undefined);
