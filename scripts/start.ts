@@ -373,6 +373,7 @@ try {
     );
   }
 } catch (error) {
-  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  // A step cut short by Ctrl-C (its chain already gone) is not a failure to report.
+  if (!stopping) console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);
 }
