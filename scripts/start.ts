@@ -2,15 +2,26 @@
  * `npm start`: the whole local stack in one process tree, started in dependency order, each service
  * checked ready before the next: chain + contracts → generator node (IPFS gateway) → indexer (Ponder on
  * PGlite) → dApp (SvelteKit, adapter-node; built first when its build is missing or stale) → a first
- * generated work, waited for until the indexer has it. One prefixed log stream; every service's log also in
- * `.atelier/logs/<service>.log`. A service that exits unasked is reported, never restarted. Ctrl-C (or
- * SIGTERM) stops everything in reverse order, releasing every port. Flags: scripts/lib/start-options.ts.
+ * generated work → the demo market's uploads, offers and licences (`@atelier/seed`), waited for until the
+ * indexer has them; the banner then names what the node is still making (the seed's generation jobs). One
+ * prefixed log stream; every service's log also in `.atelier/logs/<service>.log`. A service that exits
+ * unasked is reported, never restarted. Ctrl-C (or SIGTERM) stops everything in reverse order, releasing
+ * every port. `--fresh` wipes `.atelier/` first. Flags: scripts/lib/start-options.ts.
  */
 import path from "node:path";
 import { assertPortFree, deployAtelier, startHardhatNode } from "@atelier/devchain";
 import { writeDeployment } from "@atelier/protocol/node";
 import { printBanner, type Stage } from "./lib/banner.ts";
+import { preparePicturesInWorker } from "@atelier/seed";
 import { requestDemoWork, type DemoWork } from "./lib/demo-work.ts";
+import {
+  seedCacheDir,
+  seedMarketJobs,
+  seedMarketUploads,
+  STILL_SEEDING,
+  type MarketUploads,
+} from "./lib/demo-market.ts";
+import { KEPT_BY_FRESH, wipeLocalState } from "./lib/local-state.ts";
 import { startLocalIndexer, type LocalIndexer } from "./lib/indexer.ts";
 import { nodeBlockstoreDir, startLocalNode } from "./lib/local-node.ts";
 import { say } from "./lib/log-stream.ts";
@@ -18,6 +29,7 @@ import { PORTS, parseStartOptions, type PortFlag } from "./lib/start-options.ts"
 import { describeCrash, type Crash } from "./lib/supervisor.ts";
 import { startWebBuild, sourceDigest, staleBuildReason, startWebApp } from "./lib/web-app.ts";
 
+const DEMO_PROMPT = "a tide pool at dusk, mother-of-pearl and teal";
 const STATE_DIR = path.resolve(import.meta.dirname, "../.atelier");
 const LOG_DIR = path.join(STATE_DIR, "logs");
 const options = parseStartOptions();
@@ -96,6 +108,21 @@ try {
       );
     });
   }
+
+  if (options.fresh) {
+    const wiped = await wipeLocalState(STATE_DIR);
+    say(
+      "npm start",
+      wiped.length === 0
+        ? `--fresh: ${path.relative(process.cwd(), STATE_DIR) || ".atelier"}/ held no state to wipe`
+        : `--fresh: wiped ${wiped.map((entry) => `.atelier/${entry}`).join(", ")} ` +
+            `(kept ${KEPT_BY_FRESH.map((entry) => `.atelier/${entry}`).join(", ")}: pictures the seed renders, derived from their inputs)`,
+    );
+  }
+
+  // The seed's pictures need no service: they are rendered and watermarked in a worker from the start.
+  const pictures = options.seed ? preparePicturesInWorker(seedCacheDir(STATE_DIR)) : undefined;
+  if (pictures) services.push({ name: "seed pictures", stop: pictures.stop });
 
   say("chain", "starting the local chain…");
   const chain = await startHardhatNode({ port: ports["chain-port"], host });
@@ -181,7 +208,7 @@ try {
   const nodeSeconds = nodeAt.status === "fulfilled" ? nodeAt.value : elapsed();
   mark(
     "node",
-    `serving model ${node.modelId} (built-in art model v2) on ${node.provider}; gateway ${node.gatewayUrl}`,
+    `serving model ${node.modelId} (built-in art model v2) and ${node.variationModelId} (its variations) on ${node.provider}; gateway ${node.gatewayUrl}`,
     undefined,
     nodeSeconds,
   );
@@ -195,6 +222,70 @@ try {
     );
   }
   assertNoCrash();
+
+  const mine = () =>
+    fetch(chain.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }),
+    }).then(() => undefined);
+
+  // The first work and the demo market need only the chain, the node and the indexer: they run beside the
+  // dApp's build and start. The first work stays work 1: the market's uploads are minted after it.
+  let demoAt = 0;
+  let seedAt = 0;
+  let jobsSettled = false;
+  let picturesNote = "";
+  const seeding = options.seed
+    ? (async () => {
+        say("demo", "requesting a first generated work…");
+        const demo = await requestDemoWork({
+          rpcUrl: chain.rpcUrl,
+          deployment,
+          modelId: node.modelId,
+          gatewayUrl: node.gatewayUrl,
+          prompt: DEMO_PROMPT,
+        });
+        say("demo", `job ${demo.jobId} fulfilled as work ${demo.workId}`);
+        say("demo", `  token URI                ${demo.tokenUri}`);
+        say("demo", `  metadata                 ${demo.metadataUrl}`);
+        if (demo.imageUrl) say("demo", `  image                    ${demo.imageUrl}`);
+        if (indexer) await indexer.waitForWork(demo.workId, mine);
+        demoAt = elapsed();
+
+        const made = await pictures!.done;
+        picturesNote =
+          made.made === 0
+            ? "pictures from .atelier/cache"
+            : `${made.made} pictures rendered and watermarked in ${(made.ms / 1000).toFixed(1)} s beside the start`;
+        const market = await seedMarketUploads({
+          rpcUrl: chain.rpcUrl,
+          deployment,
+          stateDir: STATE_DIR,
+          blockstoreDir: nodeBlockstoreDir(STATE_DIR),
+          log: (line) => say("seed", line),
+        });
+        services.push({ name: "seed store", stop: () => market.store.close() });
+        // The node starts on the jobs while the indexer catches up with the uploads.
+        const jobs = seedMarketJobs({
+          rpcUrl: chain.rpcUrl,
+          deployment,
+          token: market.token,
+          models: { art: node.modelId, variation: node.variationModelId },
+          demoWorkId: demo.workId,
+          demoPrompt: DEMO_PROMPT,
+          log: (line) => say("seed", line),
+        });
+        jobs.then(
+          () => (jobsSettled = true),
+          () => (jobsSettled = true),
+        );
+        if (indexer) await indexer.waitForWork(market.lastWorkId, mine);
+        seedAt = elapsed();
+        return { demo, market, jobs };
+      })()
+    : undefined;
+  seeding?.catch(() => undefined);
 
   let webUrl: string | undefined;
   if (options.web) {
@@ -226,29 +317,24 @@ try {
   }
 
   let demo: DemoWork | undefined;
-  if (options.demo) {
-    say("demo", "requesting a first generated work…");
-    demo = await requestDemoWork({
-      rpcUrl: chain.rpcUrl,
-      deployment,
-      modelId: node.modelId,
-      gatewayUrl: node.gatewayUrl,
-      prompt: "a tide pool at dusk, mother-of-pearl and teal",
-    });
-    say("demo", `job ${demo.jobId} fulfilled as work ${demo.workId}`);
-    say("demo", `  token URI                ${demo.tokenUri}`);
-    say("demo", `  metadata                 ${demo.metadataUrl}`);
-    if (demo.imageUrl) say("demo", `  image                    ${demo.imageUrl}`);
-    if (indexer) {
-      await indexer.waitForWork(demo.workId, () =>
-        fetch(chain.rpcUrl, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }),
-        }).then(() => undefined),
-      );
-    }
-    mark("demo", `work ${demo.workId} ${indexer ? "indexed with its metadata" : "minted (no indexer)"}`);
+  let market: MarketUploads | undefined;
+  let jobs: Promise<unknown> | undefined;
+  if (seeding) {
+    ({ demo, market, jobs } = await seeding);
+    // Shares are time on the critical path: what the seed took beyond the dApp's start, if anything.
+    mark(
+      "demo",
+      `work ${demo.workId} ${indexer ? "indexed with its metadata" : "minted (no indexer)"}`,
+      undefined,
+      Math.max(demoAt, stageStart),
+    );
+    const t = market.tally;
+    mark(
+      "seed",
+      `${market.works.length} uploaded works ${indexer ? "indexed" : "on chain"} (this run: ${t.works} minted, ${t.licences} licences sold, ${t.other} other transactions)`,
+      picturesNote,
+      Math.max(seedAt, stageStart),
+    );
     assertNoCrash();
   }
 
@@ -264,8 +350,30 @@ try {
     stages,
     crashed: crashes.map((c) => c.service),
     totalSeconds: elapsed(),
+    stillSeeding: jobs && !jobsSettled ? STILL_SEEDING : undefined,
   });
+  if (jobs) {
+    const since = elapsed();
+    jobs.then(
+      (done) => {
+        const { works } = done as { works: { workId: bigint }[] };
+        say(
+          "seed",
+          `demo market complete: ${works.length} generated works (${works.map((w) => w.workId).join(", ")}) ` +
+            `${(elapsed() - since).toFixed(1)} s after the banner  [${elapsed().toFixed(1)} s]`,
+        );
+      },
+      (error: unknown) => {
+        if (!stopping)
+          say(
+            "seed",
+            `✖ the seed's generation jobs stopped: ${error instanceof Error ? error.message : String(error)}`,
+          );
+      },
+    );
+  }
 } catch (error) {
-  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  // A step cut short by Ctrl-C (its chain already gone) is not a failure to report.
+  if (!stopping) console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);
 }

@@ -18,6 +18,8 @@ export interface BannerFacts {
   stages: Stage[];
   crashed: string[];
   totalSeconds: number;
+  /** What the seed is still making when the banner appears (the stack is usable meanwhile). */
+  stillSeeding?: string;
 }
 
 const row = (label: string, value: string) => `  ${label.padEnd(14)} ${value}`;
@@ -30,6 +32,8 @@ export function printBanner(facts: BannerFacts): void {
   lines.push(row("IPFS gateway", `${facts.gatewayUrl}/ipfs/<cid>   (health ${facts.gatewayUrl}/readyz)`));
   lines.push(row("chain RPC", `${facts.rpcUrl}   (chain id ${facts.chainId})`));
   lines.push(row("logs", `${facts.logDir}/<service>.log`));
+  if (facts.stillSeeding)
+    lines.push(row("still seeding", `${facts.stillSeeding}; "seed | demo market complete" follows`));
   lines.push("", `  start time ${facts.totalSeconds.toFixed(1)} s, by service:`);
   for (const stage of facts.stages) {
     const share = (100 * stage.seconds) / facts.totalSeconds;

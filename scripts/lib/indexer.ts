@@ -84,7 +84,8 @@ export async function startLocalIndexer(options: {
       ponder,
       "answer /ready",
       async () => ((await fetch(`${url}/ready`)).status === 200 ? true : undefined),
-      180_000,
+      // Ponder is ready in seconds on a quiet machine; on 2 cores shared at load 30 it took over 180 s.
+      300_000,
       250,
     );
   } catch (error) {

@@ -1,9 +1,10 @@
 /**
- * The generator node of the local stack: registers the built-in art model v2 on the market, writes a
- * node config (dev account key in a 0600 file), stakes through the operator's own code path, and
- * runs `atelier-node start` as a supervised child process (its log in the stream and in a file).
+ * The generator node of the local stack: registers the built-in art model v2 and its variation model on
+ * the market, writes a node config (dev account key in a 0600 file), stakes through the operator's own
+ * code path, and runs `atelier-node start` as a supervised child process (its log in the stream and in a
+ * file).
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createPublicClient, createWalletClient, http, parseEventLogs } from "viem";
 import { hardhat } from "viem/chains";
@@ -17,6 +18,8 @@ const NODE_CLI = path.join(ROOT, "generator-node/src/cli/main.ts");
 
 export interface LocalNode {
   modelId: number;
+  /** `builtin:art-variation`: variations (AI remixes) of art works. */
+  variationModelId: number;
   gatewayUrl: string;
   provider: string;
   logFile: string;
@@ -25,7 +28,11 @@ export interface LocalNode {
 }
 
 /** Registers the built-in model (deployer holds MODEL_ADMIN_ROLE on a fresh local deployment). */
-export async function registerBuiltinModel(rpcUrl: string, deployment: Deployment): Promise<number> {
+export async function registerBuiltinModel(
+  rpcUrl: string,
+  deployment: Deployment,
+  which: "art" | "art-variation" = "art",
+): Promise<number> {
   const chain = { ...hardhat, id: deployment.chainId };
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 });
   const admin = createWalletClient({
@@ -33,7 +40,7 @@ export async function registerBuiltinModel(rpcUrl: string, deployment: Deploymen
     transport: http(rpcUrl),
     account: devAccount(DEV_ACCOUNT.admin),
   });
-  const model = builtinModelRegistration();
+  const model = builtinModelRegistration(which);
   const hash = await admin.writeContract({
     address: contractAddress(deployment, "GenerationMarket"),
     abi: generationMarketAbi,
@@ -64,12 +71,18 @@ export async function startLocalNode(options: {
   logDir: string;
   onCrash(crash: Crash): void;
 }): Promise<LocalNode> {
-  // The chain is new on every run, so the last run's journal, checkpoint and blocks describe nothing.
-  // (First thing: the indexer, started beside the node, opens the blockstore folder in here.)
+  // The chain is new on every run, so the last run's journal, checkpoint and chain identity describe
+  // nothing: they go. The IPFS blocks stay — content-addressed, they are right on any chain, and the seed
+  // and the uploads find theirs already stored. (The indexer, started beside the node, reads them.)
   const dir = path.join(options.stateDir, "node");
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  const dataDir = path.join(dir, "data");
+  await mkdir(dataDir, { recursive: true });
+  for (const entry of await readdir(dataDir)) {
+    if (entry !== "ipfs") await rm(path.join(dataDir, entry), { recursive: true, force: true });
+  }
+  await mkdir(nodeBlockstoreDir(options.stateDir), { recursive: true });
   const modelId = await registerBuiltinModel(options.rpcUrl, options.deployment);
+  const variationModelId = await registerBuiltinModel(options.rpcUrl, options.deployment, "art-variation");
   const configFile = path.join(dir, "atelier-node.json");
   await writeFile(path.join(dir, "node.key"), `${devPrivateKey(DEV_ACCOUNT.node)}\n`, { mode: 0o600 });
   await writeFile(
@@ -80,7 +93,10 @@ export async function startLocalNode(options: {
         deployment: options.deploymentFile,
         keyFile: "node.key",
         dataDir: "data",
-        models: [{ id: modelId, manifest: "builtin:art" }],
+        models: [
+          { id: modelId, manifest: "builtin:art" },
+          { id: variationModelId, manifest: "builtin:art-variation" },
+        ],
         provider: "auto",
         pollIntervalMs: 100,
         http: { host: options.host, port: options.gatewayPort },
@@ -98,7 +114,7 @@ export async function startLocalNode(options: {
   });
   // Staking goes through the operator's own code path (what `atelier-node register` runs).
   const market = await connectMarket(loadConfig({ file: configFile }));
-  await market.register([BigInt(modelId)], minStake * 10n);
+  await market.register([BigInt(modelId), BigInt(variationModelId)], minStake * 10n);
 
   const node = await supervise(
     "node",
@@ -116,6 +132,7 @@ export async function startLocalNode(options: {
 
   return {
     modelId,
+    variationModelId,
     gatewayUrl: ready.url,
     provider: ready.provider,
     logFile: node.logFile,

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 
 export const USAGE =
   "usage: npm start -- [--web-port 5173] [--indexer-port 42069] [--chain-port 8545] [--gateway-port 8790]\n" +
-  "                    [--host 127.0.0.1] [--no-web] [--no-indexer] [--no-demo]";
+  "                    [--host 127.0.0.1] [--no-web] [--no-indexer] [--no-seed (alias --no-demo)] [--fresh]";
 
 /** Each port flag, its environment variable and default. */
 export const PORTS = {
@@ -19,17 +19,23 @@ export interface StartOptions {
   host: string;
   web: boolean;
   indexer: boolean;
-  demo: boolean;
+  /** The first generated work and the demo market (`--no-seed`, or its old name `--no-demo`, skips both). */
+  seed: boolean;
+  /** Wipe `.atelier/` (all local state but the seed's picture cache) before starting. */
+  fresh: boolean;
 }
 
-const BOOLEAN_FLAGS = ["no-web", "no-indexer", "no-demo"] as const;
+const BOOLEAN_FLAGS = ["no-web", "no-indexer", "no-seed", "no-demo", "fresh"] as const;
 
 /** npm keeps flags given without `--` for itself and exposes them as npm_config_<name>. */
 function forgottenDoubleDash(): string | undefined {
-  const flag = [...Object.keys(PORTS), "host", ...BOOLEAN_FLAGS]
-    .map((name) => name.replaceAll("-", "_"))
-    .find((name) => process.env[`npm_config_${name}`] !== undefined);
-  return flag === undefined ? undefined : `--${flag.replaceAll("_", "-")}`;
+  // `--no-seed` given to npm reaches us as npm_config_seed=false.
+  const names = [...Object.keys(PORTS), "host", ...BOOLEAN_FLAGS].flatMap((name) =>
+    name.startsWith("no-") ? [name, name.slice(3)] : [name],
+  );
+  const flag = names.find((name) => process.env[`npm_config_${name.replaceAll("-", "_")}`] !== undefined);
+  if (flag === undefined) return undefined;
+  return BOOLEAN_FLAGS.includes(`no-${flag}` as never) ? `--no-${flag}` : `--${flag}`;
 }
 
 function fail(message: string): never {
@@ -63,6 +69,10 @@ export function parseStartOptions(): StartOptions {
         : `npm took ${flag} for itself: put \`--\` before the flags (npm start -- ${flag} …)`,
     );
   }
+  // `npm start --fresh` parses fine (npm kept the flag): say so rather than start without it.
+  const kept = forgottenDoubleDash();
+  if (kept !== undefined)
+    fail(`npm took ${kept} for itself: put \`--\` before the flags (npm start -- ${kept} …)`);
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
@@ -81,5 +91,12 @@ export function parseStartOptions(): StartOptions {
       fail(`--${clash} and --${flag} are both ${value}: give each service its own port`);
     ports[flag] = value;
   }
-  return { ports, host: String(values.host), web, indexer, demo: !values["no-demo"] };
+  return {
+    ports,
+    host: String(values.host),
+    web,
+    indexer,
+    seed: !values["no-seed"] && !values["no-demo"],
+    fresh: Boolean(values.fresh),
+  };
 }

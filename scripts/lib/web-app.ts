@@ -33,8 +33,11 @@ const INPUTS = [
   "packages",
   "package-lock.json",
 ];
-/** Never bundled, or rewritten at run time (the deployment file is written by every `npm start`). */
-const SKIP = /(^|\/)(node_modules|test|tests|bench|deployments|e2e)(\/|$)|\.test\.ts$/;
+/**
+ * Never bundled, or rewritten at run time (the deployment file is written by every `npm start`); the seed
+ * is a server-side package the dApp does not import.
+ */
+const SKIP = /(^|\/)(node_modules|test|tests|bench|deployments|e2e)(\/|$)|\.test\.ts$|^packages\/seed\//;
 
 async function filesUnder(relative: string): Promise<string[]> {
   const absolute = path.join(ROOT, relative);
