@@ -56,6 +56,8 @@ export async function loadEndpoint(
       (error, result) => (error ? reject(error) : resolve(result)),
     );
     instance.on("response", (_client, _status, _bytes, responseTime) => {
+      // Responses still in flight when the bound is reached are not counted.
+      if (latencies.length >= options.maxRequests) return;
       latencies.push(responseTime);
       if (latencies.length === options.maxRequests) instance.stop();
     });

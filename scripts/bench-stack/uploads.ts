@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { readdir } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import path from "node:path";
 import sharp from "sharp";
 
@@ -76,7 +77,7 @@ async function picture(seed: number, format: "png" | "jpeg" | "webp" | "gif"): P
 async function request(
   kind: Kind,
   seed: number,
-): Promise<{ body: Buffer | string | ReadableStream<Uint8Array>; headers: Record<string, string> }> {
+): Promise<{ body: Buffer | string; headers: Record<string, string> }> {
   switch (kind) {
     case "png":
     case "jpeg":
@@ -90,19 +91,10 @@ async function request(
       (await picture(seed, "png")).copy(big); // a real PNG start: only the size is wrong
       return { body: big, headers: { "content-type": "image/png" } };
     }
-    case "oversized-streamed": {
-      // No content-length: the limit must hold while reading, not only on the declared length.
-      let sent = 0;
-      const chunk = Buffer.alloc(1024 * 1024, 9);
-      const stream = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (sent >= OVERSIZED_BYTES) return controller.close();
-          sent += chunk.length;
-          controller.enqueue(chunk);
-        },
-      });
-      return { body: stream, headers: { "content-type": "application/octet-stream" } };
-    }
+    case "oversized-streamed":
+      // Sent by streamUpload (no content-length): the limit must hold while reading, not only on the
+      // declared length.
+      return { body: Buffer.alloc(0), headers: { "content-type": "application/octet-stream" } };
     case "text":
       return { body: `not an image ${seed}\n`, headers: { "content-type": "text/plain" } };
     case "bad-metadata":
@@ -135,18 +127,26 @@ export async function uploadStorm(options: {
   const answers = await Promise.all(
     MIX.map(async (kind, i) => {
       const started = performance.now();
-      const response = await fetch(`${options.webUrl}/api/uploads`, {
-        method: "POST",
-        ...prepared[i]!,
-        ...(prepared[i]!.body instanceof ReadableStream ? { duplex: "half" } : {}),
-      } as RequestInit).catch((error: Error) => ({
-        status: 0,
-        json: async () => ({ error: error.message }),
-      }));
-      const body = (await response.json().catch(() => ({}))) as {
-        cid?: string;
-        error?: { code?: string; reason?: string; hint?: string };
-      };
+      // As a browser on the dApp's page sends it: SvelteKit refuses form-type POSTs (text/plain,
+      // multipart) whose Origin is not its own with a 403 before the endpoint runs.
+      const headers = { ...prepared[i]!.headers, origin: options.webUrl };
+      const response =
+        kind === "oversized-streamed"
+          ? await streamUpload(`${options.webUrl}/api/uploads`, headers, OVERSIZED_BYTES)
+          : await fetch(`${options.webUrl}/api/uploads`, {
+              method: "POST",
+              body: prepared[i]!.body,
+              headers,
+            }).then(
+              async (r) => ({ status: r.status, text: await r.text() }),
+              (error: Error) => ({ status: 0, text: JSON.stringify({ error: error.message }) }),
+            );
+      let body: { cid?: string; error?: { code?: string; reason?: string; hint?: string } } = {};
+      try {
+        body = JSON.parse(response.text) as typeof body;
+      } catch {
+        body = { error: { reason: response.text.slice(0, 200) } };
+      }
       return { kind, status: response.status, body, ms: performance.now() - started };
     }),
   );
@@ -190,4 +190,38 @@ export async function uploadStorm(options: {
     p95Ms: Number(sorted[Math.floor(0.95 * (sorted.length - 1))]!.toFixed(1)),
     byCode,
   };
+}
+
+/**
+ * POSTs `bytes` bytes in 1 MiB chunks with no content-length (chunked), stopping as soon as the server
+ * answers: a server that refuses mid-body answers and closes, which fetch reports only as a failed write.
+ */
+function streamUpload(
+  url: string,
+  headers: Record<string, string>,
+  bytes: number,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve) => {
+    const chunk = Buffer.alloc(1024 * 1024, 9);
+    let answered = false;
+    const req = httpRequest(url, { method: "POST", headers }, (res) => {
+      answered = true;
+      let text = "";
+      res.on("data", (c: Buffer) => (text += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on("error", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", (error) => {
+      if (!answered) resolve({ status: 0, text: JSON.stringify({ error: error.message }) });
+    });
+    let sent = 0;
+    const pump = () => {
+      while (!answered && sent < bytes) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      if (!answered) req.end();
+    };
+    pump();
+  });
 }
