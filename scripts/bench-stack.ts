@@ -120,7 +120,8 @@ try {
     const total = Object.values(spent).reduce((a, b) => a + b, 0);
     loadResults[endpoint.name] = {
       ...result,
-      stackCpuMsPerRequest: Number((total / Math.max(1, result.requests)).toFixed(2)),
+      // Per answered request; none answered (every one timed out) leaves nothing to divide by.
+      stackCpuMsPerRequest: result.requests > 0 ? Number((total / result.requests).toFixed(2)) : null,
       cpuMsByService: spent,
       loadAtEnd: loadavg(),
     };

@@ -14,6 +14,7 @@ export interface Endpoint {
 }
 
 export interface LoadResult {
+  /** Requests answered (latency percentiles are over these; timed-out ones are counted in `timeouts`). */
   requests: number;
   rps: number;
   p50Ms: number;
