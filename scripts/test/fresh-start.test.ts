@@ -1,7 +1,9 @@
 /**
  * The newcomer's path, `npm ci && npm start`, on a clean checkout with nothing built (no contracts compiled,
  * no web/build): the stack comes up on free ports; the demo work's image is served with the content hash
- * the chain holds; the indexer has it and the dApp's server-rendered Explore and work pages show it; a
+ * the chain holds; the indexer has it and the dApp's server-rendered Explore and work pages show it; then,
+ * on the same stack, the whole path in a real browser (support/browser-journey.ts: generate → fulfilled by
+ * the node → in Explore through the indexer → a licence bought → Verify of a recompressed, resized copy); a
  * service killed under the stack is reported, not restarted; Ctrl-C leaves no process (chain, node, Ponder,
  * dApp server) and no port behind. Prints `startToReadyS` (the issue's benchmark) as a JSON line.
  */
@@ -19,6 +21,7 @@ import { assertPortFree } from "@atelier/devchain";
 import { cleanCheckout, type CleanCheckout } from "./support/clean-checkout.ts";
 import { npmStart, type StartedStack } from "./support/npm-start.ts";
 import { processesUnder } from "./support/processes.ts";
+import { browserJourney } from "./support/browser-journey.ts";
 
 const exec = promisify(execFile);
 const IMAGE_LINE = /^demo\s*\| +image +(\S+)$/m;
@@ -158,6 +161,9 @@ describe("npm start on a clean checkout", () => {
     const imageCid = IMAGE_LINE.exec(stack.output())![1]!.split("/ipfs/")[1]!;
     expect(workHtml).toContain(imageCid);
   });
+
+  // One start for both: the browser path runs on this stack before the node is killed below.
+  browserJourney(() => ({ stack, checkoutDir: checkout.dir }));
 
   it("reports a service that dies under it (name, signal, log file) and does not restart it", async () => {
     const [node] = (await processesUnder(checkout.dir)).filter((p) =>

@@ -1,0 +1,151 @@
+/**
+ * `npm run bench:stack -- [--json FILE] [--duration 60] [--connections 100] [--jobs 200] [--max-requests N]`:
+ * the whole stack under load, on a clean checkout of this working tree started with `npm start` on free
+ * loopback ports (nothing built beforehand, installed node_modules reused):
+ *
+ *   startToReadyS            `npm start` → its "ready" line
+ *   uploads                  20 concurrent uploads to the dApp's /api/uploads, good and bad (bench-stack/uploads.ts)
+ *   burst                    `--jobs` generation requests at once, drained by the stack's node (bench-stack/burst.ts)
+ *   load.<endpoint>          `--connections` concurrent readers for `--duration` s each on Explore, a work page
+ *                            and the indexer's GraphQL (autocannon, bench-stack/load.ts), after the burst so
+ *                            the index holds its works
+ *
+ * With the load average and the stack's CPU-ms per request / per job (the figures that move least when
+ * others share the machine). Prints the JSON; `--json FILE` writes it too.
+ */
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { readDeployment } from "@atelier/protocol/node";
+import { cleanCheckout } from "./test/support/clean-checkout.ts";
+import { npmStart } from "./test/support/npm-start.ts";
+import { generationBurst } from "./bench-stack/burst.ts";
+import { cpuSpent, stackCpuMs } from "./bench-stack/cpu.ts";
+import { loadEndpoint, type Endpoint } from "./bench-stack/load.ts";
+import { uploadStorm } from "./bench-stack/uploads.ts";
+
+const { values } = parseArgs({
+  options: {
+    json: { type: "string" },
+    duration: { type: "string", default: "60" },
+    connections: { type: "string", default: "100" },
+    jobs: { type: "string", default: "200" },
+    "max-requests": { type: "string", default: "200000" },
+    "drain-timeout": { type: "string", default: "1800" },
+  },
+});
+const positive = (name: keyof typeof values) => {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${name} must be a positive integer, got "${values[name]}"`);
+    process.exit(2);
+  }
+  return n;
+};
+const durationS = positive("duration");
+const connections = positive("connections");
+const jobs = positive("jobs");
+const maxRequests = positive("max-requests");
+const drainTimeoutS = positive("drain-timeout");
+
+const log = (line: string) =>
+  console.error(`[bench:stack ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const loadavg = () => Number(os.loadavg()[0]!.toFixed(2));
+const load: Record<string, number> = { atStart: loadavg() };
+
+const checkout = await cleanCheckout();
+const stack = await npmStart(checkout.dir).catch(async (error: unknown) => {
+  await checkout.remove();
+  throw error;
+});
+try {
+  const output = stack.output();
+  const startToReadyS = Number(stack.readySeconds.toFixed(1));
+  log(`npm start ready in ${startToReadyS} s`);
+  const web = `http://127.0.0.1:${stack.webPort}`;
+  const graphqlUrl = `http://127.0.0.1:${stack.indexerPort}/graphql`;
+  const gatewayUrl = `http://127.0.0.1:${stack.gatewayPort}`;
+  const rpcUrl = `http://127.0.0.1:${stack.chainPort}`;
+  const chainId = Number(/chain id (\d+)/.exec(output)?.[1] ?? "31337");
+  const modelId = Number(/serving model (\d+)/.exec(output)?.[1] ?? "1");
+  const workId = /fulfilled as work (\d+)/.exec(output)?.[1] ?? "1";
+  const deployment = await readDeployment(
+    path.join(checkout.dir, `packages/protocol/deployments/${chainId}.json`),
+  );
+
+  log("uploads: 20 at once");
+  const uploads = await uploadStorm({
+    webUrl: web,
+    gatewayUrl,
+    stateDir: path.join(checkout.dir, ".atelier"),
+  });
+  log(`uploads: ${JSON.stringify(uploads)}`);
+
+  log(`burst: ${jobs} generation requests`);
+  load.atBurst = loadavg();
+  const cpuBeforeBurst = await stackCpuMs(checkout.dir);
+  const burst = await generationBurst({
+    rpcUrl,
+    graphqlUrl,
+    deployment,
+    modelId,
+    jobs,
+    senders: 10,
+    timeoutMs: drainTimeoutS * 1000,
+    log,
+  });
+  const burstCpu = cpuSpent(cpuBeforeBurst, await stackCpuMs(checkout.dir));
+  log(`burst: ${JSON.stringify(burst)}`);
+
+  const query = `{ works(limit: 24, orderBy: "number", orderDirection: "desc") { items { id number creator owner source metadata licensesSold flagged exclusiveSold } } }`;
+  const endpoints: Endpoint[] = [
+    { name: "explore", url: `${web}/` },
+    { name: "work", url: `${web}/works/${workId}` },
+    {
+      name: "graphql",
+      url: graphqlUrl,
+      method: "POST",
+      body: JSON.stringify({ query }),
+      headers: { "content-type": "application/json" },
+    },
+  ];
+  const loadResults: Record<string, unknown> = {};
+  load.atLoad = loadavg();
+  for (const endpoint of endpoints) {
+    log(`load: ${connections} readers on ${endpoint.name} (${endpoint.url}) for ${durationS} s`);
+    const before = await stackCpuMs(checkout.dir);
+    const result = await loadEndpoint(endpoint, { connections, durationS, maxRequests });
+    const spent = cpuSpent(before, await stackCpuMs(checkout.dir));
+    const total = Object.values(spent).reduce((a, b) => a + b, 0);
+    loadResults[endpoint.name] = {
+      ...result,
+      // Per answered request; none answered (every one timed out) leaves nothing to divide by.
+      stackCpuMsPerRequest: result.requests > 0 ? Number((total / result.requests).toFixed(2)) : null,
+      cpuMsByService: spent,
+      loadAtEnd: loadavg(),
+    };
+    log(`load: ${endpoint.name} ${JSON.stringify(loadResults[endpoint.name])}`);
+  }
+
+  load.atEnd = loadavg();
+  const burstCpuTotal = Object.values(burstCpu).reduce((a, b) => a + b, 0);
+  const result = {
+    startToReadyS,
+    load: loadResults,
+    burst: {
+      ...burst,
+      nodeCpuMsPerJob: Math.round((burstCpu.node ?? 0) / Math.max(1, burst.fulfilled)),
+      stackCpuMsPerJob: Math.round(burstCpuTotal / Math.max(1, burst.fulfilled)),
+    },
+    uploads,
+    settings: { connections, durationS, maxRequests, jobs, cores: os.cpus().length },
+    // Several engineers share these 2 cores: a timing means little without the load it ran under.
+    loadAverage: load,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  await stack.interrupt();
+  await checkout.remove();
+}

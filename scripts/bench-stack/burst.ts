@@ -1,0 +1,240 @@
+/**
+ * A burst of generation requests against the running stack's node: `jobs` requestGeneration transactions
+ * sent as fast as `senders` dev accounts can (each account in order, the accounts side by side), then
+ * waited for until every job is fulfilled or rejected. Checked twice: on chain (each job's status, and
+ * exactly one JobFulfilled per fulfilled job) and in the index (each job fulfilled there, with exactly one
+ * generated work naming it).
+ */
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  parseEther,
+  parseEventLogs,
+  stringToHex,
+  zeroAddress,
+} from "viem";
+import { hardhat } from "viem/chains";
+import { contractAddress, generationMarketAbi, type Deployment } from "@atelier/protocol";
+import { devAccount } from "@atelier/devchain";
+
+export interface BurstResult {
+  jobs: number;
+  fulfilled: number;
+  rejected: number;
+  /** Jobs neither fulfilled nor rejected (refunded) by the end, on chain or in the index. */
+  lost: number;
+  /** Jobs fulfilled more than once on chain, or with more than one work in the index. */
+  doubles: number;
+  submitS: number;
+  /** First request sent → last job settled on chain. */
+  drainS: number;
+  jobsPerMin: number;
+  /** Last job settled on chain → the index showing every job settled. */
+  indexLagS: number;
+}
+
+const PROMPTS = [
+  "a stormy harbour at dusk, grainy oil painting",
+  "violet dunes under a pale moon",
+  "a coral reef in neon light, intricate",
+  "autumn forest in fog, watercolour",
+  "a glacier at sunrise, minimal",
+  "golden marble swirl, detailed",
+  "a spiral galaxy over a desert",
+  "pink blossom mandala, symmetric",
+];
+
+/** Dev accounts 10.. send the burst: none of them is used by `npm start` or the browser test. */
+const FIRST_SENDER = 10;
+
+export async function generationBurst(options: {
+  rpcUrl: string;
+  graphqlUrl: string;
+  deployment: Deployment;
+  modelId: number;
+  jobs: number;
+  senders: number;
+  timeoutMs: number;
+  log: (line: string) => void;
+}): Promise<BurstResult> {
+  const chain = { ...hardhat, id: options.deployment.chainId };
+  const client = createPublicClient({ chain, transport: http(options.rpcUrl), cacheTime: 0 });
+  const market = contractAddress(options.deployment, "GenerationMarket");
+  const fromBlock = await client.getBlockNumber();
+  const deadline = Number((await client.getBlock()).timestamp) + 3 * 3600;
+
+  const started = performance.now();
+  const jobIds: bigint[] = [];
+  await Promise.all(
+    Array.from({ length: options.senders }, async (_, s) => {
+      const wallet = createWalletClient({
+        chain,
+        transport: http(options.rpcUrl),
+        account: devAccount(FIRST_SENDER + s),
+      });
+      for (let i = s; i < options.jobs; i += options.senders) {
+        const hash = await wallet.writeContract({
+          address: market,
+          abi: generationMarketAbi,
+          functionName: "requestGeneration",
+          args: [
+            options.modelId,
+            stringToHex(`${PROMPTS[i % PROMPTS.length]} (burst ${i})`),
+            "0x",
+            deadline,
+            500,
+            { termsId: 2, currency: zeroAddress, price: parseEther("0.01"), maxSupply: 0 },
+            [],
+          ],
+          value: parseEther("0.001"),
+        });
+        const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+        const [requested] = parseEventLogs({
+          abi: generationMarketAbi,
+          logs: receipt.logs,
+          eventName: "JobRequested",
+        });
+        if (!requested) throw new Error(`burst request ${i} emitted no JobRequested`);
+        jobIds.push(requested.args.jobId);
+      }
+    }),
+  );
+  const submitS = (performance.now() - started) / 1000;
+  options.log(`burst: ${jobIds.length} jobs requested in ${submitS.toFixed(1)} s`);
+
+  const wanted = new Set(jobIds.map(String));
+  const settledOnChain = async () => {
+    const [fulfilled, rejected] = await Promise.all(
+      (["JobFulfilled", "JobRejected"] as const).map((eventName) =>
+        client.getContractEvents({ address: market, abi: generationMarketAbi, eventName, fromBlock }),
+      ),
+    );
+    const count = (logs: { args: { jobId?: bigint } }[]) => {
+      const per = new Map<string, number>();
+      for (const log of logs) {
+        const id = String(log.args.jobId);
+        if (wanted.has(id)) per.set(id, (per.get(id) ?? 0) + 1);
+      }
+      return per;
+    };
+    return { fulfilled: count(fulfilled!), rejected: count(rejected!) };
+  };
+
+  let settled = await settledOnChain();
+  let lastReport = 0;
+  for (;;) {
+    const done = settled.fulfilled.size + settled.rejected.size;
+    if (done >= jobIds.length) break;
+    if (performance.now() - started > options.timeoutMs) break;
+    if (performance.now() - lastReport > 15_000) {
+      lastReport = performance.now();
+      options.log(
+        `burst: ${done}/${jobIds.length} settled after ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    settled = await settledOnChain();
+  }
+  const drainS = (performance.now() - started) / 1000;
+
+  // Each job's status as the contract holds it (3 fulfilled, 4 rejected): nothing else may remain.
+  let unsettledOnChain = 0;
+  for (const jobId of jobIds) {
+    const job = await client.readContract({
+      address: market,
+      abi: generationMarketAbi,
+      functionName: "getJob",
+      args: [jobId],
+    });
+    if (job.status !== 3 && job.status !== 4) unsettledOnChain++;
+  }
+  const chainDoubles = [...settled.fulfilled.values()].filter((n) => n > 1).length;
+
+  const index = await waitForIndex(options.graphqlUrl, jobIds, options.rpcUrl, 120_000);
+  const indexLagS = (performance.now() - started) / 1000 - drainS;
+  return {
+    jobs: jobIds.length,
+    fulfilled: settled.fulfilled.size,
+    rejected: settled.rejected.size,
+    lost: Math.max(unsettledOnChain, index.unsettled),
+    doubles: Math.max(chainDoubles, index.doubles),
+    submitS: Number(submitS.toFixed(1)),
+    drainS: Number(drainS.toFixed(1)),
+    jobsPerMin: Number(((60 * settled.fulfilled.size) / drainS).toFixed(1)),
+    indexLagS: Number(indexLagS.toFixed(1)),
+  };
+}
+
+interface IndexedJob {
+  id: string;
+  status: string;
+  work: string | null;
+}
+
+async function graphql<T>(url: string, query: string): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join("; ")}`);
+  return body.data as T;
+}
+
+/** Polls the index (mining a block each time, as the indexer writes on blocks) until every job is settled there. */
+async function waitForIndex(
+  url: string,
+  jobIds: bigint[],
+  rpcUrl: string,
+  timeoutMs: number,
+): Promise<{ unsettled: number; doubles: number }> {
+  const ids = jobIds.map(String);
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const jobs: IndexedJob[] = [];
+    for (let at = 0; at < ids.length; at += 500) {
+      const batch = JSON.stringify(ids.slice(at, at + 500));
+      const { jobs: page } = await graphql<{ jobs: { items: IndexedJob[] } }>(
+        url,
+        `{ jobs(where: { id_in: ${batch} }, limit: 1000) { items { id status work } } }`,
+      );
+      jobs.push(...page.items);
+    }
+    const settled = jobs.filter((j) => j.status === "fulfilled" || j.status === "rejected");
+    if (settled.length === ids.length || performance.now() > deadline) {
+      const works = await worksOfJobs(url, new Set(ids));
+      const doubles = [...works.values()].filter((n) => n > 1).length;
+      const missingWork = jobs.filter((j) => j.status === "fulfilled" && !works.has(j.id)).length;
+      return { unsettled: ids.length - settled.length + missingWork, doubles };
+    }
+    await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
+/** How many generated works the index holds per job id (of the given ones). */
+async function worksOfJobs(url: string, ids: Set<string>): Promise<Map<string, number>> {
+  const per = new Map<string, number>();
+  let after: string | null = null;
+  for (;;) {
+    const cursor: string = after ? `, after: "${after}"` : "";
+    const { works } = await graphql<{
+      works: {
+        items: { job: string | null }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    }>(
+      url,
+      `{ works(where: { source: "generated" }, limit: 1000${cursor}) { items { job } pageInfo { hasNextPage endCursor } } }`,
+    );
+    for (const w of works.items) if (w.job && ids.has(w.job)) per.set(w.job, (per.get(w.job) ?? 0) + 1);
+    if (!works.pageInfo.hasNextPage) return per;
+    after = works.pageInfo.endCursor;
+  }
+}
