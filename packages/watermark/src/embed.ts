@@ -210,7 +210,7 @@ function removeMark(image: RawImage, old: bigint, al: Alignment, options: EmbedO
   }
   if (!(alpha > 0)) return image;
   const out = new Uint8Array(data.length);
-  applyDelta(data, out, g, -alpha, channels, n);
+  applyDelta(data, out, g, -alpha, channels, n, width);
   return { width, height, channels, data: out };
 }
 
@@ -440,23 +440,23 @@ export function renderPlan(
   lap("solve");
   const out = new Uint8Array(data.length);
   for (let attempt = 0; attempt < 4; attempt++) {
-    const sse = applyDelta(data, out, delta, alpha, channels, n);
+    const sse = applyDelta(data, out, delta, alpha, channels, n, width);
     const achieved = sse === 0 ? Infinity : 10 * Math.log10((255 * 255 * 3 * n) / sse);
     if (achieved >= minPsnr) break;
     alpha *= 10 ** ((achieved - minPsnr - 0.02) / 20);
   }
   lap("apply");
   if (info) {
-    // SSIM-loss estimate: Σ a²/(2σ² + C₂) over the pixels, a the applied luma change (clipped)
+    // SSIM-loss estimate: Σ a²/(2σ² + C₂) over the pixels, a the luma change as rounded to 8 bits
+    // (the rounding's own error counts: on flat images it is a fair share of the change)
     const w = plan.ssimWeight;
-    const lim = MAX_LUMA_STEP / Math.abs(alpha || 1);
     let loss = 0;
-    for (let i = 0; i < n; i++) {
-      let dv = delta[i]!;
-      dv = dv > lim ? lim : dv < -lim ? -lim : dv;
+    for (let i = 0, p = 0; i < n; i++, p += channels) {
+      const dv =
+        WR * (out[p]! - data[p]!) + WG * (out[p + 1]! - data[p + 1]!) + WB * (out[p + 2]! - data[p + 2]!);
       loss += dv * dv * w[i]!;
     }
-    info.ssimEstimate = 1 - (loss * alpha * alpha) / n;
+    info.ssimEstimate = 1 - loss / n;
   }
   return { width, height, channels, data: out };
 }
@@ -470,6 +470,28 @@ export interface RenderInfo {
   ssimEstimate?: number;
 }
 
+/**
+ * Weight of a squared luma error against the squared RGB error when a pixel's change is rounded to
+ * whole grey levels (see applyDelta).
+ */
+const LUMA_WEIGHT = 8;
+/** Luma change of each floor/ceil choice of (R, G, B): bit 2 = R up, bit 1 = G up, bit 0 = B up. */
+const COMBO_Y = Float64Array.from(
+  { length: 8 },
+  (_, c) => (c & 4 ? WR : 0) + (c & 2 ? WG : 0) + (c & 1 ? WB : 0),
+);
+
+/**
+ * Adds ΔY = alpha · d (clipped to ±MAX_LUMA_STEP) along the luma vector and rounds to 8 bits so
+ * that the luma change survives the rounding. Rounding each channel on its own erases any change
+ * below half a grey level — exactly what the visibility caps leave on smooth, flat images (upscales,
+ * flat generated art), where a 0.4-level mark came out as nothing or as a sparse ±1 in green. Here
+ * each pixel takes the floor/ceil combination of its three channels whose luma is nearest the wanted
+ * change (R, G and B steps move luma by 0.299, 0.587 and 0.114, so whole-level colour steps can
+ * realise luma in steps of ~0.1), and the luma that still differs is diffused to the neighbours
+ * (Floyd–Steinberg), which pushes the rounding error above the mark's band. The chroma moves by at
+ * most one grey level per channel more than the plain rounding would.
+ */
 function applyDelta(
   src: Uint8Array | Uint8ClampedArray,
   out: Uint8Array,
@@ -477,29 +499,79 @@ function applyDelta(
   alpha: number,
   channels: number,
   n: number,
+  width: number,
 ): number {
   let sse = 0;
-  const kr = KR * alpha;
-  const kg = KG * alpha;
-  const kb = KB * alpha;
-  const lim = MAX_LUMA_STEP / Math.abs(alpha || 1);
-  for (let i = 0, p = 0; i < n; i++, p += channels) {
-    let dv = d[i]!;
-    dv = dv > lim ? lim : dv < -lim ? -lim : dv;
+  let errCur = new Float32Array(width + 2);
+  let errNext = new Float32Array(width + 2);
+  for (let i = 0, p = 0, x = 0; i < n; i++, p += channels, x++) {
+    if (x === width) {
+      x = 0;
+      const t = errCur;
+      errCur = errNext;
+      errNext = t;
+      errNext.fill(0);
+    }
+    let dv = d[i]! * alpha;
+    dv = dv > MAX_LUMA_STEP ? MAX_LUMA_STEP : dv < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : dv;
+    let want = dv + errCur[x + 1]!;
+    want = want > MAX_LUMA_STEP ? MAX_LUMA_STEP : want < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : want;
     const r = src[p]!;
     const g = src[p + 1]!;
     const b = src[p + 2]!;
-    let nr = Math.round(r + kr * dv);
-    let ng = Math.round(g + kg * dv);
-    let nb = Math.round(b + kb * dv);
-    nr = nr < 0 ? 0 : nr > 255 ? 255 : nr;
-    ng = ng < 0 ? 0 : ng > 255 ? 255 : ng;
-    nb = nb < 0 ? 0 : nb > 255 ? 255 : nb;
+    const tr = r + KR * want;
+    const tg = g + KG * want;
+    const tb = b + KB * want;
+    const lr = Math.floor(tr);
+    const lg = Math.floor(tg);
+    const lb = Math.floor(tb);
+    let nr: number;
+    let ng: number;
+    let nb: number;
+    if (lr < 0 || lg < 0 || lb < 0 || lr > 254 || lg > 254 || lb > 254) {
+      // at the range's ends: plain rounding, clamped
+      nr = Math.round(tr);
+      ng = Math.round(tg);
+      nb = Math.round(tb);
+      nr = nr < 0 ? 0 : nr > 255 ? 255 : nr;
+      ng = ng < 0 ? 0 : ng > 255 ? 255 : ng;
+      nb = nb < 0 ? 0 : nb > 255 ? 255 : nb;
+    } else {
+      const fr = tr - lr;
+      const fg = tg - lg;
+      const fb = tb - lb;
+      const e0 = WR * fr + WG * fg + WB * fb;
+      let best = 0;
+      let bestCost = Infinity;
+      for (let c = 0; c < 8; c++) {
+        const ey = COMBO_Y[c]! - e0;
+        const er = (c & 4 ? 1 : 0) - fr;
+        const eg = (c & 2 ? 1 : 0) - fg;
+        const eb = (c & 1 ? 1 : 0) - fb;
+        const cost = LUMA_WEIGHT * ey * ey + er * er + eg * eg + eb * eb;
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = c;
+        }
+      }
+      nr = lr + (best >> 2);
+      ng = lg + ((best >> 1) & 1);
+      nb = lb + (best & 1);
+    }
     out[p] = nr;
     out[p + 1] = ng;
     out[p + 2] = nb;
     if (channels === 4) out[p + 3] = src[p + 3]!;
-    sse += (nr - r) * (nr - r) + (ng - g) * (ng - g) + (nb - b) * (nb - b);
+    const dr = nr - r;
+    const dg = ng - g;
+    const db = nb - b;
+    sse += dr * dr + dg * dg + db * db;
+    let e = want - (WR * dr + WG * dg + WB * db);
+    e = e > 1 ? 1 : e < -1 ? -1 : e;
+    errCur[x + 2]! += e * (7 / 16);
+    errNext[x]! += e * (3 / 16);
+    errNext[x + 1]! += e * (5 / 16);
+    errNext[x + 2]! += e * (1 / 16);
   }
   return sse;
 }

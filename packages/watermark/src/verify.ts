@@ -7,12 +7,13 @@
  * SSIM ≥ 0.985) holds; if no step passes, the verdict says so instead of handing back an unreadable
  * image.
  *
- * Cost: the image is analysed once (every strength is rendered from the same plan); the reads are
- * the detector's own stages at the orientation the embedder knows (`readBack`: one pilot correlation
- * per fold instead of eight, no lattice search); the cheap read of the half-size attacked image
- * comes first, and the full-size plain read only for the image about to be returned.
+ * Cost: the image is analysed once (every strength is rendered from the same plan); the attacked
+ * read is the detector's own stages at the rescale the embedder knows (`readBack`: one pilot
+ * correlation per fold instead of eight, no lattice search) and comes first, being the cheap one
+ * (half size); the read of the image about to be returned is the blind `detect` itself, so a verdict
+ * of ok or weak always means that Verify and the generator node find the payload.
  */
-import { readBack } from "./detect.ts";
+import { detect, readBack } from "./detect.ts";
 import { handleExisting, planEmbed, renderPlan, type EmbedOptions, type RenderInfo } from "./embed.ts";
 import { validateImage, type RawImage } from "./image.ts";
 import { psnr, ssimAgainst } from "./metrics.ts";
@@ -91,7 +92,9 @@ export function embedVerified(
     const attacked = timed("attack", () => referenceAttack(im));
     return timed("readAttacked", () => readBack(attacked, "rescaled"))?.payload === p;
   };
-  const readsPlain = (im: RawImage) => timed("readPlain", () => readBack(im, "upright"))?.payload === p;
+  // the verdict's read of the returned image is the blind detector itself (every orientation, the
+  // lattice search, its decode budget): "ok" and "weak" promise what Verify and the node will see
+  const readsPlain = (im: RawImage) => timed("readPlain", () => detect(im))?.payload === p;
   const result = (im: RawImage, strength: number, verdict: EmbedVerdict, reason?: string) => ({
     image: im,
     verdict,
