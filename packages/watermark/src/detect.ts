@@ -3,6 +3,7 @@ import { fft, nextPow2 } from "./fft.ts";
 import { boxMean, luma, validateImage, type RawImage } from "./image.ts";
 import { CANONICAL_SIDE, codebook, TILE, type Bin } from "./pattern.ts";
 import { composeMap, estimateTileMaps, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
+import { equalisedSoft } from "./equalise.ts";
 
 export interface Detection {
   /** 64-bit payload (format version ‖ watermark id) */
@@ -37,8 +38,11 @@ const FLAT_FRACTION = 0.92;
 const CONTRAST_RADIUS = 3;
 const CONTRAST_OFFSET = 1.5;
 const CLIP = 4;
-/** At most this many Viterbi+CRC attempts per image: the false-positive bound is MAX_DECODES · 2^-24. */
-export const MAX_DECODES = 6;
+/**
+ * At most this many Viterbi+CRC attempts per image: the false-positive bound is MAX_DECODES · 2^-24
+ * = 7.2e-7. Each candidate gets two (plain and equalised despreading), so up to 6 candidates.
+ */
+export const MAX_DECODES = 12;
 const MIN_CONFIDENCE = 0.05;
 /** Lattice hypotheses from the autocorrelation that the pilot screens (each: one fold, 8 orientations). */
 const LATTICE_MAPS = 4;
@@ -110,11 +114,15 @@ export function detectAligned(
       if (decodes >= MAX_DECODES || used >= budget || c.z < minZ) break;
       if (tried.has(c)) continue;
       tried.add(c);
-      decodes++;
       used++;
-      const res = decodeAt(c.coef, c.sx, c.sy);
-      if (diagnostics && diagnostics.rawPayload === undefined) diagnostics.rawPayload = res.raw;
-      if (res.detection) return { detection: res.detection, c };
+      // the plain despreading first, then (budget allowing) the equalised one
+      for (const equalised of [false, true]) {
+        if (decodes >= MAX_DECODES) break;
+        decodes++;
+        const res = decodeAt(c.coef, c.sx, c.sy, equalised);
+        if (diagnostics && diagnostics.rawPayload === undefined) diagnostics.rawPayload = res.raw;
+        if (res.detection) return { detection: res.detection, c };
+      }
     }
     return null;
   };
@@ -203,10 +211,13 @@ export function readBack(image: RawImage, geometry: ReadBackGeometry): Detection
       if (decodes >= MAX_DECODES || used >= budget || c.z < minZ) break;
       if (tried.has(c)) continue;
       tried.add(c);
-      decodes++;
       used++;
-      const res = decodeAt(c.coef, c.sx, c.sy).detection;
-      if (res) return res;
+      for (const equalised of [false, true]) {
+        if (decodes >= MAX_DECODES) break;
+        decodes++;
+        const res = decodeAt(c.coef, c.sx, c.sy, equalised).detection;
+        if (res) return res;
+      }
     }
     return null;
   };
@@ -672,26 +683,44 @@ function parabola(a: number, b: number, c: number): number {
   return Math.max(-0.5, Math.min(0.5, o));
 }
 
-/** Undo the shift on the payload bins, despread with Qᵀ, soft Viterbi, CRC. */
-function decodeAt(coef: Float64Array, sx: number, sy: number): { detection: Detection | null; raw: bigint } {
+/**
+ * Undo the shift on the band bins, despread (plainly with Qᵀ, or equalised: see equalise.ts), soft
+ * Viterbi, CRC.
+ */
+function decodeAt(
+  coef: Float64Array,
+  sx: number,
+  sy: number,
+  equalised = false,
+): { detection: Detection | null; raw: bigint } {
   const cb = codebook();
   const nP = cb.pilotBins.length;
   const { payloadBins, q, dims } = cb;
   const a = new Float64Array(dims);
-  payloadBins.forEach((b, i) => {
-    const tr = coef[2 * (nP + i)]!;
-    const ti = coef[2 * (nP + i) + 1]!;
+  const derotate = (b: Bin, k: number, out: Float64Array, o: number) => {
+    const tr = coef[2 * k]!;
+    const ti = coef[2 * k + 1]!;
     const th = (-2 * Math.PI * (b.fu * sx + b.fv * sy)) / TILE;
     const c = Math.cos(th);
     const s = Math.sin(th);
-    a[2 * i] = tr * c - ti * s;
-    a[2 * i + 1] = tr * s + ti * c;
-  });
-  const soft = new Float64Array(CODED_BITS);
-  for (let r = 0; r < dims; r++) {
-    const v = a[r]!;
-    const row = r * CODED_BITS;
-    for (let c = 0; c < CODED_BITS; c++) soft[c]! += q[row + c]! * v;
+    out[o] = tr * c - ti * s;
+    out[o + 1] = tr * s + ti * c;
+  };
+  payloadBins.forEach((b, i) => derotate(b, nP + i, a, 2 * i));
+  let soft: Float64Array;
+  if (equalised) {
+    const pilot = new Float64Array(2 * nP);
+    cb.pilotBins.forEach((b, i) => derotate(b, i, pilot, 2 * i));
+    const eq = equalisedSoft(pilot, a);
+    if (!eq) return { detection: null, raw: 0n };
+    soft = eq;
+  } else {
+    soft = new Float64Array(CODED_BITS);
+    for (let r = 0; r < dims; r++) {
+      const v = a[r]!;
+      const row = r * CODED_BITS;
+      for (let c = 0; c < CODED_BITS; c++) soft[c]! += q[row + c]! * v;
+    }
   }
   let norm = 0;
   for (const v of soft) norm += v * v;
