@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/timing.ts IMAGE [RUNS]
  */
-import { embed } from "../src/embed.ts";
+import { embed, planEmbed, renderPlan } from "../src/embed.ts";
 import { embedVerified, referenceAttack } from "../src/verify.ts";
 import { detect, readBack, type DetectDiagnostics } from "../src/detect.ts";
 import { decodeImage } from "../src/node/io.ts";
@@ -41,6 +41,12 @@ const attacked = referenceAttack(mk);
 const out = {
   load: (await import("node:os")).loadavg().map((v) => Math.round(v * 10) / 10),
   embed: measure(() => embed(im, p)),
+  // CPU per embed stage: the analysis (luma statistics, structure tensor, caps) and one render (solve + apply)
+  embedAnalyse: measure(() => planEmbed(im, p)),
+  embedRender: (() => {
+    const plan = planEmbed(im, p);
+    return measure(() => renderPlan(plan));
+  })(),
   embedVerified: measure(() => embedVerified(im, p)),
   embedVerifiedVerdict: embedVerified(im, p).verdict,
   readBackUpright: measure(() => readBack(mk, "upright")),

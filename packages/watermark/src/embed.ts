@@ -475,11 +475,6 @@ export interface RenderInfo {
  * whole grey levels (see applyDelta).
  */
 const LUMA_WEIGHT = 8;
-/** Luma change of each floor/ceil choice of (R, G, B): bit 2 = R up, bit 1 = G up, bit 0 = B up. */
-const COMBO_Y = Float64Array.from(
-  { length: 8 },
-  (_, c) => (c & 4 ? WR : 0) + (c & 2 ? WG : 0) + (c & 1 ? WB : 0),
-);
 
 /**
  * Adds ΔY = alpha · d (clipped to ±MAX_LUMA_STEP) along the luma vector and rounds to 8 bits so
@@ -541,19 +536,37 @@ function applyDelta(
       const fg = tg - lg;
       const fb = tb - lb;
       const e0 = WR * fr + WG * fg + WB * fb;
+      // the 8 floor/ceil choices (bit 2: R up, bit 1: G up, bit 0: B up), cost 8·ΔY-error² + RGB-error²
+      const r0 = fr * fr;
+      const r1 = (1 - fr) * (1 - fr);
+      const g0 = fg * fg;
+      const g1 = (1 - fg) * (1 - fg);
+      const b0 = fb * fb;
+      const b1 = (1 - fb) * (1 - fb);
       let best = 0;
-      let bestCost = Infinity;
-      for (let c = 0; c < 8; c++) {
-        const ey = COMBO_Y[c]! - e0;
-        const er = (c & 4 ? 1 : 0) - fr;
-        const eg = (c & 2 ? 1 : 0) - fg;
-        const eb = (c & 1 ? 1 : 0) - fb;
-        const cost = LUMA_WEIGHT * ey * ey + er * er + eg * eg + eb * eb;
-        if (cost < bestCost) {
-          bestCost = cost;
-          best = c;
-        }
-      }
+      let y = -e0;
+      let bestCost = LUMA_WEIGHT * y * y + r0 + g0 + b0;
+      y = WB - e0;
+      let cost = LUMA_WEIGHT * y * y + r0 + g0 + b1;
+      if (cost < bestCost) ((bestCost = cost), (best = 1));
+      y = WG - e0;
+      cost = LUMA_WEIGHT * y * y + r0 + g1 + b0;
+      if (cost < bestCost) ((bestCost = cost), (best = 2));
+      y = WG + WB - e0;
+      cost = LUMA_WEIGHT * y * y + r0 + g1 + b1;
+      if (cost < bestCost) ((bestCost = cost), (best = 3));
+      y = WR - e0;
+      cost = LUMA_WEIGHT * y * y + r1 + g0 + b0;
+      if (cost < bestCost) ((bestCost = cost), (best = 4));
+      y = WR + WB - e0;
+      cost = LUMA_WEIGHT * y * y + r1 + g0 + b1;
+      if (cost < bestCost) ((bestCost = cost), (best = 5));
+      y = WR + WG - e0;
+      cost = LUMA_WEIGHT * y * y + r1 + g1 + b0;
+      if (cost < bestCost) ((bestCost = cost), (best = 6));
+      y = WR + WG + WB - e0;
+      cost = LUMA_WEIGHT * y * y + r1 + g1 + b1;
+      if (cost < bestCost) best = 7;
       nr = lr + (best >> 2);
       ng = lg + ((best >> 1) & 1);
       nb = lb + (best & 1);
