@@ -548,22 +548,40 @@ function applyDelta(
       let bestCost = LUMA_WEIGHT * y * y + r0 + g0 + b0;
       y = WB - e0;
       let cost = LUMA_WEIGHT * y * y + r0 + g0 + b1;
-      if (cost < bestCost) ((bestCost = cost), (best = 1));
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 1;
+      }
       y = WG - e0;
       cost = LUMA_WEIGHT * y * y + r0 + g1 + b0;
-      if (cost < bestCost) ((bestCost = cost), (best = 2));
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 2;
+      }
       y = WG + WB - e0;
       cost = LUMA_WEIGHT * y * y + r0 + g1 + b1;
-      if (cost < bestCost) ((bestCost = cost), (best = 3));
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 3;
+      }
       y = WR - e0;
       cost = LUMA_WEIGHT * y * y + r1 + g0 + b0;
-      if (cost < bestCost) ((bestCost = cost), (best = 4));
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 4;
+      }
       y = WR + WB - e0;
       cost = LUMA_WEIGHT * y * y + r1 + g0 + b1;
-      if (cost < bestCost) ((bestCost = cost), (best = 5));
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 5;
+      }
       y = WR + WG - e0;
       cost = LUMA_WEIGHT * y * y + r1 + g1 + b0;
-      if (cost < bestCost) ((bestCost = cost), (best = 6));
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 6;
+      }
       y = WR + WG + WB - e0;
       cost = LUMA_WEIGHT * y * y + r1 + g1 + b1;
       if (cost < bestCost) best = 7;
