@@ -1,8 +1,11 @@
 /**
- * Builds the generated benchmark set: outputs of the generator node's built-in model (the CPPN,
- * 512×512) for 24 varied prompts and seeds, written as PNG into a folder outside git.
+ * Builds the generated benchmark set: outputs of the generator node's current built-in art model
+ * (`builtin:art`, v2, 512×512) for 24 varied prompts and seeds, written as PNG into a folder
+ * outside git, `--seeds N` seeds per prompt (default 2: 48 images). `--model cppn` writes the old
+ * v1 CPPN set instead (names start with `cppn-`).
  *
- *   npx tsx scripts/build-genset.ts [OUT_DIR]     (default ~/.cache/atelier-watermark/genset)
+ *   npx tsx scripts/build-genset.ts [OUT_DIR] [--model art|cppn] [--seeds N]
+ *   (default OUT_DIR ~/.cache/atelier-watermark/genset-v2)
  *
  * Dev tool only: it loads the model through the generator node's runtime module (not part of that
  * package's public API), so that the images are exactly what a node produces.
@@ -11,11 +14,19 @@ import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { BUILTIN_MANIFEST } from "@atelier/generator-node";
+import { BUILTIN_ART_MANIFEST, BUILTIN_CPPN_MANIFEST } from "../../../generator-node/src/model/builtin.ts";
 import { loadManifest } from "../../../generator-node/src/model/manifest.ts";
 import { ModelRuntime } from "../../../generator-node/src/model/runtime.ts";
 
-const out = process.argv[2] ?? join(homedir(), ".cache/atelier-watermark/genset");
+const args = process.argv.slice(2);
+const mi = args.indexOf("--model");
+const model = mi >= 0 ? args.splice(mi, 2)[1] : "art";
+const si = args.indexOf("--seeds");
+const seeds = si >= 0 ? Number(args.splice(si, 2)[1]) : 2;
+if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 8))
+  throw new Error("--seeds must be an integer 1..8");
+if (model !== "art" && model !== "cppn") throw new Error(`--model must be art or cppn, got ${model}`);
+const out = args[0] ?? join(homedir(), ".cache/atelier-watermark/genset-v2");
 const PROMPTS = [
   "a tide pool at dusk, mother-of-pearl and teal",
   "fog over a calm lake",
@@ -43,17 +54,28 @@ const PROMPTS = [
   "a stained glass window",
 ];
 mkdirSync(out, { recursive: true });
-const runtime = await ModelRuntime.create(await loadManifest(BUILTIN_MANIFEST), { provider: "cpu" });
-const images = await runtime.generate(
-  PROMPTS.map((prompt, i) => ({
+const runtime = await ModelRuntime.create(
+  await loadManifest(model === "art" ? BUILTIN_ART_MANIFEST : BUILTIN_CPPN_MANIFEST),
+  { provider: "cpu" },
+);
+// seed k of prompt i: the v1 set's seeds for k = 0, further ones from the same generator
+const jobs = PROMPTS.flatMap((prompt, i) =>
+  Array.from({ length: seeds }, (_, k) => ({
     prompt,
-    seed: (0x9e3779b97f4a7c15n * BigInt(i + 1)).toString(16).slice(-16),
+    seed: (0x9e3779b97f4a7c15n * BigInt(i + 1 + k * PROMPTS.length)).toString(16).slice(-16),
+    name: `${String(i + 1).padStart(2, "0")}${k ? String.fromCharCode(97 + k) : ""}`,
   })),
 );
-for (const [i, im] of images.entries()) {
-  const name = `cppn-${String(i + 1).padStart(2, "0")}-${PROMPTS[i]!.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}.png`;
-  await sharp(Buffer.from(im.data), { raw: { width: im.width, height: im.height, channels: im.channels } })
+let written = 0;
+for (const job of jobs) {
+  const [im] = await runtime.generate([{ prompt: job.prompt, seed: job.seed }]);
+  const name = `${model === "art" ? "art2" : "cppn"}-${job.name}-${job.prompt.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}.png`;
+  await sharp(Buffer.from(im!.data), {
+    raw: { width: im!.width, height: im!.height, channels: im!.channels },
+  })
     .png()
     .toFile(join(out, name));
+  written++;
 }
-console.log(`${images.length} images written to ${out}`);
+await runtime.close();
+console.log(`${written} images written to ${out}`);

@@ -5,9 +5,9 @@
  *
  *   npx tsx scripts/timing.ts IMAGE [RUNS]
  */
-import { embed } from "../src/embed.ts";
-import { embedVerified } from "../src/verify.ts";
-import { detect, type DetectDiagnostics } from "../src/detect.ts";
+import { embed, planEmbed, renderPlan } from "../src/embed.ts";
+import { embedVerified, referenceAttack } from "../src/verify.ts";
+import { detect, readBack, type DetectDiagnostics } from "../src/detect.ts";
 import { decodeImage } from "../src/node/io.ts";
 import { resizeTo, rotate } from "../src/bench/attacks.ts";
 
@@ -37,12 +37,27 @@ const stages = (fn: (s: Record<string, number>) => void) => {
   for (let i = 0; i < runs; i++) fn(acc);
   return Object.fromEntries(Object.entries(acc).map(([k, v]) => [k, Math.round((v / runs) * 10) / 10]));
 };
+const attacked = referenceAttack(mk);
 const out = {
+  load: (await import("node:os")).loadavg().map((v) => Math.round(v * 10) / 10),
   embed: measure(() => embed(im, p)),
+  // CPU per embed stage: the analysis (luma statistics, structure tensor, caps) and one render (solve + apply)
+  embedAnalyse: measure(() => planEmbed(im, p)),
+  embedRender: (() => {
+    const plan = planEmbed(im, p);
+    return measure(() => renderPlan(plan));
+  })(),
   embedVerified: measure(() => embedVerified(im, p)),
+  embedVerifiedVerdict: embedVerified(im, p).verdict,
+  readBackUpright: measure(() => readBack(mk, "upright")),
+  referenceAttack: measure(() => referenceAttack(mk)),
+  readBackRescaled: measure(() => readBack(attacked, "rescaled")),
   detect: measure(() => detect(mk)),
   detectRotated5: measure(() => detect(rotated)),
   embedStages: stages((s) => embed(im, p, { stages: s })),
+  embedVerifiedStages: stages((s) => {
+    for (const [k, v] of Object.entries(embedVerified(im, p).stages)) s[k] = (s[k] ?? 0) + v;
+  }),
   detectStages: stages((s) => {
     const d = {} as DetectDiagnostics;
     detect(mk, d);

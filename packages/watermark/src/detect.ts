@@ -3,6 +3,7 @@ import { fft, nextPow2 } from "./fft.ts";
 import { boxMean, luma, validateImage, type RawImage } from "./image.ts";
 import { CANONICAL_SIDE, codebook, TILE, type Bin } from "./pattern.ts";
 import { composeMap, estimateTileMaps, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
+import { equalisedSoft } from "./equalise.ts";
 
 export interface Detection {
   /** 64-bit payload (format version ‖ watermark id) */
@@ -26,11 +27,22 @@ export interface DetectDiagnostics {
 const P_MIN = 19;
 const P_MAX = 140;
 const HP_RADIUS = 2;
+/**
+ * On flat images (generated art: nearly every pixel's local contrast is below CONTRAST_OFFSET)
+ * the high-pass widens to 9×9: it passes the band's lower frequencies, which are what JPEG q30,
+ * WebP and downscaling leave of a mark, while such images have little low-frequency texture to
+ * leak in. On photos the 5×5 high-pass keeps their texture out.
+ */
+const HP_RADIUS_FLAT = 4;
+const FLAT_FRACTION = 0.92;
 const CONTRAST_RADIUS = 3;
 const CONTRAST_OFFSET = 1.5;
 const CLIP = 4;
-/** At most this many Viterbi+CRC attempts per image: the false-positive bound is MAX_DECODES · 2^-24. */
-export const MAX_DECODES = 6;
+/**
+ * At most this many Viterbi+CRC attempts per image: the false-positive bound is MAX_DECODES · 2^-24
+ * = 7.2e-7. Each candidate gets two (plain and equalised despreading), so up to 6 candidates.
+ */
+export const MAX_DECODES = 12;
 const MIN_CONFIDENCE = 0.05;
 /** Lattice hypotheses from the autocorrelation that the pilot screens (each: one fold, 8 orientations). */
 const LATTICE_MAPS = 4;
@@ -102,11 +114,15 @@ export function detectAligned(
       if (decodes >= MAX_DECODES || used >= budget || c.z < minZ) break;
       if (tried.has(c)) continue;
       tried.add(c);
-      decodes++;
       used++;
-      const res = decodeAt(c.coef, c.sx, c.sy);
-      if (diagnostics && diagnostics.rawPayload === undefined) diagnostics.rawPayload = res.raw;
-      if (res.detection) return { detection: res.detection, c };
+      // the plain despreading first, then (budget allowing) the equalised one
+      for (const equalised of [false, true]) {
+        if (decodes >= MAX_DECODES) break;
+        decodes++;
+        const res = decodeAt(c.coef, c.sx, c.sy, equalised);
+        if (diagnostics && diagnostics.rawPayload === undefined) diagnostics.rawPayload = res.raw;
+        if (res.detection) return { detection: res.detection, c };
+      }
     }
     return null;
   };
@@ -155,6 +171,72 @@ export function detectAligned(
   return finish(tryDecode(-Infinity, MAX_DECODES));
 }
 
+/** Where the embedder's self-check reads: the image as marked, or after a known uniform rescale. */
+export type ReadBackGeometry = "upright" | "rescaled";
+/** An upright read's last-chance decode needs a pilot peak clear of the ≈ 3.7σ noise maximum. */
+const READBACK_MIN_Z = 4.5;
+
+/**
+ * The detector's own stages for an image whose orientation is known (the embedder's self-check):
+ * "upright": the nominal grid, then — as detect() does next — the per-axis period estimates;
+ * "rescaled": the period estimates only (the nominal grid cannot fit a rescaled mark). Only the
+ * identity of the square's 8 symmetries is tried and the lattice search is skipped, so a read costs
+ * one pilot correlation per fold instead of eight; the decode rules (EARLY_Z, MAX_DECODES, the CRC
+ * and the confidence floor) are detect()'s, and the last-chance decode is stricter (z ≥ 4.5)
+ * because the blind detector has more candidates competing for its decode budget.
+ */
+export function readBack(image: RawImage, geometry: ReadBackGeometry): Detection | null {
+  validateImage(image);
+  let { width, height } = image;
+  let y = luma(image);
+  const f = Math.round(Math.max(width, height) / CANONICAL_SIDE);
+  if (f >= 2) {
+    const r = downsample(y, width, height, f);
+    y = r.data;
+    width = r.width;
+    height = r.height;
+  }
+  const w = whiten(y, width, height);
+  const cands: { z: number; sx: number; sy: number; coef: Float64Array }[] = [];
+  const tried = new Set<(typeof cands)[number]>();
+  let decodes = 0;
+  const addMap = (m: TileMap) => {
+    const coef = bandCoefficients(fold(w, width, height, m));
+    for (const pk of pilotPeaks(coef, 2)) cands.push({ ...pk, coef });
+  };
+  const tryDecode = (minZ: number, budget: number): Detection | null => {
+    cands.sort((a, b) => b.z - a.z);
+    let used = 0;
+    for (const c of cands) {
+      if (decodes >= MAX_DECODES || used >= budget || c.z < minZ) break;
+      if (tried.has(c)) continue;
+      tried.add(c);
+      used++;
+      for (const equalised of [false, true]) {
+        if (decodes >= MAX_DECODES) break;
+        decodes++;
+        const res = decodeAt(c.coef, c.sx, c.sy, equalised).detection;
+        if (res) return res;
+      }
+    }
+    return null;
+  };
+  const maps: TileMap[] = [];
+  if (geometry === "upright") {
+    maps.push(diagonal(TILE, TILE));
+    addMap(maps[0]!);
+    const hit = tryDecode(EARLY_Z, 2);
+    if (hit) return hit;
+  }
+  for (const [px, py] of estimatePeriods(w, width, height)) {
+    const m = diagonal(px, py);
+    if (maps.some((o) => mapDistance(o, m) < 0.005)) continue;
+    maps.push(m);
+    addMap(m);
+  }
+  return tryDecode(EARLY_Z, 2) ?? tryDecode(READBACK_MIN_Z, MAX_DECODES);
+}
+
 interface Candidate {
   z: number;
   map: TileMap;
@@ -189,22 +271,33 @@ function downsample(src: Float32Array, width: number, height: number, f: number)
   return { data: out, width: w2, height: h2 };
 }
 
-/** High-pass (luma minus local mean) then divide by local contrast; clipped. */
+/**
+ * High-pass (luma minus local mean) then divide by local contrast; clipped. The high-pass is 5×5,
+ * or 9×9 where at least FLAT_FRACTION of the pixels are flat (local contrast < CONTRAST_OFFSET).
+ */
 export function whiten(y: Float32Array, width: number, height: number): Float32Array {
   const n = width * height;
   const tmp = new Float32Array(n);
   const m = new Float32Array(n);
-  boxMean(y, width, height, HP_RADIUS, m, tmp);
   const hp = new Float32Array(n);
+  const e = new Float32Array(n);
+  const highPass = (r: number) => {
+    boxMean(y, width, height, r, m, tmp);
+    for (let i = 0; i < n; i++) {
+      const v = y[i]! - m[i]!;
+      hp[i] = v;
+      m[i] = v * v;
+    }
+    boxMean(m, width, height, CONTRAST_RADIUS, e, tmp);
+  };
+  highPass(HP_RADIUS);
+  let flat = 0;
+  const flatE = CONTRAST_OFFSET * CONTRAST_OFFSET;
+  for (let i = 0; i < n; i++) if (e[i]! < flatE) flat++;
+  if (flat >= FLAT_FRACTION * n) highPass(HP_RADIUS_FLAT);
   for (let i = 0; i < n; i++) {
-    const v = y[i]! - m[i]!;
-    hp[i] = v;
-    y[i] = v * v;
-  }
-  boxMean(y, width, height, CONTRAST_RADIUS, m, tmp);
-  for (let i = 0; i < n; i++) {
-    const e = m[i]!; // running sums can leave a tiny negative where the window is flat
-    let v = hp[i]! / (Math.sqrt(e > 0 ? e : 0) + CONTRAST_OFFSET);
+    const ei = e[i]!; // running sums can leave a tiny negative where the window is flat
+    let v = hp[i]! / (Math.sqrt(ei > 0 ? ei : 0) + CONTRAST_OFFSET);
     v = v > CLIP ? CLIP : v < -CLIP ? -CLIP : v;
     hp[i] = v;
   }
@@ -590,26 +683,44 @@ function parabola(a: number, b: number, c: number): number {
   return Math.max(-0.5, Math.min(0.5, o));
 }
 
-/** Undo the shift on the payload bins, despread with Qᵀ, soft Viterbi, CRC. */
-function decodeAt(coef: Float64Array, sx: number, sy: number): { detection: Detection | null; raw: bigint } {
+/**
+ * Undo the shift on the band bins, despread (plainly with Qᵀ, or equalised: see equalise.ts), soft
+ * Viterbi, CRC.
+ */
+function decodeAt(
+  coef: Float64Array,
+  sx: number,
+  sy: number,
+  equalised = false,
+): { detection: Detection | null; raw: bigint } {
   const cb = codebook();
   const nP = cb.pilotBins.length;
   const { payloadBins, q, dims } = cb;
   const a = new Float64Array(dims);
-  payloadBins.forEach((b, i) => {
-    const tr = coef[2 * (nP + i)]!;
-    const ti = coef[2 * (nP + i) + 1]!;
+  const derotate = (b: Bin, k: number, out: Float64Array, o: number) => {
+    const tr = coef[2 * k]!;
+    const ti = coef[2 * k + 1]!;
     const th = (-2 * Math.PI * (b.fu * sx + b.fv * sy)) / TILE;
     const c = Math.cos(th);
     const s = Math.sin(th);
-    a[2 * i] = tr * c - ti * s;
-    a[2 * i + 1] = tr * s + ti * c;
-  });
-  const soft = new Float64Array(CODED_BITS);
-  for (let r = 0; r < dims; r++) {
-    const v = a[r]!;
-    const row = r * CODED_BITS;
-    for (let c = 0; c < CODED_BITS; c++) soft[c]! += q[row + c]! * v;
+    out[o] = tr * c - ti * s;
+    out[o + 1] = tr * s + ti * c;
+  };
+  payloadBins.forEach((b, i) => derotate(b, nP + i, a, 2 * i));
+  let soft: Float64Array;
+  if (equalised) {
+    const pilot = new Float64Array(2 * nP);
+    cb.pilotBins.forEach((b, i) => derotate(b, i, pilot, 2 * i));
+    const eq = equalisedSoft(pilot, a);
+    if (!eq) return { detection: null, raw: 0n };
+    soft = eq;
+  } else {
+    soft = new Float64Array(CODED_BITS);
+    for (let r = 0; r < dims; r++) {
+      const v = a[r]!;
+      const row = r * CODED_BITS;
+      for (let c = 0; c < CODED_BITS; c++) soft[c]! += q[row + c]! * v;
+    }
   }
   let norm = 0;
   for (const v of soft) norm += v * v;

@@ -75,19 +75,6 @@ export const MAX_LUMA_STEP = 9.1;
 export const SSIM_K = 0.14;
 const SSIM_C2 = (0.03 * 255) ** 2;
 
-function jndCap(
-  luminanceAdaptation: number,
-  texture: number,
-  scale: number,
-  sd: number,
-  ssimK: number,
-): number {
-  const j = luminanceAdaptation * (JND_FLAT + JND_TEXTURE * texture);
-  const s = ssimK * Math.sqrt(2 * sd * sd + SSIM_C2);
-  const c = (j < JND_MAX ? j : JND_MAX) * scale;
-  return c < s ? c : s;
-}
-
 /** The strength may rise at most this much above the uncapped solution to restore the target energy. */
 const MAX_BOOST = 4;
 const HIST_PER_OCTAVE = 16;
@@ -223,7 +210,7 @@ function removeMark(image: RawImage, old: bigint, al: Alignment, options: EmbedO
   }
   if (!(alpha > 0)) return image;
   const out = new Uint8Array(data.length);
-  applyDelta(data, out, g, -alpha, channels, n);
+  applyDelta(data, out, g, -alpha, channels, n, width);
   return { width, height, channels, data: out };
 }
 
@@ -234,27 +221,60 @@ function removeMark(image: RawImage, old: bigint, al: Alignment, options: EmbedO
 export function embed(image: RawImage, payload: bigint | string, options: EmbedOptions = {}): RawImage {
   validateImage(image);
   const p = toPayload(payload);
+  const jndScale = options.jndScale ?? 1;
+  if (!(jndScale > 0 && jndScale <= 10)) throw new RangeError(`jndScale must be in (0, 10], got ${jndScale}`);
+  const base = handleExisting(image, p, options);
+  return renderPlan(planEmbed(base, p, options), jndScale, options.stages);
+}
+
+/** Applies `options.existing`: the image to embed into (the input, or the input with its old mark removed). */
+export function handleExisting(image: RawImage, p: bigint, options: EmbedOptions): RawImage {
   const existing = options.existing ?? "ignore";
-  if (existing !== "ignore") {
-    if (existing !== "error" && existing !== "replace") {
-      throw new RangeError(`existing must be "ignore", "error" or "replace", got ${String(existing)}`);
-    }
-    const found = detectAligned(image);
-    if (found) {
-      if (existing === "error") {
-        throw new WatermarkInputError(
-          `image already carries watermark payload ${found.detection.payload.toString(16).padStart(16, "0")}`,
-        );
-      }
-      if (found.detection.payload !== p)
-        image = removeMark(image, found.detection.payload, found.alignment, options);
-    }
+  if (existing === "ignore") return image;
+  if (existing !== "error" && existing !== "replace") {
+    throw new RangeError(`existing must be "ignore", "error" or "replace", got ${String(existing)}`);
   }
+  const found = detectAligned(image);
+  if (!found) return image;
+  if (existing === "error") {
+    throw new WatermarkInputError(
+      `image already carries watermark payload ${found.detection.payload.toString(16).padStart(16, "0")}`,
+    );
+  }
+  return found.detection.payload !== p
+    ? removeMark(image, found.detection.payload, found.alignment, options)
+    : image;
+}
+
+/**
+ * The image-dependent half of an embed (luma statistics, structure tensor, the mark pattern through
+ * the mask, and the two visibility caps per pixel). It does not depend on the JND scale, so
+ * embedVerified analyses once and renders each strength from the same plan.
+ */
+export interface EmbedPlan {
+  image: RawImage;
+  /** pattern · mask per pixel */
+  d: Float32Array;
+  /** Σ d² */
+  sumSq: number;
+  /** per pixel: min(JND, JND_MAX) / mask and the SSIM bound / mask (null with jnd: false) */
+  capJ: Float32Array | null;
+  capS: Float32Array | null;
+  /** per pixel 1 / (2σ² + C₂), σ the 7×7 luma std: an added pattern of local power a² costs SSIM ≈ a²/(2σ² + C₂) */
+  ssimWeight: Float32Array;
+  target: number;
+  minPsnr: number;
+}
+
+/** Analyses an image for embedding `payload` (no re-mark handling: see embed's `existing`). */
+export function planEmbed(image: RawImage, payload: bigint | string, options: EmbedOptions = {}): EmbedPlan {
+  validateImage(image);
+  const p = toPayload(payload);
   const target = options.psnr ?? 42.2;
   const minPsnr = options.minPsnr ?? target - 0.2;
   if (!(target > 20 && target < 80))
     throw new RangeError(`psnr target must be in (20, 80) dB, got ${target}`);
-  const { width, height, channels, data } = image;
+  const { width, height } = image;
   const n = width * height;
   const tile = tileFor(p);
   // Small images hold few tile periods: move toward the milder square-root mask (more energy in
@@ -263,19 +283,11 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   const mask = maskFunction(width, height, options);
   // small images hold few tile periods: their SSIM bound loosens (up to 2.5× below 20k canonical pixels)
   const small = 1 - smallness(width, height);
-  const ssimK = SSIM_K * (1 + 1.5 * small) * Math.sqrt(options.jndScale ?? 1);
+  const ssimK = SSIM_K * (1 + 1.5 * small);
 
   // perceptual mask m = (local std of luma + offset)^exponent, and the visibility cap (see JND_FLAT)
   const stages = options.stages;
-  let t0 = performance.now();
-  const lap = (name: string) => {
-    if (!stages) return;
-    const t = performance.now();
-    stages[name] = (stages[name] ?? 0) + t - t0;
-    t0 = t;
-  };
-  const jndScale = options.jndScale ?? 1;
-  if (!(jndScale > 0 && jndScale <= 10)) throw new RangeError(`jndScale must be in (0, 10], got ${jndScale}`);
+  const t0 = performance.now();
   const y = luma(image);
   const capOn = options.jnd ?? true;
   const edge = capOn ? edgeFactor(y, width, height) : null;
@@ -294,79 +306,98 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
   const tex2 = y; // reuse: local mean of the squared high-pass
   boxMean(hp2, width, height, MASK_RADIUS, tex2, tmp);
   const d = hp2; // reuse: pattern · mask
-  const ratio = tmp; // reuse: cap / mask per pixel
+  const capJ = capOn ? tmp : null; // reuse
+  const capS = capOn ? edge! : null; // reuse: the edge factor is read before it is overwritten
+  // pattern value per pixel: the tile itself, or the tile stretched to a larger period (bilinear)
+  const s = TILE / period;
+  const x0 = new Int32Array(width);
+  const x1 = new Int32Array(width);
+  const fx = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const u = period === TILE ? x % TILE : (x * s) % TILE;
+    const i0 = Math.floor(u);
+    x0[x] = i0;
+    x1[x] = (i0 + 1) % TILE;
+    fx[x] = u - i0;
+  }
+  const ssimWeight = mean2; // reuse: read before it is overwritten
   let sumSq = 0;
-  if (period === TILE) {
-    for (let yy = 0, i = 0; yy < height; yy++) {
-      const trow = (yy % TILE) * TILE;
-      let tx = 0;
-      for (let x = 0; x < width; x++, i++) {
-        const t = tile[trow + tx]!;
-        const mu = mean[i]!;
-        const v = mean2[i]! - mu * mu;
-        const sd = Math.sqrt(v > 0 ? v : 0);
-        const m = mask(sd);
-        const val = m * t;
-        d[i] = val;
-        sumSq += val * val;
-        if (capOn) {
-          const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
-          ratio[i] = jndCap(LUMA_ADAPT[li]!, Math.sqrt(tex2[i]!) * edge![i]!, jndScale, sd, ssimK) / m;
-        }
-        if (++tx === TILE) tx = 0;
-      }
-    }
-  } else {
-    // tile stretched to a larger period, bilinear
-    const s = TILE / period;
-    const x0 = new Int32Array(width);
-    const x1 = new Int32Array(width);
-    const fx = new Float32Array(width);
-    for (let x = 0; x < width; x++) {
-      const u = (x * s) % TILE;
-      const i0 = Math.floor(u);
-      x0[x] = i0;
-      x1[x] = (i0 + 1) % TILE;
-      fx[x] = u - i0;
-    }
-    for (let yy = 0, i = 0; yy < height; yy++) {
-      const v0 = (yy * s) % TILE;
-      const j0 = Math.floor(v0);
-      const r0 = j0 * TILE;
-      const r1 = ((j0 + 1) % TILE) * TILE;
-      const fy = v0 - j0;
-      for (let x = 0; x < width; x++, i++) {
-        const a = x0[x]!;
+  for (let yy = 0, i = 0; yy < height; yy++) {
+    const v0 = period === TILE ? yy % TILE : (yy * s) % TILE;
+    const j0 = Math.floor(v0);
+    const r0 = j0 * TILE;
+    const r1 = ((j0 + 1) % TILE) * TILE;
+    const fy = v0 - j0;
+    for (let x = 0; x < width; x++, i++) {
+      const a = x0[x]!;
+      let t: number;
+      if (period === TILE) t = tile[r0 + a]!;
+      else {
         const b = x1[x]!;
         const f = fx[x]!;
         const top = tile[r0 + a]! + f * (tile[r0 + b]! - tile[r0 + a]!);
         const bot = tile[r1 + a]! + f * (tile[r1 + b]! - tile[r1 + a]!);
-        const t = top + fy * (bot - top);
-        const mu = mean[i]!;
-        const v = mean2[i]! - mu * mu;
-        const sd = Math.sqrt(v > 0 ? v : 0);
-        const m = mask(sd);
-        const val = m * t;
-        d[i] = val;
-        sumSq += val * val;
-        if (capOn) {
-          const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
-          ratio[i] = jndCap(LUMA_ADAPT[li]!, Math.sqrt(tex2[i]!) * edge![i]!, jndScale, sd, ssimK) / m;
-        }
+        t = top + fy * (bot - top);
+      }
+      const mu = mean[i]!;
+      const v = mean2[i]! - mu * mu;
+      const sd = Math.sqrt(v > 0 ? v : 0);
+      ssimWeight[i] = 1 / (2 * sd * sd + SSIM_C2);
+      const m = mask(sd);
+      const val = m * t;
+      d[i] = val;
+      sumSq += val * val;
+      if (capOn) {
+        const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
+        const j = LUMA_ADAPT[li]! * (JND_FLAT + JND_TEXTURE * Math.sqrt(tex2[i]!) * edge![i]!);
+        capJ![i] = (j < JND_MAX ? j : JND_MAX) / m;
+        capS![i] = (ssimK * Math.sqrt(2 * sd * sd + SSIM_C2)) / m;
       }
     }
   }
+  if (stages) stages.analyse = (stages.analyse ?? 0) + performance.now() - t0;
+  return { image, d, sumSq, capJ, capS, ssimWeight, target, minPsnr };
+}
 
-  lap("analyse");
+/**
+ * Solves the strength for the plan's PSNR target under the caps scaled by `jndScale` (the JND
+ * cap × jndScale, the SSIM bound × √jndScale) and renders the marked image.
+ */
+export function renderPlan(
+  plan: EmbedPlan,
+  jndScale = 1,
+  stages?: Record<string, number>,
+  info?: RenderInfo,
+): RawImage {
+  if (!(jndScale > 0 && jndScale <= 10)) throw new RangeError(`jndScale must be in (0, 10], got ${jndScale}`);
+  const { image, d, sumSq, capJ, capS, target, minPsnr } = plan;
+  const { width, height, channels, data } = image;
+  const n = width * height;
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    if (!stages) return;
+    const t = performance.now();
+    stages[name] = (stages[name] ?? 0) + t - t0;
+    t0 = t;
+  };
   // strength: MSE over RGB = |k|² · α² · mean(d²) / 3 ... solved for the target PSNR
   const k2 = KR * KR + KG * KG + KB * KB;
   const targetMse = (255 * 255) / 10 ** (target / 10);
   const targetSum = (targetMse * 3 * n) / k2;
   let alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
-  if (capOn) {
+  let delta = d;
+  if (capJ && capS) {
     // per-pixel amplitude min(α·m, cap): raise α (at most MAX_BOOST×) so that the capped energy
     // still meets the target; where the image cannot hide that much, the PSNR rises instead.
     // Energy histogram over log2(cap/m): the float's exponent and top 4 mantissa bits.
+    const ratio = new Float32Array(n);
+    const sj = jndScale;
+    const ss = Math.sqrt(jndScale);
+    for (let i = 0; i < n; i++) {
+      const cj = capJ[i]! * sj;
+      const cs = capS[i]! * ss;
+      ratio[i] = cj < cs ? cj : cs;
+    }
     const hist = new Float64Array(HIST_BINS);
     const bits = new Int32Array(ratio.buffer, ratio.byteOffset, n);
     const base = (127 - HIST_OCTAVES) * HIST_PER_OCTAVE;
@@ -399,24 +430,63 @@ export function embed(image: RawImage, payload: bigint | string, options: EmbedO
       }
       alpha = lo;
     }
+    delta = ratio; // reuse
     for (let i = 0; i < n; i++) {
       const r = ratio[i]!;
-      d[i] = d[i]! * (r < alpha ? r : alpha);
+      delta[i] = d[i]! * (r < alpha ? r : alpha);
     }
     alpha = 1;
   }
   lap("solve");
   const out = new Uint8Array(data.length);
   for (let attempt = 0; attempt < 4; attempt++) {
-    const sse = applyDelta(data, out, d, alpha, channels, n);
+    const sse = applyDelta(data, out, delta, alpha, channels, n, width);
     const achieved = sse === 0 ? Infinity : 10 * Math.log10((255 * 255 * 3 * n) / sse);
     if (achieved >= minPsnr) break;
     alpha *= 10 ** ((achieved - minPsnr - 0.02) / 20);
   }
   lap("apply");
+  if (info) {
+    // SSIM-loss estimate: Σ a²/(2σ² + C₂) over the pixels, a the luma change as rounded to 8 bits
+    // (the rounding's own error counts: on flat images it is a fair share of the change)
+    const w = plan.ssimWeight;
+    let loss = 0;
+    for (let i = 0, p = 0; i < n; i++, p += channels) {
+      const dv =
+        WR * (out[p]! - data[p]!) + WG * (out[p + 1]! - data[p + 1]!) + WB * (out[p + 2]! - data[p + 2]!);
+      loss += dv * dv * w[i]!;
+    }
+    info.ssimEstimate = 1 - loss / n;
+  }
   return { width, height, channels, data: out };
 }
 
+/** What renderPlan can report beside the image. */
+export interface RenderInfo {
+  /**
+   * 1 − mean of a²/(2σ² + C₂): SSIM as the caps model it. An estimate, not a bound: SSIM's Gaussian
+   * window and the pattern's low frequencies (which move the window mean, not its variance) differ.
+   */
+  ssimEstimate?: number;
+}
+
+/**
+ * Weight of a squared luma error against the squared RGB error when a pixel's change is rounded to
+ * whole grey levels (see applyDelta).
+ */
+const LUMA_WEIGHT = 8;
+
+/**
+ * Adds ΔY = alpha · d (clipped to ±MAX_LUMA_STEP) along the luma vector and rounds to 8 bits so
+ * that the luma change survives the rounding. Rounding each channel on its own erases any change
+ * below half a grey level — exactly what the visibility caps leave on smooth, flat images (upscales,
+ * flat generated art), where a 0.4-level mark came out as nothing or as a sparse ±1 in green. Here
+ * each pixel takes the floor/ceil combination of its three channels whose luma is nearest the wanted
+ * change (R, G and B steps move luma by 0.299, 0.587 and 0.114, so whole-level colour steps can
+ * realise luma in steps of ~0.1), and the luma that still differs is diffused to the neighbours
+ * (Floyd–Steinberg), which pushes the rounding error above the mark's band. The chroma moves by at
+ * most one grey level per channel more than the plain rounding would.
+ */
 function applyDelta(
   src: Uint8Array | Uint8ClampedArray,
   out: Uint8Array,
@@ -424,29 +494,115 @@ function applyDelta(
   alpha: number,
   channels: number,
   n: number,
+  width: number,
 ): number {
   let sse = 0;
-  const kr = KR * alpha;
-  const kg = KG * alpha;
-  const kb = KB * alpha;
-  const lim = MAX_LUMA_STEP / Math.abs(alpha || 1);
-  for (let i = 0, p = 0; i < n; i++, p += channels) {
-    let dv = d[i]!;
-    dv = dv > lim ? lim : dv < -lim ? -lim : dv;
+  let errCur = new Float32Array(width + 2);
+  let errNext = new Float32Array(width + 2);
+  for (let i = 0, p = 0, x = 0; i < n; i++, p += channels, x++) {
+    if (x === width) {
+      x = 0;
+      const t = errCur;
+      errCur = errNext;
+      errNext = t;
+      errNext.fill(0);
+    }
+    let dv = d[i]! * alpha;
+    dv = dv > MAX_LUMA_STEP ? MAX_LUMA_STEP : dv < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : dv;
+    let want = dv + errCur[x + 1]!;
+    want = want > MAX_LUMA_STEP ? MAX_LUMA_STEP : want < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : want;
     const r = src[p]!;
     const g = src[p + 1]!;
     const b = src[p + 2]!;
-    let nr = Math.round(r + kr * dv);
-    let ng = Math.round(g + kg * dv);
-    let nb = Math.round(b + kb * dv);
-    nr = nr < 0 ? 0 : nr > 255 ? 255 : nr;
-    ng = ng < 0 ? 0 : ng > 255 ? 255 : ng;
-    nb = nb < 0 ? 0 : nb > 255 ? 255 : nb;
+    const tr = r + KR * want;
+    const tg = g + KG * want;
+    const tb = b + KB * want;
+    const lr = Math.floor(tr);
+    const lg = Math.floor(tg);
+    const lb = Math.floor(tb);
+    let nr: number;
+    let ng: number;
+    let nb: number;
+    if (lr < 0 || lg < 0 || lb < 0 || lr > 254 || lg > 254 || lb > 254) {
+      // at the range's ends: plain rounding, clamped
+      nr = Math.round(tr);
+      ng = Math.round(tg);
+      nb = Math.round(tb);
+      nr = nr < 0 ? 0 : nr > 255 ? 255 : nr;
+      ng = ng < 0 ? 0 : ng > 255 ? 255 : ng;
+      nb = nb < 0 ? 0 : nb > 255 ? 255 : nb;
+    } else {
+      const fr = tr - lr;
+      const fg = tg - lg;
+      const fb = tb - lb;
+      const e0 = WR * fr + WG * fg + WB * fb;
+      // the 8 floor/ceil choices (bit 2: R up, bit 1: G up, bit 0: B up), cost 8·ΔY-error² + RGB-error²
+      const r0 = fr * fr;
+      const r1 = (1 - fr) * (1 - fr);
+      const g0 = fg * fg;
+      const g1 = (1 - fg) * (1 - fg);
+      const b0 = fb * fb;
+      const b1 = (1 - fb) * (1 - fb);
+      let best = 0;
+      let y = -e0;
+      let bestCost = LUMA_WEIGHT * y * y + r0 + g0 + b0;
+      y = WB - e0;
+      let cost = LUMA_WEIGHT * y * y + r0 + g0 + b1;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 1;
+      }
+      y = WG - e0;
+      cost = LUMA_WEIGHT * y * y + r0 + g1 + b0;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 2;
+      }
+      y = WG + WB - e0;
+      cost = LUMA_WEIGHT * y * y + r0 + g1 + b1;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 3;
+      }
+      y = WR - e0;
+      cost = LUMA_WEIGHT * y * y + r1 + g0 + b0;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 4;
+      }
+      y = WR + WB - e0;
+      cost = LUMA_WEIGHT * y * y + r1 + g0 + b1;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 5;
+      }
+      y = WR + WG - e0;
+      cost = LUMA_WEIGHT * y * y + r1 + g1 + b0;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = 6;
+      }
+      y = WR + WG + WB - e0;
+      cost = LUMA_WEIGHT * y * y + r1 + g1 + b1;
+      if (cost < bestCost) best = 7;
+      nr = lr + (best >> 2);
+      ng = lg + ((best >> 1) & 1);
+      nb = lb + (best & 1);
+    }
     out[p] = nr;
     out[p + 1] = ng;
     out[p + 2] = nb;
     if (channels === 4) out[p + 3] = src[p + 3]!;
-    sse += (nr - r) * (nr - r) + (ng - g) * (ng - g) + (nb - b) * (nb - b);
+    const dr = nr - r;
+    const dg = ng - g;
+    const db = nb - b;
+    sse += dr * dr + dg * dg + db * db;
+    let e = want - (WR * dr + WG * dg + WB * db);
+    e = e > 1 ? 1 : e < -1 ? -1 : e;
+    errCur[x + 2]! += e * (7 / 16);
+    errNext[x]! += e * (3 / 16);
+    errNext[x + 1]! += e * (5 / 16);
+    errNext[x + 2]! += e * (1 / 16);
   }
   return sse;
 }

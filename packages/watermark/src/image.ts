@@ -67,7 +67,8 @@ export function luma(image: RawImage, out?: Float32Array): Float32Array {
 
 /**
  * Separable box mean with window (2r+1)², edge-clamped window (mean over the valid part).
- * `tmp` must have the same length as src.
+ * `tmp` must have the same length as src. Running sums; the interior of each row, where the window
+ * is whole, takes a branch-free path (this filter is most of the embed's and the detector's cost).
  */
 export function boxMean(
   src: Float32Array,
@@ -77,31 +78,41 @@ export function boxMean(
   out: Float32Array,
   tmp: Float32Array,
 ): Float32Array {
+  const full = 2 * r + 1;
+  const invFull = 1 / full;
   // horizontal pass
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    let sum = 0;
-    let cnt = 0;
-    const lim = Math.min(r, width - 1);
-    for (let x = 0; x <= lim; x++) {
-      sum += src[row + x]!;
-      cnt++;
+    if (width < full + 1) {
+      for (let x = 0; x < width; x++) {
+        const lo = x - r < 0 ? 0 : x - r;
+        const hi = x + r >= width ? width - 1 : x + r;
+        let s = 0;
+        for (let k = lo; k <= hi; k++) s += src[row + k]!;
+        tmp[row + x] = s / (hi - lo + 1);
+      }
+      continue;
     }
-    for (let x = 0; x < width; x++) {
-      tmp[row + x] = sum / cnt;
-      const add = x + r + 1;
-      const sub = x - r;
-      if (add < width) {
-        sum += src[row + add]!;
-        cnt++;
-      }
-      if (sub >= 0) {
-        sum -= src[row + sub]!;
-        cnt--;
-      }
+    let sum = 0;
+    for (let x = 0; x < r; x++) sum += src[row + x]!;
+    // left border: the window [0, x + r]
+    for (let x = 0; x <= r; x++) {
+      sum += src[row + x + r]!;
+      tmp[row + x] = sum / (x + r + 1);
+    }
+    // interior: the whole window [x − r, x + r]
+    const end = width - r;
+    for (let x = r + 1; x < end; x++) {
+      sum += src[row + x + r]! - src[row + x - r - 1]!;
+      tmp[row + x] = sum * invFull;
+    }
+    // right border: the window [x − r, width − 1]
+    for (let x = end < r + 1 ? r + 1 : end; x < width; x++) {
+      sum -= src[row + x - r - 1]!;
+      tmp[row + x] = sum / (width - x + r);
     }
   }
-  // vertical pass, processed row by row for cache friendliness using a column-sum buffer
+  // vertical pass, row by row for cache friendliness using a column-sum buffer
   const colSum = new Float64Array(width);
   let cnt = 0;
   const lim = Math.min(r, height - 1);
@@ -113,9 +124,20 @@ export function boxMean(
   for (let y = 0; y < height; y++) {
     const row = y * width;
     const inv = 1 / cnt;
-    for (let x = 0; x < width; x++) out[row + x] = colSum[x]! * inv;
     const add = y + r + 1;
     const sub = y - r;
+    if (add < height && sub >= 0) {
+      // output this row and slide the window in one pass
+      const ra = add * width;
+      const rs = sub * width;
+      for (let x = 0; x < width; x++) {
+        const c = colSum[x]!;
+        out[row + x] = c * inv;
+        colSum[x] = c + tmp[ra + x]! - tmp[rs + x]!;
+      }
+      continue;
+    }
+    for (let x = 0; x < width; x++) out[row + x] = colSum[x]! * inv;
     if (add < height) {
       const ra = add * width;
       for (let x = 0; x < width; x++) colSum[x]! += tmp[ra + x]!;

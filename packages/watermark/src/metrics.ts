@@ -36,33 +36,52 @@ function lumaPlane(im: RawImage): Float32Array {
   return out;
 }
 
-/** Separable Gaussian blur (σ = 1.5, 11 taps, edges clamped), as in Wang et al.'s SSIM. */
-function gauss11(src: Float32Array, w: number, h: number): Float32Array {
+const GAUSS = (() => {
   const k = new Float32Array(11);
   let s = 0;
   for (let i = 0; i < 11; i++) s += k[i] = Math.exp(-((i - 5) ** 2) / (2 * 1.5 * 1.5));
   for (let i = 0; i < 11; i++) k[i]! /= s;
+  return k;
+})();
+
+/** Separable Gaussian blur (σ = 1.5, 11 taps, edges clamped), as in Wang et al.'s SSIM. */
+function gauss11(src: Float32Array, w: number, h: number): Float32Array {
+  const k = GAUSS;
+  const [k0, k1, k2, k3, k4, k5] = [k[0]!, k[1]!, k[2]!, k[3]!, k[4]!, k[5]!];
   const tmp = new Float32Array(w * h);
   const out = new Float32Array(w * h);
+  const clampX = (x: number) => (x < 0 ? 0 : x >= w ? w - 1 : x);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     for (let x = 0; x < w; x++) {
       let acc = 0;
-      for (let t = -5; t <= 5; t++) {
-        const xx = x + t < 0 ? 0 : x + t >= w ? w - 1 : x + t;
-        acc += k[t + 5]! * src[row + xx]!;
-      }
+      if (x >= 5 && x < w - 5) {
+        const c = row + x;
+        // the kernel is symmetric: pair the taps
+        acc =
+          k5 * src[c]! +
+          k4 * (src[c - 1]! + src[c + 1]!) +
+          k3 * (src[c - 2]! + src[c + 2]!) +
+          k2 * (src[c - 3]! + src[c + 3]!) +
+          k1 * (src[c - 4]! + src[c + 4]!) +
+          k0 * (src[c - 5]! + src[c + 5]!);
+      } else for (let t = -5; t <= 5; t++) acc += k[t + 5]! * src[row + clampX(x + t)]!;
       tmp[row + x] = acc;
     }
   }
+  const r = new Int32Array(11);
   for (let y = 0; y < h; y++) {
+    for (let t = -5; t <= 5; t++) r[t + 5] = (y + t < 0 ? 0 : y + t >= h ? h - 1 : y + t) * w;
+    const [r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10] = r;
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      let acc = 0;
-      for (let t = -5; t <= 5; t++) {
-        const yy = y + t < 0 ? 0 : y + t >= h ? h - 1 : y + t;
-        acc += k[t + 5]! * tmp[yy * w + x]!;
-      }
-      out[y * w + x] = acc;
+      out[row + x] =
+        k5 * tmp[r5! + x]! +
+        k4 * (tmp[r4! + x]! + tmp[r6! + x]!) +
+        k3 * (tmp[r3! + x]! + tmp[r7! + x]!) +
+        k2 * (tmp[r2! + x]! + tmp[r8! + x]!) +
+        k1 * (tmp[r1! + x]! + tmp[r9! + x]!) +
+        k0 * (tmp[r0! + x]! + tmp[r10! + x]!);
     }
   }
   return out;
@@ -71,35 +90,46 @@ function gauss11(src: Float32Array, w: number, h: number): Float32Array {
 /** Mean SSIM of the luma (Wang, Bovik, Sheikh & Simoncelli 2004: Gaussian window σ 1.5, K = 0.01/0.03). */
 export function ssim(a: RawImage, b: RawImage): number {
   sameShape(a, b, "ssim");
+  return ssimAgainst(a)(b);
+}
+
+/**
+ * SSIM against a fixed reference image: the reference's local statistics are computed once, so
+ * scoring several candidates (embedVerified's strengths) costs three blurs each instead of five.
+ */
+export function ssimAgainst(a: RawImage): (b: RawImage) => number {
   const { width: w, height: h } = a;
-  const x = lumaPlane(a);
-  const y = lumaPlane(b);
   const n = w * h;
+  const x = lumaPlane(a);
   const xx = new Float32Array(n);
-  const yy = new Float32Array(n);
-  const xy = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    xx[i] = x[i]! * x[i]!;
-    yy[i] = y[i]! * y[i]!;
-    xy[i] = x[i]! * y[i]!;
-  }
+  for (let i = 0; i < n; i++) xx[i] = x[i]! * x[i]!;
   const mx = gauss11(x, w, h);
-  const my = gauss11(y, w, h);
   const sxx = gauss11(xx, w, h);
-  const syy = gauss11(yy, w, h);
-  const sxy = gauss11(xy, w, h);
-  const c1 = (0.01 * 255) ** 2;
-  const c2 = (0.03 * 255) ** 2;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const ux = mx[i]!;
-    const uy = my[i]!;
-    const vx = sxx[i]! - ux * ux;
-    const vy = syy[i]! - uy * uy;
-    const cxy = sxy[i]! - ux * uy;
-    sum += ((2 * ux * uy + c1) * (2 * cxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
-  }
-  return sum / n;
+  return (b) => {
+    sameShape(a, b, "ssim");
+    const y = lumaPlane(b);
+    const yy = new Float32Array(n);
+    const xy = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      yy[i] = y[i]! * y[i]!;
+      xy[i] = x[i]! * y[i]!;
+    }
+    const my = gauss11(y, w, h);
+    const syy = gauss11(yy, w, h);
+    const sxy = gauss11(xy, w, h);
+    const c1 = (0.01 * 255) ** 2;
+    const c2 = (0.03 * 255) ** 2;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const ux = mx[i]!;
+      const uy = my[i]!;
+      const vx = sxx[i]! - ux * ux;
+      const vy = syy[i]! - uy * uy;
+      const cxy = sxy[i]! - ux * uy;
+      sum += ((2 * ux * uy + c1) * (2 * cxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
+    }
+    return sum / n;
+  };
 }
 
 /** The q-quantile (e.g. 0.999) of the per-pixel change max(|ΔR|, |ΔG|, |ΔB|), in grey levels. */

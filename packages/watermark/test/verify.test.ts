@@ -4,12 +4,15 @@ import { jpeg, resize } from "../src/bench/attacks.ts";
 import {
   absDiffQuantile,
   detect,
+  embed,
   embedVerified,
   psnr,
   referenceAttack,
   ssim,
   type RawImage,
 } from "../src/index.ts";
+import { planEmbed, renderPlan, type RenderInfo } from "../src/embed.ts";
+import { readBack } from "../src/detect.ts";
 
 const PAYLOAD = 0x01000000abad1dean;
 
@@ -45,6 +48,50 @@ describe("embedVerified", () => {
     const a = referenceAttack(img);
     expect([a.width, a.height, a.channels]).toEqual([150, 100, 3]);
     expect(a.data.length).toBe(150 * 100 * 3);
+  });
+});
+
+describe("embedVerified's parts", () => {
+  it("renders from one plan exactly what embed renders, at every strength", () => {
+    const img = synthImage(300, 220, 21, 0.5);
+    const plan = planEmbed(img, PAYLOAD);
+    for (const s of [1, 1.6, 2.5]) {
+      expect(
+        Buffer.from(renderPlan(plan, s).data).equals(Buffer.from(embed(img, PAYLOAD, { jndScale: s }).data)),
+      ).toBe(true);
+    }
+  });
+
+  it("the caps' SSIM estimate stays below the real SSIM (it may skip the real computation)", () => {
+    for (const [seed, tex] of [
+      [3, 0.9],
+      [4, 0.2],
+      [5, 0.6],
+    ] as const) {
+      const img = synthImage(256, 256, seed, tex);
+      const plan = planEmbed(img, PAYLOAD);
+      for (const s of [1, 2.5]) {
+        const info: RenderInfo = {};
+        const marked = renderPlan(plan, s, undefined, info);
+        expect(info.ssimEstimate!).toBeLessThan(ssim(img, marked));
+      }
+    }
+  });
+
+  it("readBack finds the mark upright and after the reference attack, and nothing on an unmarked image", () => {
+    const img = synthImage(512, 384, 8, 0.6);
+    const marked = embed(img, PAYLOAD);
+    expect(readBack(marked, "upright")?.payload).toBe(PAYLOAD);
+    expect(readBack(referenceAttack(marked), "rescaled")?.payload).toBe(PAYLOAD);
+    expect(readBack(img, "upright")).toBeNull();
+    expect(readBack(referenceAttack(img), "rescaled")).toBeNull();
+  });
+
+  it("never returns an image below the SSIM floor, weakening a strongly textured one if it must", () => {
+    const img = synthImage(400, 300, 12, 1);
+    const r = embedVerified(img, PAYLOAD, { psnr: 40 });
+    expect(ssim(img, r.image)).toBeGreaterThanOrEqual(0.985);
+    if (r.verdict !== "failed") expect(detect(r.image)?.payload).toBe(PAYLOAD);
   });
 });
 

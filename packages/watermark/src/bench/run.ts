@@ -60,7 +60,13 @@ interface MethodResult {
   detectMs: number;
   embedMsMin: number;
   detectMsMin: number;
-  stages?: { embed: Record<string, number>; detect: Record<string, number>; embedVerifiedMs?: number };
+  stages?: {
+    embed: Record<string, number>;
+    detect: Record<string, number>;
+    embedVerifiedMs?: number;
+    embedVerifiedStages?: Record<string, number>;
+    embedVerifiedVerdict?: EmbedVerdict;
+  };
   falsePositives: { trials: number; hits: number; note?: string };
   attacks: Record<string, AttackResult>;
 }
@@ -233,7 +239,14 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ methods: Reco
       const avg = (o: Record<string, number>) =>
         Object.fromEntries(Object.entries(o).map(([k, v]) => [k, r2(v / runs)]));
       const tv = timeIt(() => embedVerified(timingImage, payloads[0]!), Math.max(1, Math.floor(runs / 2)));
-      stages = { embed: avg(es), detect: avg(ds), embedVerifiedMs: r2(tv.median) };
+      const ev = embedVerified(timingImage, payloads[0]!);
+      stages = {
+        embed: avg(es),
+        detect: avg(ds),
+        embedVerifiedMs: r2(tv.median),
+        embedVerifiedStages: Object.fromEntries(Object.entries(ev.stages).map(([k, v]) => [k, r2(v)])),
+        embedVerifiedVerdict: ev.verdict,
+      };
     }
     let fp: MethodResult["falsePositives"];
     if (m.hasDecision) {
