@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { encodeFunctionData, getAddress, parseEther, parseEventLogs, type Address } from "viem";
+import { signPrivateOffer, type PrivateOffer } from "@atelier/devchain";
 import {
   LICENSE_FEE_BPS,
   PRESET,
@@ -17,47 +18,9 @@ const { viem, creator, buyer, buyer2, outsider, admin, treasury, publicClient } 
 const fee = (price: bigint) => (price * LICENSE_FEE_BPS) / 10_000n;
 type D = Awaited<ReturnType<typeof f.load>>;
 
-const PRIVATE_OFFER_TYPES = {
-  PrivateOffer: [
-    { name: "workId", type: "uint256" },
-    { name: "termsId", type: "uint32" },
-    { name: "buyer", type: "address" },
-    { name: "currency", type: "address" },
-    { name: "price", type: "uint96" },
-    { name: "duration", type: "uint40" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint40" },
-    { name: "issuedAt", type: "uint40" },
-  ],
-} as const;
-
-async function signOffer(
-  d: D,
-  signer: typeof creator,
-  offer: {
-    workId: bigint;
-    termsId: number;
-    buyer: Address;
-    currency: Address;
-    price: bigint;
-    duration: number;
-    nonce: bigint;
-    deadline: number;
-    issuedAt: number;
-  },
-) {
-  return signer.signTypedData({
-    account: signer.account,
-    domain: {
-      name: "Atelier Licenses",
-      version: "1",
-      chainId: await publicClient.getChainId(),
-      verifyingContract: d.licenses.address,
-    },
-    types: PRIVATE_OFFER_TYPES,
-    primaryType: "PrivateOffer",
-    message: offer,
-  });
+/** A private offer signed by `signer` for this deployment's Licenses contract. */
+async function signOffer(d: D, signer: typeof creator, offer: PrivateOffer) {
+  return signPrivateOffer(signer, await publicClient.getChainId(), d.licenses.address, offer);
 }
 
 describe("Licenses: buying with ETH", () => {

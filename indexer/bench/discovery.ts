@@ -17,9 +17,7 @@ import {
   RIGHTS,
   simulateMarket,
 } from "@atelier/query/discovery";
-import { BUILTIN_ART_MANIFEST } from "../../generator-node/src/model/builtin.ts";
-import { loadManifest } from "../../generator-node/src/model/manifest.ts";
-import { ModelRuntime } from "../../generator-node/src/model/runtime.ts";
+import { openRenderer } from "@atelier/generator-node/render";
 
 /** One prompt per visual style of the market (the art model maps words to palettes and structures). */
 export const STYLE_PROMPTS = [
@@ -66,7 +64,7 @@ function relatedLatency() {
  * them) and embeds each, timing the embedding in process CPU time (all threads: sharp's pool included).
  */
 async function realEmbeddings(perStyle: number) {
-  const runtime = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
+  const renderer = await openRenderer("art");
   const embedder = await ImageEmbedder.load();
   const pools: Float32Array[][] = [];
   const cpuMs: number[] = [];
@@ -75,9 +73,9 @@ async function realEmbeddings(perStyle: number) {
     const pool: Float32Array[] = [];
     for (let s = 0; s < perStyle; s++) {
       const seed = `0x${(p * 10_000 + s + 1).toString(16).padStart(64, "0")}`;
-      const [image] = await runtime.generate([{ prompt, seed }]);
-      const png = await sharp(image!.data, {
-        raw: { width: image!.width, height: image!.height, channels: image!.channels },
+      const image = await renderer.render({ prompt, seed });
+      const png = await sharp(image.data, {
+        raw: { width: image.width, height: image.height, channels: image.channels },
       })
         .png({ compressionLevel: 1 })
         .toBuffer();
@@ -90,7 +88,7 @@ async function realEmbeddings(perStyle: number) {
     }
     pools.push(pool);
   }
-  await runtime.close();
+  await renderer.close();
   return { pools, cpuMs, wallMs, embedder };
 }
 

@@ -8,9 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import { BUILTIN_ART_MANIFEST } from "../../../generator-node/src/model/builtin.ts";
-import { loadManifest } from "../../../generator-node/src/model/manifest.ts";
-import { ModelRuntime } from "../../../generator-node/src/model/runtime.ts";
+import { openRenderer } from "@atelier/generator-node/render";
 
 export const ART_PROMPTS = [
   "sunset over the sea",
@@ -25,13 +23,13 @@ export const ART_SEEDS = 4;
 const out =
   process.argv[2] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test/fixtures/art");
 await mkdir(out, { recursive: true });
-const runtime = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
+const renderer = await openRenderer("art");
 for (const [p, prompt] of ART_PROMPTS.entries()) {
   for (let s = 0; s < ART_SEEDS; s++) {
     const seed = `0x${(p * 100 + s + 1).toString(16).padStart(64, "0")}`;
-    const [image] = await runtime.generate([{ prompt, seed }]);
-    const jpeg = await sharp(image!.data, {
-      raw: { width: image!.width, height: image!.height, channels: image!.channels },
+    const image = await renderer.render({ prompt, seed });
+    const jpeg = await sharp(image.data, {
+      raw: { width: image.width, height: image.height, channels: image.channels },
     })
       .resize(256, 256)
       .jpeg({ quality: 90 })
@@ -39,5 +37,5 @@ for (const [p, prompt] of ART_PROMPTS.entries()) {
     await writeFile(path.join(out, `p${p}-s${s}.jpg`), jpeg);
   }
 }
-await runtime.close();
+await renderer.close();
 console.log(`wrote ${ART_PROMPTS.length * ART_SEEDS} images to ${out}`);

@@ -7,16 +7,15 @@
  *   npx tsx scripts/build-genset.ts [OUT_DIR] [--model art|cppn] [--seeds N]
  *   (default OUT_DIR ~/.cache/atelier-watermark/genset-v2)
  *
- * Dev tool only: it loads the model through the generator node's runtime module (not part of that
- * package's public API), so that the images are exactly what a node produces.
+ * Dev tool only: it renders through the generator node's public render entry
+ * (`@atelier/generator-node/render`), so that the images are exactly what a node generates before
+ * its watermark.
  */
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { BUILTIN_ART_MANIFEST, BUILTIN_CPPN_MANIFEST } from "../../../generator-node/src/model/builtin.ts";
-import { loadManifest } from "../../../generator-node/src/model/manifest.ts";
-import { ModelRuntime } from "../../../generator-node/src/model/runtime.ts";
+import { openRenderer } from "@atelier/generator-node/render";
 
 const args = process.argv.slice(2);
 const mi = args.indexOf("--model");
@@ -54,10 +53,7 @@ const PROMPTS = [
   "a stained glass window",
 ];
 mkdirSync(out, { recursive: true });
-const runtime = await ModelRuntime.create(
-  await loadManifest(model === "art" ? BUILTIN_ART_MANIFEST : BUILTIN_CPPN_MANIFEST),
-  { provider: "cpu" },
-);
+const renderer = await openRenderer(model === "art" ? "art" : "cppn");
 // seed k of prompt i: the v1 set's seeds for k = 0, further ones from the same generator
 const jobs = PROMPTS.flatMap((prompt, i) =>
   Array.from({ length: seeds }, (_, k) => ({
@@ -68,14 +64,14 @@ const jobs = PROMPTS.flatMap((prompt, i) =>
 );
 let written = 0;
 for (const job of jobs) {
-  const [im] = await runtime.generate([{ prompt: job.prompt, seed: job.seed }]);
+  const im = await renderer.render({ prompt: job.prompt, seed: job.seed });
   const name = `${model === "art" ? "art2" : "cppn"}-${job.name}-${job.prompt.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}.png`;
-  await sharp(Buffer.from(im!.data), {
-    raw: { width: im!.width, height: im!.height, channels: im!.channels },
+  await sharp(Buffer.from(im.data), {
+    raw: { width: im.width, height: im.height, channels: im.channels },
   })
     .png()
     .toFile(join(out, name));
   written++;
 }
-await runtime.close();
+await renderer.close();
 console.log(`${written} images written to ${out}`);

@@ -1,6 +1,6 @@
 /**
- * "More like this" on the work page: the query layer's RelatedWorks (perceptual-hash similarity,
- * co-licensing, shared rights, lineage, popularity), built from the whole index and reused for a
+ * "More like this" on the work page: the query layer's RelatedWorks (image-embedding similarity from
+ * the indexer's embedding feed, the perceptual hash while a work's embedding is pending; co-licensing, shared rights, lineage, popularity), built from the whole index and reused for a
  * short while, so a page view does not rebuild it.
  */
 import { loadRelatedWorks, type RelatedWorks } from "@atelier/query";
