@@ -88,7 +88,7 @@ export function browserJourney(context: () => { stack: StartedStack; checkoutDir
       await connectWallet(page);
       await page.getByLabel("Prompt").fill(PROMPT);
       await page.getByLabel("Fee (ETH)").fill(FEE_ETH);
-      await page.getByLabel("Price (ETH)").fill(PRICE_ETH);
+      await page.getByLabel("Price", { exact: true }).fill(PRICE_ETH); // currency: ETH, the default
       await page.getByRole("button", { name: "Request and pay the fee" }).click();
       const job = page.locator("[data-job]");
       await job.waitFor({ timeout: 60_000 });
