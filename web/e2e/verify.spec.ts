@@ -14,6 +14,8 @@ test("verify a re-encoded, resized copy: the watermark is read in the browser an
     if (r.method() !== "GET") requests.push(`${r.method()} ${r.url()}`);
   });
   await page.goto("/verify");
+  // The file input only listens once the page is hydrated and its readers are warm: a file set earlier is lost.
+  await page.locator("[data-testid='verify-file'][data-reader-ready]").waitFor();
   // brand2 bought the remix licence of this work in the seed.
   await page.getByLabel("Account").first().fill("0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc");
   await page.getByRole("checkbox", { name: "Derivatives" }).check();
@@ -44,6 +46,8 @@ test("verify an unmarked image: nothing found, and what that does and does not p
   shot,
 }) => {
   await page.goto("/verify");
+  // The file input only listens once the page is hydrated and its readers are warm: a file set earlier is lost.
+  await page.locator("[data-testid='verify-file'][data-reader-ready]").waitFor();
   await page.getByTestId("verify-file").setInputFiles(stack.unmarkedFile);
   const nothing = page.locator("[data-nothing-found]");
   await expect(nothing).toContainText("No Atelier work found for this image.");
