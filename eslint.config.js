@@ -18,7 +18,7 @@ export default tseslint.config(
       "indexer/.ponder/**",
       "indexer/generated/**",
       "web/build/**",
-      "web/.svelte-kit/**",
+      "**/.svelte-kit/**",
     ],
   },
   js.configs.recommended,
