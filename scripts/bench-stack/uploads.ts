@@ -45,6 +45,8 @@ export interface UploadsResult {
   refusedWithReason: number;
   /** Uploads whose answer was not the one expected for their kind (listed in `unexpected`). */
   wrongAnswers: number;
+  /** Uploads that got no HTTP answer at all (a connection reset or a closed socket). */
+  resets: number;
   unexpected: string[];
   blocksAdded: number;
   /** New blocks beyond the accepted images' own: something half-stored. */
@@ -183,6 +185,7 @@ export async function uploadStorm(options: {
     refused: answers.filter((a) => a.status >= 400).length,
     refusedWithReason,
     wrongAnswers: unexpected.length,
+    resets: answers.filter((a) => a.status === 0).length,
     unexpected,
     blocksAdded: added.length,
     halfStored: Math.max(0, added.length - accepted.length),

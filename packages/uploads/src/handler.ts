@@ -74,14 +74,23 @@ async function readBounded(
   const parts: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      // The server's own body limit (adapter-node's BODY_SIZE_LIMIT) errors the stream with a 413.
+      if ((error as { status?: unknown }).status === 413) throw tooLarge();
+      throw error;
+    }
+    if (chunk.done) break;
+    total += chunk.value.length;
     if (total > max) {
-      await reader.cancel().catch(() => {});
+      // Stop reading, but never cancel: adapter-node destroys the socket on cancel, so the client would get
+      // a connection reset instead of this 413. The server discards the rest of the body after the answer.
+      reader.releaseLock();
       throw tooLarge();
     }
-    parts.push(value);
+    parts.push(chunk.value);
   }
   return Buffer.concat(parts);
 }
