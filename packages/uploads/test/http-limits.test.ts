@@ -30,7 +30,13 @@ interface Answer {
 }
 
 /** POSTs `total` bytes (a PNG head, then filler) in 256 KiB chunks, chunked unless `declare`. */
-function upload(url: string, agent: Agent, total: number, head: Uint8Array, declare = false): Promise<Answer> {
+function upload(
+  url: string,
+  agent: Agent,
+  total: number,
+  head: Uint8Array,
+  declare = false,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { "content-type": "image/png" };
     if (declare) headers["content-length"] = String(total);
