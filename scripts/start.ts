@@ -1,15 +1,17 @@
 /**
  * `npm start`: the whole local stack in one process tree, started in dependency order, each service
- * checked ready before the next: chain + contracts → generator node (IPFS gateway) → indexer (Ponder on
- * PGlite) → dApp (SvelteKit, adapter-node; built first when its build is missing or stale) → a first
+ * checked ready before the next: chain + contracts → generator node (IPFS gateway; its Helia a loopback
+ * libp2p peer) → indexer (Ponder on PGlite, metadata through the gateway) → dApp (its upload store the
+ * node's Helia peer) (SvelteKit, adapter-node; built first when its build is missing or stale) → a first
  * generated work → the demo market's uploads, offers and licences (`@atelier/seed`), waited for until the
  * indexer has them; the banner then names what the node is still making (the seed's generation jobs). One
  * prefixed log stream; every service's log also in `.atelier/logs/<service>.log`. A service that exits
- * unasked is reported, never restarted. Ctrl-C (or SIGTERM) stops everything in reverse order, releasing
- * every port. `--fresh` wipes `.atelier/` first. Flags: scripts/lib/start-options.ts.
+ * unasked is reported, never restarted. Ctrl-C (or SIGTERM) stops everything in reverse dependency order
+ * (dApp, indexer, node, then the chain — run in its own process group so the terminal's Ctrl-C does not
+ * kill it under a node still shutting down), releasing every port. `--fresh` wipes `.atelier/` first. Flags: scripts/lib/start-options.ts.
  */
 import path from "node:path";
-import { assertPortFree, deployAtelier, startHardhatNode } from "@atelier/devchain";
+import { assertPortFree, deployAtelier, freePort, startHardhatNode } from "@atelier/devchain";
 import { writeDeployment } from "@atelier/protocol/node";
 import { printBanner, type Stage } from "./lib/banner.ts";
 import { preparePicturesInWorker } from "@atelier/seed";
@@ -78,6 +80,8 @@ process.on("SIGINT", () => {
   void stopAll(crashes.length === 0 ? 0 : 1);
 });
 process.on("SIGTERM", () => void stopAll(0));
+// The chain is outside the terminal's process group: a closed terminal must still stop it.
+process.on("SIGHUP", () => void stopAll(0));
 
 const started = performance.now();
 const elapsed = () => (performance.now() - started) / 1000;
@@ -109,6 +113,15 @@ try {
     });
   }
 
+  if (options.ipfsPort !== undefined)
+    await assertPortFree(options.ipfsPort, "127.0.0.1").catch((error: Error) => {
+      throw new Error(
+        /already in use/.test(error.message)
+          ? `port ${options.ipfsPort} on 127.0.0.1 (the node's IPFS peer) is already in use: stop what holds it, or choose another with --ipfs-port N (or ATELIER_IPFS_PORT)`
+          : `${error.message} (the node's IPFS peer, --ipfs-port)`,
+      );
+    });
+
   if (options.fresh) {
     const wiped = await wipeLocalState(STATE_DIR);
     say(
@@ -125,7 +138,7 @@ try {
   if (pictures) services.push({ name: "seed pictures", stop: pictures.stop });
 
   say("chain", "starting the local chain…");
-  const chain = await startHardhatNode({ port: ports["chain-port"], host });
+  const chain = await startHardhatNode({ port: ports["chain-port"], host, ownProcessGroup: true });
   services.push({ name: "chain", stop: chain.stop });
   void chain.exited.then(({ code, signal }) =>
     onCrash({
@@ -166,12 +179,16 @@ try {
   // The indexer needs only the chain (it reads metadata from the node's blockstore when works appear), so
   // it starts beside the node: Ponder's own start is the longest step here.
   say("node", "starting the generator node (loads its models: a few seconds)…");
+  // Its libp2p port is fixed for the run, so the dApp's Helia redials the same address if the node restarts.
+  const ipfsPort = options.ipfsPort ?? (await freePort("127.0.0.1"));
+  const gatewayUrl = `http://${host}:${ports["gateway-port"]}`;
   const nodeStart = startLocalNode({
     rpcUrl: chain.rpcUrl,
     deployment,
     deploymentFile,
     stateDir: STATE_DIR,
     gatewayPort: ports["gateway-port"],
+    ipfsPort,
     host,
     logDir: LOG_DIR,
     onCrash,
@@ -181,7 +198,7 @@ try {
     ? startLocalIndexer({
         rpcUrl: chain.rpcUrl,
         deploymentFile,
-        blockstoreDir: nodeBlockstoreDir(STATE_DIR),
+        gatewayUrl,
         stateDir: STATE_DIR,
         host,
         port: ports["indexer-port"],
@@ -208,7 +225,7 @@ try {
   const nodeSeconds = nodeAt.status === "fulfilled" ? nodeAt.value : elapsed();
   mark(
     "node",
-    `serving model ${node.modelId} (built-in art model v2) and ${node.variationModelId} (its variations) on ${node.provider}; gateway ${node.gatewayUrl}`,
+    `serving model ${node.modelId} (built-in art model v2) and ${node.variationModelId} (its variations) on ${node.provider}; gateway ${node.gatewayUrl}; IPFS peer ${node.ipfsAddr}`,
     undefined,
     nodeSeconds,
   );
@@ -306,7 +323,7 @@ try {
       graphqlUrl: indexer?.graphqlUrl,
       gatewayUrl: node.gatewayUrl,
       uploadsDir: path.join(STATE_DIR, "uploads"),
-      blockstoreDir: nodeBlockstoreDir(STATE_DIR),
+      ipfsPeer: node.ipfsAddr,
       logDir: LOG_DIR,
       onCrash,
     });

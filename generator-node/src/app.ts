@@ -282,10 +282,19 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
     provider = [...providers].join(",");
     log.info({ backend: safetyBackend, threshold: cfg.safety.threshold }, "output safety check ready");
 
+    const { listenPort, peers, fetchTimeoutMs } = cfg.ipfs;
     const heliaStore = await HeliaStore.open({
       dir: path.join(cfg.dataDir, "ipfs"),
       ...(cfg.ipfs.kuboUrl ? { kubo: { url: cfg.ipfs.kuboUrl } } : {}),
+      ...(listenPort !== undefined || peers.length > 0
+        ? { network: { listenPort, peers, fetchTimeoutMs } }
+        : {}),
     });
+    const listening = heliaStore.multiaddrs();
+    log.info(
+      listening.length > 0 ? { multiaddrs: listening, peers } : { offline: true },
+      listening.length > 0 ? "IPFS peer listening (loopback libp2p)" : "IPFS offline (no libp2p)",
+    );
     store = opts.wrapStore ? opts.wrapStore(heliaStore) : heliaStore;
   } catch (err) {
     return failStart(err);

@@ -145,8 +145,14 @@ export const configSchema = z.object({
     .object({
       /** optional Kubo RPC URL to mirror and pin content on */
       kuboUrl: z.url().optional(),
+      /** libp2p on 127.0.0.1 (0 = any free port): peer of the stack's other Helias; absent + no peers = offline */
+      listenPort: z.number().int().min(0).max(65_535).optional(),
+      /** multiaddrs (127.0.0.1 only) of the stack's other Helias, e.g. the dApp server's: dialled and kept */
+      peers: z.array(z.string()).default([]),
+      /** how long a gateway read waits for a block from the peers */
+      fetchTimeoutMs: z.number().int().positive().default(10_000),
     })
-    .default({}),
+    .default({ peers: [], fetchTimeoutMs: 10_000 }),
   http: z
     .object({
       host: z.string().default("127.0.0.1"),
@@ -194,6 +200,8 @@ export const ENV_MAP: Record<string, string> = {
   ATELIER_NODE_SAFETY_ENABLED: "safety.enabled",
   ATELIER_NODE_SAFETY_THRESHOLD: "safety.threshold",
   ATELIER_NODE_KUBO_URL: "ipfs.kuboUrl",
+  ATELIER_NODE_IPFS_PORT: "ipfs.listenPort",
+  ATELIER_NODE_IPFS_PEERS: "ipfs.peers",
 };
 
 function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {

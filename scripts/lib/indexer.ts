@@ -1,7 +1,8 @@
 /**
  * The local indexer of `npm start`: the Ponder app in `indexer/` on embedded PGlite under
- * `.atelier/indexer`, reading the deployment file `npm start` wrote and work metadata from the generator
- * node's own IPFS blockstore (the same blocks its gateway serves). GraphQL at `<url>/graphql`.
+ * `.atelier/indexer`, reading the deployment file `npm start` wrote and work metadata through the
+ * generator node's IPFS gateway (which fetches what the dApp server stored from its Helia peer). GraphQL
+ * at `<url>/graphql`.
  */
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -27,7 +28,8 @@ export interface LocalIndexer {
 export async function startLocalIndexer(options: {
   rpcUrl: string;
   deploymentFile: string;
-  blockstoreDir: string;
+  /** The IPFS gateway it reads metadata through (it retries while the gateway is still starting). */
+  gatewayUrl: string;
   stateDir: string;
   host: string;
   port: number;
@@ -43,11 +45,12 @@ export async function startLocalIndexer(options: {
     PONDER_RPC_URL: options.rpcUrl,
     ATELIER_DEPLOYMENT: options.deploymentFile,
     ATELIER_INDEXER_DIR: dataDir,
-    ATELIER_IPFS_BLOCKSTORE: options.blockstoreDir,
+    ATELIER_IPFS_GATEWAY: options.gatewayUrl,
   };
   // npm start's index is the embedded one; Postgres is an operator's choice (indexer/README.md).
   delete env.DATABASE_URL;
   delete env.DATABASE_PRIVATE_URL;
+  delete env.ATELIER_IPFS_BLOCKSTORE; // it would win over the gateway
   const ponder = await supervise(
     "indexer",
     process.execPath,

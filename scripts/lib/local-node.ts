@@ -21,6 +21,8 @@ export interface LocalNode {
   /** `builtin:art-variation`: variations (AI remixes) of art works. */
   variationModelId: number;
   gatewayUrl: string;
+  /** Its Helia's libp2p address on 127.0.0.1 (the dApp server dials it). */
+  ipfsAddr: string;
   provider: string;
   logFile: string;
   blockstoreDir: string;
@@ -57,7 +59,7 @@ export async function registerBuiltinModel(
   return Number(registered.args.modelId);
 }
 
-/** The node's Helia blockstore (blockstore-fs) under the state dir: the indexer reads metadata from it. */
+/** The node's Helia blockstore (blockstore-fs) under the state dir: the seed writes its uploads there. */
 export const nodeBlockstoreDir = (stateDir: string): string =>
   path.join(stateDir, "node", "data", "ipfs", "blocks");
 
@@ -67,6 +69,8 @@ export async function startLocalNode(options: {
   deploymentFile: string;
   stateDir: string;
   gatewayPort: number;
+  /** TCP port on 127.0.0.1 of its Helia's libp2p listener (fixed, so a restarted node is redialled there). */
+  ipfsPort: number;
   host: string;
   logDir: string;
   onCrash(crash: Crash): void;
@@ -100,6 +104,7 @@ export async function startLocalNode(options: {
         provider: "auto",
         pollIntervalMs: 100,
         http: { host: options.host, port: options.gatewayPort },
+        ipfs: { listenPort: options.ipfsPort },
         log: { level: "info", pretty: false },
       },
       null,
@@ -134,6 +139,7 @@ export async function startLocalNode(options: {
     modelId,
     variationModelId,
     gatewayUrl: ready.url,
+    ipfsAddr: `/ip4/127.0.0.1/tcp/${options.ipfsPort}`,
     provider: ready.provider,
     logFile: node.logFile,
     blockstoreDir: nodeBlockstoreDir(options.stateDir),

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 
 export const USAGE =
   "usage: npm start -- [--web-port 5173] [--indexer-port 42069] [--chain-port 8545] [--gateway-port 8790]\n" +
-  "                    [--host 127.0.0.1] [--no-web] [--no-indexer] [--no-seed (alias --no-demo)] [--fresh]";
+  "                    [--ipfs-port N (default: a free one)] [--host 127.0.0.1] [--no-web] [--no-indexer] [--no-seed (alias --no-demo)] [--fresh]";
 
 /** Each port flag, its environment variable and default. */
 export const PORTS = {
@@ -23,6 +23,8 @@ export interface StartOptions {
   seed: boolean;
   /** Wipe `.atelier/` (all local state but the seed's picture cache) before starting. */
   fresh: boolean;
+  /** The node's libp2p port on 127.0.0.1 (`--ipfs-port`, ATELIER_IPFS_PORT); absent: a free one. */
+  ipfsPort?: number;
 }
 
 const BOOLEAN_FLAGS = ["no-web", "no-indexer", "no-seed", "no-demo", "fresh"] as const;
@@ -30,7 +32,7 @@ const BOOLEAN_FLAGS = ["no-web", "no-indexer", "no-seed", "no-demo", "fresh"] as
 /** npm keeps flags given without `--` for itself and exposes them as npm_config_<name>. */
 function forgottenDoubleDash(): string | undefined {
   // `--no-seed` given to npm reaches us as npm_config_seed=false.
-  const names = [...Object.keys(PORTS), "host", ...BOOLEAN_FLAGS].flatMap((name) =>
+  const names = [...Object.keys(PORTS), "ipfs-port", "host", ...BOOLEAN_FLAGS].flatMap((name) =>
     name.startsWith("no-") ? [name, name.slice(3)] : [name],
   );
   const flag = names.find((name) => process.env[`npm_config_${name.replaceAll("-", "_")}`] !== undefined);
@@ -55,6 +57,7 @@ export function parseStartOptions(): StartOptions {
           ]),
         ),
         host: { type: "string", default: process.env.ATELIER_HOST ?? "127.0.0.1" },
+        "ipfs-port": { type: "string", default: process.env.ATELIER_IPFS_PORT },
         ...Object.fromEntries(
           BOOLEAN_FLAGS.map((flag) => [flag, { type: "boolean" as const, default: false }]),
         ),
@@ -91,8 +94,17 @@ export function parseStartOptions(): StartOptions {
       fail(`--${clash} and --${flag} are both ${value}: give each service its own port`);
     ports[flag] = value;
   }
+  let ipfsPort: number | undefined;
+  if (values["ipfs-port"] !== undefined) {
+    ipfsPort = Number(values["ipfs-port"]);
+    if (!Number.isInteger(ipfsPort) || ipfsPort < 1 || ipfsPort > 65535)
+      fail(`--ipfs-port (or ATELIER_IPFS_PORT) must be a TCP port (1-65535), got "${values["ipfs-port"]}"`);
+    if (Object.values(ports).includes(ipfsPort))
+      fail(`--ipfs-port ${ipfsPort} is another service's port: give each service its own port`);
+  }
   return {
     ports,
+    ...(ipfsPort !== undefined ? { ipfsPort } : {}),
     host: String(values.host),
     web,
     indexer,

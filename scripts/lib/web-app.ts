@@ -120,9 +120,10 @@ export async function startWebApp(options: {
   deploymentFile: string;
   graphqlUrl?: string;
   gatewayUrl: string;
+  /** Its own Helia store (`blocks/`, `datastore/`): uploads land there. */
   uploadsDir: string;
-  /** The fs blockstore the gateway serves and the indexer reads: uploads land there. */
-  blockstoreDir: string;
+  /** The generator node's libp2p address: the dApp's Helia dials it, so the node's gateway serves uploads. */
+  ipfsPeer: string;
   logDir: string;
   onCrash(crash: Crash): void;
 }): Promise<LocalWebApp> {
@@ -139,7 +140,7 @@ export async function startWebApp(options: {
       ATELIER_DEPLOYMENT: options.deploymentFile,
       ATELIER_IPFS_GATEWAY: options.gatewayUrl,
       ATELIER_UPLOADS_DIR: options.uploadsDir,
-      ATELIER_UPLOADS_BLOCKSTORE: options.blockstoreDir,
+      ATELIER_UPLOADS_IPFS_PEERS: options.ipfsPeer,
       ...(options.graphqlUrl ? { ATELIER_INDEX_URL: options.graphqlUrl, ATELIER_INDEX_KIND: "ponder" } : {}),
     },
     logDir: options.logDir,

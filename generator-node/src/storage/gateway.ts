@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CID } from "multiformats/cid";
-import type { ContentStore } from "./ipfs.ts";
+import { ContentUnavailableError, type ContentStore } from "./ipfs.ts";
 
 export function sniffContentType(head: Uint8Array): string {
   const b = (i: number) => head[i] ?? -1;
@@ -66,11 +66,20 @@ export async function handleGateway(
     res.writeHead(400, { "content-type": "text/plain" }).end("invalid CID\n");
     return true;
   }
-  if (!(await store.has(cid))) {
-    res.writeHead(404, { "content-type": "text/plain" }).end("not found on this node\n");
-    return true;
+  let size: number;
+  try {
+    size = await store.size(cid);
+  } catch (error) {
+    if (error instanceof ContentUnavailableError) {
+      res.writeHead(504, { "content-type": "text/plain" }).end(`${error.message}\n`);
+      return true;
+    }
+    if ((error as Error).name === "BlockNotFoundWhileOfflineError") {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found on this node\n");
+      return true;
+    }
+    throw error;
   }
-  const size = await store.size(cid);
   let head = new Uint8Array(0);
   for await (const chunk of store.cat(cid, { offset: 0, length: Math.min(64, size) }))
     head = Buffer.concat([head, chunk]);

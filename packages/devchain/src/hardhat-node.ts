@@ -13,6 +13,11 @@ export interface HardhatNodeOptions {
   host?: string;
   /** How long to wait for the node to answer JSON-RPC. */
   startTimeoutMs?: number;
+  /**
+   * Run it in its own process group, so a terminal's Ctrl-C (SIGINT to the foreground group) does not
+   * reach it: the caller stops it, after the services that still need the chain to shut down cleanly.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface RunningChain {
@@ -38,6 +43,7 @@ export async function startHardhatNode(options: HardhatNodeOptions = {}): Promis
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
+    detached: options.ownProcessGroup ?? false,
   });
   let stderr = "";
   child.stdout.resume();

@@ -1,17 +1,17 @@
 /**
- * Content storage for uploads: Helia (no libp2p, so no network at all) over an fs blockstore/datastore,
- * files imported with @helia/unixfs (CIDv1, raw leaves). A file is imported into a staging area first and
+ * Content storage for uploads: Helia over an fs blockstore/datastore, files imported with @helia/unixfs
+ * (CIDv1, raw leaves). Offline by default (no libp2p, no network); with `network` it is a libp2p peer of
+ * the stack's other Helias on 127.0.0.1 (peering.ts), so what it stores is served by their gateways over
+ * Bitswap. A file is imported into a staging area first and
  * its blocks are committed only once it is complete; a failed commit removes the blocks it added, so a
  * refused or failed upload leaves nothing half-stored.
  */
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { unixfs, type AddOptions } from "@helia/unixfs";
-import { FsBlockstore } from "blockstore-fs";
-import { FsDatastore } from "datastore-fs";
-import { createHeliaLight, type Helia } from "helia";
+import type { Helia } from "helia";
 import { CID } from "multiformats/cid";
 import { UploadError } from "./errors.ts";
+import { openPeeredHelia, unavailableOr, type PeeredHelia, type PeerState } from "./peering.ts";
 
 type BlockInput = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
@@ -52,24 +52,52 @@ export interface StoredFile {
   newBlocks: number;
 }
 
+/** How the store joins the stack's IPFS peers (absent: offline). */
+export interface UploadNetwork {
+  /** TCP port on 127.0.0.1 for its libp2p listener (default 0: any free port). */
+  listenPort?: number;
+  /** Multiaddrs of the other Helias to dial and keep dialled (the generator node's). */
+  peers?: string[];
+  /** How long `get` waits for blocks from the peers (default 10 s). */
+  fetchTimeoutMs?: number;
+}
+
 export class UploadStore {
-  private constructor(readonly helia: Helia) {}
+  private constructor(
+    private readonly node: PeeredHelia,
+    private readonly fetchTimeoutMs: number | undefined,
+  ) {}
+
+  get helia(): Helia {
+    return this.node.helia;
+  }
 
   /**
    * Opens (creating if needed) the store under `dir` (`dir/blocks`, `dir/datastore`). `blocksDir` puts the
-   * blocks in another fs blockstore instead — e.g. the one a local gateway serves and the indexer reads, so
-   * an upload is visible to the whole stack without a second copy.
+   * blocks in another fs blockstore instead (a tool writing straight into a blockstore another process
+   * serves). `network` makes it a libp2p peer of the stack's other Helias.
    */
-  static async open(dir: string, options: { blocksDir?: string } = {}): Promise<UploadStore> {
-    const blocksDir = options.blocksDir ?? path.join(dir, "blocks");
-    await mkdir(blocksDir, { recursive: true });
-    await mkdir(path.join(dir, "datastore"), { recursive: true });
-    const helia = createHeliaLight({
-      blockstore: new FsBlockstore(blocksDir),
-      datastore: new FsDatastore(path.join(dir, "datastore")),
+  static async open(
+    dir: string,
+    options: { blocksDir?: string; network?: UploadNetwork } = {},
+  ): Promise<UploadStore> {
+    const node = await openPeeredHelia({
+      blocksDir: options.blocksDir ?? path.join(dir, "blocks"),
+      datastoreDir: path.join(dir, "datastore"),
+      offline: options.network === undefined,
+      ...options.network,
     });
-    await helia.start();
-    return new UploadStore(helia);
+    return new UploadStore(node, options.network ? (options.network.fetchTimeoutMs ?? 10_000) : undefined);
+  }
+
+  /** Where its libp2p listens (`/ip4/127.0.0.1/tcp/N/p2p/<id>`); empty when offline. */
+  multiaddrs(): string[] {
+    return this.node.multiaddrs();
+  }
+
+  /** Its IPFS peers: those it dials (connected or not) and any other connected now. */
+  peers(): PeerState[] {
+    return this.node.connections();
   }
 
   /** The CID `bytes` get, without storing anything. */
@@ -110,20 +138,31 @@ export class UploadStore {
     }
   }
 
-  /** The whole file, read offline (a missing block fails at once). */
+  /**
+   * The whole file. Offline (or with no peer connected) a missing block fails at once; online, missing
+   * blocks are fetched from the peers, CID-checked, and kept, or ContentUnavailableError after the timeout.
+   */
   async get(cid: CID | string): Promise<Uint8Array> {
+    const root = typeof cid === "string" ? CID.parse(cid) : cid;
+    const online = this.fetchTimeoutMs !== undefined && this.peers().some((p) => p.connected);
     const parts: Uint8Array[] = [];
     const fs = unixfs({ blockstore: this.helia.blockstore });
-    for await (const chunk of fs.cat(typeof cid === "string" ? CID.parse(cid) : cid, {
-      offline: true,
-    } as never)) {
-      parts.push(chunk);
+    try {
+      for await (const chunk of fs.cat(root, {
+        offline: !online,
+        ...(online ? { signal: AbortSignal.timeout(this.fetchTimeoutMs!) } : {}),
+      } as never)) {
+        parts.push(chunk);
+      }
+    } catch (error) {
+      if (this.fetchTimeoutMs === undefined) throw error;
+      throw unavailableOr(error, root.toString(), { online, timeoutMs: this.fetchTimeoutMs }, this.peers());
     }
     return Buffer.concat(parts);
   }
 
   async close(): Promise<void> {
-    await this.helia.stop();
+    await this.node.stop();
   }
 
   private async stage(bytes: Uint8Array): Promise<{ cid: CID; staging: Staging }> {

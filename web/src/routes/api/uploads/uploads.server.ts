@@ -7,6 +7,10 @@
  *   ATELIER_UPLOADS_BLOCKSTORE  an fs blockstore to write the blocks to instead of `<ATELIER_UPLOADS_DIR>/blocks`
  *                           (npm start: the generator node's, which its gateway serves and the indexer reads)
  *   ATELIER_UPLOADS_MAX_MB  largest image accepted (default 20)
+ *   ATELIER_UPLOADS_IPFS_PEERS  comma-separated multiaddrs (127.0.0.1) of the stack's other Helias: the store
+ *                           becomes their loopback libp2p peer, so the node's gateway serves uploads over
+ *                           Bitswap (npm start: the generator node's); unset = offline
+ *   ATELIER_UPLOADS_IPFS_PORT   its libp2p TCP port on 127.0.0.1 (default 0: any free port)
  */
 import path from "node:path";
 import { openUploads, type Uploads } from "@atelier/uploads";
@@ -27,11 +31,21 @@ function maxImageBytes(env: NodeJS.ProcessEnv = process.env): number {
   return Math.floor(mb * 1024 * 1024);
 }
 
+function network(env: NodeJS.ProcessEnv = process.env) {
+  const peers = (env.ATELIER_UPLOADS_IPFS_PEERS ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (peers.length === 0 && env.ATELIER_UPLOADS_IPFS_PORT === undefined) return undefined;
+  return { peers, listenPort: Number(env.ATELIER_UPLOADS_IPFS_PORT ?? 0) };
+}
+
 export function uploads(): Promise<Uploads> {
   const blocks = process.env.ATELIER_UPLOADS_BLOCKSTORE;
   opening ??= openUploads({
     dir: uploadsDir(),
     blocksDir: blocks ? path.resolve(blocks) : undefined,
+    network: network(),
     limits: { maxImageBytes: maxImageBytes() },
   }).catch((error) => {
     opening = undefined; // let the next request try again (a full disk may have been freed)
