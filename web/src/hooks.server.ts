@@ -1,4 +1,16 @@
-import type { HandleServerError } from "@sveltejs/kit/hooks";
+import type { HandleServerError, ServerInit } from "@sveltejs/kit/hooks";
+import { uploads } from "./routes/api/uploads/uploads.server.ts";
+
+/**
+ * With IPFS peers configured (npm start: the generator node), the upload store opens with the server, not
+ * at the first upload: the node's gateway can then fetch what earlier runs uploaded from the start. Its
+ * libp2p listener would keep the process alive after adapter-node's graceful shutdown: close it then.
+ */
+export const init: ServerInit = async () => {
+  if (!process.env.ATELIER_UPLOADS_IPFS_PEERS) return;
+  const store = await uploads();
+  process.once("sveltekit:shutdown" as "exit", () => void store.close());
+};
 
 /**
  * Unexpected errors a reader sees: our errors' message and hint (they carry no secrets: the config,
