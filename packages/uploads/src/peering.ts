@@ -51,6 +51,7 @@ export function loopbackAddr(text: string): Multiaddr {
   } catch (error) {
     throw new Error(
       `IPFS peer "${text}" is not a multiaddr (${(error as Error).message}); write it as /ip4/127.0.0.1/tcp/PORT`,
+      { cause: error },
     );
   }
   const [first] = addr.getComponents();
