@@ -1,14 +1,15 @@
 /**
  * `npm start`: the whole local stack in one process tree, started in dependency order, each service
  * checked ready before the next: chain + contracts → generator node (IPFS gateway; its Helia a loopback
- * libp2p peer) → indexer (Ponder on PGlite, metadata through the gateway) → dApp (its upload store the
- * node's Helia peer) (SvelteKit, adapter-node; built first when its build is missing or stale) → a first
+ * libp2p peer) → indexer (Ponder on PGlite, metadata through the gateway) → dApp (SvelteKit, adapter-node;
+ * built first when its build is missing or stale; its upload store dials the node's Helia) → a first
  * generated work → the demo market's uploads, offers and licences (`@atelier/seed`), waited for until the
  * indexer has them; the banner then names what the node is still making (the seed's generation jobs). One
  * prefixed log stream; every service's log also in `.atelier/logs/<service>.log`. A service that exits
  * unasked is reported, never restarted. Ctrl-C (or SIGTERM) stops everything in reverse dependency order
  * (dApp, indexer, node, then the chain — run in its own process group so the terminal's Ctrl-C does not
- * kill it under a node still shutting down), releasing every port. `--fresh` wipes `.atelier/` first. Flags: scripts/lib/start-options.ts.
+ * kill it under a node still shutting down), releasing every port. `--fresh` wipes `.atelier/` first.
+ * Flags: scripts/lib/start-options.ts.
  */
 import path from "node:path";
 import { assertPortFree, deployAtelier, freePort, startHardhatNode } from "@atelier/devchain";
@@ -176,7 +177,7 @@ try {
     }
   }
 
-  // The indexer needs only the chain (it reads metadata from the node's blockstore when works appear), so
+  // The indexer needs only the chain (it reads metadata through the node's gateway when works appear), so
   // it starts beside the node: Ponder's own start is the longest step here.
   say("node", "starting the generator node (loads its models: a few seconds)…");
   // Its libp2p port is fixed for the run, so the dApp's Helia redials the same address if the node restarts.
