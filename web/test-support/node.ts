@@ -3,7 +3,8 @@
  * and `atelier-node start` run): the built-in art model and the ×4 upscaler registered on the market, a
  * node config with a dev account key in a 0600 file, the stake through the operator's own code path,
  * the node started in this process (its models run in worker threads), and its endpoint published on
- * chain so the dApp reads the node's `/policy` like it would on a real network.
+ * chain so the dApp reads the node's `/policy` like it would on a real network. `startBuiltinNode` is the
+ * same node serving any built-in models (the seed's tests use it with the art and variation models).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -36,10 +37,13 @@ export interface E2eNode {
 /** Where the node keeps its blocks under its data dir (Helia over blockstore-fs: `<dataDir>/ipfs/blocks`). */
 export const blockstoreOf = (dataDir: string) => path.join(dataDir, "ipfs", "blocks");
 
-async function registerModel(
+export type BuiltinModel = NonNullable<Parameters<typeof builtinModelRegistration>[0]>;
+
+/** Registers a built-in model (the deployer holds MODEL_ADMIN_ROLE on a fresh deployment); its model id. */
+export async function registerBuiltinModel(
   rpcUrl: string,
   deployment: Deployment,
-  which: "art" | "upscale-x4",
+  which: BuiltinModel,
 ): Promise<number> {
   const chain = { ...hardhat, id: deployment.chainId };
   const client = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 });
@@ -67,8 +71,8 @@ async function registerModel(
 
 /** Registers the models (the deployer holds MODEL_ADMIN_ROLE on a fresh deployment); does not start the node. */
 export async function registerModels(rpcUrl: string, deployment: Deployment) {
-  const artModelId = await registerModel(rpcUrl, deployment, "art");
-  const upscaleModelId = await registerModel(rpcUrl, deployment, "upscale-x4");
+  const artModelId = await registerBuiltinModel(rpcUrl, deployment, "art");
+  const upscaleModelId = await registerBuiltinModel(rpcUrl, deployment, "upscale-x4");
   return { artModelId, upscaleModelId };
 }
 
@@ -79,7 +83,26 @@ export async function startNode(options: {
   dataDir: string;
   models: { artModelId: number; upscaleModelId: number };
 }): Promise<E2eNode> {
-  const { rpcUrl, deployment, dataDir, models } = options;
+  const { models } = options;
+  const node = await startBuiltinNode({
+    ...options,
+    serve: [
+      { id: models.artModelId, model: "art" },
+      { id: models.upscaleModelId, model: "upscale-x4" },
+    ],
+  });
+  return { ...models, ...node };
+}
+
+/** A node serving the given registered built-in models, staked, started and with its endpoint on chain. */
+export async function startBuiltinNode(options: {
+  rpcUrl: string;
+  deployment: Deployment;
+  deploymentFile: string;
+  dataDir: string;
+  serve: { id: number; model: BuiltinModel }[];
+}): Promise<Omit<E2eNode, "artModelId" | "upscaleModelId">> {
+  const { rpcUrl, deployment, dataDir, serve } = options;
   await mkdir(dataDir, { recursive: true });
   const keyFile = path.join(dataDir, "node.key");
   await writeFile(keyFile, `${devPrivateKey(DEV_ACCOUNT.node)}\n`, { mode: 0o600 });
@@ -91,10 +114,7 @@ export async function startNode(options: {
       deployment: options.deploymentFile,
       keyFile,
       dataDir,
-      models: [
-        { id: models.artModelId, manifest: "builtin:art" },
-        { id: models.upscaleModelId, manifest: "builtin:upscale-x4" },
-      ],
+      models: serve.map((m) => ({ id: m.id, manifest: `builtin:${m.model}` })),
       provider: "cpu",
       // A real minimum, published at /policy: the generate page shows it.
       minFeeWei: MIN_FEE_WEI.toString(),
@@ -118,7 +138,10 @@ export async function startNode(options: {
   });
   await (
     await connectMarket(config)
-  ).register([BigInt(models.artModelId), BigInt(models.upscaleModelId)], minStake * 10n);
+  ).register(
+    serve.map((m) => BigInt(m.id)),
+    minStake * 10n,
+  );
 
   const app: NodeApp = await startNodeApp(config);
   try {
@@ -140,7 +163,6 @@ export async function startNode(options: {
     throw error;
   }
   return {
-    ...models,
     url: app.url,
     address: devAccount(DEV_ACCOUNT.node).address,
     blockstoreDir: blockstoreOf(dataDir),

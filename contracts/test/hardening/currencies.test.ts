@@ -6,12 +6,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getAddress, parseEventLogs, toHex } from "viem";
-import { PRESET, ZERO, createFixture } from "../../test-support/fixture.ts";
-import { FEE, protocolFee, jobTools } from "../../test-support/jobs.ts";
+import { FEE, PRESET, ZERO, hardeningFixture, protocolFee } from "../../test-support/hardening.ts";
 
-const f = await createFixture();
+const { f, ready } = await hardeningFixture();
 const { viem, requester, node, outsider, admin, creator, buyer, publicClient, treasury } = f;
-const { ready } = jobTools(f);
 
 describe("currencies and withdrawals", () => {
   it("a token that charges the sender on top can't strand the last creditor; no withdrawal to the contract itself", async () => {

@@ -5,12 +5,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getAddress } from "viem";
-import { CLAIM_LOCK, MIN_STAKE, ZERO, createFixture, outputOf } from "../../test-support/fixture.ts";
-import { FEE, protocolFee, Status, jobTools } from "../../test-support/jobs.ts";
+import {
+  CLAIM_LOCK,
+  FEE,
+  MIN_STAKE,
+  Status,
+  ZERO,
+  hardeningFixture,
+  outputOf,
+  protocolFee,
+} from "../../test-support/hardening.ts";
 
-const f = await createFixture();
+const { f, ready } = await hardeningFixture();
 const { viem, requester, node, node2, outsider, publicClient, treasury } = f;
-const { ready } = jobTools(f);
 
 describe("griefing costs the griefer", () => {
   it("claim → reject at once: the job is open again for other nodes, the rejecting node can't take it back", async () => {

@@ -7,23 +7,23 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getAddress, parseEther, parseEventLogs, toHex } from "viem";
 import {
+  FEE,
   GENERATION_FEE_BPS,
   MIN_STAKE,
   PRESET,
   PRICE,
   SECRET,
+  Status,
   ZERO,
   ZERO_HASH,
   contentHash,
-  createFixture,
+  hardeningFixture,
   metadataDigest,
   outputOf,
-} from "../../test-support/fixture.ts";
-import { FEE, Status, jobTools } from "../../test-support/jobs.ts";
+} from "../../test-support/hardening.ts";
 
-const f = await createFixture();
+const { f, ready } = await hardeningFixture();
 const { viem, requester, node, outsider, admin, creator, buyer, buyer2 } = f;
-const { ready } = jobTools(f);
 
 describe("generation from parent works", () => {
   async function remixSetup() {

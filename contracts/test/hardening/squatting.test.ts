@@ -7,19 +7,21 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { encodeAbiParameters, getAddress, keccak256, toHex } from "viem";
 import {
+  FEE,
   SECRET,
+  Status,
   ZERO,
   ZERO_HASH,
   contentHash,
-  createFixture,
+  hardeningFixture,
   metadataDigest,
   outputOf,
-} from "../../test-support/fixture.ts";
-import { FEE, protocolFee, Status, render, jobTools } from "../../test-support/jobs.ts";
+  protocolFee,
+  render,
+} from "../../test-support/hardening.ts";
 
-const f = await createFixture();
+const { f, ready, inOneBlock, receiptOf, frontRunMint } = await hardeningFixture();
 const { viem, requester, node, outsider, creator, publicClient } = f;
-const { ready, inOneBlock, receiptOf, frontRunMint } = jobTools(f);
 
 describe("squatting: nobody but the node can spoil a job", () => {
   it("the output can't be computed from public data: a squat of the v1.0 seed's output does not hit", async () => {

@@ -11,7 +11,11 @@
  * The weights are fixed (a seeded PRNG), so the ONNX file and its hash are reproducible
  * byte for byte from this code; all variation comes from the inputs (latent, palette, structure).
  */
+import { mulberry32 } from "@atelier/procedural";
 import { encodeModel, type OnnxGraph, type OnnxInitializer, type OnnxNode } from "./onnx-proto.ts";
+
+/** The fixed weights' PRNG, also for the other built-in graphs (art/graph.ts). */
+export { mulberry32 };
 
 export interface CppnSpec {
   name: string;
@@ -29,18 +33,6 @@ export const DEFAULT_CPPN: CppnSpec = {
   hidden: 48,
   layers: 4,
 };
-
-/** mulberry32: tiny deterministic PRNG (uniform [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uniformTensor(rand: () => number, name: string, dims: number[], scale: number): OnnxInitializer {
   const n = dims.reduce((a, b) => a * b, 1);

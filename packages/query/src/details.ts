@@ -4,6 +4,7 @@
  * nodes' endpoints / served models / earnings and models' weights. Where the subgraph schema lacks a
  * field (metadata fetch status), the answer says what the subgraph implies instead.
  */
+import type { PresetTerms } from "@atelier/protocol";
 import type { Dialect, Row } from "./dialect.ts";
 import { QueryError } from "./dialect.ts";
 import { WORK_FIELDS, str, toWork, type WorkSummary } from "./works.ts";
@@ -33,17 +34,11 @@ export interface Offer {
   active: boolean;
 }
 
-export interface Terms {
+/** A terms row: the preset fields of `LicenseTerms.Terms` (duration as a bigint), its id, flags and legal text. */
+export interface Terms extends Omit<PresetTerms, "duration"> {
   id: string;
   flags: number;
-  commercialUse: boolean;
-  derivativesAllowed: boolean;
-  attribution: boolean;
-  aiTrainingAllowed: boolean;
-  exclusive: boolean;
-  transferable: boolean;
   duration: bigint;
-  derivativeShareBps: number;
   legalTextUri: string;
   /** CID of the legal text when the URI is ipfs://<CIDv1> (see legalTexts), else null. */
   legalText: string | null;
@@ -90,20 +85,24 @@ export interface NewestFilter {
 }
 
 const MAX = 1000;
-const TERMS_FIELDS = [
-  "id",
-  "flags",
+/** The yes/no rights among the preset fields, in the contract's order. */
+const RIGHTS_FIELDS = [
   "commercialUse",
   "derivativesAllowed",
   "attribution",
   "aiTrainingAllowed",
   "exclusive",
   "transferable",
+] as const satisfies readonly (keyof PresetTerms)[];
+const TERMS_FIELDS = [
+  "id",
+  "flags",
+  ...RIGHTS_FIELDS,
   "duration",
   "derivativeShareBps",
   "legalTextUri",
   "legalText",
-] as const;
+] as const satisfies readonly (keyof Terms)[];
 const JOB_FIELDS = [
   "id",
   "requester",
@@ -134,15 +133,11 @@ function toMetadata(r: Row): Metadata {
 }
 
 function toTerms(r: Row): Terms {
+  const rights = Object.fromEntries(RIGHTS_FIELDS.map((field) => [field, Boolean(r[field])]));
   return {
     id: String(r.id),
     flags: Number(r.flags),
-    commercialUse: Boolean(r.commercialUse),
-    derivativesAllowed: Boolean(r.derivativesAllowed),
-    attribution: Boolean(r.attribution),
-    aiTrainingAllowed: Boolean(r.aiTrainingAllowed),
-    exclusive: Boolean(r.exclusive),
-    transferable: Boolean(r.transferable),
+    ...(rights as Record<(typeof RIGHTS_FIELDS)[number], boolean>),
     duration: BigInt(String(r.duration)),
     derivativeShareBps: Number(r.derivativeShareBps),
     legalTextUri: String(r.legalTextUri),

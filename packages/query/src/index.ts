@@ -29,31 +29,8 @@ export {
   type NewestFilter,
 } from "./details.ts";
 export { FigureQueries, type LegalText, type DailySales, type DailyJobs, type DayRange } from "./figures.ts";
-export { NearMatchIndex, hammingDistance, hashBits, type NearMatch } from "./discovery/near-match.ts";
-export {
-  RelatedWorks,
-  RIGHTS,
-  DEFAULT_WEIGHTS,
-  type WorkFeatures,
-  type Suggestion,
-  type RankOptions,
-  type Weights,
-} from "./discovery/related.ts";
-export {
-  EmbeddingFeed,
-  EMBEDDING_HEADERS,
-  encodeEmbeddingRows,
-  decodeEmbeddingRows,
-} from "./discovery/embedding-feed.ts";
-export { EMBEDDING_MODEL, EMBEDDING_DIMENSIONS } from "./discovery/embedding-model.ts";
-export {
-  simulateMarket,
-  evaluateRecommenders,
-  mulberry32,
-  type SimMarket,
-  type RecScores,
-  type Recommender,
-} from "./discovery/simulation.ts";
+// Discovery without TensorFlow.js; the image embedder is in "@atelier/query/discovery".
+export * from "./discovery/light.ts";
 import { ponderDialect, subgraphDialect } from "./dialect.ts";
 import { ProvenanceQueries } from "./queries.ts";
 import { NearMatchIndex } from "./discovery/near-match.ts";

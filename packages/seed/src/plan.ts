@@ -43,97 +43,46 @@ export interface PlannedUpload {
 }
 
 const eth = (v: string) => parseEther(v);
-const scene = (key: string) => {
-  const found = [...SCENES, DERIVATIVE_SCENE].find((s) => s.key === key);
-  if (!found) throw new Error(`no scene ${key}`);
-  return found;
-};
+/** An offer priced in ETH / in Test USD (whole dollars). */
+const inEth = (terms: number, price: string, maxSupply?: number): PlannedOffer =>
+  maxSupply === undefined ? { terms, eth: eth(price) } : { terms, eth: eth(price), maxSupply };
+const inTusd = (terms: number, dollars: string): PlannedOffer => ({ terms, tusd: dollars });
+
+/** One upload: the catalogue scene `key`, uploaded by `creator` with a royalty and its offers. */
+function upload(
+  key: string,
+  creator: number,
+  royaltyBps: number,
+  offers: PlannedOffer[],
+  parent?: PlannedUpload["parent"],
+): PlannedUpload {
+  const scene = [...SCENES, DERIVATIVE_SCENE].find((s) => s.key === key);
+  if (!scene) throw new Error(`no scene ${key}`);
+  return parent ? { scene, creator, royaltyBps, offers, parent } : { scene, creator, royaltyBps, offers };
+}
+
+const { personal, commercial, commercialRemix, exclusive, aiTraining } = TERMS;
+const { ines, marek, sol } = ACCOUNTS;
 
 export const UPLOADS: PlannedUpload[] = [
-  {
-    scene: scene("alpine-lake"),
-    creator: ACCOUNTS.ines,
-    royaltyBps: 500,
-    offers: [
-      { terms: TERMS.personal, eth: eth("0.01") },
-      { terms: TERMS.commercialRemix, eth: eth("0.08") },
-      { terms: TERMS.aiTraining, tusd: "40" },
-    ],
-  },
-  {
-    scene: scene("dunes"),
-    creator: ACCOUNTS.marek,
-    royaltyBps: 500,
-    offers: [
-      { terms: TERMS.commercial, eth: eth("0.05") },
-      { terms: TERMS.commercial, tusd: "25" },
-    ],
-  },
-  {
-    scene: scene("spruce-fog"),
-    creator: ACCOUNTS.sol,
-    royaltyBps: 300,
-    offers: [
-      { terms: TERMS.personal, eth: eth("0.005") },
-      { terms: TERMS.commercial, eth: eth("0.04") },
-    ],
-  },
-  {
-    scene: scene("harbour-blue-hour"),
-    creator: ACCOUNTS.ines,
-    royaltyBps: 500,
-    offers: [
-      { terms: TERMS.personal, eth: eth("0.012") },
-      { terms: TERMS.commercial, tusd: "60" },
-    ],
-  },
-  {
-    scene: scene("aurora-fjord"),
-    creator: ACCOUNTS.marek,
-    royaltyBps: 750,
-    offers: [{ terms: TERMS.exclusive, eth: eth("2"), maxSupply: 1 }],
-  },
-  {
-    scene: scene("red-canyon"),
-    creator: ACCOUNTS.sol,
-    royaltyBps: 500,
-    offers: [
-      { terms: TERMS.commercialRemix, eth: eth("0.06") },
-      { terms: TERMS.aiTraining, tusd: "30" },
-    ],
-  },
-  {
-    scene: scene("lavender-hills"),
-    creator: ACCOUNTS.ines,
-    royaltyBps: 400,
-    offers: [
-      { terms: TERMS.personal, eth: eth("0.008") },
-      { terms: TERMS.commercial, tusd: "35" },
-    ],
-  },
-  {
-    scene: scene("storm-plain"),
-    creator: ACCOUNTS.marek,
-    royaltyBps: 500,
-    offers: [{ terms: TERMS.commercial, eth: eth("0.07") }],
-  },
-  {
-    scene: scene("sea-stacks"),
-    creator: ACCOUNTS.sol,
-    royaltyBps: 500,
-    offers: [
-      { terms: TERMS.personal, eth: eth("0.01") },
-      { terms: TERMS.commercial, eth: eth("0.06") },
-      { terms: TERMS.commercialRemix, tusd: "45" },
-    ],
-  },
-  {
-    scene: scene("alpine-lake-night"),
-    creator: ACCOUNTS.marek,
-    royaltyBps: 500,
-    offers: [{ terms: TERMS.commercial, eth: eth("0.05") }],
-    parent: { key: "alpine-lake", offerId: 2 },
-  },
+  upload("alpine-lake", ines, 500, [
+    inEth(personal, "0.01"),
+    inEth(commercialRemix, "0.08"),
+    inTusd(aiTraining, "40"),
+  ]),
+  upload("dunes", marek, 500, [inEth(commercial, "0.05"), inTusd(commercial, "25")]),
+  upload("spruce-fog", sol, 300, [inEth(personal, "0.005"), inEth(commercial, "0.04")]),
+  upload("harbour-blue-hour", ines, 500, [inEth(personal, "0.012"), inTusd(commercial, "60")]),
+  upload("aurora-fjord", marek, 750, [inEth(exclusive, "2", 1)]),
+  upload("red-canyon", sol, 500, [inEth(commercialRemix, "0.06"), inTusd(aiTraining, "30")]),
+  upload("lavender-hills", ines, 400, [inEth(personal, "0.008"), inTusd(commercial, "35")]),
+  upload("storm-plain", marek, 500, [inEth(commercial, "0.07")]),
+  upload("sea-stacks", sol, 500, [
+    inEth(personal, "0.01"),
+    inEth(commercial, "0.06"),
+    inTusd(commercialRemix, "45"),
+  ]),
+  upload("alpine-lake-night", marek, 500, [inEth(commercial, "0.05")], { key: "alpine-lake", offerId: 2 }),
 ];
 
 /** Licences bought (offer ids are 1-based, in the order above). The aurora's exclusive sells out. */
@@ -163,24 +112,24 @@ export interface PlannedJob {
 export const JOBS: PlannedJob[] = [
   {
     key: "lighthouse",
-    requester: ACCOUNTS.sol,
+    requester: sol,
     prompt: "vintage poster of a lighthouse on basalt cliffs, winter storm",
-    offer: { terms: TERMS.commercial, eth: eth("0.03") },
+    offer: inEth(commercial, "0.03"),
   },
   {
     key: "tea-fields",
-    requester: ACCOUNTS.marek,
+    requester: marek,
     prompt: "terraced tea fields in morning mist, soft greens",
-    offer: { terms: TERMS.commercialRemix, tusd: "20" },
+    offer: inTusd(commercialRemix, "20"),
   },
   {
     key: "copper-dunes",
-    requester: ACCOUNTS.ines,
+    requester: ines,
     prompt: "copper desert dunes under a violet night sky",
-    offer: { terms: TERMS.personal, eth: eth("0.005") },
+    offer: inEth(personal, "0.005"),
   },
 ];
 /** A licence sold on a generated work once it exists. */
 export const GENERATED_SALE = { key: "lighthouse", offerId: 1, buyer: ACCOUNTS.studio };
 /** The AI remix: a variation of a generated work, requested by the work's owner. */
-export const VARIATION = { offer: { terms: TERMS.commercial, eth: eth("0.02") } };
+export const VARIATION = { offer: inEth(commercial, "0.02") };

@@ -4,14 +4,12 @@
  * Test USD, licences, the derivative, the sold-out exclusive, the flag), that the stored pictures are the
  * registered bytes and carry their watermark, and that a second run sends nothing.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256, zeroAddress } from "viem";
 import { abis } from "@atelier/protocol";
-import { deployAtelier, devAccount, startHardhatNode, type RunningChain } from "@atelier/devchain";
+import { devAccount } from "@atelier/devchain";
 import { openUploads, type Uploads } from "@atelier/uploads";
 import { decodePayload, detect } from "@atelier/watermark";
 import {
@@ -20,15 +18,15 @@ import {
   handlerSink,
   pictureFrom,
   SALES,
-  seedChain,
   seedUploads,
   UPLOADS,
   type SeedChain,
   type UploadsSeeded,
 } from "../src/index.ts";
+import { startLocalChain, type LocalChain } from "./local-chain.ts";
 
 describe("seedUploads on a local chain", () => {
-  let node: RunningChain;
+  let local: LocalChain;
   let dir: string;
   let store: Uploads;
   let chain: SeedChain;
@@ -36,11 +34,10 @@ describe("seedUploads on a local chain", () => {
   const log: string[] = [];
 
   beforeAll(async () => {
-    node = await startHardhatNode();
-    const deployment = await deployAtelier({ rpcUrl: node.rpcUrl });
-    dir = await mkdtemp(path.join(tmpdir(), "atelier-seed-"));
+    local = await startLocalChain();
+    ({ chain, dir } = local);
     store = await openUploads({ dir: path.join(dir, "store") });
-    chain = seedChain(node.rpcUrl, deployment);
+    local.onStop(() => store.close());
     first = await seedUploads({
       chain,
       content: handlerSink(store.handle),
@@ -49,11 +46,7 @@ describe("seedUploads on a local chain", () => {
     });
   }, 600_000);
 
-  afterAll(async () => {
-    await store?.close();
-    await node?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => local?.stop());
 
   const works = () => ({ address: chain.address("Works"), abi: abis.Works });
   const read = <T>(functionName: string, args: unknown[]) =>

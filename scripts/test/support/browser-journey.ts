@@ -19,7 +19,7 @@ import {
 } from "@atelier/protocol";
 import { readDeployment } from "@atelier/protocol/node";
 import { devAccount } from "@atelier/devchain";
-import { foundCopy } from "@atelier/web/test-support/images.ts";
+import { foundCopy } from "@atelier/web/test-support/images";
 import path from "node:path";
 import { connectWallet, launchBrowser, openPage, type BrowserPage } from "./browser.ts";
 import type { StartedStack } from "./npm-start.ts";

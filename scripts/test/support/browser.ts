@@ -5,7 +5,7 @@
  */
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Address } from "viem";
-import { injectWallet, type WalletControl } from "@atelier/web/test-support/wallet.ts";
+import { injectWallet, type WalletControl } from "@atelier/web/test-support/wallet";
 
 /** The flags the web e2e runs chromium with (web/playwright.config.ts): headless, no sandbox, no network extras. */
 const CHROMIUM_ARGS = [

@@ -4,18 +4,10 @@
  * rights and some loyalty to creators, and license works one after another. Each brand's last licence
  * is held out and the recommenders are scored on finding it (HR@10, NDCG@10).
  */
+import { mulberry32 } from "@atelier/procedural";
 import { RelatedWorks, RIGHTS, type Weights } from "./related.ts";
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export interface MarketOptions {
   seed?: number;

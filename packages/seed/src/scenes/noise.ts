@@ -2,18 +2,7 @@
  * Seeded 2-D value noise and its fractal sums: the texture of every rendered scene (rock, clouds, sand,
  * foliage, water). Deterministic per seed, so a scene renders to the same pixels on every machine.
  */
-
-/** mulberry32: a small, good-enough PRNG for picking lattice values. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "@atelier/procedural";
 
 export interface Noise {
   /** Smooth value noise in [0, 1]. */
@@ -25,7 +14,7 @@ export interface Noise {
 }
 
 export function noise(seed: number): Noise {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const perm = new Uint16Array(512);
   const base = Array.from({ length: 256 }, (_, i) => i);
   for (let i = 255; i > 0; i--) {

@@ -4,7 +4,8 @@
  * surface that reflects it all with ripples, valley fog, and the camera's own marks (tone curve, vignette,
  * grain). Everything comes from the scene's numbers and its seed: same scene, same pixels.
  */
-import { clamp01, mix, noise, rng, smoothstep, type Noise } from "./noise.ts";
+import { mulberry32 } from "@atelier/procedural";
+import { clamp01, mix, noise, smoothstep, type Noise } from "./noise.ts";
 
 export type RGB = readonly [number, number, number];
 
@@ -67,7 +68,7 @@ function profile(layer: Layer, index: number, scene: Scene, n: Noise): LayerProf
   const { width, height } = scene;
   const top = new Float32Array(width);
   const building = new Int32Array(width);
-  const random = rng(scene.seed * 31 + index * 7919);
+  const random = mulberry32(scene.seed * 31 + index * 7919);
   if (layer.kind === "city") {
     let x = 0;
     let id = 1;
@@ -319,7 +320,7 @@ export function renderScene(scene: Scene): { width: number; height: number; chan
 
   // The camera: exposure and cast, an S-curve, vignette, grain (fine, so the watermark has texture to hide in).
   const out = new Uint8Array(width * height * 3);
-  const random = rng(scene.seed ^ 0x5eed);
+  const random = mulberry32(scene.seed ^ 0x5eed);
   const exposure = scene.exposure ?? 1;
   const cast = scene.cast ?? [1, 1, 1];
   for (let y = 0; y < height; y++) {
