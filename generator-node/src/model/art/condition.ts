@@ -258,8 +258,7 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
     // light from the rim: darker toward the focus, brighter toward the frame (a porthole, a dark
     // heart, a silhouette against the light) — the other half of the layouts a focal glow gives
     style.vignette = -(0.08 + pr() * 0.1);
-    style.glow = -(0.04 + pr() * 0.1);
-    style.exposure *= 0.85;
+    style.glow = -(0.03 + pr() * 0.06);
     if (composition === "centered") style.orbT = paletteExtremes(palette).dark + 0.03;
   }
   for (const e of entries)
