@@ -2,7 +2,7 @@
  * Generator benchmark (not a timed test): a local Hardhat chain with automine and the real
  * contracts, the node in process, N jobs.
  *
- *   npm run bench:generator -- --jobs N [--json FILE] [--interval MS] [--concurrency C]
+ *   npm run bench:generator -- --jobs N [--json FILE] [--interval MS] [--concurrency C] [--workers W|auto]
  *
  * Phase 1 (isolated): min(N, 10) requests one after another (each waits for the previous
  * fulfilment) → latency of a job on an otherwise idle node.
@@ -21,7 +21,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import * as prettier from "prettier";
 import { startNodeApp } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig, workersFor } from "../src/config.ts";
 import { builtinArt, builtinModel, builtinUpscale } from "../src/model/builtin.ts";
 import type { JobEvent } from "../src/node.ts";
 import { startStack, writeNodeConfig } from "../test/helpers/stack.ts";
@@ -33,7 +33,8 @@ const { values } = parseArgs({
     jobs: { type: "string", default: "40" },
     json: { type: "string" },
     interval: { type: "string", default: "1000" },
-    workers: { type: "string", default: "1" },
+    /** producer worker threads per text-to-image model ("auto": the node's default, one per core) */
+    workers: { type: "string", default: "auto" },
     concurrency: { type: "string", default: "4" },
     "no-safety": { type: "boolean", default: false },
     "no-quality": { type: "boolean", default: false },
@@ -44,6 +45,7 @@ const { values } = parseArgs({
 const N = Number(values.jobs);
 const interval = Number(values.interval);
 const concurrency = Number(values.concurrency);
+const workers = values.workers === "auto" ? "auto" : Number(values.workers);
 /** upscale and variation jobs measured on chain (each one at a time, after the art phases) */
 const PARENT_JOBS = 3;
 
@@ -123,7 +125,7 @@ try {
       { id: variationId, manifest: "builtin:art-variation" },
     ],
     concurrency,
-    workers: Number(values.workers),
+    workers,
     pollIntervalMs: 25,
     safety: { enabled: !values["no-safety"] },
     log: { level: "error", pretty: false },
@@ -217,7 +219,7 @@ try {
     provider: app.provider,
     cpu: `${os.cpus()[0]?.model ?? "?"} ×${os.cpus().length}`,
     concurrency,
-    workers: Number(values.workers),
+    workers: workersFor(workers, "art"),
     loadAverage1m: { before: round(loadBefore), after: round(os.loadavg()[0]!) },
     arrivalIntervalMs: interval,
     e2e: { p50Ms: round(pct(e2e, 50)), p95Ms: round(pct(e2e, 95)), maxMs: round(Math.max(...e2e)) },
@@ -350,7 +352,7 @@ try {
   if (quality) {
     for (const q of [quality.v1, quality.v2])
       console.log(
-        `${q.model}: colourfulness ${q.colourfulness}, edge density ${q.edgeDensity}, HF energy ${q.hfEnergy}, diversity ${q.diversity} bits (medians over ${q.images}; worst ${JSON.stringify(q.worst)}; watermark ${JSON.stringify(q.watermarkRungs)})`,
+        `${q.model}: colourfulness ${q.colourfulness}, edge density ${q.edgeDensity}, HF energy ${q.hfEnergy}, diversity ${q.diversity} bits (48 prompts × 2 seeds: ${q.diversityWide}; independent images: ${q.diversityIndependent}) (medians over ${q.images}; worst ${JSON.stringify(q.worst)}; watermark ${JSON.stringify(q.watermarkRungs)})`,
       );
     console.log(`contact sheets: ${quality.sheets.join(", ")}`);
   }

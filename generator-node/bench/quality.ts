@@ -3,7 +3,8 @@
  * built-in v1 (CPPN) and v2 (art) models at 512², a contact sheet PNG of each, and per model:
  * colourfulness (Hasler–Süsstrunk), edge density (Sobel of luma > 80), high-frequency energy
  * (luma spectrum above 0.125 cycles/px) — median and worst (lowest) image — and prompt diversity
- * (mean pairwise perceptual-hash distance, 64 bits, over the 24 prompts at one seed). Also the
+ * (mean pairwise perceptual-hash distance, 64 bits, over the 24 prompts at one seed; and, less noisy,
+ * over the 48 sheet + held-out prompts at each seed). Also the
  * CPU time per stage of one job produced in process (generate, safety, watermark, encode).
  */
 import { mkdtemp } from "node:fs/promises";
@@ -97,6 +98,17 @@ export interface ModelQuality {
   samePromptDistance: number;
   /** \`diversity\` over HELD_OUT_PROMPTS (first seed) */
   diversityHeldOut: number;
+  /**
+   * mean over both seeds of the mean pairwise distance over all 48 prompts (sheet + held out): the
+   * 24-prompt figure moves by ±0.25 bit between prompt sets of the same model; this one by about half
+   */
+  diversityWide: number;
+  /**
+   * what independent images can reach: the DC bit of a pHash is always set, the other 63 bits agree
+   * by chance half the time, so the expected mean pairwise distance is 31.5 (more needs prompts that
+   * avoid each other's layouts, which independent renders cannot do)
+   */
+  diversityIndependent: number;
   worst: { colourfulness: number; edgeDensity: number; hfEnergy: number };
   /** images whose watermark read back at each strength of the node's ladder (default 42.2 dB, 40, 38), and none */
   watermarkRungs: Record<string, number>;
@@ -130,15 +142,20 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
   // prompt-major: each prompt's two seeds side by side on the sheet
   for (const prompt of SHEET_PROMPTS)
     for (const seed of SHEET_SEEDS) images.push(...(await rt.generate([{ prompt, seed }])));
-  const heldOut: bigint[] = [];
-  for (const prompt of HELD_OUT_PROMPTS)
-    heldOut.push(wm.perceptualHash((await rt.generate([{ prompt, seed: SHEET_SEEDS[0]! }]))[0]!));
+  // held-out prompts, per seed
+  const heldOut: bigint[][] = SHEET_SEEDS.map(() => []);
+  for (const [k, seed] of SHEET_SEEDS.entries())
+    for (const prompt of HELD_OUT_PROMPTS)
+      heldOut[k]!.push(wm.perceptualHash((await rt.generate([{ prompt, seed }]))[0]!));
   await rt.close();
   const cf = images.map(colourfulness);
   const ed = images.map((im) => edgeDensity(im));
   const hf = images.map((im) => highFrequencyEnergy(im));
   const firstSeed = images.filter((_, i) => i % SHEET_SEEDS.length === 0);
   const hashes = images.map((im) => wm.perceptualHash(im));
+  const wide = SHEET_SEEDS.map((_, k) =>
+    meanPairwiseDistance([...hashes.filter((_, i) => i % SHEET_SEEDS.length === k), ...heldOut[k]!]),
+  );
   let same = 0;
   for (let i = 0; i < hashes.length; i += SHEET_SEEDS.length) same += hamming64(hashes[i]!, hashes[i + 1]!);
   const rungs: Record<string, number> = {};
@@ -167,7 +184,9 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
     hfEnergy: round(median(hf)),
     diversity: round(meanPairwiseDistance(firstSeed.map((im) => wm.perceptualHash(im))), 2),
     samePromptDistance: round(same / SHEET_PROMPTS.length, 2),
-    diversityHeldOut: round(meanPairwiseDistance(heldOut), 2),
+    diversityHeldOut: round(meanPairwiseDistance(heldOut[0]!), 2),
+    diversityWide: round(wide.reduce((a, b) => a + b, 0) / wide.length, 2),
+    diversityIndependent: 31.5,
     worst: {
       colourfulness: round(Math.min(...cf), 1),
       edgeDensity: round(Math.min(...ed)),

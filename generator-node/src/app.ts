@@ -17,7 +17,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import type { Deployment } from "@atelier/protocol";
 import { readDeployment } from "@atelier/protocol/node";
-import { ConfigError, type NodeConfig } from "./config.ts";
+import { ConfigError, workersFor, type NodeConfig } from "./config.ts";
 import { createAtelierMarket, type AtelierMarket, type NodeStanding } from "./chain/atelier.ts";
 import { Journal } from "./journal.ts";
 import { createLogger } from "./logger.ts";
@@ -242,7 +242,9 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       const producer: ImageProducer = cfg.modelWorker
         ? new ProducerPool(
             await Promise.all(
-              Array.from({ length: cfg.workers }, () => WorkerProducer.create(loaded, popts)),
+              Array.from({ length: workersFor(cfg.workers, loaded.manifest.kind) }, () =>
+                WorkerProducer.create(loaded, popts),
+              ),
             ),
           )
         : await createInProcessProducer(loaded, popts);
@@ -273,7 +275,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
           provider: producer.provider,
           weightsHash: loaded.hash,
           safety: producer.safetyBackend,
-          workers: cfg.modelWorker ? cfg.workers : 0,
+          workers: cfg.modelWorker ? workersFor(cfg.workers, loaded.manifest.kind) : 0,
           ...(m.minFeeWei > 0n ? { minFeeWei: m.minFeeWei.toString() } : {}),
         },
         "model loaded",

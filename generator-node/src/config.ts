@@ -4,6 +4,7 @@
  * why it is wrong. The private key is kept in a {@link Secret} that never serialises or prints.
  */
 import { readFileSync, existsSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
 import { z } from "zod";
@@ -75,8 +76,11 @@ export const configSchema = z.object({
   threads: z.number().int().min(1).max(64).default(1),
   /** run inference in a worker thread (onnxruntime-node's run blocks its calling thread) */
   modelWorker: z.boolean().default(true),
-  /** worker threads producing images, each with its own session (default: 1) */
-  workers: z.number().int().min(1).max(64).default(1),
+  /**
+   * worker threads producing images per model, each with its own session and classifier; "auto":
+   * one per core (at most 4) for text-to-image models, one for upscale models (memory-bound)
+   */
+  workers: z.union([z.literal("auto"), z.number().int().min(1).max(64)]).default("auto"),
   /** jobs paying less than this (wei, decimal) are not claimed; published at `/policy` */
   minFeeWei: z
     .string()
@@ -179,6 +183,21 @@ export type NodeConfig = z.infer<typeof configSchema> & { privateKey: Secret; co
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+}
+
+/**
+ * Producer worker threads for one model: the configured number, or for "auto" one per core (at most
+ * 4) for text-to-image models — generate, safety, watermark and encode are serial CPU work in a
+ * worker, so one worker leaves a second core idle — and one for upscale models, whose tiles
+ * already keep a core busy and whose activations take ≈ 0.7 GB per worker.
+ */
+export function workersFor(
+  workers: NodeConfig["workers"],
+  kind: string,
+  cores = os.availableParallelism(),
+): number {
+  if (workers !== "auto") return workers;
+  return kind === "upscale" ? 1 : Math.max(1, Math.min(4, cores));
 }
 
 /** Environment variables → config paths. Values are JSON-parsed when they look like JSON. */

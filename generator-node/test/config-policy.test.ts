@@ -4,7 +4,7 @@ import path from "node:path";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import pino from "pino";
-import { ConfigError, loadConfig, Secret } from "../src/config.ts";
+import { ConfigError, loadConfig, Secret, workersFor } from "../src/config.ts";
 import { REDACT } from "../src/logger.ts";
 import { PromptPolicy } from "../src/safety/policy.ts";
 
@@ -25,6 +25,23 @@ describe("config", () => {
       inspect(cfg) +
       String(cfg.privateKey);
     expect(printed).not.toContain("11".repeat(32));
+  });
+
+  it("workers: auto by default (one per core, at most 4; one for upscale models), or a number", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "atelier-cfg-"));
+    const file = path.join(dir, "atelier-node.json");
+    await writeFile(file, JSON.stringify({ rpcUrl: "http://127.0.0.1:8545", models: [{ id: 1 }] }));
+    const env = { ATELIER_NODE_PRIVATE_KEY: KEY };
+    expect(loadConfig({ file, env }).workers).toBe("auto");
+    expect(workersFor("auto", "art", 2)).toBe(2);
+    expect(workersFor("auto", "art", 16)).toBe(4);
+    expect(workersFor("auto", "cppn", 1)).toBe(1);
+    expect(workersFor("auto", "upscale", 16)).toBe(1);
+    expect(workersFor(3, "upscale", 2)).toBe(3);
+    expect(loadConfig({ file, env: { ...env, ATELIER_NODE_WORKERS: "3" } }).workers).toBe(3);
+    expect(() => loadConfig({ file, env: { ...env, ATELIER_NODE_WORKERS: "many" } })).toThrow(
+      /setting "workers" \(environment variable ATELIER_NODE_WORKERS\)/,
+    );
   });
 
   it("logs redact key material", () => {

@@ -24,6 +24,8 @@ export interface ArtConditioning {
   /** field-space transform */
   transform: {
     zoom: number;
+    /** the field drawn out along one axis by this factor (1: isotropic): strata, grain, streaks */
+    stretch: number;
     rotation: number;
     folds: number;
     swirl: number;
@@ -58,7 +60,7 @@ const DEFAULTS: Record<ScalarName, [number, number]> = {
   orbT: [0, 1],
   orb: [0, 0],
   glow: [0.04, 0.16],
-  horizon: [0.42, 0.68],
+  horizon: [0.3, 0.72],
   skyT: [0, 1],
   skySpan: [0.2, 0.45],
   clouds: [0.12, 0.3],
@@ -67,7 +69,7 @@ const DEFAULTS: Record<ScalarName, [number, number]> = {
   haze: [0.25, 0.6],
   land: [0, 0],
   grain: [0.02, 0.06],
-  vignette: [0, 0.12],
+  vignette: [0.04, 0.16],
   exposure: [0.92, 1.04],
   terrace: [0, 0.7],
   orbTex: [0.3, 0.7],
@@ -85,6 +87,24 @@ const COMPOSITIONS: [Composition, number][] = [
   ["centered", 0.14],
   ["spiral", 0.12],
   ["mirror", 0.06],
+];
+
+/**
+ * Where the light falls in a field composition: a point of the rule-of-thirds grid (x, y in units of
+ * the half-frame), the centre as rarely as any other point. With the glow and the vignette around
+ * it, this sets the image's large-scale light — what a glance (and a perceptual hash) sees first —
+ * so that two prompts differ in layout, not only in texture and palette.
+ */
+const THIRDS: [number, number][] = [
+  [-1, -1],
+  [0, -1],
+  [1, -1],
+  [-1, 0],
+  [0, 0],
+  [1, 0],
+  [-1, 1],
+  [0, 1],
+  [1, 1],
 ];
 
 function pickWeighted<T>(items: [T, number][], u: number): T {
@@ -169,7 +189,9 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
 
   // composition defaults, then the words' settings, then their scalings
   const transform = {
-    zoom: 0.8 + pr() * 0.8,
+    // log-uniform over 3× : the same field reads as broad shapes or as a fine pattern
+    zoom: 0.6 * Math.exp(pr() * Math.log(3)),
+    stretch: 1,
     rotation: pr() * Math.PI * 2,
     folds: 5 + Math.floor(pr() * 8),
     swirl: 0,
@@ -186,10 +208,18 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
     style.skySpan = span / style.horizon;
     style.skyT = dark + (pr() - 0.5) * 0.06;
     style.groundT = dark + (pr() - 0.5) * 0.2;
+    // the light of a landscape in one of four layouts: a dark zenith over a bright horizon (dusk), or
+    // a bright zenith deepening toward a hazy horizon (day, mist); dark ground or bright ground
+    // (snow, sand, a lit plain) — not every landscape a bright band across the middle
+    if (pr() < 0.4) {
+      style.skyT = bright - 0.02;
+      style.skySpan = -(span * 0.75) / style.horizon;
+    }
+    if (pr() < 0.4) style.groundT = bright - 0.12 - pr() * 0.1;
     style.orb = Math.max(style.orb, pr() < 0.7 ? 1 : 0);
     style.orbT = bright + 0.02;
     style.focusY = style.horizon * 2 - 1 - (0.25 + pr() * 0.35); // the sun above the horizon
-    style.focusX = (pr() - 0.5) * 0.9;
+    style.focusX = (pr() < 0.5 ? -1 : 1) * (0.25 + pr() * 0.55); // the sun off the middle, on a side
     style.orbShade = 0;
     style.orbTex = 0.05 + pr() * 0.1;
     style.orbR = 0.08 + pr() * 0.08;
@@ -198,8 +228,9 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
     // the centre of the figure on a third of the frame as often as in the middle: a centred figure
     // under a vignette in every image makes every image bright in the middle
     const offCentre = pr() < 0.5;
-    style.focusX = offCentre ? (pr() < 0.5 ? -1 : 1) * (0.2 + pr() * 0.25) : 0;
-    style.focusY = offCentre ? (pr() - 0.5) * 0.6 : composition === "centered" ? -0.05 : 0;
+    const [gx, gy] = THIRDS[Math.floor(pr() * THIRDS.length)]!;
+    style.focusX = offCentre ? (gx || (pr() < 0.5 ? -1 : 1)) * (0.2 + pr() * 0.25) : 0;
+    style.focusY = offCentre ? gy * (0.15 + pr() * 0.25) : composition === "centered" ? -0.05 : 0;
     if (composition === "centered") {
       style.orb = 1;
       style.orbR = 0.3 + pr() * 0.16;
@@ -207,12 +238,28 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
     }
     if (composition === "spiral") transform.swirl = 2.2 + pr() * 2.5;
   }
+  if ((composition === "field" || composition === "centered") && pr() < 0.35) {
+    // strata: the same field drawn out along one direction (sediment, wood grain, rain, wind)
+    transform.stretch = 2.2 + pr() * 1.6;
+  }
+  if (composition === "field" || composition === "mirror") {
+    const [gx, gy] = THIRDS[Math.floor(pr() * THIRDS.length)]!;
+    style.focusX = (composition === "mirror" ? 0 : gx * (0.6 + pr() * 0.35)) + (pr() - 0.5) * 0.1;
+    style.focusY = gy * (0.6 + pr() * 0.35) + (pr() - 0.5) * 0.1;
+  }
   if (composition === "radial" || composition === "mirror" || composition === "spiral") {
     // folding multiplies the pattern: calm it so the result stays readable (and watermarkable)
     style.detail *= 0.6;
     style.tScale *= 0.75;
     style.lines *= 0.6;
     style.warp2 *= 0.7;
+  }
+  if (composition !== "land" && pr() < 0.4) {
+    // light from the rim: darker toward the focus, brighter toward the frame (a porthole, a dark
+    // heart, a silhouette against the light) — the other half of the layouts a focal glow gives
+    style.vignette = -(0.08 + pr() * 0.1);
+    style.glow = -(0.03 + pr() * 0.06);
+    if (composition === "centered") style.orbT = paletteExtremes(palette).dark + 0.03;
   }
   for (const e of entries)
     for (const [k, range] of Object.entries(e.set ?? {}) as [ScalarName, [number, number]][])
@@ -285,11 +332,23 @@ export function foldsPlane(c: ArtConditioning): boolean {
  * about the focus, then an offset. For folded compositions the grid is already centred on the focus.
  */
 export function fieldTransform(c: ArtConditioning): Float32Array {
-  const { zoom, rotation, cx, cy, ox, oy } = c.transform;
+  const { zoom, stretch, rotation, cx, cy, ox, oy } = c.transform;
   const zc = Math.cos(rotation) * zoom;
   const zs = Math.sin(rotation) * zoom;
   const [tx, ty] = foldsPlane(c) ? [0, 0] : [cx, cy];
-  return Float32Array.of(zc, zs, 0, -zs, zc, 0, -tx * zc + ty * zs + ox, -tx * zs - ty * zc + oy, 1);
+  // the rotated field's x axis divided by the stretch: lower frequencies along it, never higher
+  const k = 1 / stretch;
+  return Float32Array.of(
+    zc * k,
+    zs,
+    0,
+    -zs * k,
+    zc,
+    0,
+    (-tx * zc + ty * zs) * k + ox,
+    -tx * zs - ty * zc + oy,
+    1,
+  );
 }
 
 /**
