@@ -1,4 +1,8 @@
 import type { HandleServerError } from "@sveltejs/kit/hooks";
+import { pageCache } from "#lib/server/page-cache.ts";
+
+/** Explore and work pages served from memory while the index head is unchanged (lib/server/page-cache.ts). */
+export const handle = pageCache;
 
 /**
  * Unexpected errors a reader sees: our errors' message and hint (they carry no secrets: the config,
