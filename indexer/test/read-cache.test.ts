@@ -4,12 +4,19 @@
  * uncached answer says; the first query after Ponder has indexed a new sale shows the sale.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
+import { createPublicClient, http, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { abis, type Deployment } from "@atelier/protocol";
+import type { Deployment } from "@atelier/protocol";
 import { deployAtelier, startHardhatNode, type RunningChain } from "@atelier/devchain";
 import { ACCOUNTS, runScenario } from "../scenario/index.ts";
 import { startPonder, type RunningPonder } from "../test-support/ponder.ts";
+import {
+  ACTIVE_OFFERS,
+  buyLicence,
+  sellingOffer,
+  type ActiveOffers,
+  type Sale,
+} from "../test-support/sales.ts";
 
 const queryOf = (work: bigint) =>
   `{ works(where: { id: "${work}" }) { items { id licensesSold } } licenses(where: { work: "${work}" }) { totalCount } }`;
@@ -20,7 +27,7 @@ describe("read cache of the indexer's API", () => {
   let ponder: RunningPonder;
   let client: PublicClient;
   /** An offer of the scenario that still sells (found through the index, checked on chain). */
-  let sale: { work: bigint; offerId: bigint; price: bigint };
+  let sale: Sale;
   let QUERY: string;
 
   beforeAll(async () => {
@@ -30,30 +37,8 @@ describe("read cache of the indexer's API", () => {
     ponder = await startPonder({ rpcUrl: chain.rpcUrl, deployment });
     await ponder.waitForBlock(scenario.toBlock);
     client = createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) }) as PublicClient;
-    const { offers } = await ponder.graphql<{
-      offers: { items: { work: string; offerId: string; price: string; currency: string }[] };
-    }>(`{ offers(where: { active: true }, limit: 100) { items { work offerId price currency } } }`);
-    for (const o of offers.items.filter((o) => BigInt(o.currency) === 0n)) {
-      const candidate = { work: BigInt(o.work), offerId: BigInt(o.offerId), price: BigInt(o.price) };
-      const sells = await client
-        .simulateContract({
-          account: ACCOUNTS.brand,
-          address: deployment.contracts.Licenses!,
-          abi: abis.Licenses,
-          functionName: "buyLicense",
-          args: [candidate.work, candidate.offerId, ACCOUNTS.brand.address, candidate.price],
-          value: candidate.price,
-        } as never)
-        .then(
-          () => true,
-          () => false,
-        );
-      if (sells) {
-        sale = candidate;
-        break;
-      }
-    }
-    if (!sale!) throw new Error("the scenario has no ETH offer that still sells");
+    const { offers } = await ponder.graphql<ActiveOffers>(ACTIVE_OFFERS);
+    sale = await sellingOffer(client, deployment, ACCOUNTS.brand, offers.items);
     QUERY = queryOf(sale.work);
   }, 600_000);
 
@@ -117,26 +102,13 @@ describe("read cache of the indexer's API", () => {
   it("shows a new sale on the first query after Ponder has indexed its block", async () => {
     const before = await sold(await ask());
     expect((await ask()).headers.get("x-cache")).toBe("hit");
-    const wallet = createWalletClient({
-      chain: hardhat,
-      transport: http(chain.rpcUrl),
-      account: ACCOUNTS.brand,
-    });
-    const hash = await wallet.writeContract({
-      address: deployment.contracts.Licenses!,
-      abi: abis.Licenses,
-      functionName: "buyLicense",
-      args: [sale.work, sale.offerId, ACCOUNTS.brand.address, sale.price],
-      value: sale.price,
-    } as never);
-    const receipt = await client.waitForTransactionReceipt({ hash });
-    expect(receipt.status).toBe("success");
+    const block = await buyLicence(client, chain.rpcUrl, deployment, ACCOUNTS.brand, sale);
     // "Ponder has it": its /status (read from its database) names the sale's block.
-    await ponder.waitForBlock(receipt.blockNumber);
+    await ponder.waitForBlock(block);
     const after = await ask();
     expect(after.headers.get("x-cache")).toBe("miss");
     expect(await sold(after)).toEqual([before[0]! + 1, before[1]! + 1]);
     const head = (await (await fetch(`${ponder.url}/head`)).json()) as { block: number };
-    expect(BigInt(head.block)).toBeGreaterThanOrEqual(receipt.blockNumber);
+    expect(BigInt(head.block)).toBeGreaterThanOrEqual(block);
   });
 });

@@ -61,7 +61,9 @@ function respond(event: RequestEvent, answer: CachedAnswer, hit: boolean): Respo
 }
 
 export const pageCache: Handle = async ({ event, resolve }) => {
-  if (event.request.method !== "GET" || !PUBLIC_READ.test(event.url.pathname)) return resolve(event);
+  // The request's own URL: SvelteKit gives a page and its `__data.json` the same `event.url`.
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || !PUBLIC_READ.test(url.pathname)) return resolve(event);
   let head;
   try {
     head = await currentHead();
@@ -72,7 +74,7 @@ export const pageCache: Handle = async ({ event, resolve }) => {
   event.locals.indexHead = head;
   let own: Response | undefined;
   const { answer, hit } = await cache.get(
-    event.url.pathname + event.url.search,
+    url.pathname + url.search,
     head.version,
     async () => {
       const response = await resolve(event);
