@@ -1,5 +1,6 @@
 /**
- * `npm run bench:stack -- [--json FILE] [--duration 60] [--connections 100] [--jobs 200] [--max-requests N]`:
+ * `npm run bench:stack -- [--json FILE] [--duration 60] [--connections 100] [--jobs 200] [--max-requests N]
+ *   [--skip uploads,burst] [--uncached-duration 10]`:
  * the whole stack under load, on a clean checkout of this working tree started with `npm start` on free
  * loopback ports (nothing built beforehand, installed node_modules reused):
  *
@@ -8,7 +9,9 @@
  *   burst                    `--jobs` generation requests at once, drained by the stack's node (bench-stack/burst.ts)
  *   load.<endpoint>          `--connections` concurrent readers for `--duration` s each on Explore, a work page
  *                            and the indexer's GraphQL (autocannon, bench-stack/load.ts), after the burst so
- *                            the index holds its works
+ *                            the index holds its works; with the bench's own CPU (autocannon shares the cores)
+ *   uncached.<endpoint>      the same readers for `--uncached-duration` s with `Cache-Control: no-cache` (the
+ *                            read caches recompute every answer): what a request costs when it is not kept
  *
  * With the load average and the stack's CPU-ms per request / per job (the figures that move least when
  * others share the machine). Prints the JSON; `--json FILE` writes it too.
@@ -33,6 +36,9 @@ const { values } = parseArgs({
     jobs: { type: "string", default: "200" },
     "max-requests": { type: "string", default: "200000" },
     "drain-timeout": { type: "string", default: "1800" },
+    "uncached-duration": { type: "string", default: "10" },
+    // Parts to leave out of a quick run (`uploads`, `burst`); their keys are then absent.
+    skip: { type: "string", default: "" },
   },
 });
 const positive = (name: keyof typeof values) => {
@@ -48,6 +54,13 @@ const connections = positive("connections");
 const jobs = positive("jobs");
 const maxRequests = positive("max-requests");
 const drainTimeoutS = positive("drain-timeout");
+const uncachedS = positive("uncached-duration");
+const skip = new Set(values.skip.split(",").filter(Boolean));
+for (const part of skip)
+  if (part !== "uploads" && part !== "burst") {
+    console.error(`--skip takes uploads and/or burst, got "${part}"`);
+    process.exit(2);
+  }
 
 const log = (line: string) =>
   console.error(`[bench:stack ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -74,29 +87,44 @@ try {
     path.join(checkout.dir, `packages/protocol/deployments/${chainId}.json`),
   );
 
-  log("uploads: 20 at once");
-  const uploads = await uploadStorm({
-    webUrl: web,
-    gatewayUrl,
-    stateDir: path.join(checkout.dir, ".atelier"),
-  });
-  log(`uploads: ${JSON.stringify(uploads)}`);
+  const uploads = skip.has("uploads")
+    ? undefined
+    : await (async () => {
+        log("uploads: 20 at once");
+        const result = await uploadStorm({
+          webUrl: web,
+          gatewayUrl,
+          stateDir: path.join(checkout.dir, ".atelier"),
+        });
+        log(`uploads: ${JSON.stringify(result)}`);
+        return result;
+      })();
 
-  log(`burst: ${jobs} generation requests`);
-  load.atBurst = loadavg();
-  const cpuBeforeBurst = await stackCpuMs(checkout.dir);
-  const burst = await generationBurst({
-    rpcUrl,
-    graphqlUrl,
-    deployment,
-    modelId,
-    jobs,
-    senders: 10,
-    timeoutMs: drainTimeoutS * 1000,
-    log,
-  });
-  const burstCpu = cpuSpent(cpuBeforeBurst, await stackCpuMs(checkout.dir));
-  log(`burst: ${JSON.stringify(burst)}`);
+  const burst = skip.has("burst")
+    ? undefined
+    : await (async () => {
+        log(`burst: ${jobs} generation requests`);
+        load.atBurst = loadavg();
+        const cpuBeforeBurst = await stackCpuMs(checkout.dir);
+        const result = await generationBurst({
+          rpcUrl,
+          graphqlUrl,
+          deployment,
+          modelId,
+          jobs,
+          senders: 10,
+          timeoutMs: drainTimeoutS * 1000,
+          log,
+        });
+        const burstCpu = cpuSpent(cpuBeforeBurst, await stackCpuMs(checkout.dir));
+        log(`burst: ${JSON.stringify(result)}`);
+        const burstCpuTotal = Object.values(burstCpu).reduce((a, b) => a + b, 0);
+        return {
+          ...result,
+          nodeCpuMsPerJob: Math.round((burstCpu.node ?? 0) / Math.max(1, result.fulfilled)),
+          stackCpuMsPerJob: Math.round(burstCpuTotal / Math.max(1, result.fulfilled)),
+        };
+      })();
 
   const query = `{ works(limit: 24, orderBy: "number", orderDirection: "desc") { items { id number creator owner source metadata licensesSold flagged exclusiveSold } } }`;
   const endpoints: Endpoint[] = [
@@ -110,36 +138,55 @@ try {
       headers: { "content-type": "application/json" },
     },
   ];
-  const loadResults: Record<string, unknown> = {};
-  load.atLoad = loadavg();
-  for (const endpoint of endpoints) {
-    log(`load: ${connections} readers on ${endpoint.name} (${endpoint.url}) for ${durationS} s`);
+  /** Readers on one endpoint, with what the stack and this process (autocannon) spent meanwhile. */
+  const measure = async (endpoint: Endpoint, seconds: number) => {
     const before = await stackCpuMs(checkout.dir);
-    const result = await loadEndpoint(endpoint, { connections, durationS, maxRequests });
+    const benchBefore = process.cpuUsage();
+    const result = await loadEndpoint(endpoint, { connections, durationS: seconds, maxRequests });
+    const bench = process.cpuUsage(benchBefore);
     const spent = cpuSpent(before, await stackCpuMs(checkout.dir));
     const total = Object.values(spent).reduce((a, b) => a + b, 0);
-    loadResults[endpoint.name] = {
+    return {
       ...result,
       // Per answered request; none answered (every one timed out) leaves nothing to divide by.
       stackCpuMsPerRequest: result.requests > 0 ? Number((total / result.requests).toFixed(2)) : null,
       cpuMsByService: spent,
+      // The load generator runs in this process, on the same cores as the stack.
+      benchCpuMs: Math.round((bench.user + bench.system) / 1000),
       loadAtEnd: loadavg(),
     };
+  };
+  const loadResults: Record<string, unknown> = {};
+  const uncached: Record<string, unknown> = {};
+  load.atLoad = loadavg();
+  for (const endpoint of endpoints) {
+    log(`load: ${connections} readers on ${endpoint.name} (${endpoint.url}) for ${durationS} s`);
+    loadResults[endpoint.name] = await measure(endpoint, durationS);
     log(`load: ${endpoint.name} ${JSON.stringify(loadResults[endpoint.name])}`);
+  }
+  for (const endpoint of endpoints) {
+    log(`uncached: ${connections} readers on ${endpoint.name}, Cache-Control: no-cache, for ${uncachedS} s`);
+    const fresh = { ...endpoint, headers: { ...endpoint.headers, "cache-control": "no-cache" } };
+    uncached[endpoint.name] = await measure(fresh, uncachedS);
+    log(`uncached: ${endpoint.name} ${JSON.stringify(uncached[endpoint.name])}`);
   }
 
   load.atEnd = loadavg();
-  const burstCpuTotal = Object.values(burstCpu).reduce((a, b) => a + b, 0);
   const result = {
     startToReadyS,
     load: loadResults,
-    burst: {
-      ...burst,
-      nodeCpuMsPerJob: Math.round((burstCpu.node ?? 0) / Math.max(1, burst.fulfilled)),
-      stackCpuMsPerJob: Math.round(burstCpuTotal / Math.max(1, burst.fulfilled)),
+    uncached,
+    ...(burst ? { burst } : {}),
+    ...(uploads ? { uploads } : {}),
+    settings: {
+      connections,
+      durationS,
+      uncachedS,
+      maxRequests,
+      jobs,
+      skip: [...skip],
+      cores: os.cpus().length,
     },
-    uploads,
-    settings: { connections, durationS, maxRequests, jobs, cores: os.cpus().length },
     // Several engineers share these 2 cores: a timing means little without the load it ran under.
     loadAverage: load,
   };

@@ -1,5 +1,9 @@
 import type { HandleServerError, ServerInit } from "@sveltejs/kit/hooks";
+import { pageCache } from "#lib/server/page-cache.ts";
 import { uploads } from "./routes/api/uploads/uploads.server.ts";
+
+/** Explore and work pages served from memory while the index head is unchanged (lib/server/page-cache.ts). */
+export const handle = pageCache;
 
 /**
  * With IPFS peers configured (npm start: the generator node), the upload store opens with the server, not

@@ -5,8 +5,12 @@ import { client, desc, graphql, sql } from "ponder";
 import { searchDocument, TSQUERY_SHAPE } from "../../lib/search.ts";
 import { mountEmbeddings } from "./embeddings.ts";
 import { mountList } from "./list.ts";
+import { mountReadCache } from "./read-cache.ts";
 
 const app = new Hono();
+
+// Before the routes it serves: identical reads answered once per indexed head.
+mountReadCache(app);
 
 app.use("/graphql", graphql({ db, schema }));
 app.use("/sql/*", client({ db, schema }));

@@ -32,6 +32,19 @@ export interface Dialect {
    * for days in [fromDay, toDay] (seconds, either open).
    */
   daily(rollup: DailyRollup, range: { fromDay?: number; toDay?: number }): Promise<Row[]>;
+  /** The indexed head (see IndexHead). */
+  head(): Promise<IndexHead>;
+}
+
+/**
+ * Where the index stands: answers read at one head are the same until the head moves. `version`
+ * changes with every commit of indexed data (Ponder: its checkpoint; graph-node: block number + hash).
+ */
+export interface IndexHead {
+  version: string;
+  block: bigint;
+  /** The head block's timestamp (seconds). */
+  timestamp: bigint;
 }
 
 export type DailyRollup = "DailySales" | "DailyJobs";
@@ -183,6 +196,7 @@ async function sqlList(listUrl: string, requests: readonly ListRequest[]): Promi
  */
 export function ponderDialect(url: string, transport: "list" | "graphql" = "list"): Dialect {
   const listUrl = new URL("list", url).href;
+  const headUrl = new URL("head", url).href;
   let sqlListing = transport === "list";
   return {
     kind: "ponder",
@@ -220,6 +234,21 @@ export function ponderDialect(url: string, transport: "list" | "graphql" = "list
       if (toDay !== undefined) where.day_lte = String(toDay);
       const fields = ["day", ...DAILY_FIELDS[rollup]];
       return this.list(rollup, fields, { where, first: DAILY_MAX, orderBy: "day", orderDirection: "asc" });
+    },
+    async head() {
+      // The app's GET /head: Ponder's checkpoint, which moves in the same transaction as each block's rows.
+      const response = await fetchRead(headUrl, { headers: { "cache-control": "no-cache" } });
+      const body = (await response.json().catch(() => ({}))) as {
+        checkpoint?: string;
+        block?: number;
+        timestamp?: number;
+      };
+      if (typeof body.checkpoint !== "string" || body.block === undefined || body.timestamp === undefined)
+        throw new QueryError(
+          `the index at ${headUrl} did not say its head (${response.status})`,
+          "the indexer may predate GET /head: restart it from the current code",
+        );
+      return { version: body.checkpoint, block: BigInt(body.block), timestamp: BigInt(body.timestamp) };
     },
   };
 }
@@ -263,6 +292,17 @@ export function subgraphDialect(url: string): Dialect {
         day: String(BigInt(String(timestamp)) / US_PER_S),
         ...rest,
       }));
+    },
+    async head() {
+      const data = await post(url, `{ _meta { block { number hash timestamp } } }`, {});
+      const block = (
+        data._meta as { block: { number: number; hash: string | null; timestamp: number | null } }
+      ).block;
+      return {
+        version: `${block.number}:${block.hash ?? ""}`,
+        block: BigInt(block.number),
+        timestamp: BigInt(block.timestamp ?? 0),
+      };
     },
   };
 }

@@ -3,7 +3,7 @@
  * is ordered and paged the same way on both (by number, cursor = last number seen), so the two
  * adapters return the same results for the same index.
  */
-import type { Row } from "./dialect.ts";
+import type { IndexHead, Row } from "./dialect.ts";
 import { QueryError, toTsQuery } from "./dialect.ts";
 import { FigureQueries } from "./figures.ts";
 import { WORK_FIELDS, toWork, type WorkSummary } from "./works.ts";
@@ -213,6 +213,27 @@ export class ProvenanceQueries extends FigureQueries {
     return rows[0] ? toWork(rows[0]) : null;
   }
 
+  /** Several works by id in one request, as a map (ids the index lacks are absent). */
+  async works(ids: readonly (string | bigint)[]): Promise<Map<string, WorkSummary>> {
+    const unique = [...new Set(ids.map(String))];
+    if (unique.length === 0) return new Map();
+    const out = new Map<string, WorkSummary>();
+    for (let i = 0; i < unique.length; i += MAX_PAGE) {
+      const chunk = unique.slice(i, i + MAX_PAGE);
+      const rows = await this.dialect.list("Work", WORK_FIELDS, {
+        where: { id_in: chunk },
+        first: chunk.length,
+      });
+      for (const row of rows) out.set(String(row.id), toWork(row));
+    }
+    return out;
+  }
+
+  /** Where the index stands (see IndexHead): answers read at one head stay the same until it moves. */
+  head(): Promise<IndexHead> {
+    return this.dialect.head();
+  }
+
   async workByContentHash(contentHash: string): Promise<WorkSummary | null> {
     const rows = await this.dialect.list("Work", WORK_FIELDS, {
       where: { contentHash: contentHash.toLowerCase() },
@@ -354,6 +375,16 @@ export class ProvenanceQueries extends FigureQueries {
         successRate: ended === 0 ? null : Number(r.jobsFulfilled) / ended,
       };
     });
+  }
+
+  /** The registered models' names (what a filter menu needs; `models()` also counts their jobs). */
+  async modelNames(): Promise<{ id: string; name: string; active: boolean }[]> {
+    const rows = await this.dialect.list("Model", ["id", "name", "active"], {
+      first: MAX_PAGE,
+      orderBy: "id",
+      orderDirection: "asc",
+    });
+    return rows.map((m) => ({ id: String(m.id), name: String(m.name), active: Boolean(m.active) }));
   }
 
   async models(): Promise<ModelStats[]> {

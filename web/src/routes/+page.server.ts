@@ -4,7 +4,7 @@ import { toTsQuery } from "@atelier/query";
 import { index } from "#lib/server/index.ts";
 import type { PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ url }) => {
+export const load: PageServerLoad = async ({ url, locals }) => {
   const { query, problems } = parseExplore(url.searchParams);
   // Full-text search needs a word of letters or digits; punctuation alone is not a search.
   const wordless = query.q !== "" && toTsQuery(query.q) === "";
@@ -14,7 +14,7 @@ export const load: PageServerLoad = async ({ url }) => {
     // first one's rejection unhandled (Node then stops the whole server).
     const [page, models] = await Promise.all([
       explore(wordless ? { ...query, q: "" } : query),
-      (async () => index().models())(),
+      (async () => index().modelNames())(),
     ]);
     return {
       query,
@@ -28,6 +28,7 @@ export const load: PageServerLoad = async ({ url }) => {
       error: null,
     };
   } catch (error) {
+    locals.noStore = true;
     const message = error instanceof Error ? error.message : String(error);
     return {
       query,

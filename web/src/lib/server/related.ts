@@ -40,8 +40,7 @@ export async function moreLikeThis(workId: string, rights: number): Promise<More
     limit: SUGGESTIONS,
     requireRights: rights || undefined,
   });
-  const works = await Promise.all(suggestions.map((s) => index().work(s.workId)));
-  const found = works.filter((w) => w !== null);
+  const found = [...(await index().works(suggestions.map((s) => s.workId))).values()];
   const byId = new Map((await cards(found)).map((c) => [c.id, c]));
   return suggestions.flatMap((s) => {
     const card = byId.get(s.workId.toString());

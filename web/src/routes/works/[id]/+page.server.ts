@@ -6,7 +6,7 @@ import { moreLikeThis } from "#lib/server/related.ts";
 import { RIGHTS, rightsMask, type Right } from "#lib/explore.ts";
 import type { PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = async ({ params, url }) => {
+export const load: PageServerLoad = async ({ params, url, locals }) => {
   if (!/^\d{1,78}$/.test(params.id)) error(404, { message: `"${params.id}" is not a work number` });
   const provenance = await index().provenance(params.id);
   if (!provenance)
@@ -24,14 +24,13 @@ export const load: PageServerLoad = async ({ params, url }) => {
     // Suggestions are an extra: the page still shows the work when they cannot be built.
     moreLikeThis(work.id, rightsMask(needs)).catch((e: Error) => {
       console.error(`more like this for work ${work.id}: ${e.message}`);
+      locals.noStore = true;
       return null;
     }),
   ]);
   const parentIds = parents.map((p) => String(p.parent));
-  const related = await Promise.all(
-    [...parentIds, ...derivatives.map((d) => d.child)].map((id) => index().work(id)),
-  );
-  const relatedWorks = related.filter((w) => w !== null);
+  const related = await index().works([...parentIds, ...derivatives.map((d) => d.child)]);
+  const relatedWorks = [...related.values()];
   const [metadata, terms] = await Promise.all([
     index().metadataOf([work.metadataCid, ...relatedWorks.map((w) => w.metadataCid)]),
     index().termsById(offers.map((o) => o.termsId)),
@@ -65,6 +64,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
     needs,
     chainId: config().deployment.chainId,
     market: config().deployment.contracts.GenerationMarket ?? null,
-    now: (await chain().getBlock()).timestamp,
+    // The index head's time when the page cache read it (the page is built at that head), else the chain's.
+    now: locals.indexHead?.timestamp ?? (await chain().getBlock()).timestamp,
   };
 };

@@ -1,0 +1,200 @@
+/**
+ * Identical reads answered once per indexed head: GraphQL queries, `POST /list` batches and searches are
+ * kept with the checkpoint they were computed at (`_ponder_checkpoint`, written in the same transaction
+ * as the block's rows) and served again only while that checkpoint is current, so the first request
+ * after a block sees it. Every API route here is read-only (Ponder's GraphQL has no mutations), so a
+ * POST body is just a query. ETag / 304 and `Cache-Control` let browsers and CDNs revalidate.
+ * `GET /head` tells clients (the dApp's page cache) the checkpoint their answers belong to.
+ */
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import { db } from "ponder:api";
+import { sql } from "ponder";
+import {
+  etagMatches,
+  etagOf,
+  freshReader,
+  ReadCache,
+  wantsFresh,
+  type CachedAnswer,
+} from "@atelier/query/read-cache";
+
+/** Larger request bodies (a query document or a batch) are answered without the cache. */
+const MAX_KEY_BYTES = 64 * 1024;
+/** Browsers and CDNs may keep an answer but must revalidate it (a new block can change it any time). */
+const CACHE_CONTROL = "public, max-age=0, must-revalidate";
+const KEPT_HEADERS = ["content-type"];
+
+function schemaName(): string {
+  const name =
+    (globalThis as { PONDER_NAMESPACE_BUILD?: { schema?: string } }).PONDER_NAMESPACE_BUILD?.schema ??
+    process.env.DATABASE_SCHEMA;
+  if (!name || !/^[\w-]+$/.test(name))
+    throw new Error(
+      `the API cannot tell Ponder's database schema ("${name}")\nHint: start it with ponder start --schema <name>`,
+    );
+  return name;
+}
+
+export interface IndexHead {
+  /** Every chain's latest checkpoint (block number, timestamp, position within the block), joined. */
+  checkpoint: string;
+  block: number;
+  timestamp: number;
+}
+
+// Checkpoint layout (ponder/utils/checkpoint): 10 digits of block timestamp, 16 of chain id, 16 of
+// block number, then the position in the block.
+const decode = (checkpoint: string) => ({
+  timestamp: Number(checkpoint.slice(0, 10)),
+  block: Number(checkpoint.slice(26, 42)),
+});
+
+interface PonderGlobals {
+  PONDER_NAMESPACE_BUILD?: { schema?: string };
+  PONDER_DATABASE?: {
+    driver: {
+      dialect: string;
+      instance?: {
+        query(sql: string): Promise<unknown>;
+        onNotification(cb: (channel: string, payload: string) => void): () => void;
+      };
+    };
+  };
+}
+
+async function readHead(): Promise<IndexHead & { ready: boolean }> {
+  const schema = schemaName();
+  const checkpoints = sql.raw(`"${schema}"."_ponder_checkpoint"`);
+  const meta = sql.raw(`"${schema}"."_ponder_meta"`);
+  const result = (await db.execute(
+    sql`select string_agg(latest_checkpoint, ',' order by chain_id) as checkpoint,
+          (select bool_or((value->>'is_ready') = '1') from ${meta}) as ready
+        from ${checkpoints}`,
+  )) as unknown as { rows: { checkpoint: string | null; ready: boolean | null }[] };
+  const row = result.rows[0];
+  if (!row?.checkpoint) throw new Error("Ponder has no checkpoint yet");
+  const last = row.checkpoint.split(",").at(-1)!;
+  return { checkpoint: row.checkpoint, ...decode(last), ready: row.ready === true };
+}
+
+/**
+ * Commits Ponder announced since start (on embedded PGlite): once Ponder is ready, every indexed block
+ * updates `_ponder_checkpoint`, whose trigger sends a notification on the live-query channel when the
+ * transaction commits — the signal Ponder's own `@ponder/client` live queries invalidate on.
+ * Undefined where no such signal is heard in-process (Postgres): the head is then read every time.
+ */
+let commits: { count: number } | undefined;
+
+function listenForCommits(): void {
+  const g = globalThis as PonderGlobals;
+  const driver = g.PONDER_DATABASE?.driver;
+  if (driver?.dialect !== "pglite" || !driver.instance) return;
+  const channel = `${schemaName()}_live_query`;
+  const counter = { count: 0 };
+  driver.instance.onNotification((name) => {
+    if (name === channel) counter.count++;
+  });
+  void driver.instance.query(`LISTEN "${channel}"`).then(
+    () => (commits = counter),
+    () => undefined,
+  );
+}
+
+let reads = 0;
+const readFresh = freshReader(async () => {
+  const seen = commits?.count;
+  const seq = ++reads;
+  return { ...(await readHead()), seen, seq };
+});
+let lastRead: (IndexHead & { ready: boolean; seen: number | undefined; seq: number }) | undefined;
+const headOf = (r: IndexHead): IndexHead => ({
+  checkpoint: r.checkpoint,
+  block: r.block,
+  timestamp: r.timestamp,
+});
+
+/**
+ * The indexed head as of now. Read from the database (one query at a time however many requests ask),
+ * except that, on PGlite once Ponder is ready, a head read after the last commit notification is
+ * still the head: no transaction has committed since it was read.
+ */
+export async function indexHead(): Promise<IndexHead> {
+  const last = lastRead;
+  if (last?.ready && last.seen !== undefined && last.seen === commits?.count) return headOf(last);
+  const read = await readFresh();
+  if (!lastRead || read.seq > lastRead.seq) lastRead = read;
+  return headOf(read);
+}
+
+async function storable(c: Context, path: string): Promise<CachedAnswer | undefined> {
+  const res = c.res;
+  if (res.status !== 200 || res.headers.has("set-cookie")) return undefined;
+  const body = new Uint8Array(await res.arrayBuffer());
+  // Ponder answers GraphQL errors with 200: a failed query is not an answer to keep (nor to share).
+  if (path === "/graphql" && new TextDecoder().decode(body.subarray(0, 4096)).includes('"errors":[')) {
+    c.res = new Response(body, { status: res.status, headers: res.headers });
+    return undefined;
+  }
+  const headers = KEPT_HEADERS.flatMap((h): [string, string][] => {
+    const v = res.headers.get(h);
+    return v === null ? [] : [[h, v]];
+  });
+  return { status: 200, headers, body, etag: etagOf(body) };
+}
+
+function answer(c: Context, a: CachedAnswer, hit: boolean): Response {
+  const headers = new Headers(a.headers);
+  headers.set("etag", a.etag);
+  headers.set("cache-control", CACHE_CONTROL);
+  headers.set("x-cache", hit ? "hit" : "miss");
+  if (etagMatches(c.req.header("if-none-match"), a.etag)) return new Response(null, { status: 304, headers });
+  return new Response(a.body, { status: a.status, headers });
+}
+
+export function cachedReads(cache: ReadCache): MiddlewareHandler {
+  return async (c, next) => {
+    const method = c.req.method;
+    if (method !== "GET" && method !== "POST") return next();
+    const url = new URL(c.req.url);
+    const body = method === "POST" ? await c.req.raw.text() : "";
+    // The handlers after us (Ponder's GraphQL reads the raw request) get the body again. Cheaper than
+    // cloning the request: a clone tees its stream.
+    if (method === "POST")
+      c.req.raw = new Request(c.req.raw.url, { method, headers: c.req.raw.headers, body });
+    if (body.length > MAX_KEY_BYTES) return next();
+    let head: string;
+    try {
+      head = (await indexHead()).checkpoint;
+    } catch {
+      return next();
+    }
+    const key = `${method} ${url.pathname}${url.search}\n${body}`;
+    let computed = false;
+    const { answer: a, hit } = await cache.get(
+      key,
+      head,
+      async () => {
+        computed = true;
+        await next();
+        return storable(c, url.pathname);
+      },
+      { fresh: wantsFresh(c.req.header("cache-control")) },
+    );
+    if (a) {
+      c.res = answer(c, a, hit);
+      return;
+    }
+    // Not storable: the request that computed it keeps its own response; others compute their own.
+    if (!computed) await next();
+  };
+}
+
+/** Mounts the cache in front of the read routes and `GET /head`, `GET /cache/stats`; before those routes. */
+export function mountReadCache(app: Hono, cache = new ReadCache({ maxBytes: 32 << 20 })): ReadCache {
+  listenForCommits();
+  const cached = cachedReads(cache);
+  for (const path of ["/graphql", "/list", "/search"]) app.use(path, cached);
+  app.get("/head", async (c) => c.json(await indexHead(), 200, { "cache-control": "no-store" }));
+  app.get("/cache/stats", (c) => c.json(cache.stats(), 200, { "cache-control": "no-store" }));
+  return cache;
+}
