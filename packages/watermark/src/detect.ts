@@ -4,6 +4,8 @@ import { composeMap, estimateTileMaps, SQUARE_SYMMETRIES, type TileMap } from ".
 import { decodeAt, type Detection } from "./decode.ts";
 import { bandCoefficients, fold, pilotPeaks, transformCoefficients } from "./fold.ts";
 import { estimatePeriods } from "./periods.ts";
+import { refineMap, refineTarget } from "./refine.ts";
+import { searchMaps } from "./search.ts";
 import { downsample, whiten } from "./whiten.ts";
 
 export type { Detection } from "./decode.ts";
@@ -23,9 +25,13 @@ export interface DetectDiagnostics {
  */
 export const MAX_DECODES = 12;
 /** Lattice hypotheses from the autocorrelation that the pilot screens (each: one fold, 8 orientations). */
-const LATTICE_MAPS = 4;
+const LATTICE_MAPS = 8;
 /** A pilot peak this far above the correlation noise (z) is decoded before the costlier stages run. */
 const EARLY_Z = 6;
+/** Best distinct maps refined by the pilot-scored fine search when no stage has decoded yet. */
+const REFINED_MAPS = 3;
+/** A map whose pilot z is at the noise maximum (≈ 4.5 over this many candidates) is not worth refining. */
+const REFINE_MIN_Z = 4.8;
 
 /**
  * Where a found mark's tile sits in the image: pixel (x, y) carries tile bin
@@ -179,6 +185,31 @@ export function detectAligned(
     lap("pilot");
   }
   lap("lattice");
+  hit = pool.tryDecode(EARLY_Z, 2);
+  if (hit) return finish(hit);
+  // fine search around the best maps so far (each with its orientation resolved)
+  const target = refineTarget(w, width, height);
+  const seeds: TileMap[] = [];
+  for (const c of [...pool.cands].sort((a, b) => b.z - a.z)) {
+    if (seeds.length >= REFINED_MAPS || c.z < REFINE_MIN_Z) break;
+    if (seeds.some((o) => mapDistance(o, c.map) < 0.01)) continue;
+    seeds.push(c.map);
+  }
+  for (const seed of seeds) {
+    const { map } = refineMap(target, seed);
+    if (mapDistance(map, seed) < 1e-9) continue;
+    const coef = bandCoefficients(fold(w, width, height, map));
+    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map, coef });
+  }
+  lap("refine");
+  hit = pool.tryDecode(EARLY_Z, 2);
+  if (hit) return finish(hit);
+  // last: the exhaustive pilot sweep over rotation and aspect (search.ts)
+  for (const map of searchMaps(target)) {
+    const coef = bandCoefficients(fold(w, width, height, map));
+    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map, coef });
+  }
+  lap("search");
   return finish(pool.tryDecode(-Infinity, MAX_DECODES));
 }
 

@@ -14,16 +14,29 @@ export function fold(w: Float32Array, width: number, height: number, m: TileMap)
           2,
       ) +
     0.5;
+  // the coordinates are kept reduced mod TILE (one wrap per step: |a|, |c| < TILE), which spares
+  // two integer divisions per pixel
+  const { a, c } = m;
   for (let y = 0; y < height; y++) {
-    let u = m.b * y + off;
-    let v = m.d * y + off;
+    let u = (m.b * y + off) % TILE;
+    let v = (m.d * y + off) % TILE;
     const src = y * width;
     for (let x = 0; x < width; x++) {
-      const t = ((v | 0) % TILE) * TILE + ((u | 0) % TILE);
+      const t = (v | 0) * TILE + (u | 0);
       sum[t]! += w[src + x]!;
       cnt[t]! += 1;
-      u += m.a;
-      v += m.c;
+      u += a;
+      if (u >= TILE) u -= TILE;
+      else if (u < 0) {
+        u += TILE;
+        if (u >= TILE) u = 0;
+      }
+      v += c;
+      if (v >= TILE) v -= TILE;
+      else if (v < 0) {
+        v += TILE;
+        if (v >= TILE) v = 0;
+      }
     }
   }
   let mean = 0;
@@ -231,4 +244,11 @@ function parabola(a: number, b: number, c: number): number {
   if (d >= 0) return 0;
   const o = (0.5 * (a - c)) / d;
   return Math.max(-0.5, Math.min(0.5, o));
+}
+
+/** Energy of the folded tile's band coefficients (all bins): a shift- and orientation-free mark screen. */
+export function bandEnergy(coef: Float64Array): number {
+  let e = 0;
+  for (let i = 0; i < coef.length; i++) e += coef[i]! * coef[i]!;
+  return e;
 }
