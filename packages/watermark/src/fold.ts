@@ -152,7 +152,10 @@ export function transformCoefficients(coef: Float64Array, gi: number): Float64Ar
 }
 
 /** Pilot cross-correlation over all TILE² cyclic shifts; returns the top peaks with sub-pixel offsets. */
-export function pilotPeaks(coef: Float64Array, count: number): { z: number; sx: number; sy: number }[] {
+export function pilotPeaks(
+  coef: Float64Array,
+  count: number,
+): { z: number; peak: number; sx: number; sy: number }[] {
   const cb = codebook();
   const nP = cb.pilotBins.length;
   const { cosT, sinT } = cb;
@@ -205,7 +208,7 @@ export function pilotPeaks(coef: Float64Array, count: number): { z: number; sx: 
   let varr = 0;
   for (const v of c) varr += (v - mean) ** 2;
   const sd = Math.sqrt(varr / c.length) || 1;
-  const out: { z: number; sx: number; sy: number }[] = [];
+  const out: { z: number; peak: number; sx: number; sy: number }[] = [];
   const taken: number[] = [];
   for (let k = 0; k < count; k++) {
     let bi = -1;
@@ -224,7 +227,7 @@ export function pilotPeaks(coef: Float64Array, count: number): { z: number; sx: 
       c[(((y % TILE) + TILE) % TILE) * TILE + (((x % TILE) + TILE) % TILE)]!;
     const ox = parabola(at(ix - 1, iy), bv, at(ix + 1, iy));
     const oy = parabola(at(ix, iy - 1), bv, at(ix, iy + 1));
-    out.push({ z: (bv - mean) / sd, sx: ix + ox, sy: iy + oy });
+    out.push({ z: (bv - mean) / sd, peak: bv - mean, sx: ix + ox, sy: iy + oy });
   }
   return out;
 }
