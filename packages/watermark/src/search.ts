@@ -22,7 +22,7 @@ const ASPECT_STEP = 0.012;
 /** Best distinct maps of the sweep that are refined and returned. */
 const KEEP = 2;
 /** Maps with the most folded band energy that the pilot screens (in 8 orientations each). */
-const ENERGY_KEEP = Number(process.env.WM_EKEEP ?? 10);
+const ENERGY_KEEP = 10;
 /** Sweep peaks below this are noise (≈ 120 maps × 8 orientations × 3969 shifts): not refined. */
 const MIN_Z = 4.8;
 
