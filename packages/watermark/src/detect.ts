@@ -25,9 +25,15 @@ export interface DetectDiagnostics {
  */
 export const MAX_DECODES = 12;
 /** Lattice hypotheses from the autocorrelation that the pilot screens (each: one fold, 8 orientations). */
-const LATTICE_MAPS = 8;
+const LATTICE_MAPS = 4;
 /** A pilot peak this far above the correlation noise (z) is decoded before the costlier stages run. */
 const EARLY_Z = 6;
+/**
+ * The fine search and the sweep screen hundreds of maps, so their best noise peaks stand higher
+ * than one fold's (≈ 5 against ≈ 4.5); below this z their candidates are not decoded, so that they
+ * do not take the decode budget from a weak mark the nominal grid found (JPEG q30, WebP q50).
+ */
+const SEARCHED_MIN_Z = 5.5;
 /** Best distinct maps refined by the pilot-scored fine search when no stage has decoded yet. */
 const REFINED_MAPS = 3;
 /** A map whose pilot z is at the noise maximum (≈ 4.5 over this many candidates) is not worth refining. */
@@ -45,6 +51,8 @@ export interface Alignment {
 }
 
 interface Candidate {
+  /** found by the fine search or the sweep: decoded only with a clear peak (SEARCHED_MIN_Z) */
+  searched?: boolean;
   z: number;
   map: TileMap;
   sx: number;
@@ -93,7 +101,7 @@ class CandidateDecoder {
     let used = 0;
     for (const c of this.cands) {
       if (this.decodes >= MAX_DECODES || used >= budget || c.z < minZ) break;
-      if (this.tried.has(c)) continue;
+      if (this.tried.has(c) || (c.searched && c.z < SEARCHED_MIN_Z)) continue;
       this.tried.add(c);
       used++;
       for (const equalised of [false, true]) {
@@ -199,7 +207,7 @@ export function detectAligned(
     const { map } = refineMap(target, seed);
     if (mapDistance(map, seed) < 1e-9) continue;
     const coef = bandCoefficients(fold(w, width, height, map));
-    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map, coef });
+    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map, coef, searched: true });
   }
   lap("refine");
   hit = pool.tryDecode(EARLY_Z, 2);
@@ -207,7 +215,7 @@ export function detectAligned(
   // last: the exhaustive pilot sweep over rotation and aspect (search.ts)
   for (const map of searchMaps(target)) {
     const coef = bandCoefficients(fold(w, width, height, map));
-    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map, coef });
+    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map, coef, searched: true });
   }
   lap("search");
   return finish(pool.tryDecode(-Infinity, MAX_DECODES));
