@@ -14,29 +14,16 @@ export function fold(w: Float32Array, width: number, height: number, m: TileMap)
           2,
       ) +
     0.5;
-  // the coordinates are kept reduced mod TILE (one wrap per step: |a|, |c| < TILE), which spares
-  // two integer divisions per pixel
-  const { a, c } = m;
   for (let y = 0; y < height; y++) {
-    let u = (m.b * y + off) % TILE;
-    let v = (m.d * y + off) % TILE;
+    let u = m.b * y + off;
+    let v = m.d * y + off;
     const src = y * width;
     for (let x = 0; x < width; x++) {
-      const t = (v | 0) * TILE + (u | 0);
+      const t = ((v | 0) % TILE) * TILE + ((u | 0) % TILE);
       sum[t]! += w[src + x]!;
       cnt[t]! += 1;
-      u += a;
-      if (u >= TILE) u -= TILE;
-      else if (u < 0) {
-        u += TILE;
-        if (u >= TILE) u = 0;
-      }
-      v += c;
-      if (v >= TILE) v -= TILE;
-      else if (v < 0) {
-        v += TILE;
-        if (v >= TILE) v = 0;
-      }
+      u += m.a;
+      v += m.c;
     }
   }
   let mean = 0;
