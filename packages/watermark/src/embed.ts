@@ -475,6 +475,11 @@ export interface RenderInfo {
  * whole grey levels (see applyDelta).
  */
 const LUMA_WEIGHT = 8;
+/** Luma moved by each floor/ceil choice of a pixel (bit 2: R up, bit 1: G up, bit 0: B up). */
+const CHOICE_LUMA = Float64Array.from(
+  { length: 8 },
+  (_, k) => (k & 4 ? WR : 0) + (k & 2 ? WG : 0) + (k & 1 ? WB : 0),
+);
 
 /**
  * Adds ΔY = alpha · d (clipped to ±MAX_LUMA_STEP) along the luma vector and rounds to 8 bits so
@@ -544,47 +549,15 @@ function applyDelta(
       const b0 = fb * fb;
       const b1 = (1 - fb) * (1 - fb);
       let best = 0;
-      let y = -e0;
-      let bestCost = LUMA_WEIGHT * y * y + r0 + g0 + b0;
-      y = WB - e0;
-      let cost = LUMA_WEIGHT * y * y + r0 + g0 + b1;
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = 1;
+      let bestCost = Infinity;
+      for (let k = 0; k < 8; k++) {
+        const y = CHOICE_LUMA[k]! - e0;
+        const cost = LUMA_WEIGHT * y * y + (k & 4 ? r1 : r0) + (k & 2 ? g1 : g0) + (k & 1 ? b1 : b0);
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = k;
+        }
       }
-      y = WG - e0;
-      cost = LUMA_WEIGHT * y * y + r0 + g1 + b0;
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = 2;
-      }
-      y = WG + WB - e0;
-      cost = LUMA_WEIGHT * y * y + r0 + g1 + b1;
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = 3;
-      }
-      y = WR - e0;
-      cost = LUMA_WEIGHT * y * y + r1 + g0 + b0;
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = 4;
-      }
-      y = WR + WB - e0;
-      cost = LUMA_WEIGHT * y * y + r1 + g0 + b1;
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = 5;
-      }
-      y = WR + WG - e0;
-      cost = LUMA_WEIGHT * y * y + r1 + g1 + b0;
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = 6;
-      }
-      y = WR + WG + WB - e0;
-      cost = LUMA_WEIGHT * y * y + r1 + g1 + b1;
-      if (cost < bestCost) best = 7;
       nr = lr + (best >> 2);
       ng = lg + ((best >> 1) & 1);
       nb = lb + (best & 1);

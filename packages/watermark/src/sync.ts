@@ -23,10 +23,10 @@ export interface TileMap {
 const WINDOW = 256;
 /** Lattice vectors shorter than this (in autocorrelation pixels) are not searched: the whitening's own correlation. */
 const R_MIN = 9;
-const PEAKS = 10;
+const PEAKS = 20;
 
 /** Box-downsamples a plane by an integer factor. */
-function shrink(src: Float32Array, width: number, height: number, f: number) {
+export function shrink(src: Float32Array, width: number, height: number, f: number) {
   if (f === 1) return { data: src, width, height };
   const w2 = Math.floor(width / f);
   const h2 = Math.floor(height / f);
@@ -87,6 +87,7 @@ function autocorr2d(
       }
     }
   }
+  whitenSpectrum(power, N);
   re.set(power);
   im.fill(0);
   fft2d(re, im, N, true);
@@ -104,6 +105,41 @@ function autocorr2d(
     }
   }
   return { r, maxLag };
+}
+
+/**
+ * Divides the power spectrum by its local mean (cyclic (2R+1)² box): the image's own spectrum is
+ * smooth and falls steeply with frequency, the mark's lattice is a set of sharp lines; flattening
+ * the first lets the second dominate the autocorrelation instead of the photo's low frequencies.
+ */
+const SPEC_R = 6;
+function whitenSpectrum(power: Float64Array, N: number): void {
+  const tmp = new Float64Array(N * N);
+  const R = SPEC_R;
+  const inv = 1 / (2 * R + 1);
+  for (let y = 0; y < N; y++) {
+    const row = y * N;
+    let s = 0;
+    for (let i = -R; i <= R; i++) s += power[row + ((i + N) % N)]!;
+    for (let x = 0; x < N; x++) {
+      tmp[row + x] = s * inv;
+      s += power[row + ((x + R + 1) % N)]! - power[row + ((x - R + N) % N)]!;
+    }
+  }
+  const sm = new Float64Array(N * N);
+  for (let x = 0; x < N; x++) {
+    let s = 0;
+    for (let j = -R; j <= R; j++) s += tmp[((j + N) % N) * N + x]!;
+    for (let y = 0; y < N; y++) {
+      sm[y * N + x] = s * inv;
+      s += tmp[((y + R + 1) % N) * N + x]! - tmp[((y - R + N) % N) * N + x]!;
+    }
+  }
+  let mean = 0;
+  for (let i = 0; i < N * N; i++) mean += sm[i]!;
+  const eps = (1e-3 * mean) / (N * N);
+  power[0] = 0;
+  for (let i = 1; i < N * N; i++) power[i] = power[i]! / (sm[i]! + eps);
 }
 
 function fft2d(re: Float64Array, im: Float64Array, n: number, inverse: boolean): void {

@@ -1,0 +1,244 @@
+import { codebook, TILE, type Bin } from "./pattern.ts";
+import { SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
+
+/** Folds the image onto one TILE×TILE tile: pixel (x, y) goes to bin round(map · (x, y)) mod TILE. */
+export function fold(w: Float32Array, width: number, height: number, m: TileMap): Float64Array {
+  const sum = new Float64Array(TILE * TILE);
+  const cnt = new Float64Array(TILE * TILE);
+  // offset keeps the coordinates positive so that truncation is a floor
+  const off =
+    TILE *
+      Math.ceil(
+        (Math.abs(m.a) * width + Math.abs(m.b) * height + Math.abs(m.c) * width + Math.abs(m.d) * height) /
+          TILE +
+          2,
+      ) +
+    0.5;
+  for (let y = 0; y < height; y++) {
+    let u = m.b * y + off;
+    let v = m.d * y + off;
+    const src = y * width;
+    for (let x = 0; x < width; x++) {
+      const t = ((v | 0) % TILE) * TILE + ((u | 0) % TILE);
+      sum[t]! += w[src + x]!;
+      cnt[t]! += 1;
+      u += m.a;
+      v += m.c;
+    }
+  }
+  let mean = 0;
+  let filled = 0;
+  for (let i = 0; i < sum.length; i++) {
+    if (cnt[i]! > 0) {
+      sum[i] = sum[i]! / cnt[i]!;
+      mean += sum[i]!;
+      filled++;
+    }
+  }
+  mean = filled > 0 ? mean / filled : 0;
+  for (let i = 0; i < sum.length; i++) sum[i] = cnt[i]! > 0 ? sum[i]! - mean : 0;
+  return sum;
+}
+
+/** DFT of the folded tile on all band bins: [pilot bins..., payload bins...] as interleaved re, im. */
+export function bandCoefficients(tile: Float64Array): Float64Array {
+  const cb = codebook();
+  const bins: Bin[] = [...cb.pilotBins, ...cb.payloadBins];
+  const { cosT, sinT } = cb;
+  // row DFTs for every horizontal frequency that occurs
+  const fuMax = bins.reduce((m, b) => Math.max(m, Math.abs(b.fu)), 0);
+  const nfu = 2 * fuMax + 1;
+  const rowRe = new Float64Array(TILE * nfu);
+  const rowIm = new Float64Array(TILE * nfu);
+  for (let y = 0; y < TILE; y++) {
+    const base = y * TILE;
+    for (let fu = -fuMax; fu <= fuMax; fu++) {
+      let sr = 0;
+      let si = 0;
+      let ph = 0;
+      const step = ((fu % TILE) + TILE) % TILE;
+      for (let x = 0; x < TILE; x++) {
+        const v = tile[base + x]!;
+        sr += v * cosT[ph]!;
+        si -= v * sinT[ph]!;
+        ph += step;
+        if (ph >= TILE) ph -= TILE;
+      }
+      rowRe[y * nfu + fu + fuMax] = sr;
+      rowIm[y * nfu + fu + fuMax] = si;
+    }
+  }
+  const out = new Float64Array(2 * bins.length);
+  bins.forEach((b, i) => {
+    let sr = 0;
+    let si = 0;
+    let ph = 0;
+    const col = b.fu + fuMax;
+    for (let y = 0; y < TILE; y++) {
+      const ar = rowRe[y * nfu + col]!;
+      const ai = rowIm[y * nfu + col]!;
+      const c = cosT[ph]!;
+      const s = sinT[ph]!;
+      // multiply by e^{-iθ}
+      sr += ar * c + ai * s;
+      si += ai * c - ar * s;
+      ph += b.fv;
+      if (ph >= TILE) ph -= TILE;
+    }
+    out[2 * i] = sr;
+    out[2 * i + 1] = si;
+  });
+  return out;
+}
+
+let pilotFvs: number[] | null = null;
+function pilotRows(): number[] {
+  pilotFvs ??= [...new Set(codebook().pilotBins.map((b) => b.fv))];
+  return pilotFvs;
+}
+
+const symmetryTables = new Map<number, { src: Int32Array; conj: Uint8Array }>();
+
+/**
+ * Band coefficients of the tile F_g(u) = F(g·u) from those of F: F̂_g(k) = F̂(g·k), read from the
+ * half plane (conjugated where g·k falls in the other half).
+ */
+export function transformCoefficients(coef: Float64Array, gi: number): Float64Array {
+  if (gi === 0) return coef;
+  let t = symmetryTables.get(gi);
+  if (!t) {
+    const cb = codebook();
+    const bins: Bin[] = [...cb.pilotBins, ...cb.payloadBins];
+    const index = new Map<number, number>();
+    bins.forEach((b, i) => index.set(b.fu * 1000 + b.fv, i));
+    const g = SQUARE_SYMMETRIES[gi]!;
+    const src = new Int32Array(bins.length);
+    const conj = new Uint8Array(bins.length);
+    bins.forEach((b, i) => {
+      const fu = g[0] * b.fu + g[1] * b.fv;
+      const fv = g[2] * b.fu + g[3] * b.fv;
+      const direct = index.get(fu * 1000 + fv);
+      if (direct !== undefined) src[i] = direct;
+      else {
+        const j = index.get(-fu * 1000 - fv);
+        if (j === undefined) throw new Error("internal: band not closed under the square's symmetries");
+        src[i] = j;
+        conj[i] = 1;
+      }
+    });
+    t = { src, conj };
+    symmetryTables.set(gi, t);
+  }
+  const out = new Float64Array(coef.length);
+  for (let i = 0; i < t.src.length; i++) {
+    const j = t.src[i]!;
+    out[2 * i] = coef[2 * j]!;
+    out[2 * i + 1] = t.conj[i] ? -coef[2 * j + 1]! : coef[2 * j + 1]!;
+  }
+  return out;
+}
+
+/** Pilot cross-correlation over all TILE² cyclic shifts; returns the top peaks with sub-pixel offsets. */
+export function pilotPeaks(
+  coef: Float64Array,
+  count: number,
+): { z: number; peak: number; sx: number; sy: number }[] {
+  const cb = codebook();
+  const nP = cb.pilotBins.length;
+  const { cosT, sinT } = cb;
+  // X_b = T̂_b · conj(P_b)
+  const xr = new Float64Array(nP);
+  const xi = new Float64Array(nP);
+  for (let b = 0; b < nP; b++) {
+    const tr = coef[2 * b]!;
+    const ti = coef[2 * b + 1]!;
+    const pr = cb.pilotRe[b]!;
+    const pi = cb.pilotIm[b]!;
+    xr[b] = tr * pr + ti * pi;
+    xi[b] = ti * pr - tr * pi;
+  }
+  // C(sx, sy) = Σ_b Re(X_b e^{-2πi(fu·sx + fv·sy)/TILE}), separably: first Σ over the bins of each fv
+  const fvs = pilotRows();
+  const nv = fvs.length;
+  const ar = new Float64Array(nv * TILE);
+  const ai = new Float64Array(nv * TILE);
+  for (let b = 0; b < nP; b++) {
+    const { fu, fv } = cb.pilotBins[b]!;
+    const row = fvs.indexOf(fv) * TILE;
+    const xrb = xr[b]!;
+    const xib = xi[b]!;
+    const fuStep = ((fu % TILE) + TILE) % TILE;
+    for (let sx = 0, ph = 0; sx < TILE; sx++) {
+      // (xr + i·xi)(cos − i·sin)
+      ar[row + sx]! += xrb * cosT[ph]! + xib * sinT[ph]!;
+      ai[row + sx]! += xib * cosT[ph]! - xrb * sinT[ph]!;
+      ph += fuStep;
+      if (ph >= TILE) ph -= TILE;
+    }
+  }
+  const c = new Float64Array(TILE * TILE);
+  for (let k = 0; k < nv; k++) {
+    const fv = fvs[k]!;
+    const row = k * TILE;
+    for (let sy = 0, ph = 0; sy < TILE; sy++) {
+      const cs = cosT[ph]!;
+      const sn = sinT[ph]!;
+      const out = sy * TILE;
+      for (let sx = 0; sx < TILE; sx++) c[out + sx]! += ar[row + sx]! * cs + ai[row + sx]! * sn;
+      ph += fv;
+      if (ph >= TILE) ph -= TILE;
+    }
+  }
+  let mean = 0;
+  for (const v of c) mean += v;
+  mean /= c.length;
+  let varr = 0;
+  for (const v of c) varr += (v - mean) ** 2;
+  const sd = Math.sqrt(varr / c.length) || 1;
+  const out: { z: number; peak: number; sx: number; sy: number }[] = [];
+  const taken: number[] = [];
+  for (let k = 0; k < count; k++) {
+    let bi = -1;
+    let bv = -Infinity;
+    for (let i = 0; i < c.length; i++) {
+      if (c[i]! > bv && !taken.some((t) => cyclicDist(t, i) <= 2)) {
+        bv = c[i]!;
+        bi = i;
+      }
+    }
+    if (bi < 0) break;
+    taken.push(bi);
+    const ix = bi % TILE;
+    const iy = (bi - ix) / TILE;
+    const at = (x: number, y: number) =>
+      c[(((y % TILE) + TILE) % TILE) * TILE + (((x % TILE) + TILE) % TILE)]!;
+    const ox = parabola(at(ix - 1, iy), bv, at(ix + 1, iy));
+    const oy = parabola(at(ix, iy - 1), bv, at(ix, iy + 1));
+    out.push({ z: (bv - mean) / sd, peak: bv - mean, sx: ix + ox, sy: iy + oy });
+  }
+  return out;
+}
+
+function cyclicDist(a: number, b: number): number {
+  const ax = a % TILE;
+  const ay = (a - ax) / TILE;
+  const bx = b % TILE;
+  const by = (b - bx) / TILE;
+  const dx = Math.min(Math.abs(ax - bx), TILE - Math.abs(ax - bx));
+  const dy = Math.min(Math.abs(ay - by), TILE - Math.abs(ay - by));
+  return Math.max(dx, dy);
+}
+
+function parabola(a: number, b: number, c: number): number {
+  const d = a - 2 * b + c;
+  if (d >= 0) return 0;
+  const o = (0.5 * (a - c)) / d;
+  return Math.max(-0.5, Math.min(0.5, o));
+}
+
+/** Energy of the folded tile's band coefficients (all bins): a shift- and orientation-free mark screen. */
+export function bandEnergy(coef: Float64Array): number {
+  let e = 0;
+  for (let i = 0; i < coef.length; i++) e += coef[i]! * coef[i]!;
+  return e;
+}

@@ -1,0 +1,91 @@
+/**
+ * Exhaustive pilot search over the geometry the issue names, for images where the autocorrelation
+ * lattice and the per-axis periods found nothing: rotations within ±10.5° (around each of the
+ * square's 8 orientations) and aspect changes 0.8–1.25 on either axis. The lattice estimate is a
+ * second-order statistic — its peaks grow with the square of the mark's amplitude, so on a strongly
+ * textured photo they sink under the picture's own correlation — while the pilot correlation is
+ * first-order: at the right map it stands at z ≈ 7–9 where the lattice saw nothing. Each step folds
+ * the 2× box-downsampled whitened image once and screens the 8 orientations with the pilot (no
+ * decode), and the best steps go on to the fine search (refine.ts). Steps are sized so that the
+ * tile drifts by about a pixel at most between two of them over a downsampled image of ≈ 500 px
+ * (0.6°; 1.2% of scale), which costs the pilot peak ≈ 5% of its z.
+ */
+import { bandCoefficients, bandEnergy, fold, pilotPeaks, transformCoefficients } from "./fold.ts";
+import { refineMap, type RefineTarget } from "./refine.ts";
+import { composeMap, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
+
+const MAX_ANGLE = 10.5;
+const ANGLE_STEP = 0.6;
+const MIN_ASPECT = 0.78;
+const MAX_ASPECT = 1.28;
+const ASPECT_STEP = 0.012;
+/** Best distinct maps of the sweep that are refined and returned. */
+const KEEP = 2;
+/** Maps with the most folded band energy that the pilot screens (in 8 orientations each). */
+const ENERGY_KEEP = 10;
+/** Sweep peaks below this are noise (≈ 120 maps × 8 orientations × 3969 shifts): not refined. */
+const MIN_Z = 4.8;
+
+interface Hit {
+  map: TileMap;
+  z: number;
+}
+
+function sweepMaps(): TileMap[] {
+  const maps: TileMap[] = [];
+  for (let deg = -MAX_ANGLE; deg <= MAX_ANGLE + 1e-9; deg += ANGLE_STEP) {
+    if (Math.abs(deg) < ANGLE_STEP / 2) continue; // the nominal grid was tried first
+    const t = (deg * Math.PI) / 180;
+    const c = Math.cos(t);
+    const s = Math.sin(t);
+    maps.push({ a: c, b: s, c: -s, d: c });
+  }
+  for (let r = MIN_ASPECT; r <= MAX_ASPECT + 1e-9; r += ASPECT_STEP) {
+    if (Math.abs(r - 1) < ASPECT_STEP / 2) continue;
+    maps.push({ a: 1 / r, b: 0, c: 0, d: 1 }, { a: 1, b: 0, c: 0, d: 1 / r });
+  }
+  return maps;
+}
+let sweep: TileMap[] | null = null;
+
+/** The best maps (orientation resolved, in full-resolution pixels) of the sweep, refined. */
+export function searchMaps(t: RefineTarget): TileMap[] {
+  sweep ??= sweepMaps();
+  const k = t.f;
+  // screen every map by the folded band energy (no pilot, no orientation), then the pilot on the best
+  const scored: { m: TileMap; base: Float64Array; e: number }[] = [];
+  for (const m of sweep) {
+    const base = bandCoefficients(
+      fold(t.w, t.width, t.height, { a: m.a * k, b: m.b * k, c: m.c * k, d: m.d * k }),
+    );
+    scored.push({ m, base, e: bandEnergy(base) });
+  }
+  scored.sort((a, b) => b.e - a.e);
+  const hits: Hit[] = [];
+  for (const { m, base } of scored.slice(0, ENERGY_KEEP)) {
+    let best: Hit | null = null;
+    for (let gi = 0; gi < SQUARE_SYMMETRIES.length; gi++) {
+      const z = pilotPeaks(transformCoefficients(base, gi), 1)[0]?.z ?? -Infinity;
+      if (!best || z > best.z) best = { z, map: composeMap(m, SQUARE_SYMMETRIES[gi]!) };
+    }
+    if (best) hits.push(best);
+  }
+  hits.sort((a, b) => b.z - a.z);
+  const kept: TileMap[] = [];
+  for (const h of hits) {
+    if (kept.length >= KEEP || h.z < MIN_Z) break;
+    if (
+      kept.some(
+        (o) =>
+          Math.abs(o.a - h.map.a) +
+            Math.abs(o.b - h.map.b) +
+            Math.abs(o.c - h.map.c) +
+            Math.abs(o.d - h.map.d) <
+          0.05,
+      )
+    )
+      continue;
+    kept.push(h.map);
+  }
+  return kept.map((m) => refineMap(t, m).map);
+}

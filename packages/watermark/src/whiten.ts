@@ -1,0 +1,66 @@
+import { boxMean } from "./image.ts";
+
+const HP_RADIUS = 2;
+/**
+ * On flat images (generated art: nearly every pixel's local contrast is below CONTRAST_OFFSET)
+ * the high-pass widens to 9×9: it passes the band's lower frequencies, which are what JPEG q30,
+ * WebP and downscaling leave of a mark, while such images have little low-frequency texture to
+ * leak in. On photos the 5×5 high-pass keeps their texture out.
+ */
+const HP_RADIUS_FLAT = 4;
+const FLAT_FRACTION = 0.92;
+const CONTRAST_RADIUS = 3;
+const CONTRAST_OFFSET = 1.5;
+const CLIP = 4;
+
+/** Integer box downsampling of a luma plane by f (f×f pixels → one). */
+export function downsample(src: Float32Array, width: number, height: number, f: number) {
+  const w2 = Math.floor(width / f);
+  const h2 = Math.floor(height / f);
+  const out = new Float32Array(w2 * h2);
+  const inv = 1 / (f * f);
+  for (let y = 0; y < h2; y++) {
+    for (let x = 0; x < w2; x++) {
+      let s = 0;
+      for (let j = 0; j < f; j++) {
+        const row = (y * f + j) * width + x * f;
+        for (let i = 0; i < f; i++) s += src[row + i]!;
+      }
+      out[y * w2 + x] = s * inv;
+    }
+  }
+  return { data: out, width: w2, height: h2 };
+}
+
+/**
+ * High-pass (luma minus local mean) then divide by local contrast; clipped. The high-pass is 5×5,
+ * or 9×9 where at least FLAT_FRACTION of the pixels are flat (local contrast < CONTRAST_OFFSET).
+ */
+export function whiten(y: Float32Array, width: number, height: number): Float32Array {
+  const n = width * height;
+  const tmp = new Float32Array(n);
+  const m = new Float32Array(n);
+  const hp = new Float32Array(n);
+  const e = new Float32Array(n);
+  const highPass = (r: number) => {
+    boxMean(y, width, height, r, m, tmp);
+    for (let i = 0; i < n; i++) {
+      const v = y[i]! - m[i]!;
+      hp[i] = v;
+      m[i] = v * v;
+    }
+    boxMean(m, width, height, CONTRAST_RADIUS, e, tmp);
+  };
+  highPass(HP_RADIUS);
+  let flat = 0;
+  const flatE = CONTRAST_OFFSET * CONTRAST_OFFSET;
+  for (let i = 0; i < n; i++) if (e[i]! < flatE) flat++;
+  if (flat >= FLAT_FRACTION * n) highPass(HP_RADIUS_FLAT);
+  for (let i = 0; i < n; i++) {
+    const ei = e[i]!; // running sums can leave a tiny negative where the window is flat
+    let v = hp[i]! / (Math.sqrt(ei > 0 ? ei : 0) + CONTRAST_OFFSET);
+    v = v > CLIP ? CLIP : v < -CLIP ? -CLIP : v;
+    hp[i] = v;
+  }
+  return hp;
+}
