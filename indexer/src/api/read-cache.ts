@@ -10,7 +10,7 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import { db } from "ponder:api";
 import { sql } from "ponder";
 import {
-  etagMatches,
+  cachedResponse,
   etagOf,
   freshReader,
   ReadCache,
@@ -20,8 +20,6 @@ import {
 
 /** Larger request bodies (a query document or a batch) are answered without the cache. */
 const MAX_KEY_BYTES = 64 * 1024;
-/** Browsers and CDNs may keep an answer but must revalidate it (a new block can change it any time). */
-const CACHE_CONTROL = "public, max-age=0, must-revalidate";
 const KEPT_HEADERS = ["content-type"];
 
 function schemaName(): string {
@@ -142,15 +140,6 @@ async function storable(c: Context, path: string): Promise<CachedAnswer | undefi
   return { status: 200, headers, body, etag: etagOf(body) };
 }
 
-function answer(c: Context, a: CachedAnswer, hit: boolean): Response {
-  const headers = new Headers(a.headers);
-  headers.set("etag", a.etag);
-  headers.set("cache-control", CACHE_CONTROL);
-  headers.set("x-cache", hit ? "hit" : "miss");
-  if (etagMatches(c.req.header("if-none-match"), a.etag)) return new Response(null, { status: 304, headers });
-  return new Response(a.body, { status: a.status, headers });
-}
-
 export function cachedReads(cache: ReadCache): MiddlewareHandler {
   return async (c, next) => {
     const method = c.req.method;
@@ -181,7 +170,7 @@ export function cachedReads(cache: ReadCache): MiddlewareHandler {
       { fresh: wantsFresh(c.req.header("cache-control")) },
     );
     if (a) {
-      c.res = answer(c, a, hit);
+      c.res = cachedResponse(a, { hit, ifNoneMatch: c.req.header("if-none-match") });
       return;
     }
     // Not storable: the request that computed it keeps its own response; others compute their own.

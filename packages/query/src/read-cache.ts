@@ -61,6 +61,25 @@ export function etagMatches(ifNoneMatch: string | null | undefined, etag: string
 export const wantsFresh = (cacheControl: string | null | undefined): boolean =>
   /(^|,)\s*no-cache\s*(,|$)/i.test(cacheControl ?? "");
 
+/** Browsers and CDNs may keep an answer but must revalidate it (a new block can change it any time). */
+export const CACHE_CONTROL = "public, max-age=0, must-revalidate";
+
+/**
+ * The HTTP response for a stored (or just computed) answer: its validator, the revalidation rule and
+ * whether it came from the cache; a 304 when the client already holds these bytes.
+ */
+export function cachedResponse(
+  answer: CachedAnswer,
+  { hit, ifNoneMatch }: { hit: boolean; ifNoneMatch: string | null | undefined },
+): Response {
+  const headers = new Headers(answer.headers);
+  headers.set("etag", answer.etag);
+  headers.set("cache-control", CACHE_CONTROL);
+  headers.set("x-cache", hit ? "hit" : "miss");
+  if (etagMatches(ifNoneMatch, answer.etag)) return new Response(null, { status: 304, headers });
+  return new Response(answer.body, { status: answer.status, headers });
+}
+
 export class ReadCache {
   readonly #lru: LRUCache<string, Entry>;
   readonly #computing = new Map<string, Promise<CachedAnswer | undefined>>();

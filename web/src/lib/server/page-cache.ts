@@ -8,7 +8,7 @@
 import type { RequestEvent } from "@sveltejs/kit";
 import type { Handle } from "@sveltejs/kit/hooks";
 import {
-  etagMatches,
+  cachedResponse,
   etagOf,
   freshReader,
   ReadCache,
@@ -24,8 +24,6 @@ const PUBLIC_READ = /^\/(?:works\/\d{1,78}\/?)?(?:__data\.json)?$/;
  * the indexer computes between blocks, and is itself rebuilt at this pace (lib/server/related.ts).
  */
 export const PAGE_MAX_AGE_MS = 15_000;
-/** Browsers and CDNs may keep a page but must revalidate it (a new block can change it any time). */
-const CACHE_CONTROL = "public, max-age=0, must-revalidate";
 /** Response headers that belong to one response, not to the page. */
 const NOT_KEPT = new Set([
   "set-cookie",
@@ -48,16 +46,6 @@ async function storable(event: RequestEvent, response: Response): Promise<Cached
   const body = new Uint8Array(await response.arrayBuffer());
   const headers = [...response.headers].filter(([name]) => !NOT_KEPT.has(name.toLowerCase()));
   return { status: 200, headers, body, etag: etagOf(body) };
-}
-
-function respond(event: RequestEvent, answer: CachedAnswer, hit: boolean): Response {
-  const headers = new Headers(answer.headers);
-  headers.set("etag", answer.etag);
-  headers.set("cache-control", CACHE_CONTROL);
-  headers.set("x-cache", hit ? "hit" : "miss");
-  if (etagMatches(event.request.headers.get("if-none-match"), answer.etag))
-    return new Response(null, { status: 304, headers });
-  return new Response(answer.body, { status: answer.status, headers });
 }
 
 export const pageCache: Handle = async ({ event, resolve }) => {
@@ -83,7 +71,7 @@ export const pageCache: Handle = async ({ event, resolve }) => {
     },
     { fresh: wantsFresh(event.request.headers.get("cache-control")) },
   );
-  if (answer) return respond(event, answer, hit);
+  if (answer) return cachedResponse(answer, { hit, ifNoneMatch: event.request.headers.get("if-none-match") });
   // Not storable (an error page, a degraded page): whoever built it sends it; others build their own.
   return own ?? resolve(event);
 };
