@@ -81,7 +81,8 @@ describe("pipeline (in-memory market)", () => {
     return { node, events, logLines };
   }
 
-  const until = async (cond: () => boolean, ms = 30_000) => {
+  // Generous: these wait on events, and a loaded machine (CI beside other jobs) can take minutes.
+  const until = async (cond: () => boolean, ms = 300_000) => {
     const end = Date.now() + ms;
     while (!cond()) {
       if (Date.now() > end) throw new Error("timed out");

@@ -14,9 +14,6 @@
 import { mulberry32 } from "@atelier/procedural";
 import { encodeModel, type OnnxGraph, type OnnxInitializer, type OnnxNode } from "./onnx-proto.ts";
 
-/** The fixed weights' PRNG, also for the other built-in graphs (art/graph.ts). */
-export { mulberry32 };
-
 export interface CppnSpec {
   name: string;
   /** PRNG seed for the fixed weights */

@@ -18,7 +18,7 @@
  * MatMul (no broadcast Add over the big feature tensors). MatMul + elementwise ops, opset 17,
  * inputs with a symbolic `batch` axis.
  */
-import { mulberry32 } from "../cppn.ts";
+import { mulberry32 } from "@atelier/procedural";
 import { GraphBuilder, type V } from "../graph-builder.ts";
 import { encodeModel, type OnnxGraph } from "../onnx-proto.ts";
 import { ART_LATENT_DIM, LATENT_GROUPS, SCALARS, type ScalarName } from "./layout.ts";
