@@ -9,14 +9,7 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { db } from "ponder:api";
 import { sql } from "ponder";
-import {
-  cachedResponse,
-  etagOf,
-  freshReader,
-  ReadCache,
-  wantsFresh,
-  type CachedAnswer,
-} from "@atelier/query/read-cache";
+import { etagOf, freshReader, ReadCache, serveFromCache, type CachedAnswer } from "@atelier/query/read-cache";
 
 /** Larger request bodies (a query document or a batch) are answered without the cache. */
 const MAX_KEY_BYTES = 64 * 1024;
@@ -151,30 +144,20 @@ export function cachedReads(cache: ReadCache): MiddlewareHandler {
     if (method === "POST")
       c.req.raw = new Request(c.req.raw.url, { method, headers: c.req.raw.headers, body });
     if (body.length > MAX_KEY_BYTES) return next();
-    let head: string;
-    try {
-      head = (await indexHead()).checkpoint;
-    } catch {
-      return next();
-    }
-    const key = `${method} ${url.pathname}${url.search}\n${body}`;
-    let computed = false;
-    const { answer: a, hit } = await cache.get(
-      key,
-      head,
-      async () => {
-        computed = true;
+    const res = await serveFromCache<void>({
+      cache,
+      key: `${method} ${url.pathname}${url.search}\n${body}`,
+      head: async () => (await indexHead()).checkpoint,
+      // The handlers' response stays in c.res: a request whose build was not storable sends it as is;
+      // others waiting on that build run the handlers themselves (passThrough).
+      build: async () => {
         await next();
-        return storable(c, url.pathname);
+        return { own: undefined, answer: await storable(c, url.pathname) };
       },
-      { fresh: wantsFresh(c.req.header("cache-control")) },
-    );
-    if (a) {
-      c.res = cachedResponse(a, { hit, ifNoneMatch: c.req.header("if-none-match") });
-      return;
-    }
-    // Not storable: the request that computed it keeps its own response; others compute their own.
-    if (!computed) await next();
+      passThrough: () => next(),
+      headers: c.req.raw.headers,
+    });
+    if (res) c.res = res;
   };
 }
 

@@ -80,6 +80,52 @@ export function cachedResponse(
   return new Response(answer.body, { status: answer.status, headers });
 }
 
+/**
+ * One cached read, framework-free: read the head, then answer `key` at that head from `cache` (or build
+ * it once for concurrent identical requests), as a response with ETag / 304 (see cachedResponse).
+ * `build` runs the uncached handler and says what of its response may be kept (`answer`, undefined when
+ * not storable) beside the handler's own result (`own`): a request whose build was not storable gets
+ * its own result back; one that waited on another's unstorable build, or whose head could not be read,
+ * gets `passThrough()` (the handler as without a cache).
+ */
+export async function serveFromCache<R>({
+  cache,
+  key,
+  head,
+  build,
+  passThrough,
+  headers,
+}: {
+  cache: ReadCache;
+  key: string;
+  /** The index head the answer belongs to; a failure serves the request without the cache. */
+  head: () => Promise<string>;
+  build: () => Promise<{ own: R; answer: CachedAnswer | undefined }>;
+  passThrough: () => Promise<R>;
+  /** The request's headers: `Cache-Control: no-cache` skips stored answers, `If-None-Match` may get a 304. */
+  headers: { get(name: string): string | null };
+}): Promise<Response | R> {
+  let at: string;
+  try {
+    at = await head();
+  } catch {
+    return passThrough();
+  }
+  let built: { own: R } | undefined;
+  const { answer, hit } = await cache.get(
+    key,
+    at,
+    async () => {
+      const { own, answer } = await build();
+      built = { own };
+      return answer;
+    },
+    { fresh: wantsFresh(headers.get("cache-control")) },
+  );
+  if (answer) return cachedResponse(answer, { hit, ifNoneMatch: headers.get("if-none-match") });
+  return built ? built.own : passThrough();
+}
+
 export class ReadCache {
   readonly #lru: LRUCache<string, Entry>;
   readonly #computing = new Map<string, Promise<CachedAnswer | undefined>>();

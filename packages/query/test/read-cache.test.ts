@@ -5,6 +5,7 @@ import {
   etagOf,
   freshReader,
   ReadCache,
+  serveFromCache,
   wantsFresh,
   type CachedAnswer,
 } from "../src/read-cache.ts";
@@ -76,6 +77,57 @@ describe("ReadCache", () => {
     const cache = new ReadCache({ maxBodyBytes: 10 });
     const got = await cache.get("q", "h", async () => answerOf("more than ten bytes"));
     expect(text(got.answer)).toBe("more than ten bytes");
+    expect(cache.stats().entries).toBe(0);
+  });
+});
+
+describe("serveFromCache", () => {
+  const handler = () => {
+    const calls = { built: 0, passed: 0 };
+    return {
+      calls,
+      serve: (
+        cache: ReadCache,
+        opts: { head?: () => Promise<string>; storable?: boolean; headers?: Record<string, string> } = {},
+      ) =>
+        serveFromCache<string>({
+          cache,
+          key: "GET /page",
+          head: opts.head ?? (async () => "h1"),
+          build: async () => {
+            calls.built++;
+            return { own: "built", answer: opts.storable === false ? undefined : answerOf("page") };
+          },
+          passThrough: async () => (calls.passed++, "passed"),
+          headers: new Headers(opts.headers),
+        }),
+    };
+  };
+
+  it("builds once, then answers from the cache with its ETag, and a 304 to a client that holds it", async () => {
+    const cache = new ReadCache();
+    const { calls, serve } = handler();
+    const first = (await serve(cache)) as Response;
+    expect([first.status, first.headers.get("x-cache"), await first.text()]).toEqual([200, "miss", "page"]);
+    const again = (await serve(cache)) as Response;
+    expect([again.headers.get("x-cache"), await again.text()]).toEqual(["hit", "page"]);
+    const etag = again.headers.get("etag")!;
+    expect(((await serve(cache, { headers: { "if-none-match": etag } })) as Response).status).toBe(304);
+    const fresh = (await serve(cache, { headers: { "cache-control": "no-cache" } })) as Response;
+    expect(fresh.headers.get("x-cache")).toBe("miss");
+    expect(calls).toEqual({ built: 2, passed: 0 });
+  });
+
+  it("gives an unstorable build back to its own request, and serves without the cache when the head fails", async () => {
+    const cache = new ReadCache();
+    const { calls, serve } = handler();
+    expect(await serve(cache, { storable: false })).toBe("built");
+    expect(calls).toEqual({ built: 1, passed: 0 });
+    const down = async () => {
+      throw new Error("index down");
+    };
+    expect(await serve(cache, { head: down })).toBe("passed");
+    expect(calls).toEqual({ built: 1, passed: 1 });
     expect(cache.stats().entries).toBe(0);
   });
 });

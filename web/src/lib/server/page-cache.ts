@@ -7,14 +7,7 @@
  */
 import type { RequestEvent } from "@sveltejs/kit";
 import type { Handle } from "@sveltejs/kit/hooks";
-import {
-  cachedResponse,
-  etagOf,
-  freshReader,
-  ReadCache,
-  wantsFresh,
-  type CachedAnswer,
-} from "@atelier/query/read-cache";
+import { etagOf, freshReader, ReadCache, serveFromCache, type CachedAnswer } from "@atelier/query/read-cache";
 import { index } from "./index.ts";
 
 /** `/`, `/works/<n>`, each with or without SvelteKit's `__data.json` suffix. */
@@ -52,26 +45,21 @@ export const pageCache: Handle = async ({ event, resolve }) => {
   // The request's own URL: SvelteKit gives a page and its `__data.json` the same `event.url`.
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || !PUBLIC_READ.test(url.pathname)) return resolve(event);
-  let head;
-  try {
-    head = await currentHead();
-  } catch {
-    // The index cannot say where it stands: build the page as without a cache (it shows the error).
-    return resolve(event);
-  }
-  event.locals.indexHead = head;
-  let own: Response | undefined;
-  const { answer, hit } = await cache.get(
-    url.pathname + url.search,
-    head.version,
-    async () => {
-      const response = await resolve(event);
-      own = response;
-      return storable(event, response);
+  return serveFromCache({
+    cache,
+    key: url.pathname + url.search,
+    // The index cannot say where it stands: the page is built as without a cache (it shows the error).
+    head: async () => {
+      const head = await currentHead();
+      event.locals.indexHead = head;
+      return head.version;
     },
-    { fresh: wantsFresh(event.request.headers.get("cache-control")) },
-  );
-  if (answer) return cachedResponse(answer, { hit, ifNoneMatch: event.request.headers.get("if-none-match") });
-  // Not storable (an error page, a degraded page): whoever built it sends it; others build their own.
-  return own ?? resolve(event);
+    build: async () => {
+      const own = await resolve(event);
+      return { own, answer: await storable(event, own) };
+    },
+    // Not storable (an error page, a degraded page): whoever built it sends it; others build their own.
+    passThrough: () => resolve(event),
+    headers: event.request.headers,
+  });
 };
