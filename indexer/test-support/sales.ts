@@ -1,7 +1,10 @@
 /** A licence sale on a running scenario chain, for tests that watch an index pick it up. */
-import { createWalletClient, http, type Account, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, http, type Account, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 import { abis, type Deployment } from "@atelier/protocol";
+import { deployAtelier, startHardhatNode, type RunningChain } from "@atelier/devchain";
+import { ACCOUNTS, runScenario } from "../scenario/index.ts";
+import { startPonder, type RunningPonder } from "./ponder.ts";
 
 export interface Sale {
   work: bigint;
@@ -62,3 +65,48 @@ export const ACTIVE_OFFERS = `{ offers(where: { active: true }, limit: 100) { it
 export type ActiveOffers = {
   offers: { items: { work: string; offerId: string; price: string; currency: string }[] };
 };
+
+export interface SaleStack {
+  chain: RunningChain;
+  deployment: Deployment;
+  /** Ponder (PGlite) that has indexed the whole scenario. */
+  ponder: RunningPonder;
+  client: PublicClient;
+  /** An ETH offer of the scenario that still sells (found through the index, checked on chain). */
+  sale: Sale;
+  /** Buys one more licence under `sale` as the scenario's brand; resolves with its block (not yet indexed). */
+  buy(): Promise<bigint>;
+  stop(): Promise<void>;
+}
+
+/** A Hardhat chain with the deployment and the scenario's market, Ponder caught up on it, one sale ready. */
+export async function startSaleStack(): Promise<SaleStack> {
+  const chain = await startHardhatNode();
+  let ponder: RunningPonder | undefined;
+  try {
+    const deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
+    const scenario = await runScenario(chain.rpcUrl, deployment);
+    ponder = await startPonder({ rpcUrl: chain.rpcUrl, deployment });
+    await ponder.waitForBlock(scenario.toBlock);
+    const client = createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) }) as PublicClient;
+    const { offers } = await ponder.graphql<ActiveOffers>(ACTIVE_OFFERS);
+    const sale = await sellingOffer(client, deployment, ACCOUNTS.brand, offers.items);
+    const running = ponder;
+    return {
+      chain,
+      deployment,
+      ponder,
+      client,
+      sale,
+      buy: () => buyLicence(client, chain.rpcUrl, deployment, ACCOUNTS.brand, sale),
+      stop: async () => {
+        await running.stop();
+        await chain.stop();
+      },
+    };
+  } catch (e) {
+    await ponder?.stop();
+    await chain.stop();
+    throw e;
+  }
+}

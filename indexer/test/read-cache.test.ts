@@ -4,51 +4,26 @@
  * uncached answer says; the first query after Ponder has indexed a new sale shows the sale.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPublicClient, http, type PublicClient } from "viem";
-import { hardhat } from "viem/chains";
-import type { Deployment } from "@atelier/protocol";
-import { deployAtelier, startHardhatNode, type RunningChain } from "@atelier/devchain";
-import { ACCOUNTS, runScenario } from "../scenario/index.ts";
-import { startPonder, type RunningPonder } from "../test-support/ponder.ts";
-import {
-  ACTIVE_OFFERS,
-  buyLicence,
-  sellingOffer,
-  type ActiveOffers,
-  type Sale,
-} from "../test-support/sales.ts";
+import { startSaleStack, type SaleStack } from "../test-support/sales.ts";
 
 const queryOf = (work: bigint) =>
   `{ works(where: { id: "${work}" }) { items { id licensesSold } } licenses(where: { work: "${work}" }) { totalCount } }`;
 
 describe("read cache of the indexer's API", () => {
-  let chain: RunningChain;
-  let deployment: Deployment;
-  let ponder: RunningPonder;
-  let client: PublicClient;
-  /** An offer of the scenario that still sells (found through the index, checked on chain). */
-  let sale: Sale;
+  let stack: SaleStack;
   let QUERY: string;
 
   beforeAll(async () => {
-    chain = await startHardhatNode();
-    deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
-    const scenario = await runScenario(chain.rpcUrl, deployment);
-    ponder = await startPonder({ rpcUrl: chain.rpcUrl, deployment });
-    await ponder.waitForBlock(scenario.toBlock);
-    client = createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) }) as PublicClient;
-    const { offers } = await ponder.graphql<ActiveOffers>(ACTIVE_OFFERS);
-    sale = await sellingOffer(client, deployment, ACCOUNTS.brand, offers.items);
-    QUERY = queryOf(sale.work);
+    stack = await startSaleStack();
+    QUERY = queryOf(stack.sale.work);
   }, 600_000);
 
   afterAll(async () => {
-    await ponder?.stop();
-    await chain?.stop();
+    await stack?.stop();
   });
 
   const ask = (headers: Record<string, string> = {}) =>
-    fetch(`${ponder.url}/graphql`, {
+    fetch(`${stack.ponder.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query: QUERY }),
@@ -80,7 +55,7 @@ describe("read cache of the indexer's API", () => {
 
   it("caches POST /list batches the same way", async () => {
     const list = (headers: Record<string, string> = {}) =>
-      fetch(`${ponder.url}/list`, {
+      fetch(`${stack.ponder.url}/list`, {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
         body: JSON.stringify({
@@ -88,7 +63,7 @@ describe("read cache of the indexer's API", () => {
             {
               entity: "Work",
               fields: ["id", "licensesSold"],
-              options: { where: { id: String(sale.work) }, first: 1 },
+              options: { where: { id: String(stack.sale.work) }, first: 1 },
             },
           ],
         }),
@@ -102,13 +77,13 @@ describe("read cache of the indexer's API", () => {
   it("shows a new sale on the first query after Ponder has indexed its block", async () => {
     const before = await sold(await ask());
     expect((await ask()).headers.get("x-cache")).toBe("hit");
-    const block = await buyLicence(client, chain.rpcUrl, deployment, ACCOUNTS.brand, sale);
+    const block = await stack.buy();
     // "Ponder has it": its /status (read from its database) names the sale's block.
-    await ponder.waitForBlock(block);
+    await stack.ponder.waitForBlock(block);
     const after = await ask();
     expect(after.headers.get("x-cache")).toBe("miss");
     expect(await sold(after)).toEqual([before[0]! + 1, before[1]! + 1]);
-    const head = (await (await fetch(`${ponder.url}/head`)).json()) as { block: number };
+    const head = (await (await fetch(`${stack.ponder.url}/head`)).json()) as { block: number };
     expect(BigInt(head.block)).toBeGreaterThanOrEqual(block);
   });
 });

@@ -8,52 +8,24 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPublicClient, http, type PublicClient } from "viem";
-import { hardhat } from "viem/chains";
-import type { Deployment } from "@atelier/protocol";
-import { deployAtelier, startHardhatNode, type RunningChain } from "@atelier/devchain";
-import { ACCOUNTS, runScenario } from "@atelier/indexer/scenario";
-import {
-  ACTIVE_OFFERS,
-  buyLicence,
-  sellingOffer,
-  startPonder,
-  type ActiveOffers,
-  type RunningPonder,
-  type Sale,
-} from "@atelier/indexer/test-support";
+import { startSaleStack, type SaleStack } from "@atelier/indexer/test-support";
 import { buildApp, startApp, type RunningApp } from "../test-support/app.ts";
 
 describe("page cache of the dApp server", () => {
-  let chain: RunningChain;
-  let deployment: Deployment;
-  let ponder: RunningPonder;
+  let stack: SaleStack;
   let app: RunningApp;
-  let client: PublicClient;
-  let sale: Sale;
 
   beforeAll(async () => {
     const built = buildApp();
-    chain = await startHardhatNode();
-    deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
-    const scenario = await runScenario(chain.rpcUrl, deployment);
-    ponder = await startPonder({ rpcUrl: chain.rpcUrl, deployment });
-    await ponder.waitForBlock(scenario.toBlock);
-    client = createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) }) as PublicClient;
-    sale = await sellingOffer(
-      client,
-      deployment,
-      ACCOUNTS.brand,
-      (await ponder.graphql<ActiveOffers>(ACTIVE_OFFERS)).offers.items,
-    );
+    stack = await startSaleStack();
     const dir = await mkdtemp(path.join(tmpdir(), "atelier-page-cache-"));
     const deploymentFile = path.join(dir, "deployment.json");
-    await writeFile(deploymentFile, JSON.stringify(deployment));
+    await writeFile(deploymentFile, JSON.stringify(stack.deployment));
     await built;
     app = await startApp({
-      ATELIER_RPC_URL: chain.rpcUrl,
+      ATELIER_RPC_URL: stack.chain.rpcUrl,
       ATELIER_DEPLOYMENT: deploymentFile,
-      ATELIER_INDEX_URL: `${ponder.url}/graphql`,
+      ATELIER_INDEX_URL: `${stack.ponder.url}/graphql`,
       ATELIER_INDEX_KIND: "ponder",
       // No content in this market's IPFS: pages show their metadata as pending, which is fine here.
       ATELIER_IPFS_GATEWAY: "http://127.0.0.1:9",
@@ -64,8 +36,7 @@ describe("page cache of the dApp server", () => {
 
   afterAll(async () => {
     await app?.stop();
-    await ponder?.stop();
-    await chain?.stop();
+    await stack?.stop();
   });
 
   const get = (page: string, headers: Record<string, string> = {}) => fetch(`${app.url}${page}`, { headers });
@@ -74,7 +45,7 @@ describe("page cache of the dApp server", () => {
     Number(/<dt>Licences sold<\/dt>\s*<dd>(?:<!--[^>]*-->)*(\d+)/.exec(html)?.[1]);
 
   it("serves a page again from memory, the same bytes as a freshly built one, with ETag and 304", async () => {
-    for (const page of [`/works/${sale.work}`, "/", `/works/${sale.work}/__data.json`]) {
+    for (const page of [`/works/${stack.sale.work}`, "/", `/works/${stack.sale.work}/__data.json`]) {
       const first = await get(page);
       expect(first.status, page).toBe(200);
       const bytes = await first.text();
@@ -98,12 +69,12 @@ describe("page cache of the dApp server", () => {
   });
 
   it("shows a new sale on the first request after Ponder has indexed it", async () => {
-    const page = `/works/${sale.work}`;
+    const page = `/works/${stack.sale.work}`;
     const before = licencesSold(await (await get(page)).text());
     expect(Number.isInteger(before)).toBe(true);
     expect((await get(page)).headers.get("x-cache")).toBe("hit");
-    const block = await buyLicence(client, chain.rpcUrl, deployment, ACCOUNTS.brand, sale);
-    await ponder.waitForBlock(block);
+    const block = await stack.buy();
+    await stack.ponder.waitForBlock(block);
     const after = await get(page);
     expect(after.headers.get("x-cache")).toBe("miss");
     expect(licencesSold(await after.text())).toBe(before + 1);
