@@ -163,6 +163,33 @@ export async function createFixture() {
     return BigInt(await networkHelpers.time.latest());
   }
 
+  /**
+   * The `mintWork` transaction of an upload with a fresh content hash and metadata digest (no perceptual
+   * hash; by default no salt, royalty, parents or offers), sent by `account`; whether it succeeds is the
+   * caller's to check.
+   */
+  function mintUpload(
+    d: Deployed,
+    {
+      account = creator,
+      offers = [],
+      parents = [],
+      watermarkSalt = ZERO_HASH,
+      royaltyBps = 0,
+    }: {
+      account?: W;
+      offers?: { termsId: number; currency: Address; price: bigint; maxSupply: number }[];
+      parents?: { workId: bigint; licenseId: bigint }[];
+      watermarkSalt?: Hex;
+      royaltyBps?: number;
+    } = {},
+  ): Promise<Hex> {
+    return d.works.write.mintWork(
+      [contentHash(), metadataDigest(), watermarkSalt, 0n, royaltyBps, parents, offers],
+      { account: account.account },
+    );
+  }
+
   /** Mints a root work by `account` with the given offers; returns its id. */
   async function mintRoot(
     d: Deployed,
@@ -173,18 +200,12 @@ export async function createFixture() {
     options: { watermarkSalt?: Hex; royaltyBps?: number } = {},
   ): Promise<bigint> {
     await mined(
-      d.works.write.mintWork(
-        [
-          contentHash(),
-          metadataDigest(),
-          options.watermarkSalt ?? ZERO_HASH,
-          0n,
-          options.royaltyBps ?? 500,
-          [],
-          offers,
-        ],
-        { account: account.account },
-      ),
+      mintUpload(d, {
+        account,
+        offers,
+        watermarkSalt: options.watermarkSalt,
+        royaltyBps: options.royaltyBps ?? 500,
+      }),
     );
     return d.works.read.workCount();
   }
@@ -287,6 +308,7 @@ export async function createFixture() {
     deployEphemeralCurrencyRequester,
     mined,
     now,
+    mintUpload,
     mintRoot,
     buy,
     claim,

@@ -12,6 +12,7 @@ import {
   createFixture,
   metadataDigest,
 } from "../test-support/fixture.ts";
+import { assertRoleGuarded } from "../test-support/admin.ts";
 
 const f = await createFixture();
 const { viem, creator, buyer, buyer2, outsider, admin, treasury, publicClient } = f;
@@ -21,6 +22,14 @@ type D = Awaited<ReturnType<typeof f.load>>;
 /** A private offer signed by `signer` for this deployment's Licenses contract. */
 async function signOffer(d: D, signer: typeof creator, offer: PrivateOffer) {
   return signPrivateOffer(signer, await publicClient.getChainId(), d.licenses.address, offer);
+}
+
+/** The buyer redeems `offer` as the creator signed it, paying its price in ETH (in a token: approved before). */
+async function redeem(d: D, offer: PrivateOffer) {
+  return d.licenses.write.buyPrivateLicense([offer, await signOffer(d, creator, offer)], {
+    account: buyer.account,
+    ...(offer.currency === ZERO ? { value: offer.price } : {}),
+  });
 }
 
 describe("Licenses: buying with ETH", () => {
@@ -178,14 +187,9 @@ describe("Licenses: buying with ETH", () => {
       "UnknownWork",
       [9n],
     );
-    await viem.assertions.revertWithCustomError(
-      licenses.write.pause({ account: outsider.account }),
-      licenses,
-      "AccessControlUnauthorizedAccount",
-    );
-    await viem.assertions.emitWithArgs(licenses.write.pause({ account: admin.account }), licenses, "Paused", [
-      getAddress(admin.account.address),
-    ]);
+    await assertRoleGuarded(f, licenses, (account) => licenses.write.pause({ account }), {
+      emits: { event: "Paused", args: [getAddress(admin.account.address)] },
+    });
     assert.equal(await licenses.read.paused(), true);
     await viem.assertions.revertWithCustomError(b(PRICE), licenses, "EnforcedPause");
     await viem.assertions.revertWithCustomError(
@@ -403,32 +407,24 @@ describe("Licenses: admin", () => {
       "ProtocolFeeTooHigh",
       [1001n, 1000n],
     );
-    await viem.assertions.revertWithCustomError(
-      licenses.write.setProtocolFeeBps([10], { account: outsider.account }),
-      licenses,
-      "AccessControlUnauthorizedAccount",
-    );
-    await viem.assertions.emitWithArgs(
-      licenses.write.setProtocolFeeBps([1000], { account: admin.account }),
-      licenses,
-      "ProtocolFeeUpdated",
-      [Number(LICENSE_FEE_BPS), 1000],
-    );
+    await assertRoleGuarded(f, licenses, (account) => licenses.write.setProtocolFeeBps([1000], { account }), {
+      emits: { event: "ProtocolFeeUpdated", args: [Number(LICENSE_FEE_BPS), 1000] },
+    });
     await viem.assertions.revertWithCustomError(
       licenses.write.setTreasury([ZERO], { account: admin.account }),
       licenses,
       "InvalidTreasury",
     );
-    await viem.assertions.revertWithCustomError(
-      licenses.write.setTreasury([outsider.account.address], { account: outsider.account }),
+    await assertRoleGuarded(
+      f,
       licenses,
-      "AccessControlUnauthorizedAccount",
-    );
-    await viem.assertions.emitWithArgs(
-      licenses.write.setTreasury([outsider.account.address], { account: admin.account }),
-      licenses,
-      "TreasuryUpdated",
-      [getAddress(treasury.account.address), getAddress(outsider.account.address)],
+      (account) => licenses.write.setTreasury([outsider.account.address], { account }),
+      {
+        emits: {
+          event: "TreasuryUpdated",
+          args: [getAddress(treasury.account.address), getAddress(outsider.account.address)],
+        },
+      },
     );
     const id = await f.mintRoot(d);
     await f.buy(d, id);
@@ -519,15 +515,10 @@ describe("Licenses: private offers (EIP-712)", () => {
     const { licenses } = d;
     const { offer } = await privateSetup(d);
     const long = { ...offer, duration: 2 ** 40 - 1 };
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      licenses.write.buyPrivateLicense([long, await signOffer(d, creator, long)], {
-        account: buyer.account,
-        value: offer.price,
-      }),
-      licenses,
-      "DurationTooLong",
-      [2n ** 40n - 1n, BigInt(1000 * 365 * 24 * 3600)],
-    );
+    await viem.assertions.revertWithCustomErrorWithArgs(redeem(d, long), licenses, "DurationTooLong", [
+      2n ** 40n - 1n,
+      BigInt(1000 * 365 * 24 * 3600),
+    ]);
   });
 
   it("reverts on a wrong buyer, an expired offer, a bad signature, a cancelled nonce, wrong payment", async () => {
@@ -672,12 +663,7 @@ describe("Licenses: private offers (EIP-712)", () => {
     );
     // An offer the owner issues after getting the work back is good.
     const fresh = { ...offer, nonce: 70n, issuedAt: Number(since) };
-    await f.mined(
-      d.licenses.write.buyPrivateLicense([fresh, await signOffer(d, creator, fresh)], {
-        account: buyer.account,
-        value: offer.price,
-      }),
-    );
+    await f.mined(redeem(d, fresh));
   });
 
   it("refuses private offers issued in the future and currencies off the allow-list", async () => {
@@ -687,23 +673,14 @@ describe("Licenses: private offers (EIP-712)", () => {
     const now = Number(await f.now());
     // issuedAt after the next owner change would keep the offer alive across it.
     const future = { ...offer, issuedAt: now + 3600 };
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      licenses.write.buyPrivateLicense([future, await signOffer(d, creator, future)], {
-        account: buyer.account,
-        value: offer.price,
-      }),
-      licenses,
-      "OfferIssuedInFuture",
-      [BigInt(now + 3600)],
-    );
+    await viem.assertions.revertWithCustomErrorWithArgs(redeem(d, future), licenses, "OfferIssuedInFuture", [
+      BigInt(now + 3600),
+    ]);
     const unlisted = await f.deployErc20("MockERC20");
     const p = { ...offer, currency: unlisted.address, nonce: 99n };
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      licenses.write.buyPrivateLicense([p, await signOffer(d, creator, p)], { account: buyer.account }),
-      licenses,
-      "CurrencyNotAllowed",
-      [getAddress(unlisted.address)],
-    );
+    await viem.assertions.revertWithCustomErrorWithArgs(redeem(d, p), licenses, "CurrencyNotAllowed", [
+      getAddress(unlisted.address),
+    ]);
   });
 
   it("exclusive private offers respect prior sales both ways; flagged works sell nothing", async () => {
@@ -714,24 +691,13 @@ describe("Licenses: private offers (EIP-712)", () => {
       licenses.write.buyPrivateLicense([offer, signature], { account: buyer.account, value: offer.price }),
     );
     const excl = { ...offer, termsId: PRESET.exclusiveBuyout, nonce: 9n };
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      licenses.write.buyPrivateLicense([excl, await signOffer(d, creator, excl)], {
-        account: buyer.account,
-        value: offer.price,
-      }),
-      licenses,
-      "LicensesAlreadySold",
-      [id],
-    );
+    await viem.assertions.revertWithCustomErrorWithArgs(redeem(d, excl), licenses, "LicensesAlreadySold", [
+      id,
+    ]);
     // A public exclusive offer after a private sale (on a work without public offers).
     const bare = await f.mintRoot(d, creator, []);
     const pb = { ...offer, workId: bare, nonce: 20n };
-    await f.mined(
-      licenses.write.buyPrivateLicense([pb, await signOffer(d, creator, pb)], {
-        account: buyer.account,
-        value: offer.price,
-      }),
-    );
+    await f.mined(redeem(d, pb));
     await f.mined(
       works.write.addOffers(
         [bare, [{ termsId: PRESET.exclusiveBuyout, currency: ZERO, price: PRICE, maxSupply: 1 }]],
@@ -752,12 +718,7 @@ describe("Licenses: private offers (EIP-712)", () => {
     // A private exclusive offer on a fresh work, then nothing else sells.
     const fresh = await f.mintRoot(d);
     const ex2 = { ...offer, workId: fresh, termsId: PRESET.exclusiveBuyout, nonce: 10n };
-    await f.mined(
-      licenses.write.buyPrivateLicense([ex2, await signOffer(d, creator, ex2)], {
-        account: buyer.account,
-        value: offer.price,
-      }),
-    );
+    await f.mined(redeem(d, ex2));
     await viem.assertions.revertWithCustomError(
       licenses.write.buyLicense([fresh, 1n, buyer.account.address, PRICE], {
         account: buyer.account,
@@ -770,20 +731,11 @@ describe("Licenses: private offers (EIP-712)", () => {
     const third = await f.mintRoot(d);
     const p3 = { ...offer, workId: third, nonce: 11n };
     await f.mined(works.write.setFlagged([third, true, "x"], { account: admin.account }));
-    await viem.assertions.revertWithCustomError(
-      licenses.write.buyPrivateLicense([p3, await signOffer(d, creator, p3)], {
-        account: buyer.account,
-        value: offer.price,
-      }),
-      works,
-      "WorkIsFlagged",
-    );
+    await viem.assertions.revertWithCustomError(redeem(d, p3), works, "WorkIsFlagged");
     // An ERC-20 private offer records its currency.
     const p4 = { ...offer, workId: id, currency: d.token.address, nonce: 12n, price: 100n };
     await f.mined(d.token.write.approve([licenses.address, 100n], { account: buyer.account }));
-    await f.mined(
-      licenses.write.buyPrivateLicense([p4, await signOffer(d, creator, p4)], { account: buyer.account }),
-    );
+    await f.mined(redeem(d, p4));
     assert.equal((await licenses.read.licenseInfo([(id << 64n) | 2n])).currency, getAddress(d.token.address));
   });
 });

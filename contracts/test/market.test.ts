@@ -16,6 +16,7 @@ import {
   jobSeedOf,
   metadataDigest,
 } from "../test-support/fixture.ts";
+import { assertRoleGuarded } from "../test-support/admin.ts";
 
 const f = await createFixture();
 const { viem, requester, node, node2, outsider, admin, treasury, publicClient, creator } = f;
@@ -97,17 +98,9 @@ describe("GenerationMarket: models", () => {
       "UnknownModel",
       [2],
     );
-    await viem.assertions.revertWithCustomError(
-      market.write.setModelActive([1, false], { account: outsider.account }),
-      market,
-      "AccessControlUnauthorizedAccount",
-    );
-    await viem.assertions.emitWithArgs(
-      market.write.setModelActive([1, false], { account: admin.account }),
-      market,
-      "ModelActiveSet",
-      [1, false],
-    );
+    await assertRoleGuarded(f, market, (account) => market.write.setModelActive([1, false], { account }), {
+      emits: { event: "ModelActiveSet", args: [1, false] },
+    });
     await viem.assertions.revertWithCustomErrorWithArgs(f.request(d), market, "ModelInactive", [1]);
     await viem.assertions.revertWithCustomErrorWithArgs(
       f.request(d, { modelId: 5 }),

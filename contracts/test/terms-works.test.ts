@@ -13,6 +13,7 @@ import {
   metadataDigest,
   uploadWatermarkIdOf,
 } from "../test-support/fixture.ts";
+import { assertRoleGuarded } from "../test-support/admin.ts";
 
 import { TERMS_PRESETS } from "../ignition/modules/Atelier.ts";
 
@@ -189,58 +190,34 @@ describe("Works: uploads", () => {
     );
     const id = uploadWatermarkIdOf(creator.account.address, salt);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork([contentHash(), metadataDigest(), salt, 0n, 0, [], []], c),
+      f.mintUpload(d, { watermarkSalt: salt }),
       works,
       "DuplicateWatermarkId",
       [id, 1n],
     );
     // Another account using the same salt gets another id: nobody can take a creator's watermark id.
-    await f.mined(
-      works.write.mintWork([contentHash(), metadataDigest(), salt, 0n, 0, [], []], {
-        account: buyer.account,
-      }),
-    );
+    await f.mined(f.mintUpload(d, { account: buyer, watermarkSalt: salt }));
     const other = uploadWatermarkIdOf(buyer.account.address, salt);
     assert.notEqual(other, id);
     assert.equal(await works.read.workByWatermark([other]), 2n);
     assert.equal(await works.read.workByWatermark([id]), 1n);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork(
-        [
-          contentHash(),
-          metadataDigest(),
-          ZERO_HASH,
-          0n,
-          0,
-          [],
-          [{ termsId: 77, currency: ZERO, price: 1n, maxSupply: 0 }],
-        ],
-        c,
-      ),
+      f.mintUpload(d, { offers: [{ termsId: 77, currency: ZERO, price: 1n, maxSupply: 0 }] }),
       d.terms,
       "UnknownTerms",
       [77],
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork(
-        [
-          contentHash(),
-          metadataDigest(),
-          ZERO_HASH,
-          0n,
-          0,
-          [],
-          [{ termsId: 1, currency: outsider.account.address, price: 1n, maxSupply: 0 }],
-        ],
-        c,
-      ),
+      f.mintUpload(d, {
+        offers: [{ termsId: 1, currency: outsider.account.address, price: 1n, maxSupply: 0 }],
+      }),
       works,
       "CurrencyNotAllowed",
       [getAddress(outsider.account.address)],
     );
     const many = Array.from({ length: 33 }, () => ({ termsId: 1, currency: ZERO, price: 1n, maxSupply: 0 }));
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [], many], c),
+      f.mintUpload(d, { offers: many }),
       works,
       "TooManyOffers",
       [33n, 32n],
@@ -379,12 +356,7 @@ describe("Works: uploads", () => {
       [id],
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork(
-        [contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [{ workId: id, licenseId: 0n }], []],
-        {
-          account: creator.account,
-        },
-      ),
+      f.mintUpload(d, { parents: [{ workId: id, licenseId: 0n }] }),
       works,
       "ParentFlagged",
       [id],
@@ -408,30 +380,14 @@ describe("Works: uploads", () => {
     const d = await f.load();
     const { works } = d;
     const id = await f.mintRoot(d);
-    await viem.assertions.revertWithCustomError(
-      works.write.pause({ account: outsider.account }),
-      works,
-      "AccessControlUnauthorizedAccount",
-    );
-    await f.mined(works.write.pause({ account: admin.account }));
-    await viem.assertions.revertWithCustomError(
-      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [], []], {
-        account: creator.account,
-      }),
-      works,
-      "EnforcedPause",
-    );
+    await assertRoleGuarded(f, works, (account) => works.write.pause({ account }));
+    await viem.assertions.revertWithCustomError(f.mintUpload(d), works, "EnforcedPause");
     await viem.assertions.revertWithCustomError(
       works.write.addOffers([id, []], { account: creator.account }),
       works,
       "EnforcedPause",
     );
-    await viem.assertions.revertWithCustomError(
-      works.write.unpause({ account: outsider.account }),
-      works,
-      "AccessControlUnauthorizedAccount",
-    );
-    await f.mined(works.write.unpause({ account: admin.account }));
+    await assertRoleGuarded(f, works, (account) => works.write.unpause({ account }));
     await f.mintRoot(d);
   });
 
@@ -492,16 +448,14 @@ describe("Works: uploads", () => {
       solo,
       "InvalidMarket",
     );
-    await viem.assertions.revertWithCustomError(
-      solo.write.setMarket([outsider.account.address], { account: buyer.account }),
+    await assertRoleGuarded(
+      f,
       solo,
-      "AccessControlUnauthorizedAccount",
-    );
-    await viem.assertions.emitWithArgs(
-      solo.write.setMarket([outsider.account.address], { account: admin.account }),
-      solo,
-      "MarketSet",
-      [getAddress(outsider.account.address)],
+      (account) => solo.write.setMarket([outsider.account.address], { account }),
+      {
+        outsider: buyer,
+        emits: { event: "MarketSet", args: [getAddress(outsider.account.address)] },
+      },
     );
     const generated = (jobId: bigint, hash = contentHash()) => ({
       to: buyer.account.address,
@@ -556,9 +510,7 @@ describe("Works: derivatives", () => {
       { workId: own, licenseId: 0n },
       { workId: licensed, licenseId },
     ];
-    const tx = works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, parents, []], {
-      account: buyer.account,
-    });
+    const tx = f.mintUpload(d, { account: buyer, parents });
     await viem.assertions.emitWithArgs(tx, works, "WorkMinted", [
       3n,
       getAddress(buyer.account.address),
@@ -596,9 +548,7 @@ describe("Works: derivatives", () => {
     ]);
     const personalLicense = await f.buy(d, personalWork);
     const mint = (parents: { workId: bigint; licenseId: bigint }[], account = buyer) =>
-      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, parents, []], {
-        account: account.account,
-      });
+      f.mintUpload(d, { account, parents });
     await viem.assertions.revertWithCustomErrorWithArgs(
       mint([{ workId: 99n, licenseId: 0n }]),
       works,
@@ -655,18 +605,7 @@ describe("Works: derivatives", () => {
     // A chain owned by one creator: root, then 8 generations (depth 8 is the maximum).
     let parent = await f.mintRoot(d, creator, []);
     const mintChild = (parents: bigint[]) =>
-      works.write.mintWork(
-        [
-          contentHash(),
-          metadataDigest(),
-          ZERO_HASH,
-          0n,
-          0,
-          parents.map((workId) => ({ workId, licenseId: 0n })),
-          [],
-        ],
-        { account: creator.account },
-      );
+      f.mintUpload(d, { parents: parents.map((workId) => ({ workId, licenseId: 0n })) });
     for (let depth = 1; depth <= 8; depth++) {
       await f.mined(mintChild([parent]));
       parent = await works.read.workCount();
@@ -713,9 +652,7 @@ describe("Works: derivatives", () => {
       parents.push({ workId, licenseId: await f.buy(d, workId) });
     }
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, parents, []], {
-        account: buyer.account,
-      }),
+      f.mintUpload(d, { account: buyer, parents }),
       works,
       "ParentSharesTooHigh",
       [15000n],
