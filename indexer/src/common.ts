@@ -37,8 +37,14 @@ export async function treasuryOf(db: Db, contract: Hex, name: string): Promise<H
 const creditId = (contract: string, who: Hex, currency: Hex) =>
   `${contract}-${lower(who)}-${lower(currency)}`;
 
-export async function addCredit(db: Db, contract: string, who: Hex, currency: Hex, amount: bigint) {
-  if (amount === 0n) return;
+/** Adds to an account's credit in one contract and currency (`credited` in, `withdrawn` out). */
+async function bookCredit(
+  db: Db,
+  contract: string,
+  who: Hex,
+  currency: Hex,
+  { credited, withdrawn }: { credited: bigint; withdrawn: bigint },
+) {
   await ensureAccount(db, who);
   await db
     .insert(credit)
@@ -47,27 +53,24 @@ export async function addCredit(db: Db, contract: string, who: Hex, currency: He
       contract,
       account: lower(who),
       currency: lower(currency),
-      credited: amount,
-      withdrawn: 0n,
-      balance: amount,
+      credited,
+      withdrawn,
+      balance: credited - withdrawn,
     })
-    .onConflictDoUpdate((row) => ({ credited: row.credited + amount, balance: row.balance + amount }));
+    .onConflictDoUpdate((row) => ({
+      credited: row.credited + credited,
+      withdrawn: row.withdrawn + withdrawn,
+      balance: row.balance + credited - withdrawn,
+    }));
+}
+
+export async function addCredit(db: Db, contract: string, who: Hex, currency: Hex, amount: bigint) {
+  if (amount === 0n) return;
+  await bookCredit(db, contract, who, currency, { credited: amount, withdrawn: 0n });
 }
 
 export async function addWithdrawal(db: Db, contract: string, who: Hex, currency: Hex, amount: bigint) {
-  await ensureAccount(db, who);
-  await db
-    .insert(credit)
-    .values({
-      id: creditId(contract, who, currency),
-      contract,
-      account: lower(who),
-      currency: lower(currency),
-      credited: 0n,
-      withdrawn: amount,
-      balance: -amount,
-    })
-    .onConflictDoUpdate((row) => ({ withdrawn: row.withdrawn + amount, balance: row.balance - amount }));
+  await bookCredit(db, contract, who, currency, { credited: 0n, withdrawn: amount });
 }
 
 /** Start of the UTC day of a block timestamp (seconds), the bucket of the daily rollups. */
