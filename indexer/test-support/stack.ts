@@ -18,7 +18,8 @@ import {
 import { blockstoreSource } from "../lib/metadata.ts";
 import { runScenario, type ScenarioResult } from "../scenario/index.ts";
 import { rawBlock, type StoredMetadata } from "../scenario/metadata.ts";
-import { subgraphTables, type Tables } from "./conformance.ts";
+import { ponderTables, subgraphTables, type Tables } from "./conformance.ts";
+import { startPonder, type PonderOptions, type RunningPonder } from "./ponder.ts";
 
 export interface ScenarioStack {
   chain: RunningChain;
@@ -106,4 +107,28 @@ export async function settleMetadata(
     if (data.workMetadatas.items.length <= expectPending || Date.now() > until) return;
     await new Promise((r) => setTimeout(r, 300));
   }
+}
+
+/** Ponder on the stack's chain and blockstore, its database in `dataDir` (PGlite) or at `databaseUrl`. */
+export function startPonderOn(
+  stack: ScenarioStack,
+  database: Pick<PonderOptions, "dataDir" | "databaseUrl">,
+): Promise<RunningPonder> {
+  return startPonder({
+    rpcUrl: stack.chain.rpcUrl,
+    deployment: stack.deployment,
+    blockstoreDir: stack.blockstoreDir,
+    ...database,
+  });
+}
+
+/** Ponder caught up on the scenario with its metadata resolved (what it can), and its tables. */
+export async function indexScenario(
+  stack: ScenarioStack,
+  database: Pick<PonderOptions, "dataDir" | "databaseUrl">,
+): Promise<{ ponder: RunningPonder; rows: Tables }> {
+  const ponder = await startPonderOn(stack, database);
+  await ponder.waitForBlock(stack.scenario.toBlock);
+  await settleMetadata(stack, ponder, stack.scenario.missingCids.length);
+  return { ponder, rows: await ponderTables(stack.types, ponder) };
 }

@@ -13,11 +13,15 @@ import {
   comparedTypes,
   contractWitness,
   ponderDailyRollups,
-  ponderTables,
   type Tables,
 } from "../test-support/conformance.ts";
 import { startPonder, type RunningPonder } from "../test-support/ponder.ts";
-import { settleMetadata, startScenarioStack, type ScenarioStack } from "../test-support/stack.ts";
+import {
+  indexScenario,
+  startPonderOn,
+  startScenarioStack,
+  type ScenarioStack,
+} from "../test-support/stack.ts";
 
 describe("conformance: subgraph (WASM) and Ponder (PGlite) on one scripted scenario", () => {
   let stack: ScenarioStack;
@@ -28,15 +32,7 @@ describe("conformance: subgraph (WASM) and Ponder (PGlite) on one scripted scena
   beforeAll(async () => {
     stack = await startScenarioStack();
     dataDir = await mkdtemp(path.join(tmpdir(), "atelier-ponder-data-"));
-    ponder = await startPonder({
-      rpcUrl: stack.chain.rpcUrl,
-      deployment: stack.deployment,
-      dataDir,
-      blockstoreDir: stack.blockstoreDir,
-    });
-    await ponder.waitForBlock(stack.scenario.toBlock);
-    await settleMetadata(stack, ponder, stack.scenario.missingCids.length);
-    ponderRows = await ponderTables(stack.types, ponder);
+    ({ ponder, rows: ponderRows } = await indexScenario(stack, { dataDir }));
   });
 
   afterAll(async () => {
@@ -122,12 +118,7 @@ describe("conformance: subgraph (WASM) and Ponder (PGlite) on one scripted scena
       value: parseEther("0.01"),
     });
     const receipt = await stack.client.waitForTransactionReceipt({ hash });
-    ponder = await startPonder({
-      rpcUrl: stack.chain.rpcUrl,
-      deployment: stack.deployment,
-      dataDir,
-      blockstoreDir: stack.blockstoreDir,
-    });
+    ponder = await startPonderOn(stack, { dataDir });
     await ponder.waitForBlock(receipt.blockNumber);
     const data = await ponder.graphql<{ work: { licensesSold: number }; licenses: { totalCount: number } }>(
       `{ work(id: "4") { licensesSold } licenses { totalCount } }`,

@@ -4,12 +4,11 @@ import {
   comparedTypes,
   contractWitness,
   ponderDailyRollups,
-  ponderTables,
   type Tables,
 } from "../test-support/conformance.ts";
-import { startPonder, type RunningPonder } from "../test-support/ponder.ts";
+import type { RunningPonder } from "../test-support/ponder.ts";
 import { postgresAvailable, startPostgres, type RunningPostgres } from "../test-support/postgres.ts";
-import { settleMetadata, startScenarioStack, type ScenarioStack } from "../test-support/stack.ts";
+import { indexScenario, startScenarioStack, type ScenarioStack } from "../test-support/stack.ts";
 
 if (!postgresAvailable())
   console.warn("Postgres conformance skipped: no initdb/pg_ctl (apt-get install postgresql)");
@@ -25,15 +24,7 @@ describe.runIf(postgresAvailable())(
     beforeAll(async () => {
       postgres = await startPostgres();
       stack = await startScenarioStack();
-      ponder = await startPonder({
-        rpcUrl: stack.chain.rpcUrl,
-        deployment: stack.deployment,
-        databaseUrl: postgres.url,
-        blockstoreDir: stack.blockstoreDir,
-      });
-      await ponder.waitForBlock(stack.scenario.toBlock);
-      await settleMetadata(stack, ponder, stack.scenario.missingCids.length);
-      rows = await ponderTables(stack.types, ponder);
+      ({ ponder, rows } = await indexScenario(stack, { databaseUrl: postgres.url }));
     });
 
     afterAll(async () => {
