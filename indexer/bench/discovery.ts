@@ -18,6 +18,7 @@ import {
   simulateMarket,
 } from "@atelier/query/discovery";
 import { openRenderer } from "@atelier/generator-node/render";
+import { percentile, timeIt } from "./timing.ts";
 
 /** One prompt per visual style of the market (the art model maps words to palettes and structures). */
 export const STYLE_PROMPTS = [
@@ -34,21 +35,6 @@ export const STYLE_PROMPTS = [
   "golden wheat field",
   "storm over mountains",
 ];
-
-const percentile = (samples: number[], p: number) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(2));
-};
-
-async function timeIt(n: number, fn: (i: number) => unknown): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn(i);
-    out.push(performance.now() - t);
-  }
-  return out;
-}
 
 function relatedLatency() {
   const market = simulateMarket({ seed: 7, works: 10_000, brands: 800 });

@@ -24,6 +24,7 @@ import { postgresAvailable, startPostgres } from "../test-support/postgres.ts";
 import { benchDiscovery } from "./discovery.ts";
 import { seedMarket, SEED_WORDS } from "./seed.ts";
 import type { StoredMetadata } from "../scenario/metadata.ts";
+import { percentile, timeIt } from "./timing.ts";
 
 const { values } = parseArgs({
   options: {
@@ -91,20 +92,6 @@ function processCpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // utime, stime, cutime, cstime are fields 14–17 (1-based) of stat, 12–15 after "pid (comm) ".
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-const percentile = (samples: number[], p: number) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(2));
-};
-async function timeIt(n: number, fn: (i: number) => Promise<unknown> | unknown): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn(i);
-    out.push(performance.now() - t);
-  }
-  return out;
 }
 
 const result: Record<string, unknown> = {
