@@ -7,7 +7,7 @@
 import type { PresetTerms } from "@atelier/protocol";
 import type { Dialect, Row } from "./dialect.ts";
 import { QueryError } from "./dialect.ts";
-import { WORK_FIELDS, str, toWork, type WorkSummary } from "./works.ts";
+import { WORK_FIELDS, str, toWork, workConditions, type WorkSummary } from "./works.ts";
 import type { WorkFeatures } from "./discovery/related.ts";
 import type { EmbeddingFeed } from "./discovery/embedding-feed.ts";
 
@@ -252,11 +252,9 @@ export class DetailQueries {
   ): Promise<{ items: WorkSummary[]; next: string | null }> {
     const first = Math.min(page.first ?? 20, MAX - 1);
     if (first < 1) throw new QueryError(`page size ${first} is not positive`, "ask for 1..999 items");
-    const where: Record<string, unknown> = {};
-    if (filter.creator) where.creator = filter.creator.toLowerCase();
-    if (filter.model) where.model = filter.model;
-    if (filter.source) where.source = filter.source;
-    if (filter.available) Object.assign(where, { flagged: false, salesPaused: false, exclusiveSold: false });
+    // Only the newest page's own filters (a WorkFilter passed here may carry more).
+    const { creator, model, source, available } = filter;
+    const where = workConditions({ creator, model, source, available });
     if (page.before) where.number_lt = page.before;
     const rows = await this.dialect.list("Work", WORK_FIELDS, {
       where,

@@ -4,7 +4,7 @@
  */
 import type { Dialect, Row } from "./dialect.ts";
 import { QueryError } from "./dialect.ts";
-import { WORK_FIELDS, toWork, type WorkSummary } from "./works.ts";
+import { WORK_FIELDS, toWork, workConditions, type WorkSummary } from "./works.ts";
 
 export interface WorkFilter {
   creator?: string;
@@ -63,13 +63,7 @@ export async function listWorks(
   // One more than asked tells whether a next page exists; indexes cap a page at 1000.
   const first = Math.min(page.first ?? 20, MAX_PAGE - 1);
   if (first < 1) throw new QueryError(`page size ${first} is not positive`, "ask for 1..1000 items");
-  const where: Record<string, unknown> = {};
-  if (filter.creator) where.creator = filter.creator.toLowerCase();
-  if (filter.owner) where.owner = filter.owner.toLowerCase();
-  if (filter.model) where.model = filter.model;
-  if (filter.source) where.source = filter.source;
-  if (filter.available === true)
-    Object.assign(where, { flagged: false, salesPaused: false, exclusiveSold: false });
+  const where = workConditions(filter);
 
   const offerFiltered =
     filter.rights !== undefined ||

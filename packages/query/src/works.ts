@@ -64,3 +64,24 @@ export function toWork(row: Row): WorkSummary {
     createdAt: BigInt(row.createdAt as string),
   };
 }
+
+/**
+ * The conditions of a filter on the work's own fields (creator, owner, model, source; `available`: not
+ * flagged, paused or sold exclusively), as a list's `where`.
+ */
+export function workConditions(filter: {
+  creator?: string;
+  owner?: string;
+  model?: string;
+  source?: string;
+  available?: boolean;
+}): Record<string, unknown> {
+  const where: Record<string, unknown> = {};
+  if (filter.creator) where.creator = filter.creator.toLowerCase();
+  if (filter.owner) where.owner = filter.owner.toLowerCase();
+  if (filter.model) where.model = filter.model;
+  if (filter.source) where.source = filter.source;
+  if (filter.available === true)
+    Object.assign(where, { flagged: false, salesPaused: false, exclusiveSold: false });
+  return where;
+}
