@@ -1,18 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions } from "./test-support/chromium.ts";
 
 // Debian's chromium, never a downloaded browser (`npx playwright install` is not used here).
-const chromium = {
-  executablePath: process.env.ATELIER_CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
-};
+const chromium = chromiumLaunchOptions();
 
 export default defineConfig({
   testDir: "e2e",

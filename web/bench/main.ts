@@ -20,6 +20,7 @@ import { keccak256, stringToHex } from "viem";
 import { devAccount } from "@atelier/devchain";
 import { licenseIdOf, uploadWatermarkId } from "@atelier/protocol";
 import { buildApp } from "../test-support/app.ts";
+import { chromiumLaunchOptions } from "../test-support/chromium.ts";
 import { markedJpeg, pattern } from "../test-support/images.ts";
 import { startStack } from "../test-support/stack.ts";
 
@@ -38,18 +39,7 @@ const round = (x: number) => Math.round(x * 10) / 10;
 const load = loadavg()[0]!;
 if (!values["skip-build"]) await buildApp();
 const stack = await startStack((line) => console.error(`stack: ${line}`));
-const browser = await chromium.launch({
-  executablePath: process.env.ATELIER_CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 try {
   const base = stack.state.appUrl;
 

@@ -5,24 +5,11 @@
  */
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Address } from "viem";
+import { chromiumLaunchOptions } from "@atelier/web/test-support/chromium";
 import { injectWallet, type WalletControl } from "@atelier/web/test-support/wallet";
 
-/** The flags the web e2e runs chromium with (web/playwright.config.ts): headless, no sandbox, no network extras. */
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.ATELIER_CHROMIUM ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
+  return chromium.launch(chromiumLaunchOptions());
 }
 
 export interface BrowserPage {
