@@ -7,9 +7,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
-  createPublicClient,
-  createWalletClient,
-  http,
   keccak256,
   parseEther,
   parseEventLogs,
@@ -19,9 +16,9 @@ import {
   type Address,
   type Hex,
 } from "viem";
-import { hardhat } from "viem/chains";
 import { abis, contentHashOf, uploadWatermarkId, type Deployment } from "@atelier/protocol";
 import { devAccount, REPO_ROOT } from "@atelier/devchain";
+import { contract, ensureLicence, seedChain } from "@atelier/seed";
 import { rawBlock, metadataBlock, type StoredMetadata } from "@atelier/indexer/scenario";
 import { jpeg, markedJpeg, pattern } from "./images.ts";
 
@@ -57,61 +54,28 @@ async function mockErc20(): Promise<{ abi: Abi; bytecode: Hex }> {
 }
 
 export async function seedMarket(rpcUrl: string, deployment: Deployment): Promise<Seed> {
-  const chain = { ...hardhat, id: deployment.chainId };
-  const client = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 });
-  const wallet = (role: keyof typeof ROLES) =>
-    createWalletClient({ chain, transport: http(rpcUrl), account: devAccount(ROLES[role]) });
-  const c = deployment.contracts as Record<string, Address>;
+  const chain = seedChain(rpcUrl, deployment);
+  const send = (role: keyof typeof ROLES, name: keyof typeof abis, functionName: string, args: unknown[]) =>
+    chain.send(ROLES[role], contract(chain, name), functionName, args);
+  const tally = { works: 0, licences: 0, other: 0 };
+  const buy = (role: keyof typeof ROLES, workId: bigint, offerId: number) =>
+    ensureLicence(chain, workId, offerId, ROLES[role], tally);
   const blocks: StoredMetadata[] = [];
   const works: SeededWork[] = [];
 
-  async function buy(role: keyof typeof ROLES, workId: bigint, offerIndex: bigint, price: bigint) {
-    const receipt = await send(
-      role,
-      "Licenses",
-      "buyLicense",
-      [workId, offerIndex, devAccount(ROLES[role]).address, price],
-      price,
-    );
-    const [bought] = parseEventLogs({
-      abi: abis.Licenses,
-      logs: receipt.logs,
-      eventName: "LicensePurchased" as never,
-    }) as unknown as { args: { licenseId: bigint } }[];
-    return bought!.args.licenseId;
-  }
-
-  async function send(
-    role: keyof typeof ROLES,
-    contract: keyof typeof abis,
-    functionName: string,
-    args: unknown[],
-    value = 0n,
-  ) {
-    const hash = await wallet(role).writeContract({
-      address: c[contract]!,
-      abi: abis[contract],
-      functionName,
-      args,
-      value,
-    } as never);
-    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-    if (receipt.status !== "success") throw new Error(`${contract}.${functionName} reverted`);
-    return receipt;
-  }
-
   // An ERC-20 the protocol accepts, with a balance for the brand.
   const erc20 = await mockErc20();
-  const deployHash = await wallet("admin").deployContract({ abi: erc20.abi, bytecode: erc20.bytecode });
-  const token = (await client.waitForTransactionReceipt({ hash: deployHash })).contractAddress!;
-  await send("admin", "Works", "setCurrencyAllowed", [token, true]);
-  const mint = await wallet("admin").writeContract({
-    address: token,
-    abi: erc20.abi,
-    functionName: "mint",
-    args: [devAccount(ROLES.brand).address, parseEther("1000")],
+  const deployHash = await chain.wallet(ROLES.admin).deployContract({
+    ...erc20,
+    account: devAccount(ROLES.admin),
+    chain: chain.client.chain,
   });
-  await client.waitForTransactionReceipt({ hash: mint });
+  const token = (await chain.client.waitForTransactionReceipt({ hash: deployHash })).contractAddress!;
+  await send("admin", "Works", "setCurrencyAllowed", [token, true]);
+  await chain.send(ROLES.admin, { address: token, abi: erc20.abi }, "mint", [
+    devAccount(ROLES.brand).address,
+    parseEther("1000"),
+  ]);
 
   const offer = (termsId: number, price: bigint, currency: Address = zeroAddress, maxSupply = 0) => ({
     termsId,
@@ -173,7 +137,7 @@ export async function seedMarket(rpcUrl: string, deployment: Deployment): Promis
     offer(PRESET.personal, parseEther("0.02")),
   ]);
   // A derivative of the dunes under a remix licence bought by brand2.
-  const dunesLicence = await buy("brand2", dunes.id, 1n, parseEther("0.1"));
+  const dunesLicence = await buy("brand2", dunes.id, 1);
   await upload(
     "brand2",
     4,
@@ -190,6 +154,6 @@ export async function seedMarket(rpcUrl: string, deployment: Deployment): Promis
     [],
     SKETCH_SIDE,
   );
-  await buy("brand2", sketch.id, 1n, parseEther("0.2"));
+  await buy("brand2", sketch.id, 1);
   return { works, token, blocks, unmarked: await jpeg(pattern(99)) };
 }
