@@ -256,9 +256,7 @@ describe("Licenses: buying with ETH", () => {
     // A cheap non-exclusive licence could otherwise block the exclusive offer forever: one kind per work.
     const next = (await works.read.workCount()) + 1n;
     await viem.assertions.revertWithCustomErrorWithArgs(
-      works.write.mintWork([contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [], [normal, excl]], {
-        account: creator.account,
-      }),
+      f.mintUpload(d, { offers: [normal, excl] }),
       works,
       "ExclusiveOfferMix",
       [next],
@@ -805,34 +803,20 @@ describe("Licenses: derivative revenue", () => {
     const root = await f.mintRoot(d, creator);
     const rootLicense = await f.buy(d, root, 1n, buyer);
     await f.mined(
-      works.write.mintWork(
-        [
-          contentHash(),
-          metadataDigest(),
-          ZERO_HASH,
-          0n,
-          0,
-          [{ workId: root, licenseId: rootLicense }],
-          [{ termsId: PRESET.commercialRemix, currency: ZERO, price: PRICE, maxSupply: 0 }],
-        ],
-        { account: buyer.account },
-      ),
+      f.mintUpload(d, {
+        account: buyer,
+        parents: [{ workId: root, licenseId: rootLicense }],
+        offers: [{ termsId: PRESET.commercialRemix, currency: ZERO, price: PRICE, maxSupply: 0 }],
+      }),
     );
     const child = await works.read.workCount();
     const childLicense = await f.buy(d, child, 1n, buyer2);
     await f.mined(
-      works.write.mintWork(
-        [
-          contentHash(),
-          metadataDigest(),
-          ZERO_HASH,
-          0n,
-          0,
-          [{ workId: child, licenseId: childLicense }],
-          [{ termsId: PRESET.commercial, currency: ZERO, price: parseEther("1"), maxSupply: 0 }],
-        ],
-        { account: buyer2.account },
-      ),
+      f.mintUpload(d, {
+        account: buyer2,
+        parents: [{ workId: child, licenseId: childLicense }],
+        offers: [{ termsId: PRESET.commercial, currency: ZERO, price: parseEther("1"), maxSupply: 0 }],
+      }),
     );
     const grandchild = await works.read.workCount();
     const credit = async (a: Address) => licenses.read.creditOf([a, ZERO]);

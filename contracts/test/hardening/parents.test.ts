@@ -15,8 +15,6 @@ import {
   SECRET,
   Status,
   ZERO,
-  ZERO_HASH,
-  contentHash,
   hardeningFixture,
   metadataDigest,
   outputOf,
@@ -148,21 +146,11 @@ describe("revenue share through an owned intermediate", () => {
     const lic = await f.buy(d, p, 1n, buyer);
     const offer = { termsId: PRESET.commercial, currency: ZERO, price: parseEther("1"), maxSupply: 0 };
     await f.mined(
-      works.write.mintWork(
-        [contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [{ workId: p, licenseId: lic }], [offer]],
-        {
-          account: buyer.account,
-        },
-      ),
+      f.mintUpload(d, { account: buyer, parents: [{ workId: p, licenseId: lic }], offers: [offer] }),
     );
     const dWork = await works.read.workCount();
     await f.mined(
-      works.write.mintWork(
-        [contentHash(), metadataDigest(), ZERO_HASH, 0n, 0, [{ workId: dWork, licenseId: 0n }], [offer]],
-        {
-          account: buyer.account,
-        },
-      ),
+      f.mintUpload(d, { account: buyer, parents: [{ workId: dWork, licenseId: 0n }], offers: [offer] }),
     );
     const d2 = await works.read.workCount();
     const info = await works.read.workInfo([d2]);
