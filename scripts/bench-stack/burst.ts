@@ -17,6 +17,7 @@ import {
 import { hardhat } from "viem/chains";
 import { contractAddress, generationMarketAbi, type Deployment } from "@atelier/protocol";
 import { devAccount } from "@atelier/devchain";
+import { postGraphql } from "../lib/indexer.ts";
 
 export interface BurstResult {
   jobs: number;
@@ -172,17 +173,6 @@ interface IndexedJob {
   work: string | null;
 }
 
-async function graphql<T>(url: string, query: string): Promise<T> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join("; ")}`);
-  return body.data as T;
-}
-
 /** Polls the index (mining a block each time, as the indexer writes on blocks) until every job is settled there. */
 async function waitForIndex(
   url: string,
@@ -196,7 +186,7 @@ async function waitForIndex(
     const jobs: IndexedJob[] = [];
     for (let at = 0; at < ids.length; at += 500) {
       const batch = JSON.stringify(ids.slice(at, at + 500));
-      const { jobs: page } = await graphql<{ jobs: { items: IndexedJob[] } }>(
+      const { jobs: page } = await postGraphql<{ jobs: { items: IndexedJob[] } }>(
         url,
         `{ jobs(where: { id_in: ${batch} }, limit: 1000) { items { id status work } } }`,
       );
@@ -224,7 +214,7 @@ async function worksOfJobs(url: string, ids: Set<string>): Promise<Map<string, n
   let after: string | null = null;
   for (;;) {
     const cursor: string = after ? `, after: "${after}"` : "";
-    const { works } = await graphql<{
+    const { works } = await postGraphql<{
       works: {
         items: { job: string | null }[];
         pageInfo: { hasNextPage: boolean; endCursor: string | null };

@@ -15,6 +15,18 @@ const INDEXER_ROOT = path.join(ROOT, "indexer");
 const ponderBin = () =>
   path.join(path.dirname(fileURLToPath(import.meta.resolve("ponder"))), "bin/ponder.js");
 
+/** One GraphQL query to the index at `url`; its errors, if any, thrown as one message. */
+export async function postGraphql<T>(url: string, query: string): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join("; ")}`);
+  return body.data as T;
+}
+
 export interface LocalIndexer {
   url: string;
   graphqlUrl: string;
@@ -72,16 +84,7 @@ export async function startLocalIndexer(options: {
   );
   const url = `http://${options.host}:${options.port}`;
   const graphqlUrl = `${url}/graphql`;
-  const graphql = async <T>(query: string): Promise<T> => {
-    const response = await fetch(graphqlUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query }),
-    });
-    const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-    if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join("; ")}`);
-    return body.data as T;
-  };
+  const graphql = <T>(query: string): Promise<T> => postGraphql<T>(graphqlUrl, query);
   try {
     await waitUntil(
       ponder,
