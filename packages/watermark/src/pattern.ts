@@ -103,15 +103,32 @@ const mod = (a: number, m: number) => ((a % m) + m) % m;
  * Tile value at (x, y) = Σ_bins 2·Re(c_b · e^{+2πi(fu·x + fv·y)/TILE}).
  */
 export function renderTile(coded: Uint8Array): Float32Array {
+  return renderTileSymbols(codedSymbols(coded));
+}
+
+/** Coded bits (0/1) → channel symbols ±1 (bit 0 → +1). */
+export function codedSymbols(coded: Uint8Array): Float64Array {
+  return Float64Array.from(coded, (b) => (b ? -1 : 1));
+}
+
+/**
+ * Renders the tile for real-valued channel symbols (±1 for a plain mark; informed embedding moves
+ * them off ±1): the payload coefficients are Q · s scaled to ‖·‖² = CODED_BITS, so the pilot keeps its
+ * PILOT_ENERGY share whatever the symbols.
+ */
+export function renderTileSymbols(symbols: Float64Array): Float32Array {
   const cb = codebook();
   const { payloadBins, pilotBins, q, dims } = cb;
-  // payload coefficients a = Q · s, s = ±1
+  let e2 = 0;
+  for (const v of symbols) e2 += v * v;
+  const norm = Math.sqrt(CODED_BITS / Math.max(e2, 1e-12));
+  // payload coefficients a = Q · s
   const a = new Float64Array(dims);
   for (let r = 0; r < dims; r++) {
     let acc = 0;
     const row = r * CODED_BITS;
-    for (let c = 0; c < CODED_BITS; c++) acc += q[row + c]! * (coded[c] ? -1 : 1);
-    a[r] = acc;
+    for (let c = 0; c < CODED_BITS; c++) acc += q[row + c]! * symbols[c]!;
+    a[r] = acc * norm;
   }
   // ||a||² = CODED_BITS. Pilot bins get PILOT_ENERGY of the total.
   const payloadEnergy = CODED_BITS;

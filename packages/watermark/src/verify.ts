@@ -46,8 +46,13 @@ const SSIM_ESTIMATE_MARGIN = 0.002;
 /** A render whose estimate is this far below the floor is not tried (beyond the largest gap seen). */
 const SSIM_HOPELESS = 0.025;
 
-/** JND-cap multipliers tried in turn (the PSNR floor and the 12-level step limit always hold). */
-export const STRENGTH_STEPS = [1, 1.6, 2.5];
+/**
+ * JND-cap multipliers tried in turn (the PSNR floor and the 12-level step limit always hold). The
+ * search ends at the first render past the SSIM floor, and on smooth images and flat art that floor
+ * is what binds (they sit at 46–50 dB PSNR): steps of ×1.25–1.28 land closer to it than ×1.6 did, so
+ * a weak image gets more mark and some reach ok (hard 22: ok 11 → 14; WebP q50 50 → 64%).
+ */
+export const STRENGTH_STEPS = [1, 1.25, 1.6, 2, 2.5];
 /** Where even strength 1 is below the SSIM floor (strong texture at the PSNR target), these are tried. */
 const WEAKEN_STEPS = [0.8, 0.64, 0.5, 0.35];
 
@@ -112,7 +117,23 @@ export function embedVerified(
     first = render(w);
     firstStrength = w;
   }
-  if (readsAttacked(first.im) && readsPlain(first.im)) return result(first.im, firstStrength, "ok");
+  // an ok image below the visibility budget gets the strongest step that stays within it: the
+  // reference attack is mild, and WebP q50 / JPEG q30 want more mark than it does (on smooth photos
+  // the SSIM floor, not the PSNR target, is what limits the mark)
+  const okWithin = (im: RawImage, strength: number) => {
+    let best: { im: RawImage; strength: number } | null = null;
+    for (const s of STRENGTH_STEPS) {
+      if (s <= strength) continue;
+      const r = render(s);
+      if (r.estimate < MIN_SSIM - SSIM_HOPELESS || !ssimHolds(r)) break;
+      best = { im: r.im, strength: s };
+    }
+    if (best && readsAttacked(best.im) && readsPlain(best.im)) return result(best.im, best.strength, "ok");
+    return result(im, strength, "ok");
+  };
+  if (readsAttacked(first.im) && readsPlain(first.im)) {
+    return firstStrength === 1 ? okWithin(first.im, firstStrength) : result(first.im, firstStrength, "ok");
+  }
   // stronger renders while SSIM holds (a raised cap changes the SSIM bound too); SSIM is monotone
   // in the strength, so the first render past the floor ends the search
   const tried: { im: RawImage; strength: number; estimate: number }[] = [
@@ -134,7 +155,7 @@ export function embedVerified(
         ssimStop = true;
         break;
       }
-      if (readsPlain(r.im)) return result(r.im, strength, "ok");
+      if (readsPlain(r.im)) return okWithin(r.im, strength);
     }
   }
   // not ok: the most strengthened image within the SSIM floor that reads back as it is — a weak

@@ -1,0 +1,179 @@
+/**
+ * The image-dependent half of an embed: luma statistics, structure tensor, the two visibility caps
+ * per pixel, and the mark pattern laid out through the mask.
+ */
+import { CODED_BITS, convEncode, messageBits } from "./ecc.ts";
+import { boxMean, luma, validateImage, type RawImage } from "./image.ts";
+import { edgeFactor } from "./jnd.ts";
+import type { EmbedOptions } from "./options.ts";
+import { renderTile, TILE } from "./pattern.ts";
+import { toPayload } from "./payload.ts";
+import {
+  JND_FLAT,
+  JND_MAX,
+  JND_TEXTURE,
+  LUMA_ADAPT,
+  MASK_RADIUS,
+  maskFunction,
+  smallness,
+  SSIM_C2,
+  SSIM_K,
+  tilePeriod,
+} from "./visibility.ts";
+
+let lastPayload: bigint | null = null;
+let lastTile: Float32Array | null = null;
+
+export function tileFor(payload: bigint): Float32Array {
+  if (lastPayload === payload && lastTile) return lastTile;
+  const coded = convEncode(messageBits(payload));
+  if (coded.length !== CODED_BITS) throw new Error("internal: coded length");
+  lastTile = renderTile(coded);
+  lastPayload = payload;
+  return lastTile;
+}
+
+/**
+ * The image-dependent half of an embed (luma statistics, structure tensor, the mark pattern through
+ * the mask, and the two visibility caps per pixel). It does not depend on the JND scale, so
+ * embedVerified analyses once and renders each strength from the same plan.
+ */
+export interface EmbedPlan {
+  image: RawImage;
+  /** tile period in pixels (tilePeriod) */
+  period: number;
+  /** the perceptual mask per pixel */
+  mask: Float32Array;
+  /** pattern · mask per pixel (layPattern) */
+  d: Float32Array;
+  /** Σ d² */
+  sumSq: number;
+  /** per pixel: min(JND, JND_MAX) / mask and the SSIM bound / mask (null with jnd: false) */
+  capJ: Float32Array | null;
+  capS: Float32Array | null;
+  /** per pixel 1 / (2σ² + C₂), σ the 7×7 luma std: an added pattern of local power a² costs SSIM ≈ a²/(2σ² + C₂) */
+  ssimWeight: Float32Array;
+  target: number;
+  minPsnr: number;
+}
+
+/**
+ * Analyses an image for embedding `payload` with the plain ±1 symbols (no re-mark handling: see
+ * embed's `existing`; no host rejection: see informed.ts's planEmbed).
+ */
+export function planPlain(image: RawImage, payload: bigint | string, options: EmbedOptions = {}): EmbedPlan {
+  validateImage(image);
+  const p = toPayload(payload);
+  const target = options.psnr ?? 42.2;
+  const minPsnr = options.minPsnr ?? target - 0.2;
+  if (!(target > 20 && target < 80))
+    throw new RangeError(`psnr target must be in (20, 80) dB, got ${target}`);
+  const { width, height } = image;
+  const n = width * height;
+  // Small images hold few tile periods: move toward the milder square-root mask (more energy in
+  // flat areas, where detection is easiest) as the canonical-grid pixel count falls below 200k.
+  const period = tilePeriod(width, height);
+  const mask = maskFunction(width, height, options);
+  // small images hold few tile periods: their SSIM bound loosens (up to 2.5× below 20k canonical pixels)
+  const small = 1 - smallness(width, height);
+  const ssimK = SSIM_K * (1 + 1.5 * small);
+
+  // perceptual mask m = (local std of luma + offset)^exponent, and the visibility cap (see JND_FLAT)
+  const stages = options.stages;
+  const t0 = performance.now();
+  const y = luma(image);
+  const capOn = options.jnd ?? true;
+  const edge = capOn ? edgeFactor(y, width, height) : null;
+  const tmp = new Float32Array(n);
+  const mean = new Float32Array(n);
+  boxMean(y, width, height, MASK_RADIUS, mean, tmp);
+  const mean2 = new Float32Array(n);
+  const hp2 = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    const h = v - mean[i]!;
+    hp2[i] = h * h;
+    y[i] = v * v;
+  }
+  boxMean(y, width, height, MASK_RADIUS, mean2, tmp);
+  const tex2 = y; // reuse: local mean of the squared high-pass
+  boxMean(hp2, width, height, MASK_RADIUS, tex2, tmp);
+  const d = hp2; // reuse: pattern · mask
+  const capJ = capOn ? tmp : null; // reuse
+  const capS = capOn ? edge! : null; // reuse: the edge factor is read before it is overwritten
+  const ssimWeight = mean2; // reuse: read before it is overwritten
+  const maskValue = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const mu = mean[i]!;
+    const v = mean2[i]! - mu * mu;
+    const sd = Math.sqrt(v > 0 ? v : 0);
+    ssimWeight[i] = 1 / (2 * sd * sd + SSIM_C2);
+    const m = mask(sd);
+    maskValue[i] = m;
+    if (capOn) {
+      const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
+      const j = LUMA_ADAPT[li]! * (JND_FLAT + JND_TEXTURE * Math.sqrt(tex2[i]!) * edge![i]!);
+      capJ![i] = (j < JND_MAX ? j : JND_MAX) / m;
+      capS![i] = (ssimK * Math.sqrt(2 * sd * sd + SSIM_C2)) / m;
+    }
+  }
+  const plan: EmbedPlan = {
+    image,
+    period,
+    mask: maskValue,
+    d,
+    sumSq: 0,
+    capJ,
+    capS,
+    ssimWeight,
+    target,
+    minPsnr,
+  };
+  layPattern(plan, tileFor(p));
+  if (stages) stages.analyse = (stages.analyse ?? 0) + performance.now() - t0;
+  return plan;
+}
+
+/**
+ * Lays a tile out over the plan's pixels through its mask: d = mask · pattern (the tile itself, or
+ * stretched bilinearly to a larger period), and Σ d².
+ */
+export function layPattern(plan: EmbedPlan, tile: Float32Array): void {
+  const { width, height } = plan.image;
+  const { period, mask, d } = plan;
+  const s = TILE / period;
+  const x0 = new Int32Array(width);
+  const x1 = new Int32Array(width);
+  const fx = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const u = period === TILE ? x % TILE : (x * s) % TILE;
+    const i0 = Math.floor(u);
+    x0[x] = i0;
+    x1[x] = (i0 + 1) % TILE;
+    fx[x] = u - i0;
+  }
+  let sumSq = 0;
+  for (let yy = 0, i = 0; yy < height; yy++) {
+    const v0 = period === TILE ? yy % TILE : (yy * s) % TILE;
+    const j0 = Math.floor(v0);
+    const r0 = j0 * TILE;
+    const r1 = ((j0 + 1) % TILE) * TILE;
+    const fy = v0 - j0;
+    for (let x = 0; x < width; x++, i++) {
+      const a = x0[x]!;
+      let t: number;
+      if (period === TILE) t = tile[r0 + a]!;
+      else {
+        const b = x1[x]!;
+        const f = fx[x]!;
+        const top = tile[r0 + a]! + f * (tile[r0 + b]! - tile[r0 + a]!);
+        const bot = tile[r1 + a]! + f * (tile[r1 + b]! - tile[r1 + a]!);
+        t = top + fy * (bot - top);
+      }
+      const val = mask[i]! * t;
+      d[i] = val;
+      sumSq += val * val;
+    }
+  }
+  plan.sumSq = sumSq;
+}

@@ -1,0 +1,122 @@
+/**
+ * The change along the luma vector and its rounding to 8 bits through the colour channels
+ * (README, "Rounding to 8 bits, through the colour channels").
+ */
+import { WB, WG, WR } from "./image.ts";
+import { MAX_LUMA_STEP } from "./visibility.ts";
+
+// RGB change along the luma vector: Δc = w_c/|w|² · ΔY changes luma by exactly ΔY at least squared cost.
+const W2 = WR * WR + WG * WG + WB * WB;
+export const KR = WR / W2;
+export const KG = WG / W2;
+export const KB = WB / W2;
+
+/**
+ * Weight of a squared luma error against the squared RGB error when a pixel's change is rounded to
+ * whole grey levels (see applyDelta).
+ */
+const LUMA_WEIGHT = 8;
+/** Luma moved by each floor/ceil choice of a pixel (bit 2: R up, bit 1: G up, bit 0: B up). */
+const CHOICE_LUMA = Float64Array.from(
+  { length: 8 },
+  (_, k) => (k & 4 ? WR : 0) + (k & 2 ? WG : 0) + (k & 1 ? WB : 0),
+);
+
+/**
+ * Adds ΔY = alpha · d (clipped to ±MAX_LUMA_STEP) along the luma vector and rounds to 8 bits so
+ * that the luma change survives the rounding. Rounding each channel on its own erases any change
+ * below half a grey level — exactly what the visibility caps leave on smooth, flat images (upscales,
+ * flat generated art), where a 0.4-level mark came out as nothing or as a sparse ±1 in green. Here
+ * each pixel takes the floor/ceil combination of its three channels whose luma is nearest the wanted
+ * change (R, G and B steps move luma by 0.299, 0.587 and 0.114, so whole-level colour steps can
+ * realise luma in steps of ~0.1), and the luma that still differs is diffused to the neighbours
+ * (Floyd–Steinberg), which pushes the rounding error above the mark's band. The chroma moves by at
+ * most one grey level per channel more than the plain rounding would.
+ */
+export function applyDelta(
+  src: Uint8Array | Uint8ClampedArray,
+  out: Uint8Array,
+  d: Float32Array,
+  alpha: number,
+  channels: number,
+  n: number,
+  width: number,
+): number {
+  let sse = 0;
+  let errCur = new Float32Array(width + 2);
+  let errNext = new Float32Array(width + 2);
+  for (let i = 0, p = 0, x = 0; i < n; i++, p += channels, x++) {
+    if (x === width) {
+      x = 0;
+      const t = errCur;
+      errCur = errNext;
+      errNext = t;
+      errNext.fill(0);
+    }
+    let dv = d[i]! * alpha;
+    dv = dv > MAX_LUMA_STEP ? MAX_LUMA_STEP : dv < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : dv;
+    let want = dv + errCur[x + 1]!;
+    want = want > MAX_LUMA_STEP ? MAX_LUMA_STEP : want < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : want;
+    const r = src[p]!;
+    const g = src[p + 1]!;
+    const b = src[p + 2]!;
+    const tr = r + KR * want;
+    const tg = g + KG * want;
+    const tb = b + KB * want;
+    const lr = Math.floor(tr);
+    const lg = Math.floor(tg);
+    const lb = Math.floor(tb);
+    let nr: number;
+    let ng: number;
+    let nb: number;
+    if (lr < 0 || lg < 0 || lb < 0 || lr > 254 || lg > 254 || lb > 254) {
+      // at the range's ends: plain rounding, clamped
+      nr = Math.round(tr);
+      ng = Math.round(tg);
+      nb = Math.round(tb);
+      nr = nr < 0 ? 0 : nr > 255 ? 255 : nr;
+      ng = ng < 0 ? 0 : ng > 255 ? 255 : ng;
+      nb = nb < 0 ? 0 : nb > 255 ? 255 : nb;
+    } else {
+      const fr = tr - lr;
+      const fg = tg - lg;
+      const fb = tb - lb;
+      const e0 = WR * fr + WG * fg + WB * fb;
+      // the 8 floor/ceil choices (bit 2: R up, bit 1: G up, bit 0: B up), cost 8·ΔY-error² + RGB-error²
+      const r0 = fr * fr;
+      const r1 = (1 - fr) * (1 - fr);
+      const g0 = fg * fg;
+      const g1 = (1 - fg) * (1 - fg);
+      const b0 = fb * fb;
+      const b1 = (1 - fb) * (1 - fb);
+      let best = 0;
+      let bestCost = Infinity;
+      for (let k = 0; k < 8; k++) {
+        const y = CHOICE_LUMA[k]! - e0;
+        const cost = LUMA_WEIGHT * y * y + (k & 4 ? r1 : r0) + (k & 2 ? g1 : g0) + (k & 1 ? b1 : b0);
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = k;
+        }
+      }
+      nr = lr + (best >> 2);
+      ng = lg + ((best >> 1) & 1);
+      nb = lb + (best & 1);
+    }
+    out[p] = nr;
+    out[p + 1] = ng;
+    out[p + 2] = nb;
+    if (channels === 4) out[p + 3] = src[p + 3]!;
+    const dr = nr - r;
+    const dg = ng - g;
+    const db = nb - b;
+    sse += dr * dr + dg * dg + db * db;
+    let e = want - (WR * dr + WG * dg + WB * db);
+    e = e > 1 ? 1 : e < -1 ? -1 : e;
+    errCur[x + 2]! += e * (7 / 16);
+    errNext[x]! += e * (3 / 16);
+    errNext[x + 1]! += e * (5 / 16);
+    errNext[x + 2]! += e * (1 / 16);
+  }
+  return sse;
+}

@@ -1,0 +1,77 @@
+/**
+ * The visibility model's constants and per-image shape: the perceptual mask, the JND cap's parts
+ * (luminance adaptation × texture with edges separated, see jnd.ts), the SSIM bound and the
+ * per-pixel step limit (README, "Visibility"), and the tile period for the image size.
+ */
+import type { EmbedOptions } from "./options.ts";
+import { TILE } from "./pattern.ts";
+import { CANONICAL_SIDE } from "./pattern.ts";
+
+export const MASK_RADIUS = 3;
+/**
+ * Perceptual mask m = (local std + MASK_OFFSET)^MASK_EXPONENT. Exponent 0 (the default) is a flat
+ * mask: the amplitude is min(α, JND cap) everywhere, so the JND model alone decides where the
+ * image cannot take more, and the PSNR budget goes as evenly as the caps allow — which is what
+ * the whitened detector rewards (energy in high-contrast areas is divided away by its contrast).
+ */
+export const MASK_OFFSET = 1;
+export const MASK_EXPONENT = 0;
+/** Canonical-grid pixel counts between which the mask goes from (std + 3)^0.5 to (std + 1)^1. */
+const SMALL_PIXELS = 20_000;
+const LARGE_PIXELS = 200_000;
+
+/**
+ * Visibility cap on the per-pixel mark amplitude (RMS luma change, grey levels), a JND model in the
+ * spirit of Chou & Li 1995 / Yang et al. 2005: luminance adaptation (Chou & Li's background-luminance
+ * threshold, normalised to 1 at mid grey) times (JND_FLAT + JND_TEXTURE · local high-pass RMS). The
+ * high-pass (luma − its 7×7 mean) ignores smooth gradients, which hide nothing — unlike the local
+ * std of the embedding mask, which a gradient alone raises.
+ */
+export const JND_FLAT = 0.4;
+export const JND_TEXTURE = 0.5;
+/** Upper limit of the JND cap (grey levels of RMS luma change), whatever the texture. */
+export const JND_MAX = 5;
+/**
+ * No pixel's luma moves by more than this: with the change along the luma vector, the green
+ * channel moves 1.31× the luma change, so no channel changes by more than 12 grey levels.
+ */
+export const MAX_LUMA_STEP = 9.1;
+
+/**
+ * SSIM bound: an added pattern of RMS a in a window of luma std σ costs that window's SSIM about
+ * a² / (2σ² + C₂) (C₂ = (0.03·255)²), so a ≤ SSIM_K·√(2σ² + C₂) keeps every window's loss ≤ SSIM_K²
+ * (2%), whatever the texture — the JND model alone lets texture take far more than SSIM allows.
+ */
+export const SSIM_K = 0.14;
+export const SSIM_C2 = (0.03 * 255) ** 2;
+
+/** Luminance adaptation by background luma 0..255 (Chou & Li 1995, ÷3 so mid grey is 1), capped. */
+const JND_MAX_LUMA = 1.5;
+export const LUMA_ADAPT = new Float32Array(256);
+for (let bg = 0; bg < 256; bg++) {
+  const t = bg <= 127 ? 17 * (1 - Math.sqrt(bg / 127)) + 3 : (3 / 128) * (bg - 127) + 3;
+  LUMA_ADAPT[bg] = Math.min(t / 3, JND_MAX_LUMA);
+}
+
+/** Tile period in pixels for an image of this size (63 up to the canonical size, then proportional). */
+export function tilePeriod(width: number, height: number): number {
+  const side = Math.max(width, height);
+  return side > CANONICAL_SIDE * 1.25 ? (TILE * side) / CANONICAL_SIDE : TILE;
+}
+
+/** 0 for images of ≤ 20k canonical-grid pixels, 1 from 200k. */
+export function smallness(width: number, height: number): number {
+  const canonicalPixels = width * height * (TILE / tilePeriod(width, height)) ** 2;
+  return Math.min(1, Math.max(0, (canonicalPixels - SMALL_PIXELS) / (LARGE_PIXELS - SMALL_PIXELS)));
+}
+
+/** The perceptual mask for an image of this size (see EmbedOptions.maskExponent). */
+export function maskFunction(width: number, height: number, options: EmbedOptions): (sd: number) => number {
+  const t = smallness(width, height);
+  const mOff = options.maskOffset ?? 3 + (MASK_OFFSET - 3) * t;
+  const mExp = options.maskExponent ?? 0.5 + (MASK_EXPONENT - 0.5) * t;
+  if (mExp === 0) return () => 1;
+  if (mExp === 1) return (sd) => sd + mOff;
+  if (mExp === 0.5) return (sd) => Math.sqrt(sd + mOff);
+  return (sd) => Math.pow(sd + mOff, mExp);
+}
