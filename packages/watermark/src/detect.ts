@@ -1,6 +1,7 @@
 import { luma, validateImage, type RawImage } from "./image.ts";
 import { CANONICAL_SIDE, TILE } from "./pattern.ts";
-import { composeMap, estimateTileMaps, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
+import { estimateTileMaps } from "./lattice.ts";
+import { composeMap, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
 import { decodeAt, type Detection } from "./decode.ts";
 import { bandCoefficients, fold, pilotPeaks, transformCoefficients } from "./fold.ts";
 import { estimatePeriods } from "./periods.ts";
@@ -15,6 +16,8 @@ export interface DetectDiagnostics {
   /** milliseconds per stage: whiten, period (1-D), lattice (2-D), fold+pilot, decode */
   stages?: Record<string, number>;
   decodes: number;
+  /** the candidate that decoded: the stage that proposed its map (nominal, period, lattice, refine, search) and its pilot z */
+  found?: { stage: string; z: number };
   /** the 64 payload bits the first decode attempt produced, whether or not its CRC matched */
   rawPayload?: bigint;
 }
@@ -51,6 +54,8 @@ export interface Alignment {
 }
 
 interface Candidate {
+  /** the stage that proposed the map (diagnostics) */
+  stage: string;
   /** found by the fine search or the sweep: decoded only with a clear peak (SEARCHED_MIN_Z) */
   searched?: boolean;
   z: number;
@@ -142,12 +147,12 @@ export function detectAligned(
   // each stage, candidates with a clear pilot peak are decoded at once, so an image whose geometry
   // is untouched never pays for the lattice search; every decode counts against MAX_DECODES.
   const pool = new CandidateDecoder();
-  const addMap = (m: TileMap) => {
+  const addMap = (m: TileMap, stage: string) => {
     const base = bandCoefficients(fold(w, width, height, m));
     for (let gi = 0; gi < SQUARE_SYMMETRIES.length; gi++) {
       const coef = transformCoefficients(base, gi);
       for (const pk of pilotPeaks(coef, 2))
-        pool.cands.push({ ...pk, map: composeMap(m, SQUARE_SYMMETRIES[gi]!), coef });
+        pool.cands.push({ ...pk, map: composeMap(m, SQUARE_SYMMETRIES[gi]!), coef, stage });
     }
   };
   const finish = (hit: { detection: Detection; c: Candidate } | null) => {
@@ -157,6 +162,8 @@ export function detectAligned(
       diagnostics.hypotheses = pool.cands.slice(0, 16).map(({ map, z, sx, sy }) => ({ map, z, sx, sy }));
       diagnostics.decodes = pool.decodes;
       diagnostics.stages = stages;
+      if (hit) diagnostics.found = { stage: hit.c.stage, z: hit.c.z };
+      else delete diagnostics.found;
       if (pool.firstRaw === undefined) delete diagnostics.rawPayload;
       else diagnostics.rawPayload = pool.firstRaw;
     }
@@ -170,7 +177,7 @@ export function detectAligned(
   };
 
   const maps: TileMap[] = [diagonal(TILE, TILE)];
-  addMap(maps[0]!);
+  addMap(maps[0]!, "nominal");
   lap("pilot");
   let hit = pool.tryDecode(EARLY_Z, 2);
   if (hit) return finish(hit);
@@ -179,7 +186,7 @@ export function detectAligned(
     if (maps.some((o) => mapDistance(o, m) < 0.005)) continue;
     maps.push(m);
     lap("period");
-    addMap(m);
+    addMap(m, "period");
     lap("pilot");
   }
   lap("period");
@@ -189,7 +196,7 @@ export function detectAligned(
     if (maps.some((o) => mapDistance(o, m) < 0.01)) continue;
     maps.push(m);
     lap("lattice");
-    addMap(m);
+    addMap(m, "lattice");
     lap("pilot");
   }
   lap("lattice");
@@ -207,7 +214,7 @@ export function detectAligned(
     const { map } = refineMap(target, seed);
     if (mapDistance(map, seed) < 1e-9) continue;
     const coef = bandCoefficients(fold(w, width, height, map));
-    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map, coef, searched: true });
+    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map, coef, searched: true, stage: "refine" });
   }
   lap("refine");
   hit = pool.tryDecode(EARLY_Z, 2);
@@ -215,7 +222,7 @@ export function detectAligned(
   // last: the exhaustive pilot sweep over rotation and aspect (search.ts)
   for (const map of searchMaps(target)) {
     const coef = bandCoefficients(fold(w, width, height, map));
-    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map, coef, searched: true });
+    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map, coef, searched: true, stage: "search" });
   }
   lap("search");
   return finish(pool.tryDecode(-Infinity, MAX_DECODES));
@@ -240,7 +247,7 @@ export function readBack(image: RawImage, geometry: ReadBackGeometry): Detection
   const pool = new CandidateDecoder();
   const addMap = (m: TileMap) => {
     const coef = bandCoefficients(fold(w, width, height, m));
-    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map: m, coef });
+    for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map: m, coef, stage: "readBack" });
   };
   const maps: TileMap[] = [];
   if (geometry === "upright") {
