@@ -153,4 +153,3 @@ export function localExcess(r: Float64Array, maxLag: number): Float64Array {
     }
   return out;
 }
-

@@ -20,7 +20,8 @@ export function fold(w: Float32Array, width: number, height: number, m: TileMap)
   const sum = new Float64Array(TILE * TILE);
   const cnt = new Int32Array(TILE * TILE);
   // offset keeps the coordinates positive so that truncation is a floor
-  const reach = Math.abs(m.a) * width + Math.abs(m.b) * height + Math.abs(m.c) * width + Math.abs(m.d) * height;
+  const reach =
+    Math.abs(m.a) * width + Math.abs(m.b) * height + Math.abs(m.c) * width + Math.abs(m.d) * height;
   const off = TILE * Math.ceil(reach / TILE + 2) + 0.5;
   // the hot loop reads the residues from tables instead of two integer divisions per pixel
   modTables(Math.ceil(off + reach) + 2);

@@ -235,4 +235,3 @@ export function estimateTileMaps(w: Float32Array, width: number, height: number,
   }
   return maps;
 }
-
