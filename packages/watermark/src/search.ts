@@ -12,7 +12,7 @@
  */
 import { bandCoefficients, bandEnergy, fold, pilotPeaks, transformCoefficients } from "./fold.ts";
 import { refineMap, type RefineTarget } from "./refine.ts";
-import { composeMap, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
+import { composeMap, shrink, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
 
 const MAX_ANGLE = 10.5;
 const ANGLE_STEP = 0.6;
@@ -23,6 +23,16 @@ const ASPECT_STEP = 0.012;
 const KEEP = 2;
 /** Maps with the most folded band energy that the pilot screens (in 8 orientations each). */
 const ENERGY_KEEP = 10;
+/**
+ * The band-energy screen folds a plane this much coarser than the refine target (4× below the
+ * whitened image in all): the box filter keeps the band's SNR for a white-ish whitened plane (16×
+ * fewer samples, each averaging 16 pixels), and the tolerance of a fold to a map error is geometric
+ * (tile drift over the image), so the steps stay the same. The pilot then scores the kept maps on
+ * the refine target itself.
+ */
+const SCREEN_SHRINK = 2;
+/** Planes whose short side would fall below this are screened at the refine target's resolution. */
+const SCREEN_MIN_SIDE = 128;
 /** Sweep peaks below this are noise (≈ 120 maps × 8 orientations × 3969 shifts): not refined. */
 const MIN_Z = 4.8;
 
@@ -52,17 +62,23 @@ let sweep: TileMap[] | null = null;
 export function searchMaps(t: RefineTarget): TileMap[] {
   sweep ??= sweepMaps();
   const k = t.f;
+  const sf = Math.min(t.width, t.height) >= SCREEN_SHRINK * SCREEN_MIN_SIDE ? SCREEN_SHRINK : 1;
+  const screen = shrink(t.w, t.width, t.height, sf);
+  const ks = k * sf;
   // screen every map by the folded band energy (no pilot, no orientation), then the pilot on the best
-  const scored: { m: TileMap; base: Float64Array; e: number }[] = [];
+  const scored: { m: TileMap; e: number }[] = [];
   for (const m of sweep) {
     const base = bandCoefficients(
-      fold(t.w, t.width, t.height, { a: m.a * k, b: m.b * k, c: m.c * k, d: m.d * k }),
+      fold(screen.data, screen.width, screen.height, { a: m.a * ks, b: m.b * ks, c: m.c * ks, d: m.d * ks }),
     );
-    scored.push({ m, base, e: bandEnergy(base) });
+    scored.push({ m, e: bandEnergy(base) });
   }
   scored.sort((a, b) => b.e - a.e);
   const hits: Hit[] = [];
-  for (const { m, base } of scored.slice(0, ENERGY_KEEP)) {
+  for (const { m } of scored.slice(0, ENERGY_KEEP)) {
+    const base = bandCoefficients(
+      fold(t.w, t.width, t.height, { a: m.a * k, b: m.b * k, c: m.c * k, d: m.d * k }),
+    );
     let best: Hit | null = null;
     for (let gi = 0; gi < SQUARE_SYMMETRIES.length; gi++) {
       const z = pilotPeaks(transformCoefficients(base, gi), 1)[0]?.z ?? -Infinity;
