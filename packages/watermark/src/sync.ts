@@ -15,9 +15,23 @@ export interface TileMap {
   d: number;
 }
 
-/** Box-downsamples a plane by an integer factor. */
-export function shrink(src: Float32Array, width: number, height: number, f: number) {
+type Shrunk = { data: Float32Array; width: number; height: number };
+/** the last shrinks of each plane: the lattice, the refine target and the sweep ask for the same one */
+const shrunk = new WeakMap<Float32Array, Map<number, Shrunk>>();
+
+/** Box-downsamples a plane by an integer factor (memoised per plane and factor; do not mutate the result). */
+export function shrink(src: Float32Array, width: number, height: number, f: number): Shrunk {
   if (f === 1) return { data: src, width, height };
+  let byF = shrunk.get(src);
+  const hit = byF?.get(f);
+  if (hit && hit.width === Math.floor(width / f) && hit.height === Math.floor(height / f)) return hit;
+  const out = shrinkPlane(src, width, height, f);
+  if (!byF) shrunk.set(src, (byF = new Map()));
+  byF.set(f, out);
+  return out;
+}
+
+function shrinkPlane(src: Float32Array, width: number, height: number, f: number): Shrunk {
   const w2 = Math.floor(width / f);
   const h2 = Math.floor(height / f);
   const out = new Float32Array(w2 * h2);
