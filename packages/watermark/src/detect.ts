@@ -27,6 +27,12 @@ export interface DetectDiagnostics {
  * = 7.2e-7. Each candidate gets two (plain and equalised despreading), so up to 6 candidates.
  */
 export const MAX_DECODES = 12;
+/**
+ * Further per-axis period hypotheses (the next comb peaks) the blind detector screens: a texture's
+ * own period can outscore the mark's after a rescale (combo on opencv--graf1: 118 px chosen over
+ * 47.25); on the 2× plane each costs a quarter fold and 8 pilot correlations.
+ */
+const EXTRA_PERIODS = 2;
 /** Lattice hypotheses from the autocorrelation that the pilot screens (each: one fold, 8 orientations). */
 const LATTICE_MAPS = 4;
 /** A pilot peak this far above the correlation noise (z) is decoded before the costlier stages run. */
@@ -260,7 +266,7 @@ export function detectAligned(
   lap("pilot");
   let hit = pool.tryDecode(EARLY_Z, 2);
   if (hit) return finish(hit);
-  for (const [px, py] of estimatePeriods(w, width, height)) {
+  for (const [px, py] of estimatePeriods(w, width, height, EXTRA_PERIODS)) {
     const m = diagonal(px, py);
     if (maps.some((o) => mapDistance(o, m) < 0.005)) continue;
     maps.push(m);
