@@ -16,6 +16,17 @@ export const R_MIN = 9;
  * image smaller than the window is zero-padded and divided by the overlap. Two real patches share
  * one complex FFT: |A|² + |B|² of Z = A + iB is (|Z(k)|² + |Z(−k)|²)/2.
  */
+/** the whitened WINDOW² power spectrum of each plane autocorr2d has read (the sweep's pre-screen reads it) */
+const spectra = new WeakMap<Float32Array, Float64Array>();
+
+/**
+ * The spectrally whitened, Welch-averaged WINDOW² power spectrum of `plane`, if autocorr2d has
+ * computed it (index ky·WINDOW + kx, kx/WINDOW cycles per plane pixel horizontally). Read only.
+ */
+export function whitenedSpectrum(plane: Float32Array): Float64Array | undefined {
+  return spectra.get(plane);
+}
+
 export function autocorr2d(
   src: Float32Array,
   width: number,
@@ -54,6 +65,7 @@ export function autocorr2d(
     }
   }
   whitenSpectrum(power, N);
+  spectra.set(src, power);
   re.set(power);
   im.fill(0);
   fft2d(re, im, N, true);

@@ -10,7 +10,9 @@
  * tile drifts by about a pixel at most between two of them over a downsampled image of ≈ 500 px
  * (0.6°; 1.2% of scale), which costs the pilot peak ≈ 5% of its z.
  */
+import { whitenedSpectrum, WINDOW } from "./autocorr.ts";
 import { bandCoefficients, bandEnergy, fold, pilotPeaks, transformCoefficients } from "./fold.ts";
+import { codebook, TILE } from "./pattern.ts";
 import { refineMap, type RefineTarget } from "./refine.ts";
 import { composeMap, shrink, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
 
@@ -31,6 +33,14 @@ const ENERGY_KEEP = 10;
  * the refine target itself.
  */
 const SCREEN_SHRINK = 2;
+/**
+ * Sweep maps that the fold screen sees when the lattice stage left its power spectrum of the same
+ * plane: the others are dropped by their spectral band energy — the whitened spectrum summed at
+ * the frequencies the map sends the band's bins to, a few hundred table reads per map instead of
+ * a fold. The spectrum's 256² patches resolve frequency about as finely as two neighbouring maps
+ * differ at the band's top, so this only pre-screens; the fold screen still ranks what is kept.
+ */
+const PRESCREEN_KEEP = 36;
 /** Planes whose short side would fall below this are screened at the refine target's resolution. */
 const SCREEN_MIN_SIDE = 128;
 /** Sweep peaks below this are noise (≈ 120 maps × 8 orientations × 3969 shifts): not refined. */
@@ -67,7 +77,7 @@ export function searchMaps(t: RefineTarget): TileMap[] {
   const ks = k * sf;
   // screen every map by the folded band energy (no pilot, no orientation), then the pilot on the best
   const scored: { m: TileMap; e: number }[] = [];
-  for (const m of sweep) {
+  for (const m of prescreen(t, sweep)) {
     const base = bandCoefficients(
       fold(screen.data, screen.width, screen.height, { a: m.a * ks, b: m.b * ks, c: m.c * ks, d: m.d * ks }),
     );
@@ -104,4 +114,41 @@ export function searchMaps(t: RefineTarget): TileMap[] {
     kept.push(h.map);
   }
   return kept.map((m) => refineMap(t, m).map);
+}
+
+/** The sweep maps with the most spectral band energy (all of them when the plane has no spectrum). */
+function prescreen(t: RefineTarget, maps: TileMap[]): TileMap[] {
+  const power = whitenedSpectrum(t.w);
+  if (!power || maps.length <= PRESCREEN_KEEP) return maps;
+  const cb = codebook();
+  const bins = [...cb.pilotBins, ...cb.payloadBins];
+  const N = WINDOW;
+  // a map's tile bin (fu, fv) is the image frequency (fu·a + fv·c, fu·b + fv·d) / TILE cycles per
+  // full-resolution pixel, × t.f per plane pixel, × N per spectrum bin; the nearest of the 2×2 bins
+  // around it that holds the most power stands for the line (its main lobe is one bin wide)
+  const energy = (m: TileMap) => {
+    const k = (t.f * N) / TILE;
+    let e = 0;
+    for (const { fu, fv } of bins) {
+      const x = (fu * m.a + fv * m.c) * k;
+      const y = (fu * m.b + fv * m.d) * k;
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      let best = 0;
+      for (let j = 0; j <= 1; j++) {
+        const row = ((((y0 + j) % N) + N) % N) * N;
+        for (let i = 0; i <= 1; i++) {
+          const v = power[row + ((((x0 + i) % N) + N) % N)]!;
+          if (v > best) best = v;
+        }
+      }
+      e += best;
+    }
+    return e;
+  };
+  return maps
+    .map((m) => ({ m, e: energy(m) }))
+    .sort((a, b) => b.e - a.e)
+    .slice(0, PRESCREEN_KEEP)
+    .map((x) => x.m);
 }
