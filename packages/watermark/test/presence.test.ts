@@ -23,11 +23,13 @@ describe("presence decision and stage diagnostics", () => {
         const d = {} as DetectDiagnostics;
         expect(detect(img, d)).toBeNull();
         const top = d.hypotheses[0]?.z ?? -Infinity;
-        // a decode is attempted only for candidates at z ≥ 5 (nominal/period/lattice rounds ask z ≥ 6)
+        // a decode is attempted only for candidates at z ≥ 5 (nominal/period/lattice rounds ask z ≥ 6);
+        // a peak at z ≥ 5 on the 2× plane may still fall below 5 at full resolution, so only the
+        // quiet case is determined
         if (top < 5) {
           expect(d.decodes).toBe(0);
           quiet++;
-        } else expect(d.decodes).toBeGreaterThan(0);
+        }
         expect(d.decodes).toBeLessThanOrEqual(12);
         expect(d.found).toBeUndefined();
         // the benchmark's bit accuracy still gets the best candidate's raw bits
