@@ -4,6 +4,10 @@
  * CPU figure is the one that tracks the work; the wall figure includes waiting for a core.
  *
  *   npx tsx scripts/timing.ts IMAGE [RUNS]
+ *
+ * `detectUnmarked` is the original image (every stage runs, the sweep included: what Verify pays
+ * for an image without a mark). Per-case medians over several images and attacks:
+ * scripts/timing-cases.ts.
  */
 import { embed, planEmbed, renderPlan } from "../src/embed.ts";
 import { embedVerified, referenceAttack } from "../src/verify.ts";
@@ -54,6 +58,7 @@ const out = {
   readBackRescaled: measure(() => readBack(attacked, "rescaled")),
   detect: measure(() => detect(mk)),
   detectRotated5: measure(() => detect(rotated)),
+  detectUnmarked: measure(() => detect(im)),
   embedStages: stages((s) => embed(im, p, { stages: s })),
   embedVerifiedStages: stages((s) => {
     for (const [k, v] of Object.entries(embedVerified(im, p).stages)) s[k] = (s[k] ?? 0) + v;
@@ -66,6 +71,11 @@ const out = {
   detectRotatedStages: stages((s) => {
     const d = {} as DetectDiagnostics;
     detect(rotated, d);
+    for (const [k, v] of Object.entries(d.stages ?? {})) s[k] = (s[k] ?? 0) + v;
+  }),
+  detectUnmarkedStages: stages((s) => {
+    const d = {} as DetectDiagnostics;
+    detect(im, d);
     for (const [k, v] of Object.entries(d.stages ?? {})) s[k] = (s[k] ?? 0) + v;
   }),
 };

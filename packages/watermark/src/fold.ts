@@ -1,27 +1,40 @@
 import { codebook, TILE, type Bin } from "./pattern.ts";
 import { SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
 
+/** residue tables i ↦ (i mod TILE) and i ↦ (i mod TILE)·TILE, grown on demand (exact integer bins) */
+let modCol = new Int32Array(0);
+let modRow = new Int32Array(0);
+function modTables(n: number): void {
+  if (modCol.length >= n) return;
+  const size = Math.max(n, 2 * modCol.length);
+  modCol = new Int32Array(size);
+  modRow = new Int32Array(size);
+  for (let i = 0; i < size; i++) {
+    modCol[i] = i % TILE;
+    modRow[i] = (i % TILE) * TILE;
+  }
+}
+
 /** Folds the image onto one TILE×TILE tile: pixel (x, y) goes to bin round(map · (x, y)) mod TILE. */
 export function fold(w: Float32Array, width: number, height: number, m: TileMap): Float64Array {
   const sum = new Float64Array(TILE * TILE);
-  const cnt = new Float64Array(TILE * TILE);
+  const cnt = new Int32Array(TILE * TILE);
   // offset keeps the coordinates positive so that truncation is a floor
-  const off =
-    TILE *
-      Math.ceil(
-        (Math.abs(m.a) * width + Math.abs(m.b) * height + Math.abs(m.c) * width + Math.abs(m.d) * height) /
-          TILE +
-          2,
-      ) +
-    0.5;
+  const reach =
+    Math.abs(m.a) * width + Math.abs(m.b) * height + Math.abs(m.c) * width + Math.abs(m.d) * height;
+  const off = TILE * Math.ceil(reach / TILE + 2) + 0.5;
+  // the hot loop reads the residues from tables instead of two integer divisions per pixel
+  modTables(Math.ceil(off + reach) + 2);
+  const col = modCol;
+  const row = modRow;
   for (let y = 0; y < height; y++) {
     let u = m.b * y + off;
     let v = m.d * y + off;
     const src = y * width;
     for (let x = 0; x < width; x++) {
-      const t = ((v | 0) % TILE) * TILE + ((u | 0) % TILE);
+      const t = row[v | 0]! + col[u | 0]!;
       sum[t]! += w[src + x]!;
-      cnt[t]! += 1;
+      cnt[t]!++;
       u += m.a;
       v += m.c;
     }
@@ -40,54 +53,77 @@ export function fold(w: Float32Array, width: number, height: number, m: TileMap)
   return sum;
 }
 
-/** DFT of the folded tile on all band bins: [pilot bins..., payload bins...] as interleaved re, im. */
-export function bandCoefficients(tile: Float64Array): Float64Array {
+interface BandLayout {
+  /** per band bin (pilot bins first, then payload bins): horizontal frequency and vertical frequency */
+  fu: Int32Array;
+  fv: Int32Array;
+  fuMax: number;
+}
+let layout: BandLayout | null = null;
+function bandLayout(): BandLayout {
+  if (layout) return layout;
   const cb = codebook();
   const bins: Bin[] = [...cb.pilotBins, ...cb.payloadBins];
-  const { cosT, sinT } = cb;
-  // row DFTs for every horizontal frequency that occurs
-  const fuMax = bins.reduce((m, b) => Math.max(m, Math.abs(b.fu)), 0);
-  const nfu = 2 * fuMax + 1;
+  layout = {
+    fu: Int32Array.from(bins, (b) => b.fu),
+    fv: Int32Array.from(bins, (b) => b.fv),
+    fuMax: bins.reduce((m, b) => Math.max(m, Math.abs(b.fu)), 0),
+  };
+  return layout;
+}
+
+/**
+ * DFT of the folded tile on all band bins: [pilot bins..., payload bins...] as interleaved re, im.
+ * Separable: the row DFTs for the horizontal frequencies 0..fuMax (a real row's DFT at −fu is the
+ * conjugate of the one at fu), then one column sum per bin.
+ */
+export function bandCoefficients(tile: Float64Array): Float64Array {
+  const { cosT, sinT } = codebook();
+  const { fu: binFu, fv: binFv, fuMax } = bandLayout();
+  const nfu = fuMax + 1;
   const rowRe = new Float64Array(TILE * nfu);
   const rowIm = new Float64Array(TILE * nfu);
   for (let y = 0; y < TILE; y++) {
     const base = y * TILE;
-    for (let fu = -fuMax; fu <= fuMax; fu++) {
+    for (let fu = 0; fu <= fuMax; fu++) {
       let sr = 0;
       let si = 0;
       let ph = 0;
-      const step = ((fu % TILE) + TILE) % TILE;
       for (let x = 0; x < TILE; x++) {
         const v = tile[base + x]!;
         sr += v * cosT[ph]!;
         si -= v * sinT[ph]!;
-        ph += step;
+        ph += fu;
         if (ph >= TILE) ph -= TILE;
       }
-      rowRe[y * nfu + fu + fuMax] = sr;
-      rowIm[y * nfu + fu + fuMax] = si;
+      rowRe[y * nfu + fu] = sr;
+      rowIm[y * nfu + fu] = si;
     }
   }
-  const out = new Float64Array(2 * bins.length);
-  bins.forEach((b, i) => {
+  const nb = binFu.length;
+  const out = new Float64Array(2 * nb);
+  for (let i = 0; i < nb; i++) {
+    const fu = binFu[i]!;
+    const fv = binFv[i]!;
+    const col = fu < 0 ? -fu : fu;
+    const sgn = fu < 0 ? -1 : 1; // conjugate the row DFT for negative fu
     let sr = 0;
     let si = 0;
     let ph = 0;
-    const col = b.fu + fuMax;
     for (let y = 0; y < TILE; y++) {
       const ar = rowRe[y * nfu + col]!;
-      const ai = rowIm[y * nfu + col]!;
+      const ai = sgn * rowIm[y * nfu + col]!;
       const c = cosT[ph]!;
       const s = sinT[ph]!;
       // multiply by e^{-iθ}
       sr += ar * c + ai * s;
       si += ai * c - ar * s;
-      ph += b.fv;
+      ph += fv;
       if (ph >= TILE) ph -= TILE;
     }
     out[2 * i] = sr;
     out[2 * i + 1] = si;
-  });
+  }
   return out;
 }
 

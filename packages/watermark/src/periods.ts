@@ -105,8 +105,21 @@ function refinePeriod(r: Float64Array, p0: number): number {
   return Math.abs(refined - p0) < 1 ? refined : p0;
 }
 
-/** Joint x/y period estimate (uniform scale assumed for the search, axes refined separately). */
-export function estimatePeriods(w: Float32Array, width: number, height: number): [number, number][] {
+/** Comb peaks this close (relative) to a period already kept are the same hypothesis. */
+const SAME_PERIOD = 0.03;
+
+/**
+ * Joint x/y period estimate (uniform scale assumed for the search, axes refined separately): the
+ * best comb peak and its preferred divisor, then up to `extra` further local maxima of the comb, best
+ * first. A picture with a texture of its own period (canvas, a screen's pixel pattern) can put its
+ * peak above the mark's after a rescale — the detector asks for two more so that the pilot can tell.
+ */
+export function estimatePeriods(
+  w: Float32Array,
+  width: number,
+  height: number,
+  extra = 0,
+): [number, number][] {
   const rx = axisAutocorr(w, width, height, true);
   const ry = axisAutocorr(w, width, height, false);
   if (!rx && !ry) return [];
@@ -144,8 +157,25 @@ export function estimatePeriods(w: Float32Array, width: number, height: number):
     }
   }
   // both the preferred divisor and the best comb peak go on as hypotheses; the pilot decides
+  const kept = p === pBest ? [p] : [p, pBest];
+  if (extra > 0) {
+    const peaks: { p: number; v: number }[] = [];
+    for (let i = 1; i + 1 < P_COUNT; i++) {
+      const v = score[i]!;
+      if (!(v > 0) || !(v >= score[i - 1]!) || !(v > score[i + 1]!)) continue;
+      peaks.push({ p: P_MIN + i * P_STEP, v });
+    }
+    peaks.sort((a, b) => b.v - a.v);
+    let added = 0;
+    for (const pk of peaks) {
+      if (added >= extra) break;
+      if (kept.some((k) => Math.abs(k - pk.p) < SAME_PERIOD * k)) continue;
+      kept.push(pk.p);
+      added++;
+    }
+  }
   const out: [number, number][] = [];
-  for (const cand of p === pBest ? [p] : [p, pBest]) {
+  for (const cand of kept) {
     out.push([rx ? refinePeriod(rx, cand) : cand, ry ? refinePeriod(ry, cand) : cand]);
   }
   return out;

@@ -1,22 +1,25 @@
-/** Small deterministic PRNG (mulberry32) with a Box–Muller Gaussian. Not cryptographic. */
+import { mulberry32 } from "@atelier/procedural";
+
+/**
+ * Seeded uniform, integer and Gaussian draws over the project's one mulberry32 stream
+ * (`@atelier/procedural`): the tile pattern, the spreading matrix and the benchmark's attacks hang on
+ * it, so the stream must stay bit-identical (the pattern tests pin it). Not cryptographic.
+ */
 export class Prng {
-  private s: number;
+  private readonly uniform: () => number;
   private spare: number | null = null;
   constructor(seed: number) {
-    this.s = seed >>> 0;
+    this.uniform = mulberry32(seed);
   }
   /** Uniform in [0, 1). */
   next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.uniform();
   }
   /** Integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
+  /** Standard normal (Box–Muller; the second value of each pair is kept for the next call). */
   gaussian(): number {
     if (this.spare !== null) {
       const v = this.spare;

@@ -10,9 +10,11 @@
  * tile drifts by about a pixel at most between two of them over a downsampled image of ≈ 500 px
  * (0.6°; 1.2% of scale), which costs the pilot peak ≈ 5% of its z.
  */
+import { whitenedSpectrum, WINDOW } from "./autocorr.ts";
 import { bandCoefficients, bandEnergy, fold, pilotPeaks, transformCoefficients } from "./fold.ts";
+import { codebook, TILE } from "./pattern.ts";
 import { refineMap, type RefineTarget } from "./refine.ts";
-import { composeMap, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
+import { composeMap, shrink, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
 
 const MAX_ANGLE = 10.5;
 const ANGLE_STEP = 0.6;
@@ -23,6 +25,24 @@ const ASPECT_STEP = 0.012;
 const KEEP = 2;
 /** Maps with the most folded band energy that the pilot screens (in 8 orientations each). */
 const ENERGY_KEEP = 10;
+/**
+ * The band-energy screen folds a plane this much coarser than the refine target (4× below the
+ * whitened image in all): the box filter keeps the band's SNR for a white-ish whitened plane (16×
+ * fewer samples, each averaging 16 pixels), and the tolerance of a fold to a map error is geometric
+ * (tile drift over the image), so the steps stay the same. The pilot then scores the kept maps on
+ * the refine target itself.
+ */
+const SCREEN_SHRINK = 2;
+/**
+ * Sweep maps that the fold screen sees when the lattice stage left its power spectrum of the same
+ * plane: the others are dropped by their spectral band energy — the whitened spectrum summed at
+ * the frequencies the map sends the band's bins to, a few hundred table reads per map instead of
+ * a fold. The spectrum's 256² patches resolve frequency about as finely as two neighbouring maps
+ * differ at the band's top, so this only pre-screens; the fold screen still ranks what is kept.
+ */
+const PRESCREEN_KEEP = 36;
+/** Planes whose short side would fall below this are screened at the refine target's resolution. */
+const SCREEN_MIN_SIDE = 128;
 /** Sweep peaks below this are noise (≈ 120 maps × 8 orientations × 3969 shifts): not refined. */
 const MIN_Z = 4.8;
 
@@ -52,17 +72,23 @@ let sweep: TileMap[] | null = null;
 export function searchMaps(t: RefineTarget): TileMap[] {
   sweep ??= sweepMaps();
   const k = t.f;
+  const sf = Math.min(t.width, t.height) >= SCREEN_SHRINK * SCREEN_MIN_SIDE ? SCREEN_SHRINK : 1;
+  const screen = shrink(t.w, t.width, t.height, sf);
+  const ks = k * sf;
   // screen every map by the folded band energy (no pilot, no orientation), then the pilot on the best
-  const scored: { m: TileMap; base: Float64Array; e: number }[] = [];
-  for (const m of sweep) {
+  const scored: { m: TileMap; e: number }[] = [];
+  for (const m of prescreen(t, sweep)) {
     const base = bandCoefficients(
-      fold(t.w, t.width, t.height, { a: m.a * k, b: m.b * k, c: m.c * k, d: m.d * k }),
+      fold(screen.data, screen.width, screen.height, { a: m.a * ks, b: m.b * ks, c: m.c * ks, d: m.d * ks }),
     );
-    scored.push({ m, base, e: bandEnergy(base) });
+    scored.push({ m, e: bandEnergy(base) });
   }
   scored.sort((a, b) => b.e - a.e);
   const hits: Hit[] = [];
-  for (const { m, base } of scored.slice(0, ENERGY_KEEP)) {
+  for (const { m } of scored.slice(0, ENERGY_KEEP)) {
+    const base = bandCoefficients(
+      fold(t.w, t.width, t.height, { a: m.a * k, b: m.b * k, c: m.c * k, d: m.d * k }),
+    );
     let best: Hit | null = null;
     for (let gi = 0; gi < SQUARE_SYMMETRIES.length; gi++) {
       const z = pilotPeaks(transformCoefficients(base, gi), 1)[0]?.z ?? -Infinity;
@@ -88,4 +114,41 @@ export function searchMaps(t: RefineTarget): TileMap[] {
     kept.push(h.map);
   }
   return kept.map((m) => refineMap(t, m).map);
+}
+
+/** The sweep maps with the most spectral band energy (all of them when the plane has no spectrum). */
+function prescreen(t: RefineTarget, maps: TileMap[]): TileMap[] {
+  const power = whitenedSpectrum(t.w);
+  if (!power || maps.length <= PRESCREEN_KEEP) return maps;
+  const cb = codebook();
+  const bins = [...cb.pilotBins, ...cb.payloadBins];
+  const N = WINDOW;
+  // a map's tile bin (fu, fv) is the image frequency (fu·a + fv·c, fu·b + fv·d) / TILE cycles per
+  // full-resolution pixel, × t.f per plane pixel, × N per spectrum bin; the nearest of the 2×2 bins
+  // around it that holds the most power stands for the line (its main lobe is one bin wide)
+  const energy = (m: TileMap) => {
+    const k = (t.f * N) / TILE;
+    let e = 0;
+    for (const { fu, fv } of bins) {
+      const x = (fu * m.a + fv * m.c) * k;
+      const y = (fu * m.b + fv * m.d) * k;
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      let best = 0;
+      for (let j = 0; j <= 1; j++) {
+        const row = ((((y0 + j) % N) + N) % N) * N;
+        for (let i = 0; i <= 1; i++) {
+          const v = power[row + ((((x0 + i) % N) + N) % N)]!;
+          if (v > best) best = v;
+        }
+      }
+      e += best;
+    }
+    return e;
+  };
+  return maps
+    .map((m) => ({ m, e: energy(m) }))
+    .sort((a, b) => b.e - a.e)
+    .slice(0, PRESCREEN_KEEP)
+    .map((x) => x.m);
 }

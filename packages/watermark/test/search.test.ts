@@ -6,6 +6,8 @@ import { luma } from "../src/image.ts";
 import { whiten } from "../src/whiten.ts";
 import { refineMap, refineTarget, type RefineTarget } from "../src/refine.ts";
 import { searchMaps } from "../src/search.ts";
+import { estimateTileMaps } from "../src/lattice.ts";
+import { whitenedSpectrum } from "../src/autocorr.ts";
 import type { TileMap } from "../src/sync.ts";
 
 const PAYLOAD = 0x01000000c0ffee42n;
@@ -31,6 +33,22 @@ describe("pilot-driven geometry search", () => {
     const s = Math.sin(t);
     const maps = searchMaps(target(await rotate(marked, 2)));
     expect(maps.length).toBeGreaterThan(0);
+    const best = Math.min(
+      ...maps.flatMap((m) => [dist(m, { a: c, b: s, c: -s, d: c }), dist(m, { a: c, b: -s, c: s, d: c })]),
+    );
+    expect(best).toBeLessThan(0.003);
+  });
+
+  it("with the lattice stage's spectrum, the pre-screened sweep still finds a 2° rotation", async () => {
+    const im = await rotate(marked, 2);
+    const w = whiten(luma(im), im.width, im.height);
+    estimateTileMaps(w, im.width, im.height, 4); // leaves the plane's whitened spectrum behind, as in detect()
+    const tg = refineTarget(w, im.width, im.height);
+    expect(whitenedSpectrum(tg.w)).toBeDefined();
+    const t = (2 * Math.PI) / 180;
+    const c = Math.cos(t);
+    const s = Math.sin(t);
+    const maps = searchMaps(tg);
     const best = Math.min(
       ...maps.flatMap((m) => [dist(m, { a: c, b: s, c: -s, d: c }), dist(m, { a: c, b: -s, c: s, d: c })]),
     );

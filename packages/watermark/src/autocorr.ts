@@ -1,0 +1,167 @@
+/**
+ * The 2-D autocorrelation of the whitened image that the lattice estimate reads (`lattice.ts`):
+ * Welch-averaged power spectra of WINDOW² patches, spectrally whitened so that the mark's sharp
+ * lattice lines stand over a photo's smooth, steep spectrum, and its smooth part removed.
+ */
+import { fft } from "./fft.ts";
+
+/** Side of the autocorrelation patches (and of the cyclic lag plane the lattice search reads). */
+export const WINDOW = 256;
+/** Lattice vectors shorter than this (in autocorrelation pixels) are not searched: the whitening's own correlation. */
+export const R_MIN = 9;
+
+/**
+ * Normalised autocorrelation from the averaged power spectra of up to four WINDOW² patches spread
+ * over the image (Welch). A filled patch is treated as circular (the wrap only dilutes peaks); an
+ * image smaller than the window is zero-padded and divided by the overlap. Two real patches share
+ * one complex FFT: |A|² + |B|² of Z = A + iB is (|Z(k)|² + |Z(−k)|²)/2.
+ */
+/** the whitened WINDOW² power spectrum of each plane autocorr2d has read (the sweep's pre-screen reads it) */
+const spectra = new WeakMap<Float32Array, Float64Array>();
+
+/**
+ * The spectrally whitened, Welch-averaged WINDOW² power spectrum of `plane`, if autocorr2d has
+ * computed it (index ky·WINDOW + kx, kx/WINDOW cycles per plane pixel horizontally). Read only.
+ */
+export function whitenedSpectrum(plane: Float32Array): Float64Array | undefined {
+  return spectra.get(plane);
+}
+
+export function autocorr2d(
+  src: Float32Array,
+  width: number,
+  height: number,
+): { r: Float64Array; maxLag: number } | null {
+  const N = WINDOW;
+  const ww = Math.min(width, N);
+  const wh = Math.min(height, N);
+  const xs = width > N ? [0, width - N] : [0];
+  const ys = height > N ? [0, height - N] : [0];
+  const patches: [number, number][] = [];
+  for (const y0 of ys) for (const x0 of xs) patches.push([x0, y0]);
+  const power = new Float64Array(N * N);
+  const re = new Float64Array(N * N);
+  const im = new Float64Array(N * N);
+  const load = (dst: Float64Array, x0: number, y0: number) => {
+    let mean = 0;
+    for (let y = 0; y < wh; y++) for (let x = 0; x < ww; x++) mean += src[(y0 + y) * width + x0 + x]!;
+    mean /= ww * wh;
+    for (let y = 0; y < wh; y++)
+      for (let x = 0; x < ww; x++) dst[y * N + x] = src[(y0 + y) * width + x0 + x]! - mean;
+  };
+  for (let k = 0; k < patches.length; k += 2) {
+    re.fill(0);
+    im.fill(0);
+    load(re, patches[k]![0], patches[k]![1]);
+    if (k + 1 < patches.length) load(im, patches[k + 1]![0], patches[k + 1]![1]);
+    fft2d(re, im, N, false);
+    for (let y = 0; y < N; y++) {
+      const my = ((N - y) % N) * N;
+      for (let x = 0; x < N; x++) {
+        const i = y * N + x;
+        const j = my + ((N - x) % N);
+        power[i]! += 0.5 * (re[i]! * re[i]! + im[i]! * im[i]! + re[j]! * re[j]! + im[j]! * im[j]!);
+      }
+    }
+  }
+  whitenSpectrum(power, N);
+  spectra.set(src, power);
+  re.set(power);
+  im.fill(0);
+  fft2d(re, im, N, true);
+  const r0 = re[0]!;
+  if (!(r0 > 0)) return null;
+  const padded = ww < N || wh < N;
+  const maxLag = Math.floor(Math.min(padded ? Math.min(ww, wh) * 0.6 : N / 2 - 2, 150));
+  if (maxLag < R_MIN + 4) return null;
+  const r = new Float64Array(N * N);
+  for (let dy = -maxLag; dy <= maxLag; dy++) {
+    for (let dx = -maxLag; dx <= maxLag; dx++) {
+      const i = ((dy + N) % N) * N + ((dx + N) % N);
+      const overlap = padded ? ((ww - Math.abs(dx)) * (wh - Math.abs(dy))) / (ww * wh) : 1;
+      r[i] = overlap > 0.1 ? re[i]! / r0 / overlap : 0;
+    }
+  }
+  return { r, maxLag };
+}
+
+/**
+ * Divides the power spectrum by its local mean (cyclic (2R+1)² box): the image's own spectrum is
+ * smooth and falls steeply with frequency, the mark's lattice is a set of sharp lines; flattening
+ * the first lets the second dominate the autocorrelation instead of the photo's low frequencies.
+ */
+const SPEC_R = 6;
+function whitenSpectrum(power: Float64Array, N: number): void {
+  const tmp = new Float64Array(N * N);
+  const R = SPEC_R;
+  const inv = 1 / (2 * R + 1);
+  for (let y = 0; y < N; y++) {
+    const row = y * N;
+    let s = 0;
+    for (let i = -R; i <= R; i++) s += power[row + ((i + N) % N)]!;
+    for (let x = 0; x < N; x++) {
+      tmp[row + x] = s * inv;
+      s += power[row + ((x + R + 1) % N)]! - power[row + ((x - R + N) % N)]!;
+    }
+  }
+  const sm = new Float64Array(N * N);
+  for (let x = 0; x < N; x++) {
+    let s = 0;
+    for (let j = -R; j <= R; j++) s += tmp[((j + N) % N) * N + x]!;
+    for (let y = 0; y < N; y++) {
+      sm[y * N + x] = s * inv;
+      s += tmp[((y + R + 1) % N) * N + x]! - tmp[((y - R + N) % N) * N + x]!;
+    }
+  }
+  let mean = 0;
+  for (let i = 0; i < N * N; i++) mean += sm[i]!;
+  const eps = (1e-3 * mean) / (N * N);
+  power[0] = 0;
+  for (let i = 1; i < N * N; i++) power[i] = power[i]! / (sm[i]! + eps);
+}
+
+function fft2d(re: Float64Array, im: Float64Array, n: number, inverse: boolean): void {
+  const lr = new Float64Array(n);
+  const li = new Float64Array(n);
+  for (let y = 0; y < n; y++) {
+    const row = y * n;
+    lr.set(re.subarray(row, row + n));
+    li.set(im.subarray(row, row + n));
+    fft(lr, li, inverse);
+    re.set(lr, row);
+    im.set(li, row);
+  }
+  for (let x = 0; x < n; x++) {
+    for (let y = 0; y < n; y++) {
+      lr[y] = re[y * n + x]!;
+      li[y] = im[y * n + x]!;
+    }
+    fft(lr, li, inverse);
+    for (let y = 0; y < n; y++) {
+      re[y * n + x] = lr[y]!;
+      im[y * n + x] = li[y]!;
+    }
+  }
+}
+
+/** r minus its 5×5 mean (cyclic), within ±(maxLag + 2) lags. */
+export function localExcess(r: Float64Array, maxLag: number): Float64Array {
+  const N = WINDOW;
+  const L = Math.min(maxLag + 4, N / 2 - 3);
+  const idx = (u: number, v: number) => ((v + N) % N) * N + ((u + N) % N);
+  const tmp = new Float64Array(N * N);
+  for (let y = -L; y <= L; y++)
+    for (let x = -L; x <= L; x++) {
+      let s = 0;
+      for (let t = -2; t <= 2; t++) s += r[idx(x + t, y)]!;
+      tmp[idx(x, y)] = s / 5;
+    }
+  const out = new Float64Array(N * N);
+  for (let y = -L + 2; y <= L - 2; y++)
+    for (let x = -L + 2; x <= L - 2; x++) {
+      let s = 0;
+      for (let t = -2; t <= 2; t++) s += tmp[idx(x, y + t)]!;
+      out[idx(x, y)] = r[idx(x, y)]! - s / 5;
+    }
+  return out;
+}
