@@ -14,7 +14,19 @@ export interface CosinePalette {
 }
 
 export type Category = "palette" | "mood" | "light" | "composition" | "motif" | "texture";
-export type Composition = "field" | "land" | "radial" | "mirror" | "spiral" | "centered";
+export type Composition =
+  | "field"
+  | "land"
+  | "radial"
+  | "mirror"
+  | "spiral"
+  | "centered"
+  | "glass"
+  | "tiles"
+  | "stripes"
+  | "rings"
+  | "discs"
+  | "city";
 
 /** What one word does: a palette, a composition, and style controls (set or scaled). */
 export interface LexiconEntry {
@@ -221,7 +233,7 @@ export const LEXICON: LexiconEntry[] = [
   },
   {
     category: "composition",
-    words: ["sea", "ocean", "lake", "beach", "coast", "shore", "bay"],
+    words: ["sea", "ocean", "lake", "beach", "coast", "shore", "bay", "lighthouse", "harbour", "harbor"],
     hint: "a low horizon over flat water layers",
     composition: "land",
     set: { hills: [0.0, 0.03], horizon: [0.52, 0.62], water: [0.75, 0.9] },
@@ -259,6 +271,104 @@ export const LEXICON: LexiconEntry[] = [
   },
   {
     category: "composition",
+    words: [
+      "stained",
+      "glass",
+      "mosaic",
+      "cathedral",
+      "window",
+      "windows",
+      "voronoi",
+      "shards",
+      "jewel",
+      "crystal",
+      "gem",
+    ],
+    hint: "flat-coloured cells with dark lead lines (a rose window now and then)",
+    composition: "glass",
+  },
+  {
+    category: "composition",
+    words: [
+      "tiles",
+      "tiled",
+      "tiling",
+      "tile",
+      "grid",
+      "checker",
+      "checkerboard",
+      "hexagon",
+      "hexagonal",
+      "honeycomb",
+      "quilt",
+      "circuit",
+      "maze",
+      "labyrinth",
+    ],
+    hint: "square or hexagonal tiles with grout lines",
+    composition: "tiles",
+  },
+  {
+    category: "composition",
+    words: ["stripes", "striped", "stripe", "bands", "bauhaus", "flag", "barcode", "minimal", "minimalist"],
+    hint: "parallel bands of colour, straight or tilted",
+    composition: "stripes",
+  },
+  {
+    category: "composition",
+    words: [
+      "rings",
+      "ring",
+      "concentric",
+      "target",
+      "topographic",
+      "contour",
+      "contours",
+      "map",
+      "tree",
+      "wood",
+    ],
+    hint: "concentric bands and contour lines around one to four centres",
+    composition: "rings",
+  },
+  {
+    category: "composition",
+    words: [
+      "bubbles",
+      "bubble",
+      "dots",
+      "dotted",
+      "polka",
+      "confetti",
+      "planets",
+      "moons",
+      "lanterns",
+      "lemons",
+      "fruit",
+      "balloons",
+    ],
+    hint: "scattered shaded spheres over a quiet ground",
+    composition: "discs",
+  },
+  {
+    category: "composition",
+    words: [
+      "city",
+      "skyline",
+      "street",
+      "town",
+      "downtown",
+      "tokyo",
+      "metropolis",
+      "buildings",
+      "skyscrapers",
+      "urban",
+    ],
+    hint: "a skyline of buildings with lit windows against the sky",
+    composition: "city",
+  },
+  {
+    category: "composition",
     words: ["minimal", "minimalist", "simple", "clean", "sparse"],
     hint: "large quiet areas, one accent",
     set: { warp2: [0.01, 0.03], lines: [0, 0], grain: [0, 0.03], tScale: [0.35, 0.5] },
@@ -266,7 +376,7 @@ export const LEXICON: LexiconEntry[] = [
   },
   {
     category: "composition",
-    words: ["abstract", "pattern", "texture", "fractal"],
+    words: ["abstract", "texture", "fractal"],
     hint: "an all-over field",
     composition: "field",
   },
