@@ -321,7 +321,15 @@ try {
     ...(upscale ? { upscale } : {}),
     models,
     ...(quality
-      ? { quality: { v1: quality.v1, v2: quality.v2, sheets: quality.sheets.map((s) => path.basename(s)) } }
+      ? {
+          quality: {
+            v1: quality.v1,
+            v2: quality.v2,
+            sheets: quality.sheets.map((s) => path.basename(s)),
+            embedding: quality.embedding,
+            diversityMeasures: quality.diversityMeasures,
+          },
+        }
       : {}),
   };
   console.log(

@@ -1,7 +1,7 @@
 /**
  * What each composition does to the style controls, the field transform and the sites, before the
  * lexicon's words adjust them. The prompt stream `pr` fixes the composition's character (its light,
- * kind of layout, strengths); the seed stream `sr` moves it — focal point, horizon, sun, where the
+ * kind of layout, strengths); the layout stream `sr` (of the seed and the prompt) moves it — focal point, horizon, sun, where the
  * cells, tiles, stripes, rings, discs and buildings go and how many — so two seeds of one prompt are
  * two pictures of the same kind, not two textures of one picture.
  */
@@ -45,7 +45,7 @@ export interface CompositionContext {
   palette: CosinePalette;
   /** the prompt's stream */
   pr: () => number;
-  /** the seed's stream */
+  /** the layout's stream (of the seed and the prompt: a new seed moves the layout) */
   sr: () => number;
   /** tiles: hexagonal (a word asked for it) or square; undefined: the prompt's hash decides */
   hex?: boolean;

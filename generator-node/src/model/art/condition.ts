@@ -123,6 +123,9 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
   const normalized = normalizePrompt(prompt);
   const pr = hashStream(`atelier/art-v2/prompt/${normalized}`);
   const sr = hashStream(`atelier/art-v2/seed/${seed.toLowerCase()}`);
+  // the layout's stream depends on both: a seed moves the layout, and two prompts at one seed do not
+  // share it (a seed-only stream put every landscape's horizon at one height for that seed)
+  const lr = hashStream(`atelier/art-v2/layout/${seed.toLowerCase()}/${normalized}`);
   const matches = lexiconMatches(normalized);
   const entries = matches.flatMap((m) => m.entries);
 
@@ -147,7 +150,7 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
   }
   const transform: FieldTransform = {
     // log-uniform over 3×, moved by the seed: the same field reads as broad shapes or a fine pattern
-    zoom: 0.6 * Math.exp(pr() * Math.log(3)) * (0.75 + sr() * 0.6),
+    zoom: 0.6 * Math.exp(pr() * Math.log(3)) * (0.75 + lr() * 0.6),
     stretch: 1,
     rotation: pr() * Math.PI * 2,
     fold: "none",
@@ -155,16 +158,16 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
     swirl: 0,
     cx: 0,
     cy: 0,
-    ox: (pr() - 0.5) * 4 + (sr() - 0.5) * 2,
-    oy: (pr() - 0.5) * 4 + (sr() - 0.5) * 2,
+    ox: (pr() - 0.5) * 4 + (lr() - 0.5) * 2,
+    oy: (pr() - 0.5) * 4 + (lr() - 0.5) * 2,
   };
-  style.tOffset += (sr() - 0.5) * 0.3;
+  style.tOffset += (lr() - 0.5) * 0.3;
   const hex = matches.some((m) => HEX_WORDS.has(m.word)) || undefined;
-  const sites = applyComposition({ composition, style, transform, palette, pr, sr, hex });
+  const sites = applyComposition({ composition, style, transform, palette, pr, sr: lr, hex });
   // a word's range for the horizon is a range of layouts: the seed places it inside the range
   for (const e of entries)
     for (const [k, range] of Object.entries(e.set ?? {}) as [ScalarName, [number, number]][])
-      style[k] = range[0] + (k === "horizon" ? sr() : pr()) * (range[1] - range[0]);
+      style[k] = range[0] + (k === "horizon" ? lr() : pr()) * (range[1] - range[0]);
   for (const e of entries)
     for (const [k, f] of Object.entries(e.scale ?? {}) as [ScalarName, number][]) style[k] *= f;
   if (composition === "land" || composition === "city") {

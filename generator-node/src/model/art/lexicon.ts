@@ -233,7 +233,7 @@ export const LEXICON: LexiconEntry[] = [
   },
   {
     category: "composition",
-    words: ["sea", "ocean", "lake", "beach", "coast", "shore", "bay", "lighthouse", "harbour", "harbor"],
+    words: ["sea", "ocean", "lake", "beach", "coast", "shore", "bay", "harbour", "harbor"],
     hint: "a low horizon over flat water layers",
     composition: "land",
     set: { hills: [0.0, 0.03], horizon: [0.52, 0.62], water: [0.75, 0.9] },

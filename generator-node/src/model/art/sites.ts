@@ -1,7 +1,7 @@
 /**
  * Where the motif layers' sites go (see motifs.ts for what the graph draws over them). Each layout
- * takes a uniform stream — the job's seed stream, so that a new seed moves the cells, tiles, stripes,
- * ring centres, discs and buildings, not only the texture — and the number of sites it may use.
+ * takes a uniform stream — the layout stream of the job's seed and prompt, so that a new seed moves
+ * the cells, tiles, stripes, ring centres, discs and buildings, not only the texture.
  * Coordinates are screen units (x in [−aspect, aspect], y in [−1, 1], y down) unless the plane is
  * folded (a rose window: the sites lie in one wedge of the folded plane).
  */
