@@ -295,6 +295,7 @@ try {
     );
   const upscaleE2e = withParents ? await parentBearing(upscaleId, "upscale") : undefined;
   const variationE2e = withParents ? await parentBearing(variationId, "variation") : undefined;
+  const memoryAfterRun = await memoryReport(app);
   await app.stop();
   app = undefined;
   console.error("per-stage CPU of one job, in process");
@@ -349,7 +350,7 @@ try {
   }
   const full = {
     ...result,
-    memory: { atStart: memoryAtStart, afterRun: await memoryReport(app!) },
+    memory: { atStart: memoryAtStart, afterRun: memoryAfterRun },
     cpuMsPerJob,
     art: { generateWallMs: byStage.generateWallMs },
     ...(upscale ? { upscale } : {}),

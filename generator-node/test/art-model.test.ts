@@ -119,7 +119,8 @@ describe("built-in art model v2", () => {
         const [a, b] = [artConditionFor(prompt, seed(1)), artConditionFor(prompt, seed(2))];
         expect(a.composition).toBe(composition);
         // the layout itself (where the sites lie) follows the seed, not only the texture
-        expect(Array.from(a.sites)).not.toEqual(Array.from(b.sites));
+        expect(a.sites.length).toBeGreaterThan(0);
+        expect(a.sites).not.toEqual(b.sites);
       }
       const images = await rt.generate(
         cases.flatMap(([prompt]) => [1, 2].map((i) => ({ prompt, seed: seed(i) }))),

@@ -11,15 +11,15 @@ import { applyComposition, type FieldTransform } from "./compositions.ts";
 import { ART_LATENT_DIM, LATENT_GROUPS, PHASE_GROUPS, SCALARS, type ScalarName } from "./layout.ts";
 import { LEXICON_INDEX, type Composition, type LexiconEntry } from "./lexicon.ts";
 import { hashPalette } from "./palettes.ts";
-import { siteRows } from "./sites.ts";
+import type { Site } from "./sites.ts";
 
 export interface ArtConditioning {
   /** latent [Z]: phases then style scalars (layout.ts) */
   latent: Float32Array;
   /** cosine palette rows a, b, c, d (4 × RGB) */
   palette: Float32Array;
-  /** the motif layers' sites, the `sites` input rows (sites.ts) */
-  sites: Float32Array;
+  /** the motif layers' sites, laid out for a square frame (feeds.ts stretches them to the image's) */
+  sites: Site[];
   composition: Composition;
   /** field-space transform */
   transform: FieldTransform;
@@ -188,7 +188,7 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
   return {
     latent,
     palette: pal,
-    sites: siteRows(sites, style.siteSharp),
+    sites,
     composition,
     transform,
     style,

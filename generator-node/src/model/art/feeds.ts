@@ -6,6 +6,7 @@ import type { ModelManifest } from "../manifest.ts";
 import { artConditionFor, artVariationFor } from "./condition.ts";
 import { fieldGrid, fieldTransform, screenGrid } from "./grids.ts";
 import { ART_LATENT_DIM, SITE_ROWS, SITES } from "./layout.ts";
+import { siteRows } from "./sites.ts";
 
 export interface ArtRequest {
   prompt: string;
@@ -38,7 +39,12 @@ export function artFeeds(reqs: ArtRequest[], m: ModelManifest): Record<string, o
     transform.set(fieldTransform(c), b * 9);
     latent.set(c.latent, b * ART_LATENT_DIM);
     palette.set(c.palette, b * 12);
-    sites.set(c.sites, b * SITE_ROWS * SITES);
+    // the layouts are drawn for a square frame: spread their centres over a wider (or taller) one
+    const aspect = width / height;
+    // (not a rose window's wedge, in the folded plane, nor ring centres placed at the focus)
+    const fixed = aspect === 1 || c.style.cellFold > 0 || c.composition === "rings";
+    const spread = fixed ? c.sites : c.sites.map((s) => ({ ...s, x: s.x * aspect }));
+    sites.set(siteRows(spread, c.style.siteSharp), b * SITE_ROWS * SITES);
   });
   const inputs = m.inputs as Required<ModelManifest["inputs"]>;
   return {
