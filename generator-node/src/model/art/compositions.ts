@@ -147,7 +147,7 @@ function landscape({ composition, style, transform, palette, pr, sr }: Compositi
     style.windowFx = 150 + pr() * 70;
     style.windowFy = 110 + pr() * 60;
     style.hills *= 0.6;
-    style.groundT = dark + 0.02 + pr() * 0.08; // buildings dark against the sky
+    style.groundT = dark + 0.06 + pr() * 0.1; // buildings dark against the sky, not black
   }
 }
 

@@ -307,9 +307,17 @@ export function buildArtGraph(): OnnxGraph {
 
   // a city skyline in front: one building per site cell (its value is the height), lit windows
   const cityMask = g.mul(g.sigmoid(g.mul(g.sub(y01, g.sub(s("cityTop"), site.value)), 700)), s("city"));
-  const winAmt = g.mul(windowGrid(g, sx, sy, s("windowFx"), s("windowFy"), tHigh), s("windows"));
-  const cityT = g.lerp(g.add(s("groundT"), g.mul(site.value, 0.25)), s("orbT"), winAmt);
-  const cityShade = g.mul(g.lerp(g.add(0.75, g.mul(relief, 0.3)), 1.35, winAmt), g.sub(1, g.mul(lead, 0.45)));
+  const winAmt = g.mul(windowGrid(g, sx, sy, s("windowFx"), s("windowFy"), tHigh, site.value), s("windows"));
+  // facades textured (concrete, glass): a flat dark body gives the watermark nowhere to hide
+  const cityT = g.lerp(
+    g.add(s("groundT"), g.add(g.mul(site.value, 0.25), g.mul(qField, 0.1))),
+    s("orbT"),
+    winAmt,
+  );
+  const cityShade = g.mul(
+    g.lerp(g.add(0.8, g.add(g.mul(relief, 0.3), g.mul(qField, 0.6))), 1.35, winAmt),
+    g.sub(1, g.mul(lead, 0.45)),
+  );
   tL = g.lerp(tL, cityT, cityMask);
   shadeL = g.lerp(shadeL, cityShade, cityMask);
 

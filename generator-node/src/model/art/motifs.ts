@@ -78,9 +78,16 @@ export function discShading(g: GraphBuilder, f: SiteField, sharp: V, relief: V):
   return { inside, shade: g.add(0.3, g.add(g.mul(nz, 0.8), g.mul(relief, 3))) };
 }
 
-/** Lit windows on a grid (0…1): rows and columns of a square wave, switched by a mid-frequency field. */
-export function windowGrid(g: GraphBuilder, sx: V, sy: V, fx: V, fy: V, lit: V): V {
-  const colW = g.sigmoid(g.mul(g.sub(g.sin(g.mul(sx, fx)), 0.25), 10));
-  const rowW = g.sigmoid(g.mul(g.sub(g.sin(g.mul(sy, fy)), 0.1), 10));
+/**
+ * Lit windows on a grid (0…1): rows and columns of a square wave, switched by a mid-frequency field.
+ * Each building (its cell value) has its own window pitch and phase: one grid across the whole
+ * skyline is a strong periodic pattern that the watermark's lattice search locks onto instead of
+ * its own (measured: city images read back after resize + JPEG less often with a single grid).
+ */
+export function windowGrid(g: GraphBuilder, sx: V, sy: V, fx: V, fy: V, lit: V, building: V): V {
+  const pitchX = g.mul(fx, g.add(0.8, building));
+  const pitchY = g.mul(fy, g.add(0.85, g.mul(building, 0.6)));
+  const colW = g.sigmoid(g.mul(g.sub(g.sin(g.add(g.mul(sx, pitchX), g.mul(building, 40))), 0.25), 10));
+  const rowW = g.sigmoid(g.mul(g.sub(g.sin(g.add(g.mul(sy, pitchY), g.mul(building, 23))), 0.1), 10));
   return g.mul(g.mul(colW, rowW), g.sigmoid(g.mul(lit, 400)));
 }
