@@ -102,6 +102,22 @@ function hardhatCpuMs(): number {
   return total;
 }
 
+/**
+ * The node's memory: process RSS (the producer workers are threads of this process, so it holds
+ * them all) and `/metrics`' per-model figures (RSS growth while each model's sessions and safety
+ * classifiers loaded, summed over its workers; 0 for a model sharing another's producers).
+ */
+async function memoryReport(node: NonNullable<typeof app>) {
+  const mb = (b: number) => Math.round(b / 2 ** 20);
+  const perModel: Record<string, Record<string, number>> = {};
+  for (const v of (await node.metrics.modelMemory.get()).values) {
+    const { model, kind } = v.labels as { model: string; kind: string };
+    (perModel[model] ??= {})[`${kind}Mb`] =
+      kind === "weights" ? Math.round((v.value / 2 ** 20) * 100) / 100 : mb(v.value);
+  }
+  return { processRssMb: mb(process.memoryUsage().rss), perModel };
+}
+
 const loadBefore = os.loadavg()[0]!;
 const stack = await startStack();
 const done = new Map<bigint, { at: number; e: JobEvent }>();
@@ -131,6 +147,7 @@ try {
     log: { level: "error", pretty: false },
   });
   app = await startNodeApp(loadConfig({ file, env: {} }));
+  const memoryAtStart = await memoryReport(app);
   app.node.onJob = (e) => done.set(BigInt(e.jobId), { at: Date.now(), e });
   const waitAll = async (ids: bigint[]) => {
     const end = Date.now() + 10 * 60_000;
@@ -182,6 +199,7 @@ try {
 
   console.error(`throughput phase: ${N} jobs at once`);
   const cpu0 = process.cpuUsage();
+  const main0 = process.threadCpuUsage();
   const hh0 = hardhatCpuMs();
   const b0 = await chainCounters(app.url);
   const burst: { jobId: bigint; minedAt: number }[] = [];
@@ -191,9 +209,11 @@ try {
   const last = Math.max(...burst.map((b) => done.get(b.jobId)!.at));
   const jobsPerMin = (N / (last - first)) * 60_000;
   const cpu = process.cpuUsage(cpu0);
+  const mainCpu = process.threadCpuUsage(main0);
   const burstChain = perJob(b0, await chainCounters(app.url), N);
   const cpuPerJob = {
     nodeMs: round((cpu.user + cpu.system) / 1000 / N),
+    mainThreadMs: round((mainCpu.user + mainCpu.system) / 1000 / N),
     hardhatMs: round((hardhatCpuMs() - hh0) / N),
   };
   const burstE2e = burst.map((p) => done.get(p.jobId)!.at - p.minedAt);
@@ -275,18 +295,32 @@ try {
     );
   const upscaleE2e = withParents ? await parentBearing(upscaleId, "upscale") : undefined;
   const variationE2e = withParents ? await parentBearing(variationId, "variation") : undefined;
+  const memoryAfterRun = await memoryReport(app);
   await app.stop();
   app = undefined;
   console.error("per-stage CPU of one job, in process");
   const byStage = await cpuMsByStage();
-  // what the in-process stages do not cover: chain I/O (viem, signing, polling), journal, HTTP, the
-  // worker hand-off — the burst's node CPU per job minus the stages, so a derived figure
-  const inStages = Object.values(byStage.cpuMs).reduce((a, b) => a + b, 0);
+  // What the producer stages do not cover (chain I/O: viem, signing, polling; journal, store, HTTP,
+  // the hand-off to the workers) runs on the node's main thread, the stages on the producer worker
+  // threads. Both are measured in the burst: the main thread's own CPU (process.threadCpuUsage) and
+  // the rest of the process (workers, ONNX Runtime, libuv and GC threads). The two add up to `total`
+  // and neither can go negative; the old figure (total − the in-process stages, each stage timed
+  // with process-wide CPU one job at a time) did, at −72 ms with workers.
+  const workerMs = round(cpuPerJob.nodeMs - cpuPerJob.mainThreadMs);
   const cpuMsPerJob = {
     total: cpuPerJob.nodeMs,
     hardhat: cpuPerJob.hardhatMs,
     byStage: byStage.cpuMs,
-    chainAndRestDerived: round(cpuPerJob.nodeMs - inStages),
+    chainAndRestDerived: cpuPerJob.mainThreadMs,
+    producerThreads: workerMs,
+    meaning: {
+      total: "node process CPU per job in the burst (all threads)",
+      byStage: "CPU per stage of one job produced in process, one at a time, with the node stopped",
+      chainAndRestDerived:
+        "the node's main-thread CPU per job in the burst: chain I/O, signing, polling, journal, store, HTTP, the worker hand-off (and the bench's own requests, sent from the same thread)",
+      producerThreads:
+        "total − chainAndRestDerived: the producer workers (generate, safety, watermark, encode) and the process's other threads",
+    },
   };
   const models: Record<string, { e2e: unknown; jobsPerMin: number; cpuMsPerJob: unknown }> = {
     [builtinArt().manifest.name]: { e2e: result.e2e, jobsPerMin: result.jobsPerMin, cpuMsPerJob },
@@ -316,12 +350,21 @@ try {
   }
   const full = {
     ...result,
+    memory: { atStart: memoryAtStart, afterRun: memoryAfterRun },
     cpuMsPerJob,
     art: { generateWallMs: byStage.generateWallMs },
     ...(upscale ? { upscale } : {}),
     models,
     ...(quality
-      ? { quality: { v1: quality.v1, v2: quality.v2, sheets: quality.sheets.map((s) => path.basename(s)) } }
+      ? {
+          quality: {
+            v1: quality.v1,
+            v2: quality.v2,
+            sheets: quality.sheets.map((s) => path.basename(s)),
+            embedding: quality.embedding,
+            diversityMeasures: quality.diversityMeasures,
+          },
+        }
       : {}),
   };
   console.log(

@@ -4,10 +4,12 @@
  * colourfulness (Hasler–Süsstrunk), edge density (Sobel of luma > 80), high-frequency energy
  * (luma spectrum above 0.125 cycles/px) — median and worst (lowest) image — and prompt diversity
  * (mean pairwise perceptual-hash distance, 64 bits, over the 24 prompts at one seed; and, less noisy,
- * over the 48 sheet + held-out prompts at each seed). Also the
+ * over the 48 sheet + held-out prompts at each seed), and beside it a diversity that tells
+ * compositions apart: the mean pairwise cosine distance of CNN embeddings (embedding.ts), calibrated
+ * on the two seeds of one prompt and on 100 unrelated images. Also the
  * CPU time per stage of one job produced in process (generate, safety, watermark, encode).
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -21,6 +23,7 @@ import {
   meanPairwiseDistance,
 } from "../src/model/quality.ts";
 import { ModelRuntime, type RawImage } from "../src/model/runtime.ts";
+import { embedImages, meanPairwiseCosineDistance, meanPairedCosineDistance } from "./embedding.ts";
 import { WATERMARK_PSNR_LADDER } from "../src/producer.ts";
 import { NsfwClassifier } from "../src/safety/nsfw.ts";
 import { HeliaStore } from "../src/storage/ipfs.ts";
@@ -109,6 +112,19 @@ export interface ModelQuality {
    * avoid each other's layouts, which independent renders cannot do)
    */
   diversityIndependent: number;
+  /**
+   * Diversity that tells compositions apart: mean pairwise cosine distance (1 − cos) of the 1280-d
+   * ImageNet MobileNetV2 features (the embedding of the dApp's "more like this") over the 24 prompts
+   * at the first seed. 0 = the same picture; the ceiling is 1 (features are ReLU outputs, so cos ≥ 0);
+   * `embedding.calibration` gives what two seeds of one prompt and unrelated images reach.
+   */
+  embeddingDiversity: {
+    sheet: number;
+    /** over the 48 sheet + held-out prompts, mean of both seeds */
+    wide: number;
+    /** mean distance between the two seeds of one prompt (below `sheet`: prompts steer) */
+    samePrompt: number;
+  };
   worst: { colourfulness: number; edgeDensity: number; hfEnergy: number };
   /** images whose watermark read back at each strength of the node's ladder (default 42.2 dB, 40, 38), and none */
   watermarkRungs: Record<string, number>;
@@ -144,10 +160,22 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
     for (const seed of SHEET_SEEDS) images.push(...(await rt.generate([{ prompt, seed }])));
   // held-out prompts, per seed
   const heldOut: bigint[][] = SHEET_SEEDS.map(() => []);
+  const heldOutImages: RawImage[][] = SHEET_SEEDS.map(() => []);
   for (const [k, seed] of SHEET_SEEDS.entries())
-    for (const prompt of HELD_OUT_PROMPTS)
-      heldOut[k]!.push(wm.perceptualHash((await rt.generate([{ prompt, seed }]))[0]!));
+    for (const prompt of HELD_OUT_PROMPTS) {
+      const [im] = await rt.generate([{ prompt, seed }]);
+      heldOut[k]!.push(wm.perceptualHash(im!));
+      heldOutImages[k]!.push(im!);
+    }
   await rt.close();
+  const emb = await embedImages(images);
+  const embFirst = emb.filter((_, i) => i % SHEET_SEEDS.length === 0);
+  const embWide = await Promise.all(
+    SHEET_SEEDS.map(async (_, k) => [
+      ...emb.filter((_, i) => i % SHEET_SEEDS.length === k),
+      ...(await embedImages(heldOutImages[k]!)),
+    ]),
+  );
   const cf = images.map(colourfulness);
   const ed = images.map((im) => edgeDensity(im));
   const hf = images.map((im) => highFrequencyEnergy(im));
@@ -187,6 +215,16 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
     diversityHeldOut: round(meanPairwiseDistance(heldOut[0]!), 2),
     diversityWide: round(wide.reduce((a, b) => a + b, 0) / wide.length, 2),
     diversityIndependent: 31.5,
+    embeddingDiversity: {
+      sheet: round(meanPairwiseCosineDistance(embFirst)),
+      wide: round(embWide.map(meanPairwiseCosineDistance).reduce((a, b) => a + b, 0) / embWide.length),
+      samePrompt: round(
+        meanPairedCosineDistance(
+          embFirst,
+          emb.filter((_, i) => i % SHEET_SEEDS.length === 1),
+        ),
+      ),
+    },
     worst: {
       colourfulness: round(Math.min(...cf), 1),
       edgeDensity: round(Math.min(...ed)),
@@ -197,13 +235,72 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
   };
 }
 
-export async function qualitySheet(
-  sheetPrefix: string,
-): Promise<{ v1: ModelQuality; v2: ModelQuality; sheets: string[] }> {
+/** Where the reference images for the embedding calibration live (100 dev images: photos, wallpapers, screenshots). */
+export const CALIBRATION_DIR = process.env.ATELIER_CALIBRATION_DIR ?? "/work/devset";
+
+export interface EmbeddingCalibration {
+  what: string;
+  /** mean pairwise distance of unrelated images (null when the directory is missing) */
+  unrelatedImages: { dir: string; images: number; meanDistance: number } | null;
+  /** identical images */
+  identical: 0;
+  ceiling: 1;
+}
+
+async function calibrate(): Promise<EmbeddingCalibration> {
+  const what =
+    "mean pairwise cosine distance (1 − cos) of MobileNetV2 (ImageNet) 1280-d features at 224²: 0 the same picture, 1 the ceiling; unrelated images reach `unrelatedImages.meanDistance`";
+  let files: string[];
+  try {
+    files = (await readdir(CALIBRATION_DIR)).filter((f) => /\.(png|jpe?g|webp)$/i.test(f)).sort();
+  } catch {
+    return { what, unrelatedImages: null, identical: 0, ceiling: 1 };
+  }
+  const images: RawImage[] = [];
+  for (const f of files) {
+    const { data, info } = await sharp(path.join(CALIBRATION_DIR, f))
+      .removeAlpha()
+      .toColourspace("srgb")
+      .resize(512, 512, { fit: "cover" })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    images.push({ width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) });
+  }
+  const emb = await embedImages(images);
+  return {
+    what,
+    unrelatedImages: {
+      dir: CALIBRATION_DIR,
+      images: images.length,
+      meanDistance: round(meanPairwiseCosineDistance(emb)),
+    },
+    identical: 0,
+    ceiling: 1,
+  };
+}
+
+export async function qualitySheet(sheetPrefix: string): Promise<{
+  v1: ModelQuality;
+  v2: ModelQuality;
+  sheets: string[];
+  embedding: EmbeddingCalibration;
+  diversityMeasures: Record<string, string>;
+}> {
   const sheets = [`${sheetPrefix}-v1.png`, `${sheetPrefix}-v2.png`];
   const v1 = await measureModel(BUILTIN_CPPN_MANIFEST, sheets[0]!);
   const v2 = await measureModel(BUILTIN_ART_MANIFEST, sheets[1]!);
-  return { v1, v2, sheets };
+  return {
+    v1,
+    v2,
+    sheets,
+    embedding: await calibrate(),
+    diversityMeasures: {
+      diversity:
+        "the issue's measure: mean pairwise Hamming distance of 64-bit DCT perceptual hashes over the 24 prompts (first seed); independent images reach 31.5 (the DC bit always set, 63 bits agree by chance half the time): saturated, it cannot tell two unrelated layouts from two compositions",
+      embeddingDiversity:
+        "mean pairwise cosine distance of MobileNetV2 ImageNet features over the same 24 images (`wide`: 48 prompts × 2 seeds; `samePrompt`: the two seeds of one prompt); 0 the same picture, ceiling 1, unrelated images: `embedding.unrelatedImages.meanDistance`",
+    },
+  };
 }
 
 /**

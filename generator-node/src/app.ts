@@ -26,7 +26,7 @@ import { builtinManifestPath } from "./model/builtin.ts";
 import { loadManifest } from "./model/manifest.ts";
 import { GeneratorNode, type ServedModel } from "./node.ts";
 import { createInProcessProducer, type ImageProducer, type ProducerOptions } from "./producer.ts";
-import { ProducerPool } from "./producer-pool.ts";
+import { ProducerPool, SharedProducer } from "./producer-pool.ts";
 import { WorkerProducer } from "./producer-worker.ts";
 import { PromptPolicy } from "./safety/policy.ts";
 import { startServer } from "./server.ts";
@@ -228,7 +228,14 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
   let safetyBackend = "disabled";
   let store: ContentStore;
   try {
-    for (const m of cfg.models) {
+    // a variation model runs on the producers of the model it varies (same graph and weights): load
+    // that one first, then share its workers, sessions and classifiers instead of loading them again
+    const byName = new Map<string, { producer: ImageProducer; hash: string }>();
+    const ordered = [...cfg.models].sort(
+      (a, b) =>
+        Number(a.manifest === "builtin:art-variation") - Number(b.manifest === "builtin:art-variation"),
+    );
+    for (const m of ordered) {
       const manifestPath = m.manifest.startsWith("builtin:") ? builtinManifestPath(m.manifest) : m.manifest;
       const onChain = await market.modelWeightsHash(m.id);
       const loaded = await loadManifest(manifestPath, onChain); // throws on any hash mismatch
@@ -239,16 +246,22 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
         batchWindowMs: cfg.batchWindowMs,
         safety: { ...cfg.safety, gpuPrefix: gpuPrefix(cfg.dataDir) },
       };
-      const producer: ImageProducer = cfg.modelWorker
-        ? new ProducerPool(
-            await Promise.all(
-              Array.from({ length: workersFor(cfg.workers, loaded.manifest.kind) }, () =>
-                WorkerProducer.create(loaded, popts),
+      const base = loaded.manifest.variationOf ? byName.get(loaded.manifest.variationOf) : undefined;
+      const shared =
+        base && base.hash === loaded.hash ? new SharedProducer(loaded.manifest, base.producer) : undefined;
+      const producer: ImageProducer = shared
+        ? shared
+        : cfg.modelWorker
+          ? new ProducerPool(
+              await Promise.all(
+                Array.from({ length: workersFor(cfg.workers, loaded.manifest.kind) }, () =>
+                  WorkerProducer.create(loaded, popts),
+                ),
               ),
-            ),
-          )
-        : await createInProcessProducer(loaded, popts);
+            )
+          : await createInProcessProducer(loaded, popts);
       models.set(m.id, { modelId: m.id, producer, minFeeWei: m.minFeeWei });
+      byName.set(loaded.manifest.name, { producer, hash: loaded.hash });
       policyModels.push({
         id: m.id.toString(),
         name: loaded.manifest.name,
@@ -260,6 +273,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       metrics.provider.set({ provider: producer.provider, model: loaded.manifest.name }, 1);
       metrics.modelMemory.set({ model: loaded.manifest.name, kind: "weights" }, loaded.onnx.length);
       metrics.modelMemory.set({ model: loaded.manifest.name, kind: "resident" }, producer.residentBytes ?? 0);
+      metrics.modelMemory.set({ model: loaded.manifest.name, kind: "safety" }, producer.safetyBytes ?? 0);
       if (producer.providerError) {
         providerErrors.push(`${loaded.manifest.name}: ${producer.providerError}`);
         metrics.providerFallback.set({ model: loaded.manifest.name }, 1);
@@ -275,7 +289,9 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
           provider: producer.provider,
           weightsHash: loaded.hash,
           safety: producer.safetyBackend,
-          workers: cfg.modelWorker ? workersFor(cfg.workers, loaded.manifest.kind) : 0,
+          ...(shared
+            ? { sharesProducersOf: shared.sharedWith }
+            : { workers: cfg.modelWorker ? workersFor(cfg.workers, loaded.manifest.kind) : 0 }),
           ...(m.minFeeWei > 0n ? { minFeeWei: m.minFeeWei.toString() } : {}),
         },
         "model loaded",

@@ -30,7 +30,7 @@ export function createMetrics() {
     }),
     modelMemory: new Gauge({
       name: "atelier_node_model_memory_bytes",
-      help: "Memory per loaded model: weights = the ONNX file; resident = RSS growth while its sessions were created and warmed up (all workers)",
+      help: "Memory per loaded model: weights = the ONNX file; resident = RSS growth while its ONNX Runtime sessions were created and warmed up (all workers); safety = RSS growth while its workers loaded the output safety classifier; 0 for a model that shares another's producers (the variation model)",
       labelNames: ["model", "kind"] as const,
       registers: [registry],
     }),

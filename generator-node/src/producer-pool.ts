@@ -27,6 +27,9 @@ export class ProducerPool implements ImageProducer {
   get residentBytes(): number {
     return this.producers.reduce((n, p) => n + (p.residentBytes ?? 0), 0);
   }
+  get safetyBytes(): number {
+    return this.producers.reduce((n, p) => n + (p.safetyBytes ?? 0), 0);
+  }
   get size(): number {
     return this.producers.length;
   }
@@ -45,4 +48,40 @@ export class ProducerPool implements ImageProducer {
   async close(): Promise<void> {
     await Promise.all(this.producers.map((p) => p.close()));
   }
+}
+
+/**
+ * Another model served by the same producers: the variation model runs the art model's graph with
+ * the same weights (only the conditioning differs, and that comes with each request), so it needs
+ * no sessions, classifiers or workers of its own. Memory is counted once, on the model it shares.
+ */
+export class SharedProducer implements ImageProducer {
+  readonly residentBytes = 0;
+  readonly safetyBytes = 0;
+
+  constructor(
+    readonly manifest: ModelManifest,
+    private readonly base: ImageProducer,
+  ) {}
+
+  get provider(): Provider {
+    return this.base.provider;
+  }
+  get providerError(): string | undefined {
+    return this.base.providerError;
+  }
+  get safetyBackend(): string {
+    return this.base.safetyBackend;
+  }
+  /** the model whose producers this one runs on */
+  get sharedWith(): string {
+    return this.base.manifest.name;
+  }
+
+  produce(req: ImageRequest): Promise<ImageResult> {
+    return this.base.produce(req);
+  }
+
+  /** the base model's producers close with it */
+  async close(): Promise<void> {}
 }

@@ -37,6 +37,7 @@ export class WorkerProducer implements ImageProducer {
     readonly provider: Provider,
     readonly safetyBackend: string,
     readonly residentBytes: number,
+    readonly safetyBytes: number,
     readonly providerError?: string,
   ) {
     worker.on("message", (m: Reply) => {
@@ -61,7 +62,13 @@ export class WorkerProducer implements ImageProducer {
       // the worker is TypeScript: load it through tsx like the main program
       execArgv: ["--import", "tsx"],
     });
-    type Ready = { provider: Provider; safetyBackend: string; residentBytes: number; providerError?: string };
+    type Ready = {
+      provider: Provider;
+      safetyBackend: string;
+      residentBytes: number;
+      safetyBytes: number;
+      providerError?: string;
+    };
     const ready = await new Promise<Ready>((resolve, reject) => {
       worker.once("message", (m: { ready?: Ready; error?: string }) =>
         m.ready ? resolve(m.ready) : reject(new Error(`producer worker failed to start: ${m.error}`)),
@@ -74,6 +81,7 @@ export class WorkerProducer implements ImageProducer {
       ready.provider,
       ready.safetyBackend,
       ready.residentBytes,
+      ready.safetyBytes,
       ready.providerError,
     );
   }
@@ -118,6 +126,7 @@ if (!isMainThread && parentPort && (workerData as { atelierProducer?: boolean } 
           provider: producer.provider,
           safetyBackend: producer.safetyBackend,
           residentBytes: producer.residentBytes,
+          safetyBytes: producer.safetyBytes,
           ...(producer.providerError ? { providerError: producer.providerError } : {}),
         },
       });

@@ -49,6 +49,8 @@ export interface ImageProducer {
   readonly safetyBackend: string;
   /** RSS growth (bytes) while the model's session was created and warmed up */
   readonly residentBytes?: number;
+  /** RSS growth (bytes) while the output safety classifier was loaded */
+  readonly safetyBytes?: number;
   produce(req: ImageRequest): Promise<ImageResult>;
   close(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export function contentHashOf(file: Uint8Array): Hex {
 export class InProcessProducer implements ImageProducer {
   private readonly batcher: GenerationBatcher;
   residentBytes = 0;
+  safetyBytes = 0;
 
   constructor(
     private readonly runtime: ModelRuntime,
@@ -213,6 +216,7 @@ export async function createInProcessProducer(
   });
   if (opts.warmUp !== false) await runtime.warmUp();
   const residentBytes = Math.max(0, process.memoryUsage().rss - rss0);
+  const rss1 = process.memoryUsage().rss;
   const classifier = opts.safety.enabled
     ? await NsfwClassifier.load({
         threshold: opts.safety.threshold,
@@ -224,5 +228,6 @@ export async function createInProcessProducer(
     : noopClassifier;
   const producer = new InProcessProducer(runtime, classifier, await loadWatermark(), opts.batchWindowMs ?? 0);
   producer.residentBytes = residentBytes;
+  producer.safetyBytes = Math.max(0, process.memoryUsage().rss - rss1);
   return producer;
 }

@@ -106,6 +106,34 @@ describe("built-in art model v2", () => {
       expect(meanAbsDiff(images[0]!, images[3]!)).toBeGreaterThan(5);
     });
 
+    it("words pick the motif compositions (cells, tiles, stripes, rings, discs, skyline) and the seed moves them", async () => {
+      const cases = [
+        ["cathedral window, stained glass", "glass"],
+        ["hexagon tiles", "tiles"],
+        ["minimal stripes", "stripes"],
+        ["topographic contour map", "rings"],
+        ["bubbles", "discs"],
+        ["city skyline at night", "city"],
+      ] as const;
+      for (const [prompt, composition] of cases) {
+        const [a, b] = [artConditionFor(prompt, seed(1)), artConditionFor(prompt, seed(2))];
+        expect(a.composition).toBe(composition);
+        // the layout itself (where the sites lie) follows the seed, not only the texture
+        expect(a.sites.length).toBeGreaterThan(0);
+        expect(a.sites).not.toEqual(b.sites);
+      }
+      const images = await rt.generate(
+        cases.flatMap(([prompt]) => [1, 2].map((i) => ({ prompt, seed: seed(i) }))),
+      );
+      for (let i = 0; i < cases.length; i++) {
+        const [one, two] = [images[2 * i]!, images[2 * i + 1]!];
+        expect(colourfulness(one)).toBeGreaterThan(15);
+        expect(meanAbsDiff(one, two), cases[i]![0]).toBeGreaterThan(12);
+      }
+      // lead lines, tile grout and windows are edges the field alone rarely has
+      for (const i of [0, 1, 5]) expect(edgeDensity(images[2 * i]!), cases[i]![0]).toBeGreaterThan(0.02);
+    });
+
     it("a variation keeps the parent's composition and palette and changes the detail", async () => {
       const parent = { prompt: "moonlit mountains", seed: seed(11) };
       const [p, v, other, v2] = await rt.generate([

@@ -86,6 +86,21 @@ describe("variation jobs on a local chain", () => {
     expect(second.provenance.variationOf).toEqual(variation.provenance.variationOf);
   });
 
+  it("the variation model runs on the art model's producers (no workers, sessions or classifiers of its own)", async () => {
+    const metrics = await (await fetch(`${s.app.url}/metrics`)).text();
+    const memory = (model: string, kind: string) =>
+      Number(
+        new RegExp(`atelier_node_model_memory_bytes\\{model="${model}",kind="${kind}"\\} (\\S+)`).exec(
+          metrics,
+        )?.[1],
+      );
+    expect(memory("atelier-art-v2", "resident")).toBeGreaterThan(0);
+    expect(memory("atelier-art-v2-variation", "resident")).toBe(0);
+    expect(memory("atelier-art-v2-variation", "safety")).toBe(0);
+    // the same ONNX file, counted once per model as weights
+    expect(memory("atelier-art-v2-variation", "weights")).toBe(memory("atelier-art-v2", "weights"));
+  });
+
   it("parent neither owned nor licensed → requestGeneration reverts (UnlicensedParent)", async () => {
     const someoneElses = ownedWork; // owned by the stack's requester
     await expect(

@@ -69,6 +69,7 @@ export function artManifest(onnx: Uint8Array, resolution = { width: 512, height:
       transform: "transform",
       latent: "latent",
       palette: "palette",
+      sites: "sites",
     },
     latentRank: 3,
     output: { name: "rgb", layout: "NPC", range: "unit" },

@@ -3,7 +3,7 @@
  * on top of the deterministic encoder in `onnx-proto.ts`. Values are tensor names; every op gets a
  * fresh, stable output name, so the same build code always produces the same bytes.
  */
-import type { OnnxGraph, OnnxInitializer, OnnxNode, OnnxValueInfo } from "./onnx-proto.ts";
+import type { OnnxAttribute, OnnxGraph, OnnxInitializer, OnnxNode, OnnxValueInfo } from "./onnx-proto.ts";
 
 export type V = string;
 
@@ -33,9 +33,15 @@ export class GraphBuilder {
     return name;
   }
 
-  op(opType: string, inputs: V[], hint = opType.toLowerCase()): V {
+  op(opType: string, inputs: V[], hint = opType.toLowerCase(), attributes?: OnnxAttribute[]): V {
     const out = `${hint}_${this.count++}`;
-    this.nodes.push({ opType, inputs, outputs: [out], name: `n_${out}` });
+    this.nodes.push({
+      opType,
+      inputs,
+      outputs: [out],
+      name: `n_${out}`,
+      ...(attributes ? { attributes } : {}),
+    });
     return out;
   }
 
@@ -96,6 +102,16 @@ export class GraphBuilder {
   }
   min(a: V | number, b: V | number): V {
     return this.op("Min", [this.arg(a), this.arg(b)]);
+  }
+  /** the minimum along one axis, kept as a size-1 axis (opset 17: axes is an attribute) */
+  reduceMin(a: V, axis: number): V {
+    return this.op("ReduceMin", [a], "reducemin", [
+      { name: "axes", ints: [axis] },
+      { name: "keepdims", int: 1 },
+    ]);
+  }
+  transpose(a: V, perm: number[]): V {
+    return this.op("Transpose", [a], "transpose", [{ name: "perm", ints: perm }]);
   }
   clamp01(a: V): V {
     return this.min(this.max(a, 0), 1);

@@ -44,6 +44,8 @@ export const manifestSchema = z.object({
     palette: z.string().optional(),
     field: z.string().optional(),
     transform: z.string().optional(),
+    /** kind "art": the motif layers' sites [B, 6, 24] */
+    sites: z.string().optional(),
   }),
   latentRank: z.union([z.literal(2), z.literal(3)]).default(3),
   output: z.object({
@@ -120,7 +122,9 @@ export async function loadManifest(manifestPath: string, onChainHash?: string): 
     );
   }
   if (manifest.kind === "art") {
-    const missing = (["coords", "field", "transform", "palette"] as const).filter((k) => !manifest.inputs[k]);
+    const missing = (["coords", "field", "transform", "palette", "sites"] as const).filter(
+      (k) => !manifest.inputs[k],
+    );
     if (missing.length > 0)
       throw new Error(
         `invalid model manifest ${manifestPath}: kind "art" needs inputs.${missing.join(", inputs.")}`,

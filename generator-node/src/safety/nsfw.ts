@@ -118,13 +118,10 @@ export class NsfwClassifier implements ImageClassifier {
   }): Promise<NsfwClassifier> {
     const { tf, backend } = await initTf(opts.backend ?? "auto", opts.gpuPrefix);
     const primary = await loadNsfwModel(opts.model ?? "MobileNetV2Mid");
-    const c = new NsfwClassifier(tf, primary, backend, opts.threshold, opts.confirmModel ?? "InceptionV3");
-    // load the confirming model in the background so the first flagged image does not wait for it
-    if (c.confirmName !== "none") {
-      c.confirmModel = loadNsfwModel(c.confirmName);
-      c.confirmModel.catch(() => (c.confirmModel = undefined));
-    }
-    return c;
+    // the confirming model (InceptionV3 by default, ~90 MB of weights per worker) loads when the
+    // first image is flagged: few are, and every worker holding it from the start cost more memory
+    // than any other part of a producer
+    return new NsfwClassifier(tf, primary, backend, opts.threshold, opts.confirmModel ?? "InceptionV3");
   }
 
   private async score(
@@ -156,6 +153,7 @@ export class NsfwClassifier implements ImageClassifier {
       return { unsafe: first.score >= this.threshold, score: first.score, classes: first.classes };
     }
     this.confirmModel ??= loadNsfwModel(this.confirmName);
+    this.confirmModel.catch(() => (this.confirmModel = undefined)); // a failed load is retried next time
     const second = await this.score(image, await this.confirmModel);
     const score = Math.min(first.score, second.score);
     return { unsafe: score >= this.threshold, score, classes: second.classes };

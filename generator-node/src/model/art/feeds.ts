@@ -3,8 +3,10 @@
  */
 import * as ort from "onnxruntime-node";
 import type { ModelManifest } from "../manifest.ts";
-import { artConditionFor, artVariationFor, fieldGrid, fieldTransform, screenGrid } from "./condition.ts";
-import { ART_LATENT_DIM } from "./layout.ts";
+import { artConditionFor, artVariationFor } from "./condition.ts";
+import { fieldGrid, fieldTransform, screenGrid } from "./grids.ts";
+import { ART_LATENT_DIM, SITE_ROWS, SITES } from "./layout.ts";
+import { siteRows } from "./sites.ts";
 
 export interface ArtRequest {
   prompt: string;
@@ -26,6 +28,7 @@ export function artFeeds(reqs: ArtRequest[], m: ModelManifest): Record<string, o
   const transform = new Float32Array(B * 9);
   const latent = new Float32Array(B * ART_LATENT_DIM);
   const palette = new Float32Array(B * 12);
+  const sites = new Float32Array(B * SITE_ROWS * SITES);
   const screen = screenGrid(width, height);
   reqs.forEach((r, b) => {
     const c = r.variationOf
@@ -36,6 +39,12 @@ export function artFeeds(reqs: ArtRequest[], m: ModelManifest): Record<string, o
     transform.set(fieldTransform(c), b * 9);
     latent.set(c.latent, b * ART_LATENT_DIM);
     palette.set(c.palette, b * 12);
+    // the layouts are drawn for a square frame: spread their centres over a wider (or taller) one
+    const aspect = width / height;
+    // (not a rose window's wedge, in the folded plane, nor ring centres placed at the focus)
+    const fixed = aspect === 1 || c.style.cellFold > 0 || c.composition === "rings";
+    const spread = fixed ? c.sites : c.sites.map((s) => ({ ...s, x: s.x * aspect }));
+    sites.set(siteRows(spread, c.style.siteSharp), b * SITE_ROWS * SITES);
   });
   const inputs = m.inputs as Required<ModelManifest["inputs"]>;
   return {
@@ -44,5 +53,6 @@ export function artFeeds(reqs: ArtRequest[], m: ModelManifest): Record<string, o
     [inputs.transform]: new ort.Tensor("float32", transform, [B, 3, 3]),
     [inputs.latent!]: new ort.Tensor("float32", latent, [B, 1, ART_LATENT_DIM]),
     [inputs.palette]: new ort.Tensor("float32", palette, [B, 4, 3]),
+    [inputs.sites]: new ort.Tensor("float32", sites, [B, SITE_ROWS, SITES]),
   };
 }

@@ -21,7 +21,8 @@
 import { mulberry32 } from "@atelier/procedural";
 import { GraphBuilder, type V } from "../graph-builder.ts";
 import { encodeModel, type OnnxGraph } from "../onnx-proto.ts";
-import { ART_LATENT_DIM, LATENT_GROUPS, SCALARS, type ScalarName } from "./layout.ts";
+import { ART_LATENT_DIM, LATENT_GROUPS, SCALARS, SITE_ROWS, SITES, type ScalarName } from "./layout.ts";
+import { discShading, leadLine, siteField, windowGrid } from "./motifs.ts";
 
 export const ART_V2 = {
   name: "atelier-art-v2",
@@ -110,8 +111,10 @@ export function buildArtGraph(): OnnxGraph {
   };
 
   const screen = "coords"; // [B,P,3]: x·aspect, y (down), 1
-  const sx = g.matmul(screen, g.constant("ex", [3, 1], [1, 0, 0])); // [B,P,1]
-  const sy = g.matmul(screen, g.constant("ey", [3, 1], [0, 1, 0]));
+  const ex = g.constant("ex", [3, 1], [1, 0, 0]);
+  const ey = g.constant("ey", [3, 1], [0, 1, 0]);
+  const sx = g.matmul(screen, ex); // [B,P,1]
+  const sy = g.matmul(screen, ey);
   // folded grid · per-image affine, plus a little of the plain screen grid: folded compositions stay
   // symmetric to the eye but not to the pixel (exact symmetry can defeat the watermark's detector)
   const p0 = g.add(
@@ -180,6 +183,14 @@ export function buildArtGraph(): OnnxGraph {
   ); // [B,6,1]
   const relief = g.mul(g.matmul(fields, lightVec), s("relief"));
 
+  // --- the sites' power diagram (motifs.ts), in screen space, optionally warped like the field or folded
+  const siteQ = g.add(
+    g.add(screen, g.mul(g.sub(p1, p0), s("cellWarp"))),
+    g.mul(g.sub("field", screen), s("cellFold")),
+  );
+  const site = siteField(g, siteQ, g.matmul(siteQ, ex), g.matmul(siteQ, ey), s("siteSharp"));
+  const lead = leadLine(g, site.border);
+
   // SIREN layer over the sin features (the bias rides on the constant column)
   const H = ART_V2.sirenWidth;
   const W1 = new Float32Array(C * H);
@@ -214,6 +225,9 @@ export function buildArtGraph(): OnnxGraph {
 
   // --- abstract: colour index and shade
   let tA = g.add(tLow, g.add(g.mul(tHigh, s("detail")), g.mul(tSiren, s("siren"))));
+  // rings: bands by the distance to the nearest site, wobbled by the low band
+  const tRing = g.add(g.mul(g.sqrt(g.max(site.e1, 1e-6)), s("ringFreq")), g.mul(tLow, 0.15));
+  tA = g.lerp(tA, tRing, s("rings"));
   tA = g.add(g.mul(tA, s("tScale")), g.add(s("tOffset"), g.mul(glow, s("focusT"))));
   // terraces: t − k·sin(2πnt)/(2πn) flattens t into steps with crisp risers
   const nT = g.mul(s("lineFreq"), TAU);
@@ -222,6 +236,19 @@ export function buildArtGraph(): OnnxGraph {
   const ink = g.exp(g.mul(g.mul(sLine, sLine), -70));
   const creaseMask = g.exp(g.mul(g.abs(rField), g.mul(s("creaseK"), -1)));
   let shadeA = g.add(g.sub(1, g.mul(ink, s("lines"))), g.add(g.mul(creaseMask, s("crease")), relief));
+  // cells: each site's flat colour, a little of the field as texture, lead lines on the borders
+  const tCell = g.add(site.value, g.mul(g.add(tLow, g.mul(tHigh, s("detail"))), s("cellTex")));
+  const shadeCell = g.mul(
+    g.add(g.add(1, relief), g.mul(creaseMask, g.mul(s("crease"), 0.4))),
+    g.sub(1, g.mul(lead, s("lead"))),
+  );
+  tA = g.lerp(tA, tCell, s("cells"));
+  shadeA = g.lerp(shadeA, shadeCell, s("cells"));
+  // discs: shaded spheres inside the sites' radii
+  const disc = discShading(g, site, s("discSharp"), relief);
+  const discAmt = g.mul(disc.inside, s("discs"));
+  tA = g.lerp(tA, g.add(site.value, g.mul(tHigh, 0.6)), discAmt);
+  shadeA = g.lerp(shadeA, disc.shade, discAmt);
   tA = g.lerp(tA, tOrb, orbEdge);
   shadeA = g.lerp(shadeA, orbShadeV, orbEdge);
 
@@ -278,6 +305,22 @@ export function buildArtGraph(): OnnxGraph {
     shadeL = g.lerp(shadeL, surfShade, mask);
   }
 
+  // a city skyline in front: one building per site cell (its value is the height), lit windows
+  const cityMask = g.mul(g.sigmoid(g.mul(g.sub(y01, g.sub(s("cityTop"), site.value)), 700)), s("city"));
+  const winAmt = g.mul(windowGrid(g, sx, sy, s("windowFx"), s("windowFy"), tHigh, site.value), s("windows"));
+  // facades textured (concrete, glass): a flat dark body gives the watermark nowhere to hide
+  const cityT = g.lerp(
+    g.add(s("groundT"), g.add(g.mul(site.value, 0.25), g.mul(qField, 0.1))),
+    s("orbT"),
+    winAmt,
+  );
+  const cityShade = g.mul(
+    g.lerp(g.add(0.8, g.add(g.mul(relief, 0.3), g.mul(qField, 0.6))), 1.35, winAmt),
+    g.sub(1, g.mul(lead, 0.45)),
+  );
+  tL = g.lerp(tL, cityT, cityMask);
+  shadeL = g.lerp(shadeL, cityShade, cityMask);
+
   // --- composite in index space, then one palette
   const land = s("land");
   const t = g.lerp(tA, tL, land);
@@ -301,9 +344,10 @@ export function buildArtGraph(): OnnxGraph {
       { name: "transform", shape: ["batch", 3, 3] },
       { name: "latent", shape: ["batch", 1, ART_LATENT_DIM] },
       { name: "palette", shape: ["batch", 4, 3] },
+      { name: "sites", shape: ["batch", SITE_ROWS, SITES] },
     ],
     outputs: [{ name: "rgb", shape: ["batch", "pixels", 3] }],
-    docString: `${ART_V2.name}: warped Fourier-feature fBm + SIREN(${H}), relief, cosine palette, focal orb, layered land; weight seed ${ART_V2.weightSeed}`,
+    docString: `${ART_V2.name}: warped Fourier-feature fBm + SIREN(${H}), relief, cosine palette, focal orb, layered land, power-diagram motifs (cells, rings, discs, skyline) over ${SITES} sites; weight seed ${ART_V2.weightSeed}`,
   });
 }
 

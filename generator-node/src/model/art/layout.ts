@@ -39,7 +39,28 @@ export const SCALARS = [
   "orbTex",
   "orbShade",
   "water",
+  // motif layers over the image's sites (motifs.ts): cells, rings, discs, a city skyline
+  "cells",
+  "lead",
+  "cellTex",
+  "cellWarp",
+  "cellFold",
+  "siteSharp",
+  "rings",
+  "ringFreq",
+  "discs",
+  "discSharp",
+  "city",
+  "cityTop",
+  "windows",
+  "windowFx",
+  "windowFy",
 ] as const;
+
+/** sites of the motif layers per image (the `sites` input is [batch, SITE_ROWS, SITES]) */
+export const SITES = 20;
+/** rows of the `sites` input: −2x·β, −2y·β, (x² + y² − r²)·β, colour index (or height), r², 1 */
+export const SITE_ROWS = 6;
 
 export type ScalarName = (typeof SCALARS)[number];
 

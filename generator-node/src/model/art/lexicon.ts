@@ -3,18 +3,26 @@
  * and texture. Every entry is data (exported for the dApp's request form through `lexiconData()`);
  * words not in the lexicon still count, through the hash fallback in `condition.ts`.
  */
+import { paletteThrough as pal, type CosinePalette } from "./cosine-palette.ts";
 import type { ScalarName } from "./layout.ts";
+import { PALETTE_ENTRIES } from "./lexicon-palettes.ts";
 
-/** A cosine palette colour(t) = a + b·cos(2π(c·t + d)), per RGB channel. */
-export interface CosinePalette {
-  a: [number, number, number];
-  b: [number, number, number];
-  c: [number, number, number];
-  d: [number, number, number];
-}
+export { paletteThrough, type CosinePalette } from "./cosine-palette.ts";
 
 export type Category = "palette" | "mood" | "light" | "composition" | "motif" | "texture";
-export type Composition = "field" | "land" | "radial" | "mirror" | "spiral" | "centered";
+export type Composition =
+  | "field"
+  | "land"
+  | "radial"
+  | "mirror"
+  | "spiral"
+  | "centered"
+  | "glass"
+  | "tiles"
+  | "stripes"
+  | "rings"
+  | "discs"
+  | "city";
 
 /** What one word does: a palette, a composition, and style controls (set or scaled). */
 export interface LexiconEntry {
@@ -29,126 +37,8 @@ export interface LexiconEntry {
   scale?: Partial<Record<ScalarName, number>>;
 }
 
-/**
- * The cosine palette (c = 1) that passes exactly through three colours at t = 0, 1/3, 2/3:
- * per channel a = mean, b·e^{i2πd} = the first DFT coefficient of the three samples.
- */
-export function paletteThrough(...hex: [string, string, string]): CosinePalette {
-  const rgb = hex.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16) / 255));
-  const a: number[] = [];
-  const b: number[] = [];
-  const d: number[] = [];
-  for (let ch = 0; ch < 3; ch++) {
-    const v = rgb.map((c) => c[ch]!);
-    let re = 0;
-    let im = 0;
-    v.forEach((x, k) => {
-      re += (x * Math.cos((2 * Math.PI * k) / 3) * 2) / 3;
-      im += (x * Math.sin((2 * Math.PI * k) / 3) * 2) / 3;
-    });
-    a.push((v[0]! + v[1]! + v[2]!) / 3);
-    b.push(Math.hypot(re, im));
-    // v(t) = a + b·cos(2π(t + d)) with cos(2πt)·re + sin(2πt)·im = b·cos(2πt − φ): d = −φ/2π
-    d.push(-Math.atan2(im, re) / (2 * Math.PI));
-  }
-  return { a: a as Triple, b: b as Triple, c: [1, 1, 1], d: d as Triple };
-}
-type Triple = [number, number, number];
-const pal = paletteThrough;
-
 export const LEXICON: LexiconEntry[] = [
-  // ---- palettes
-  {
-    category: "palette",
-    words: ["sunset", "dusk", "sunrise", "dawn", "warm"],
-    hint: "coral, orange and magenta",
-    palette: pal("#241a5c", "#e0487a", "#ffc45a"),
-  },
-  {
-    category: "palette",
-    words: ["fire", "flame", "lava", "volcano", "volcanic", "ember", "red", "crimson"],
-    hint: "black-red to yellow heat",
-    palette: pal("#1a0402", "#d0300a", "#ffd040"),
-  },
-  {
-    category: "palette",
-    words: ["ice", "frozen", "frost", "glacier", "winter", "snow", "arctic", "cold"],
-    hint: "white, pale cyan and deep blue",
-    palette: pal("#0b2a4a", "#4fc3e8", "#e8f6ff"),
-  },
-  {
-    category: "palette",
-    words: ["ocean", "sea", "water", "lake", "blue", "azure", "marine"],
-    hint: "teal, ultramarine and foam",
-    palette: pal("#06263f", "#1b7f9c", "#9fe3d8"),
-  },
-  {
-    category: "palette",
-    words: ["forest", "jungle", "moss", "green", "emerald", "leaf", "spring"],
-    hint: "moss, emerald and sunlit lime",
-    palette: pal("#0f2a1a", "#2f7a3a", "#c9e07a"),
-  },
-  {
-    category: "palette",
-    words: ["desert", "sand", "dune", "dunes", "ochre", "earth", "terracotta"],
-    hint: "sand, ochre and burnt sienna",
-    palette: pal("#4a2412", "#c8743a", "#f3d49a"),
-  },
-  {
-    category: "palette",
-    words: ["autumn", "fall", "copper", "rust", "orange", "amber"],
-    hint: "rust, amber and olive",
-    palette: pal("#3a1408", "#b5471b", "#e6b13a"),
-  },
-  {
-    category: "palette",
-    words: ["gold", "golden", "yellow", "honey", "brass"],
-    hint: "gold leaf on deep brown",
-    palette: pal("#2a1a06", "#9a6a1c", "#f6d67a"),
-  },
-  {
-    category: "palette",
-    words: ["neon", "cyberpunk", "synthwave", "vaporwave", "electric"],
-    hint: "hot magenta and cyan on violet-black",
-    palette: pal("#12002a", "#ff2fa0", "#20e8ff"),
-    set: { exposure: [0.95, 1.1], lines: [0.0, 0.3], crease: [0.25, 0.5] },
-  },
-  {
-    category: "palette",
-    words: ["purple", "violet", "lavender", "amethyst", "indigo", "twilight"],
-    hint: "lavender, violet and indigo",
-    palette: pal("#1a0e3a", "#7a4ad0", "#e0b0f0"),
-  },
-  {
-    category: "palette",
-    words: ["pink", "rose", "blossom", "sakura", "peach", "candy"],
-    hint: "rose, peach and cream",
-    palette: pal("#4a1a3a", "#e86a9a", "#ffd8c8"),
-  },
-  {
-    category: "palette",
-    words: ["aurora", "northern", "borealis", "iridescent", "rainbow", "prism", "holographic"],
-    hint: "full-spectrum shimmer",
-    palette: pal("#041a2a", "#20d890", "#b050e0"),
-  },
-  {
-    category: "palette",
-    words: ["noir", "monochrome", "black", "white", "grey", "gray", "charcoal", "ink"],
-    hint: "black, greys and paper white",
-    palette: pal("#0a0a0a", "#6a6a6a", "#f0f0ea"),
-  },
-  {
-    category: "palette",
-    words: ["vintage", "sepia", "old", "antique", "retro", "faded"],
-    hint: "sepia, faded teal and cream",
-    palette: pal("#3a2a1e", "#5a8a84", "#ecdcb8"),
-  },
-  {
-    category: "palette",
-    words: ["pastel", "candyfloss", "pale"],
-    hint: "soft pastels",
-    palette: pal("#a8c8f0", "#f0b8d0", "#f8f0c0"),
-  },
+  ...PALETTE_ENTRIES,
   // ---- mood
   {
     category: "mood",
@@ -221,7 +111,7 @@ export const LEXICON: LexiconEntry[] = [
   },
   {
     category: "composition",
-    words: ["sea", "ocean", "lake", "beach", "coast", "shore", "bay"],
+    words: ["sea", "ocean", "lake", "beach", "coast", "shore", "bay", "harbour", "harbor"],
     hint: "a low horizon over flat water layers",
     composition: "land",
     set: { hills: [0.0, 0.03], horizon: [0.52, 0.62], water: [0.75, 0.9] },
@@ -259,6 +149,104 @@ export const LEXICON: LexiconEntry[] = [
   },
   {
     category: "composition",
+    words: [
+      "stained",
+      "glass",
+      "mosaic",
+      "cathedral",
+      "window",
+      "windows",
+      "voronoi",
+      "shards",
+      "jewel",
+      "crystal",
+      "gem",
+    ],
+    hint: "flat-coloured cells with dark lead lines (a rose window now and then)",
+    composition: "glass",
+  },
+  {
+    category: "composition",
+    words: [
+      "tiles",
+      "tiled",
+      "tiling",
+      "tile",
+      "grid",
+      "checker",
+      "checkerboard",
+      "hexagon",
+      "hexagonal",
+      "honeycomb",
+      "quilt",
+      "circuit",
+      "maze",
+      "labyrinth",
+    ],
+    hint: "square or hexagonal tiles with grout lines",
+    composition: "tiles",
+  },
+  {
+    category: "composition",
+    words: ["stripes", "striped", "stripe", "bands", "bauhaus", "flag", "barcode", "minimal", "minimalist"],
+    hint: "parallel bands of colour, straight or tilted",
+    composition: "stripes",
+  },
+  {
+    category: "composition",
+    words: [
+      "rings",
+      "ring",
+      "concentric",
+      "target",
+      "topographic",
+      "contour",
+      "contours",
+      "map",
+      "tree",
+      "wood",
+    ],
+    hint: "concentric bands and contour lines around one to four centres",
+    composition: "rings",
+  },
+  {
+    category: "composition",
+    words: [
+      "bubbles",
+      "bubble",
+      "dots",
+      "dotted",
+      "polka",
+      "confetti",
+      "planets",
+      "moons",
+      "lanterns",
+      "lemons",
+      "fruit",
+      "balloons",
+    ],
+    hint: "scattered shaded spheres over a quiet ground",
+    composition: "discs",
+  },
+  {
+    category: "composition",
+    words: [
+      "city",
+      "skyline",
+      "street",
+      "town",
+      "downtown",
+      "tokyo",
+      "metropolis",
+      "buildings",
+      "skyscrapers",
+      "urban",
+    ],
+    hint: "a skyline of buildings with lit windows against the sky",
+    composition: "city",
+  },
+  {
+    category: "composition",
     words: ["minimal", "minimalist", "simple", "clean", "sparse"],
     hint: "large quiet areas, one accent",
     set: { warp2: [0.01, 0.03], lines: [0, 0], grain: [0, 0.03], tScale: [0.35, 0.5] },
@@ -266,7 +254,7 @@ export const LEXICON: LexiconEntry[] = [
   },
   {
     category: "composition",
-    words: ["abstract", "pattern", "texture", "fractal"],
+    words: ["abstract", "texture", "fractal"],
     hint: "an all-over field",
     composition: "field",
   },

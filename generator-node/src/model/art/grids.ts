@@ -1,0 +1,94 @@
+/**
+ * The pixel grids the art graph reads: the screen grid shared by every image of a resolution, the
+ * field grid (the plane folded for radial, mirror and spiral compositions) and the per-image affine map.
+ */
+import type { ArtConditioning } from "./condition.ts";
+
+const screenCache = new Map<string, Float32Array>();
+
+/** The screen grid (pixels × 3: x·aspect, y down, 1), shared by every image of a resolution. */
+export function screenGrid(width: number, height: number): Float32Array {
+  const key = `${width}x${height}`;
+  let grid = screenCache.get(key);
+  if (!grid) {
+    grid = new Float32Array(width * height * 3);
+    const aspect = width / height;
+    let o = 0;
+    for (let py = 0; py < height; py++) {
+      const v = ((py + 0.5) / height) * 2 - 1;
+      for (let px = 0; px < width; px++) {
+        grid[o++] = (((px + 0.5) / width) * 2 - 1) * aspect;
+        grid[o++] = v;
+        grid[o++] = 1;
+      }
+    }
+    screenCache.set(key, grid);
+  }
+  return grid;
+}
+
+/** Whether the plane is folded (radial, mirror, spiral; a rose window) rather than an affine map. */
+export function foldsPlane(c: ArtConditioning): boolean {
+  return c.transform.fold !== "none";
+}
+
+/**
+ * The per-image affine map applied (as a row vector times 3×3) to the field grid: rotation and zoom
+ * about the focus, then an offset. For folded compositions the grid is already centred on the focus.
+ */
+export function fieldTransform(c: ArtConditioning): Float32Array {
+  const { zoom, stretch, rotation, cx, cy, ox, oy } = c.transform;
+  const zc = Math.cos(rotation) * zoom;
+  const zs = Math.sin(rotation) * zoom;
+  const [tx, ty] = foldsPlane(c) ? [0, 0] : [cx, cy];
+  // the rotated field's x axis divided by the stretch: lower frequencies along it, never higher
+  const k = 1 / stretch;
+  return Float32Array.of(
+    zc * k,
+    zs,
+    0,
+    -zs * k,
+    zc,
+    0,
+    (-tx * zc + ty * zs) * k + ox,
+    -tx * zs - ty * zc + oy,
+    1,
+  );
+}
+
+/**
+ * The field grid for one image (pixels × 3): the screen grid itself for affine compositions, the
+ * plane folded about the focus for radial, mirror and spiral ones.
+ */
+export function fieldGrid(c: ArtConditioning, width: number, height: number): Float32Array {
+  const screen = screenGrid(width, height);
+  if (!foldsPlane(c)) return screen;
+  const { folds, swirl, cx, cy } = c.transform;
+  const out = new Float32Array(screen.length);
+  const sector = (Math.PI * 2) / folds;
+  for (let o = 0; o < screen.length; o += 3) {
+    let x = screen[o]! - cx;
+    let y = screen[o + 1]! - cy;
+    if (c.transform.fold === "radial") {
+      const r = Math.sqrt(x * x + y * y);
+      let theta = Math.atan2(y, x);
+      theta = Math.abs((((theta % sector) + sector) % sector) - sector / 2);
+      x = r * Math.cos(theta);
+      y = r * Math.sin(theta);
+    } else if (c.transform.fold === "mirror") {
+      x = Math.abs(x);
+    } else {
+      const r = Math.sqrt(x * x + y * y);
+      const a = swirl * Math.log(r + 0.25);
+      const ca = Math.cos(a);
+      const sa = Math.sin(a);
+      const nx = x * ca - y * sa;
+      y = x * sa + y * ca;
+      x = nx;
+    }
+    out[o] = x;
+    out[o + 1] = y;
+    out[o + 2] = 1;
+  }
+  return out;
+}
