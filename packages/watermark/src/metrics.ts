@@ -1,4 +1,4 @@
-import { WatermarkInputError, type RawImage } from "./image.ts";
+import { boxMean, WatermarkInputError, type RawImage } from "./image.ts";
 
 /** PSNR in dB over the colour channels (alpha ignored), peak 255. Infinity for identical images. */
 export function psnr(a: RawImage, b: RawImage): number {
@@ -154,3 +154,68 @@ export function absDiffQuantile(a: RawImage, b: RawImage, q: number): number {
   }
   return 255;
 }
+
+/** Local luma contrast below which a pixel counts as smooth (grey levels of 7×7 high-pass RMS). */
+export const SMOOTH_CONTRAST = 1;
+
+/** The change over the smooth part of an image (smoothChange). */
+export interface SmoothChange {
+  /** fraction of the pixels whose local contrast is below SMOOTH_CONTRAST */
+  fraction: number;
+  /** RMS luma change over those pixels, grey levels (0 when there are none) */
+  lumaRms: number;
+  /** RMS chroma change √(ΔCb² + ΔCr²) over those pixels (BT.601 scale, grey levels) */
+  chromaRms: number;
+}
+
+/**
+ * Visibility on smooth regions, where PSNR/SSIM/p99.9 say little: a gradient hides nothing, so a
+ * change a viewer does not notice in texture shows there as a mottled grain. Smooth pixels are those
+ * of the original whose local contrast — the RMS of (luma − its 7×7 mean) over 7×7, zero on a clean
+ * gradient — is below SMOOTH_CONTRAST; over them, the RMS luma and chroma change.
+ */
+export function smoothChange(a: RawImage, b: RawImage): SmoothChange {
+  sameShape(a, b, "smoothChange");
+  const { width, height } = a;
+  const n = width * height;
+  const y = lumaPlane(a);
+  const tmp = new Float32Array(n);
+  const mean = new Float32Array(n);
+  boxMean(y, width, height, 3, mean, tmp);
+  for (let i = 0; i < n; i++) {
+    const h = y[i]! - mean[i]!;
+    y[i] = h * h;
+  }
+  const tex2 = mean; // reuse
+  boxMean(y, width, height, 3, tex2, tmp);
+  const limit2 = SMOOTH_CONTRAST * SMOOTH_CONTRAST;
+  const c = a.channels;
+  let count = 0;
+  let sy = 0;
+  let sc = 0;
+  for (let i = 0, p = 0; i < n; i++, p += c) {
+    if (tex2[i]! >= limit2) continue;
+    const dr = b.data[p]! - a.data[p]!;
+    const dg = b.data[p + 1]! - a.data[p + 1]!;
+    const db = b.data[p + 2]! - a.data[p + 2]!;
+    const dy = 0.299 * dr + 0.587 * dg + 0.114 * db;
+    const cb = 0.564 * (db - dy);
+    const cr = 0.713 * (dr - dy);
+    count++;
+    sy += dy * dy;
+    sc += cb * cb + cr * cr;
+  }
+  return {
+    fraction: count / n,
+    lumaRms: count ? Math.sqrt(sy / count) : 0,
+    chromaRms: count ? Math.sqrt(sc / count) : 0,
+  };
+}
+
+/**
+ * The visibility budget's smooth-region limits (README, "Visibility"): RMS luma and chroma change
+ * over smooth pixels (smoothChange), grey levels. The JND cap's flat part is never raised and the
+ * change there is neutral, so every image stays below them; the bench reports them per method.
+ */
+export const SMOOTH_RMS_MAX = 1;
+export const SMOOTH_CHROMA_RMS_MAX = 0.5;
