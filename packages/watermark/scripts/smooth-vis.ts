@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import sharp from "sharp";
-import { psnr, smoothChange, ssim } from "../src/metrics.ts";
+import { psnr, SMOOTH_MIN_SHARE, smoothChange, ssim } from "../src/metrics.ts";
 import type { RawImage } from "../src/image.ts";
 
 const [dir, impl] = process.argv.slice(2);
@@ -19,7 +19,7 @@ const mod = (await import(pathToFileURL(resolve(impl ?? "src/verify.ts")).href))
 const files = readdirSync(dir)
   .filter((f) => /\.(png|jpe?g|webp)$/i.test(f))
   .sort();
-const rows: { name: string; lumaRms: number; chromaRms: number }[] = [];
+const rows: { name: string; smoothFraction: number; lumaRms: number; chromaRms: number }[] = [];
 for (const [i, f] of files.entries()) {
   const { data, info } = await sharp(join(dir, f)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const im: RawImage = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
@@ -35,11 +35,13 @@ for (const [i, f] of files.entries()) {
     smoothFraction: +s.fraction.toFixed(3),
     lumaRms: +s.lumaRms.toFixed(3),
     chromaRms: +s.chromaRms.toFixed(3),
+    lumaRmsPixel: +s.lumaRmsPixel.toFixed(3),
+    chromaRmsPixel: +s.chromaRmsPixel.toFixed(3),
   };
   rows.push(row);
   console.log(JSON.stringify(row));
 }
-const w = rows.filter((r) => r.lumaRms > 0);
+const w = rows.filter((r) => r.smoothFraction >= SMOOTH_MIN_SHARE);
 const max = (k: "lumaRms" | "chromaRms") => Math.max(...w.map((r) => r[k]));
 const avg = (k: "lumaRms" | "chromaRms") => w.reduce((a, r) => a + r[k], 0) / w.length;
 console.log(

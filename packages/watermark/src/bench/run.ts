@@ -9,7 +9,7 @@ import { embed } from "../embed.ts";
 import { embedVerified, type EmbedVerdict } from "../verify.ts";
 import { detect, type DetectDiagnostics } from "../detect.ts";
 import type { RawImage } from "../image.ts";
-import { absDiffQuantile, psnr, smoothChange, ssim } from "../metrics.ts";
+import { absDiffQuantile, psnr, SMOOTH_MIN_SHARE, smoothChange, ssim } from "../metrics.ts";
 import { Prng } from "../prng.ts";
 import { decodeImage } from "../node/io.ts";
 import { ATTACKS, RANDOM_ATTACKS, crop, flip, jpeg, resize, rotate } from "./attacks.ts";
@@ -55,8 +55,8 @@ interface MethodResult {
   p999AbsDiffMax: number;
   p999AbsDiffMaxImage: string;
   /**
-   * RMS luma / chroma change over the smooth pixels (local contrast below 1 grey level; metrics.ts
-   * smoothChange), mean and max over the images that have such pixels, grey levels
+   * RMS luma / chroma change (3×3 mean) over the smooth pixels (local contrast below 1 grey level;
+   * metrics.ts smoothChange), mean and max over the images with a smooth share ≥ 1%, grey levels
    */
   smoothRms: number;
   smoothRmsMax: number;
@@ -190,7 +190,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ methods: Reco
     const ss = marked.map((mk, i) => ssim(images[i]!.image, mk));
     const qs = marked.map((mk, i) => absDiffQuantile(images[i]!.image, mk, 0.999));
     const sm = marked.map((mk, i) => smoothChange(images[i]!.image, mk));
-    const smIdx = sm.flatMap((s, i) => (s.fraction > 0 ? [i] : []));
+    const smIdx = sm.flatMap((s, i) => (s.fraction >= SMOOTH_MIN_SHARE ? [i] : []));
     const smL = smIdx.map((i) => sm[i]!.lumaRms);
     const smC = smIdx.map((i) => sm[i]!.chromaRms);
     const attacks: Record<string, AttackResult> = {};
