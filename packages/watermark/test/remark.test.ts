@@ -16,7 +16,7 @@ function checkReplaced(img: RawImage) {
   expect(first.verdict, first.reason).toBe("ok");
   expect(detect(first.image)?.payload).toBe(OLD);
   const second = embedVerified(first.image, NEW, { existing: "replace" });
-  expect(second.verdict, second.reason).not.toBe("failed");
+  expect(second.verdict, second.reason).toBe("ok");
   expect(detect(second.image)?.payload).toBe(NEW);
   return second.image;
 }
@@ -29,9 +29,8 @@ describe('existing: "replace" on a v5/v6-marked image', () => {
     it(`${name}: the new payload reads, the old one never does (also after 0.5× + JPEG q75)`, async () => {
       const remarked = checkReplaced(img);
       const attacked = await jpeg(await resize(remarked, 0.5), 75);
-      const d = detect(attacked);
-      expect(d?.payload).not.toBe(OLD);
-      if (d) expect(d.payload).toBe(NEW);
+      // both images are "ok" at embed, so the new mark must survive the reference attack too
+      expect(detect(attacked)?.payload).toBe(NEW);
     });
   }
 });
