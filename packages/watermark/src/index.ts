@@ -17,7 +17,7 @@ export {
   type PayloadFields,
 } from "./payload.ts";
 export { perceptualHash, hammingDistance } from "./phash.ts";
-export { psnr, ssim, absDiffQuantile } from "./metrics.ts";
+export { psnr, ssim, absDiffQuantile, smoothChange, type SmoothChange } from "./metrics.ts";
 export {
   validateImage,
   WatermarkInputError,

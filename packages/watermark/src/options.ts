@@ -21,8 +21,10 @@ export interface EmbedOptions {
    */
   jnd?: boolean;
   /**
-   * Multiplies the JND cap (default 1). embedVerified raises it, step by step, only when the mark
-   * does not read back; the PSNR floor and the per-pixel step limit still hold.
+   * Multiplies the JND cap's texture part and the SSIM bound (by √jndScale); default 1. The cap's
+   * flat part, and the whole cap on smooth pixels (local contrast below 1 grey level), never rise:
+   * a smooth gradient masks nothing. embedVerified raises it step by step; the PSNR floor and the
+   * per-pixel step limit still hold.
    */
   jndScale?: number;
   /**

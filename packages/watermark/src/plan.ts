@@ -21,6 +21,10 @@ import {
   tilePeriod,
 } from "./visibility.ts";
 
+/** Local contrast (7×7 high-pass RMS, grey levels) up to which the change is neutral, and from which it is along the luma vector. */
+const NEUTRAL_FROM = 1;
+const NEUTRAL_TO = 2;
+
 let lastPayload: bigint | null = null;
 let lastTile: Float32Array | null = null;
 
@@ -48,9 +52,20 @@ export interface EmbedPlan {
   d: Float32Array;
   /** Σ d² */
   sumSq: number;
-  /** per pixel: min(JND, JND_MAX) / mask and the SSIM bound / mask (null with jnd: false) */
+  /**
+   * per pixel, over the mask: the JND cap's texture part (what a raised JND scale multiplies) and its
+   * flat part (luminance adaptation × JND_FLAT, never raised: a smooth area masks nothing, so
+   * strengthening there is what shows as grain), and the SSIM bound (null with jnd: false)
+   */
   capJ: Float32Array | null;
+  capFlat: Float32Array | null;
   capS: Float32Array | null;
+  /**
+   * per pixel in [0, 1]: how much of the change goes neutral (ΔR = ΔG = ΔB) instead of along the
+   * luma vector — 1 on smooth pixels, where the luma vector's green–magenta tint shows, 0 in texture
+   * (null with jnd: false)
+   */
+  neutral: Float32Array | null;
   /** per pixel 1 / (2σ² + C₂), σ the 7×7 luma std: an added pattern of local power a² costs SSIM ≈ a²/(2σ² + C₂) */
   ssimWeight: Float32Array;
   target: number;
@@ -103,6 +118,8 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
   const capS = capOn ? edge! : null; // reuse: the edge factor is read before it is overwritten
   const ssimWeight = mean2; // reuse: read before it is overwritten
   const maskValue = new Float32Array(n);
+  const capFlat = capOn ? new Float32Array(n) : null;
+  const neutral = capOn ? new Float32Array(n) : null;
   for (let i = 0; i < n; i++) {
     const mu = mean[i]!;
     const v = mean2[i]! - mu * mu;
@@ -112,8 +129,21 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
     maskValue[i] = m;
     if (capOn) {
       const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
-      const j = LUMA_ADAPT[li]! * (JND_FLAT + JND_TEXTURE * Math.sqrt(tex2[i]!) * edge![i]!);
-      capJ![i] = (j < JND_MAX ? j : JND_MAX) / m;
+      const t2 = tex2[i]!;
+      const tau = t2 > 0 ? Math.sqrt(t2) : 0; // the running-sum box mean can go a hair below 0
+      const la = LUMA_ADAPT[li]!;
+      const flat = la * JND_FLAT;
+      const tex = la * JND_TEXTURE * tau * edge![i]!;
+      const w = (NEUTRAL_TO - tau) / (NEUTRAL_TO - NEUTRAL_FROM);
+      const smooth = w > 1 ? 1 : w < 0 ? 0 : w;
+      neutral![i] = smooth;
+      // below NEUTRAL_FROM of local contrast (8-bit noise on a gradient) nothing masks: none of the cap rises there
+      const fixed = flat + tex * smooth;
+      // (the raised part times the edge factor once more took a dotted rim off soft gradient edges
+      // but cost WebP q50 72.7 → 50% on the quick subset: not done)
+      const raised = flat + tex < JND_MAX ? tex * (1 - smooth) : Math.max(0, JND_MAX - fixed);
+      capFlat![i] = (fixed < JND_MAX ? fixed : JND_MAX) / m;
+      capJ![i] = raised / m;
       capS![i] = (ssimK * Math.sqrt(2 * sd * sd + SSIM_C2)) / m;
     }
   }
@@ -124,7 +154,9 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
     d,
     sumSq: 0,
     capJ,
+    capFlat,
     capS,
+    neutral,
     ssimWeight,
     target,
     minPsnr,

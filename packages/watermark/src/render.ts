@@ -14,7 +14,8 @@ const HIST_BINS = 2 * HIST_OCTAVES * HIST_PER_OCTAVE;
 
 /**
  * Solves the strength for the plan's PSNR target under the caps scaled by `jndScale` (the JND
- * cap × jndScale, the SSIM bound × √jndScale) and renders the marked image.
+ * cap's texture part × jndScale — its flat part never rises —, the SSIM bound × √jndScale) and
+ * renders the marked image.
  */
 export function renderPlan(
   plan: EmbedPlan,
@@ -23,7 +24,7 @@ export function renderPlan(
   info?: RenderInfo,
 ): RawImage {
   if (!(jndScale > 0 && jndScale <= 10)) throw new RangeError(`jndScale must be in (0, 10], got ${jndScale}`);
-  const { image, d, sumSq, capJ, capS, target, minPsnr } = plan;
+  const { image, d, sumSq, capJ, capFlat, capS, target, minPsnr } = plan;
   const { width, height, channels, data } = image;
   const n = width * height;
   let t0 = performance.now();
@@ -39,7 +40,7 @@ export function renderPlan(
   const targetSum = (targetMse * 3 * n) / k2;
   let alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
   let delta = d;
-  if (capJ && capS) {
+  if (capJ && capFlat && capS) {
     // per-pixel amplitude min(α·m, cap): raise α (at most MAX_BOOST×) so that the capped energy
     // still meets the target; where the image cannot hide that much, the PSNR rises instead.
     // Energy histogram over log2(cap/m): the float's exponent and top 4 mantissa bits.
@@ -47,7 +48,7 @@ export function renderPlan(
     const sj = jndScale;
     const ss = Math.sqrt(jndScale);
     for (let i = 0; i < n; i++) {
-      const cj = capJ[i]! * sj;
+      const cj = capFlat[i]! + capJ[i]! * sj;
       const cs = capS[i]! * ss;
       ratio[i] = cj < cs ? cj : cs;
     }
@@ -93,7 +94,7 @@ export function renderPlan(
   lap("solve");
   const out = new Uint8Array(data.length);
   for (let attempt = 0; attempt < 4; attempt++) {
-    const sse = applyDelta(data, out, delta, alpha, channels, n, width);
+    const sse = applyDelta(data, out, delta, alpha, channels, n, width, plan.neutral);
     const achieved = sse === 0 ? Infinity : 10 * Math.log10((255 * 255 * 3 * n) / sse);
     if (achieved >= minPsnr) break;
     alpha *= 10 ** ((achieved - minPsnr - 0.02) / 20);

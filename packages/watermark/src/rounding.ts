@@ -16,6 +16,13 @@ export const KB = WB / W2;
  * whole grey levels (see applyDelta).
  */
 const LUMA_WEIGHT = 8;
+/**
+ * Weight of the choice's squared chroma error on neutral pixels (× the neutral weight): on a smooth
+ * gradient the whole-level colour steps that realise a fine luma change leave a per-pixel tint
+ * (0.37 RMS chroma on the smooth photos); weighed, the rounding prefers steps of all three channels
+ * and leaves the luma remainder to the error diffusion.
+ */
+const CHROMA_WEIGHT = 8;
 /** Luma moved by each floor/ceil choice of a pixel (bit 2: R up, bit 1: G up, bit 0: B up). */
 const CHOICE_LUMA = Float64Array.from(
   { length: 8 },
@@ -32,6 +39,10 @@ const CHOICE_LUMA = Float64Array.from(
  * realise luma in steps of ~0.1), and the luma that still differs is diffused to the neighbours
  * (Floyd–Steinberg), which pushes the rounding error above the mark's band. The chroma moves by at
  * most one grey level per channel more than the plain rounding would.
+ *
+ * `neutral` (per pixel, 0..1) turns the change from the luma vector toward grey (ΔR = ΔG = ΔB, the
+ * same luma change at 3/|w|²·… ≈ 1.34× the squared RGB cost): the luma vector's change is green–
+ * magenta (ΔCb ≈ −0.42·ΔY, ΔCr ≈ −0.24·ΔY), which a smooth gradient shows as a tinted grain.
  */
 export function applyDelta(
   src: Uint8Array | Uint8ClampedArray,
@@ -41,6 +52,7 @@ export function applyDelta(
   channels: number,
   n: number,
   width: number,
+  neutral: Float32Array | null = null,
 ): number {
   let sse = 0;
   let errCur = new Float32Array(width + 2);
@@ -60,9 +72,11 @@ export function applyDelta(
     const r = src[p]!;
     const g = src[p + 1]!;
     const b = src[p + 2]!;
-    const tr = r + KR * want;
-    const tg = g + KG * want;
-    const tb = b + KB * want;
+    // the direction: along the luma vector, or (neutral weight w) toward ΔR = ΔG = ΔB — both move luma by want
+    const w = neutral ? neutral[i]! : 0;
+    const tr = r + (KR + w * (1 - KR)) * want;
+    const tg = g + (KG + w * (1 - KG)) * want;
+    const tb = b + (KB + w * (1 - KB)) * want;
     const lr = Math.floor(tr);
     const lg = Math.floor(tg);
     const lb = Math.floor(tb);
@@ -91,9 +105,18 @@ export function applyDelta(
       const b1 = (1 - fb) * (1 - fb);
       let best = 0;
       let bestCost = Infinity;
+      const cw = CHROMA_WEIGHT * w;
       for (let k = 0; k < 8; k++) {
         const y = CHOICE_LUMA[k]! - e0;
-        const cost = LUMA_WEIGHT * y * y + (k & 4 ? r1 : r0) + (k & 2 ? g1 : g0) + (k & 1 ? b1 : b0);
+        let cost = LUMA_WEIGHT * y * y + (k & 4 ? r1 : r0) + (k & 2 ? g1 : g0) + (k & 1 ? b1 : b0);
+        if (cw > 0) {
+          // the choice's chroma error (BT.601 Cb, Cr of its RGB error), weighed on smooth pixels
+          const er = (k & 4 ? 1 : 0) - fr;
+          const eb = (k & 1 ? 1 : 0) - fb;
+          const cb = 0.564 * (eb - y);
+          const cr = 0.713 * (er - y);
+          cost += cw * (cb * cb + cr * cr);
+        }
         if (cost < bestCost) {
           bestCost = cost;
           best = k;

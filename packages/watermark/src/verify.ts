@@ -2,7 +2,8 @@
  * An embed that is known to work: the marked image is read back as it is and after a reference mild
  * attack (0.5× area downscale, then the luma quantised as JPEG q75 does it: 8×8 DCT with the IJG
  * table), all in pure TypeScript so the browser and the node get the same verdict. If either read
- * fails, the JND cap is raised step by step — locally, where the cap was what limited the mark —
+ * fails, the JND cap is raised step by step — locally, where the cap was what limited the mark, and
+ * only its texture part (smooth pixels keep the ×1 cap: a gradient masks nothing) —
  * while the visibility budget (PSNR ≥ the floor, no channel moved by more than 12 grey levels,
  * SSIM ≥ 0.985) holds; if no step passes, the verdict says so instead of handing back an unreadable
  * image.

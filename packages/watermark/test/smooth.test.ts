@@ -9,7 +9,17 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { synthImage } from "../src/bench/synth.ts";
-import { absDiffQuantile, detect, embedVerified, psnr, ssim, type RawImage } from "../src/index.ts";
+import { planEmbed, renderPlan } from "../src/embed.ts";
+import {
+  absDiffQuantile,
+  detect,
+  embedVerified,
+  psnr,
+  smoothChange,
+  ssim,
+  type RawImage,
+} from "../src/index.ts";
+import { SMOOTH_CHROMA_RMS_MAX, SMOOTH_RMS_MAX } from "../src/metrics.ts";
 import { Prng } from "../src/prng.ts";
 
 const PAYLOAD = 0x01800000000000a9n;
@@ -77,6 +87,9 @@ function expectMarkedWithinBudget(img: RawImage) {
   expect(psnr(img, r.image)).toBeGreaterThanOrEqual(42);
   expect(ssim(img, r.image)).toBeGreaterThanOrEqual(0.985);
   expect(absDiffQuantile(img, r.image, 0.999)).toBeLessThanOrEqual(12);
+  const sm = smoothChange(img, r.image);
+  expect(sm.lumaRms).toBeLessThanOrEqual(SMOOTH_RMS_MAX);
+  expect(sm.chromaRms).toBeLessThanOrEqual(SMOOTH_CHROMA_RMS_MAX);
   return r;
 }
 
@@ -134,4 +147,32 @@ describe("embedVerified: ok or weak implies that the blind detect finds the payl
       else expect(detect(r.image)?.payload).toBe(PAYLOAD);
     });
   }
+});
+
+describe("smooth regions: no strengthening beyond the JND, no tint", () => {
+  it("a raised JND scale leaves the change on smooth pixels where it was", () => {
+    const img = smoothArt(384, 384, 5);
+    const plan = planEmbed(img, PAYLOAD);
+    const at1 = smoothChange(img, renderPlan(plan, 1));
+    const at25 = smoothChange(img, renderPlan(plan, 2.5));
+    expect(at1.fraction).toBeGreaterThan(0.5);
+    expect(at1.lumaRms).toBeGreaterThan(0.2); // there is a mark there
+    expect(at25.lumaRms).toBeLessThanOrEqual(at1.lumaRms * 1.03);
+    expect(at25.lumaRms).toBeLessThanOrEqual(SMOOTH_RMS_MAX);
+  });
+
+  it("the change on a smooth gradient is near neutral (its chroma well below its luma)", () => {
+    const img = smoothArt(384, 384, 9);
+    const sm = smoothChange(img, embedVerified(img, PAYLOAD).image);
+    expect(sm.lumaRms).toBeGreaterThan(0.2);
+    // along the luma vector the chroma would be ≈ 0.48 × the luma change before rounding
+    expect(sm.chromaRms).toBeLessThan(0.6 * sm.lumaRms);
+    expect(sm.chromaRms).toBeLessThanOrEqual(SMOOTH_CHROMA_RMS_MAX);
+  });
+
+  it("texture still takes a raised JND scale", () => {
+    const img = synthImage(384, 384, 7, 1);
+    const plan = planEmbed(img, PAYLOAD, { psnr: 30 }); // a target the caps bind at
+    expect(psnr(img, renderPlan(plan, 2.5))).toBeLessThan(psnr(img, renderPlan(plan, 1)) - 1);
+  });
 });

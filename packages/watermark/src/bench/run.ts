@@ -9,7 +9,7 @@ import { embed } from "../embed.ts";
 import { embedVerified, type EmbedVerdict } from "../verify.ts";
 import { detect, type DetectDiagnostics } from "../detect.ts";
 import type { RawImage } from "../image.ts";
-import { absDiffQuantile, psnr, ssim } from "../metrics.ts";
+import { absDiffQuantile, psnr, SMOOTH_MIN_SHARE, smoothChange, ssim } from "../metrics.ts";
 import { Prng } from "../prng.ts";
 import { decodeImage } from "../node/io.ts";
 import { ATTACKS, RANDOM_ATTACKS, crop, flip, jpeg, resize, rotate } from "./attacks.ts";
@@ -54,6 +54,16 @@ interface MethodResult {
   p999AbsDiff: number;
   p999AbsDiffMax: number;
   p999AbsDiffMaxImage: string;
+  /**
+   * RMS luma / chroma change (3×3 mean) over the smooth pixels (local contrast below 1 grey level;
+   * metrics.ts smoothChange), mean and max over the images with a smooth share ≥ 1%, grey levels
+   */
+  smoothRms: number;
+  smoothRmsMax: number;
+  smoothRmsMaxImage: string;
+  smoothChromaRms: number;
+  smoothChromaRmsMax: number;
+  smoothChromaRmsMaxImage: string;
   verdicts?: Record<EmbedVerdict, number>;
   weakImages?: string[];
   embedMs: number;
@@ -179,6 +189,10 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ methods: Reco
     const ps = marked.map((mk, i) => psnr(images[i]!.image, mk));
     const ss = marked.map((mk, i) => ssim(images[i]!.image, mk));
     const qs = marked.map((mk, i) => absDiffQuantile(images[i]!.image, mk, 0.999));
+    const sm = marked.map((mk, i) => smoothChange(images[i]!.image, mk));
+    const smIdx = sm.flatMap((s, i) => (s.fraction >= SMOOTH_MIN_SHARE ? [i] : []));
+    const smL = smIdx.map((i) => sm[i]!.lumaRms);
+    const smC = smIdx.map((i) => sm[i]!.chromaRms);
     const attacks: Record<string, AttackResult> = {};
     for (const [ai, name] of attackNames.entries()) {
       const atk = ATTACKS[name];
@@ -273,6 +287,12 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ methods: Reco
       p999AbsDiff: r2(mean(qs)),
       p999AbsDiffMax: Math.max(...qs),
       p999AbsDiffMaxImage: images[argMax(qs)]!.name,
+      smoothRms: smIdx.length ? r3(mean(smL)) : 0,
+      smoothRmsMax: smIdx.length ? r3(Math.max(...smL)) : 0,
+      smoothRmsMaxImage: smIdx.length ? images[smIdx[argMax(smL)]!]!.name : "",
+      smoothChromaRms: smIdx.length ? r3(mean(smC)) : 0,
+      smoothChromaRmsMax: smIdx.length ? r3(Math.max(...smC)) : 0,
+      smoothChromaRmsMaxImage: smIdx.length ? images[smIdx[argMax(smC)]!]!.name : "",
       ...(verdicts
         ? {
             verdicts,
@@ -387,6 +407,7 @@ function printTable(
   row("PSNR mean/min", (r) => `${r.psnr.toFixed(2)}/${r.psnrMin.toFixed(2)}`);
   row("SSIM mean/min", (r) => `${r.ssim.toFixed(4)}/${r.ssimMin.toFixed(4)}`);
   row("p99.9|Δ| mean/max", (r) => `${r.p999AbsDiff.toFixed(1)}/${r.p999AbsDiffMax}`);
+  row("smooth RMS mean/max", (r) => `${r.smoothRms.toFixed(2)}/${r.smoothRmsMax.toFixed(2)}`);
   row("embed ms med/min", (r) => `${r.embedMs.toFixed(1)}/${r.embedMsMin.toFixed(1)}`);
   row("detect ms med/min", (r) => `${r.detectMs.toFixed(1)}/${r.detectMsMin.toFixed(1)}`);
   row("false pos.", (r) => `${r.falsePositives.hits}/${r.falsePositives.trials}`);
