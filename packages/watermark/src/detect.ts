@@ -1,5 +1,5 @@
-import { luma, validateImage, type RawImage } from "./image.ts";
-import { CANONICAL_SIDE, TILE } from "./pattern.ts";
+import { validateImage, type RawImage } from "./image.ts";
+import { TILE } from "./pattern.ts";
 import { estimateTileMaps } from "./lattice.ts";
 import { composeMap, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
 import { decodeAt, type Detection } from "./decode.ts";
@@ -7,7 +7,7 @@ import { bandCoefficients, fold, pilotPeaks, transformCoefficients } from "./fol
 import { estimatePeriods } from "./periods.ts";
 import { refineMap, refineTarget } from "./refine.ts";
 import { searchMaps } from "./search.ts";
-import { downsample, whiten } from "./whiten.ts";
+import { detectorPlane, type DetectorPlane } from "./whiten.ts";
 
 export type { Detection } from "./decode.ts";
 
@@ -82,27 +82,9 @@ interface Candidate {
   lazy?: { base: TileMap; gi: number };
 }
 
-/** The whitened luma the detector works on, box-downsampled by `f` when the image is very large. */
-interface Prepared {
-  w: Float32Array;
-  width: number;
-  height: number;
-  f: number;
-}
-
-function prepare(image: RawImage): Prepared {
+function prepare(image: RawImage): DetectorPlane {
   validateImage(image);
-  let { width, height } = image;
-  let y = luma(image);
-  // bring very large images back near the canonical grid (integer box downsampling)
-  const f = Math.round(Math.max(width, height) / CANONICAL_SIDE);
-  if (f >= 2) {
-    const r = downsample(y, width, height, f);
-    y = r.data;
-    width = r.width;
-    height = r.height;
-  }
-  return { w: whiten(y, width, height), width, height, f };
+  return detectorPlane(image);
 }
 
 /**
@@ -253,7 +235,7 @@ export function detectAligned(
       else diagnostics.rawPayload = pool.firstRaw;
     }
     if (!hit) return null;
-    const k = f >= 2 ? f : 1;
+    const k = f;
     const { map: m, sx, sy } = hit.c;
     return {
       detection: hit.detection,

@@ -17,13 +17,13 @@
  */
 import { CODED_BITS, convEncode, messageBits } from "./ecc.ts";
 import { bandCoefficients, fold } from "./fold.ts";
-import { luma, type RawImage } from "./image.ts";
+import type { RawImage } from "./image.ts";
 import type { EmbedOptions } from "./options.ts";
-import { CANONICAL_SIDE, codebook, codedSymbols, renderTileSymbols, TILE } from "./pattern.ts";
+import { codebook, codedSymbols, renderTileSymbols, TILE } from "./pattern.ts";
 import { toPayload } from "./payload.ts";
 import { layPattern, planPlain, type EmbedPlan } from "./plan.ts";
 import { renderPlan } from "./render.ts";
-import { downsample, whiten } from "./whiten.ts";
+import { detectorPlane } from "./whiten.ts";
 
 /** Over-compensation of the host on opposed symbols (see the module comment). */
 export const HOST_REJECTION = 3;
@@ -35,18 +35,10 @@ export const HOST_MARGIN = 1;
  * payload dimensions of the whitened, folded luma at shift 0.
  */
 export function codedRead(image: RawImage, period: number, scale = 1): Float64Array {
-  let y = luma(image);
-  let { width, height } = image;
-  // as the detector does: very large images are box-downsampled near the canonical grid first
-  const f = Math.max(1, Math.round(Math.max(width, height) / CANONICAL_SIDE));
-  if (f >= 2) {
-    const r = downsample(y, width, height, f);
-    y = r.data;
-    width = r.width;
-    height = r.height;
-  }
+  // the host as the detector will see it (its downsampling and whitening)
+  const { w, width, height, f } = detectorPlane(image);
   const s = (scale * f * TILE) / period;
-  const coef = bandCoefficients(fold(whiten(y, width, height), width, height, { a: s, b: 0, c: 0, d: s }));
+  const coef = bandCoefficients(fold(w, width, height, { a: s, b: 0, c: 0, d: s }));
   const cb = codebook();
   const nP = cb.pilotBins.length;
   const soft = new Float64Array(CODED_BITS);

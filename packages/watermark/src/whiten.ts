@@ -1,4 +1,5 @@
-import { boxMean } from "./image.ts";
+import { boxMean, luma, type RawImage } from "./image.ts";
+import { CANONICAL_SIDE } from "./pattern.ts";
 
 const HP_RADIUS = 2;
 /**
@@ -63,4 +64,31 @@ export function whiten(y: Float32Array, width: number, height: number): Float32A
     hp[i] = v;
   }
   return hp;
+}
+
+/** The plane every read works on: whitened luma, box-downsampled by `f` when the image is very large. */
+export interface DetectorPlane {
+  w: Float32Array;
+  width: number;
+  height: number;
+  /** the box-downsampling factor, ≥ 1 */
+  f: number;
+}
+
+/**
+ * Luma, brought back near the canonical grid by integer box downsampling (f = round(long side /
+ * CANONICAL_SIDE) when that is ≥ 2), then whitened: what the detector reads, and what the informed
+ * embedder must read the host through to see what the detector will.
+ */
+export function detectorPlane(image: RawImage): DetectorPlane {
+  let y = luma(image);
+  let { width, height } = image;
+  const f = Math.max(1, Math.round(Math.max(width, height) / CANONICAL_SIDE));
+  if (f >= 2) {
+    const r = downsample(y, width, height, f);
+    y = r.data;
+    width = r.width;
+    height = r.height;
+  }
+  return { w: whiten(y, width, height), width, height, f };
 }
