@@ -6,8 +6,7 @@
  *
  *   npx tsx scripts/diagnose.ts DIR|FILE,FILE,... ATTACK[,ATTACK...] [--plain]
  */
-import { readdirSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { embed } from "../src/embed.ts";
 import { embedVerified } from "../src/verify.ts";
 import { detect, type DetectDiagnostics } from "../src/detect.ts";
@@ -21,16 +20,10 @@ import type { TileMap } from "../src/sync.ts";
 import { decodeImage } from "../src/node/io.ts";
 import { ATTACKS } from "../src/bench/attacks.ts";
 import { Prng } from "../src/prng.ts";
+import { imageFiles } from "./image-files.ts";
 
 const [src, attackList, flag] = process.argv.slice(2);
-const files = src!.includes(",")
-  ? src!.split(",")
-  : statSync(src!).isDirectory()
-    ? readdirSync(src!)
-        .filter((f) => /\.(png|jpe?g)$/i.test(f))
-        .sort()
-        .map((f) => join(src!, f))
-    : [src!];
+const files = imageFiles(src!);
 const names = attackList!.split(",");
 const p = 0x0123456789abcdefn;
 const truth = convEncode(messageBits(p));

@@ -12,51 +12,31 @@
  * radius ring (DFT index units of the 63 tile) the gain |mark after attack| / |mark before|, the
  * mark-to-host and mark-to-damage energy ratios (dB).
  */
-import { readdirSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { embed } from "../src/embed.ts";
 import { embedVerified } from "../src/verify.ts";
 import { bandCoefficients, fold, pilotPeaks } from "../src/fold.ts";
-import { downsample, whiten } from "../src/whiten.ts";
-import { codebook, TILE, CANONICAL_SIDE } from "../src/pattern.ts";
+import { detectorPlane } from "../src/whiten.ts";
+import { codebook, TILE } from "../src/pattern.ts";
 import { CODED_BITS, convEncode, messageBits } from "../src/ecc.ts";
-import { luma, type RawImage } from "../src/image.ts";
+import type { RawImage } from "../src/image.ts";
 import type { TileMap } from "../src/sync.ts";
 import { decodeImage } from "../src/node/io.ts";
 import { ATTACKS } from "../src/bench/attacks.ts";
 import { Prng } from "../src/prng.ts";
+import { imageFiles } from "./image-files.ts";
 import { tilePeriod } from "../src/embed.ts";
 
 const [src, attackList, flag] = process.argv.slice(2);
-const files = src!.includes(",")
-  ? src!.split(",")
-  : statSync(src!).isDirectory()
-    ? readdirSync(src!)
-        .filter((f) => /\.(png|jpe?g)$/i.test(f))
-        .sort()
-        .map((f) => join(src!, f))
-    : [src!];
+const files = imageFiles(src!);
 const names = attackList!.split(",");
 const p = 0x0123456789abcdefn;
 const truth = convEncode(messageBits(p));
 const RINGS = [1.8, 3.5, 5, 6.5, 8, 9.5, 11];
 
-function prepared(im: RawImage) {
-  let y = luma(im);
-  let { width, height } = im;
-  const f = Math.max(1, Math.round(Math.max(width, height) / CANONICAL_SIDE));
-  if (f >= 2) {
-    const r = downsample(y, width, height, f);
-    y = r.data;
-    width = r.width;
-    height = r.height;
-  }
-  return { w: whiten(y, width, height), width, height, f };
-}
-
 /** Band coefficients folded at the known map (scale only: these attacks do not rotate). */
 function coefAt(im: RawImage, w0: number, h0: number): Float64Array {
-  const pr = prepared(im);
+  const pr = detectorPlane(im);
   const period = tilePeriod(w0, h0);
   const sx = ((im.width / w0) * (period / TILE)) / pr.f;
   const sy = ((im.height / h0) * (period / TILE)) / pr.f;
