@@ -40,6 +40,8 @@ function oracleMaps(name: string, w0: number, h0: number, w: number, h: number):
       { a: c, b: -s, c: s, d: c },
     ];
   }
+  // combo crops before its 0.75× rescale: the size ratio is the crop's, not the map's
+  if (name === "combo") return [{ a: 1 / 0.75, b: 0, c: 0, d: 1 / 0.75 }];
   const sx = /crop|rotate/.test(name) ? 1 : w / w0;
   const sy = /crop|rotate/.test(name) ? 1 : h / h0;
   return [{ a: 1 / sx, b: 0, c: 0, d: 1 / sy }];
