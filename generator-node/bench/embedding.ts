@@ -5,6 +5,7 @@
  */
 import { cosine, ImageEmbedder } from "@atelier/query/discovery";
 import sharp from "sharp";
+import { meanPairwise } from "../src/model/quality.ts";
 import type { RawImage } from "../src/model/runtime.ts";
 
 let embedder: Promise<ImageEmbedder> | undefined;
@@ -27,14 +28,7 @@ export async function embedImages(images: RawImage[]): Promise<Float32Array[]> {
 
 /** Mean of 1 − cos over all pairs. */
 export function meanPairwiseCosineDistance(v: Float32Array[]): number {
-  let sum = 0;
-  let pairs = 0;
-  for (let i = 0; i < v.length; i++)
-    for (let j = i + 1; j < v.length; j++) {
-      sum += 1 - cosine(v[i]!, v[j]!);
-      pairs++;
-    }
-  return pairs > 0 ? sum / pairs : 0;
+  return meanPairwise(v, (a, b) => 1 - cosine(a, b));
 }
 
 /** Mean of 1 − cos between a[i] and b[i]. */

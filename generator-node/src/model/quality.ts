@@ -149,16 +149,21 @@ export function hamming64(a: bigint, b: bigint): number {
   return n;
 }
 
-/** Mean pairwise Hamming distance (bits of 64) between perceptual hashes. */
-export function meanPairwiseDistance(hashes: bigint[]): number {
+/** Mean of `distance` over all unordered pairs of `items` (0 with fewer than two). */
+export function meanPairwise<T>(items: readonly T[], distance: (a: T, b: T) => number): number {
   let sum = 0;
   let pairs = 0;
-  for (let i = 0; i < hashes.length; i++)
-    for (let j = i + 1; j < hashes.length; j++) {
-      sum += hamming64(hashes[i]!, hashes[j]!);
+  for (let i = 0; i < items.length; i++)
+    for (let j = i + 1; j < items.length; j++) {
+      sum += distance(items[i]!, items[j]!);
       pairs++;
     }
   return pairs > 0 ? sum / pairs : 0;
+}
+
+/** Mean pairwise Hamming distance (bits of 64) between perceptual hashes. */
+export function meanPairwiseDistance(hashes: bigint[]): number {
+  return meanPairwise(hashes, hamming64);
 }
 
 /** Mean hue warmth: mean over pixels of (R − B)/255 weighted by chroma; > 0 warm, < 0 cool. */
