@@ -158,12 +158,19 @@ export function renderTileSymbols(symbols: Float64Array): Float32Array {
     const ci = im[k]!;
     const fu = fus[k]!;
     const fv = fvs[k]!;
-    for (let y = 0; y < TILE; y++) {
-      const py = mod(fv * y, TILE);
-      for (let x = 0; x < TILE; x++) {
-        const ph = mod(fu * x + py, TILE);
-        tile[y * TILE + x]! += cr * cosT[ph]! - ci * sinT[ph]!;
+    // the phase (fu·x + fv·y) mod TILE stepped incrementally: the same table entries in the same
+    // order as the two modulo operations per pixel it replaces (bit-identical tile, ~10× faster)
+    const du = mod(fu, TILE);
+    const dv = mod(fv, TILE);
+    for (let y = 0, py = 0; y < TILE; y++) {
+      const row = y * TILE;
+      for (let x = 0, ph = py; x < TILE; x++) {
+        tile[row + x]! += cr * cosT[ph]! - ci * sinT[ph]!;
+        ph += du;
+        if (ph >= TILE) ph -= TILE;
       }
+      py += dv;
+      if (py >= TILE) py -= TILE;
     }
   }
   let e = 0;
