@@ -28,6 +28,14 @@ const CHOICE_LUMA = Float64Array.from(
   { length: 8 },
   (_, k) => (k & 4 ? WR : 0) + (k & 2 ? WG : 0) + (k & 1 ? WB : 0),
 );
+const [L0, L1, L2, L3, L4, L5, L6, L7] = CHOICE_LUMA as unknown as number[];
+
+/** Weighed chroma error of a choice: R error er, B error eb, luma error y (ΔG follows from them). */
+function chroma(cw: number, er: number, eb: number, y: number): number {
+  const cb = 0.564 * (eb - y);
+  const cr = 0.713 * (er - y);
+  return cw * (cb * cb + cr * cr);
+}
 
 /**
  * Adds ΔY = alpha · d (clipped to ±MAX_LUMA_STEP) along the luma vector and rounds to 8 bits so
@@ -103,25 +111,50 @@ export function applyDelta(
       const g1 = (1 - fg) * (1 - fg);
       const b0 = fb * fb;
       const b1 = (1 - fb) * (1 - fb);
-      let best = 0;
-      let bestCost = Infinity;
+      // the eight costs unrolled (the same arithmetic, in the same order, as a loop over k with
+      // CHOICE_LUMA[k]: bit-identical choices, the render's hottest loop about twice as fast)
+      const y0 = L0 - e0;
+      const y1 = L1 - e0;
+      const y2 = L2 - e0;
+      const y3 = L3 - e0;
+      const y4 = L4 - e0;
+      const y5 = L5 - e0;
+      const y6 = L6 - e0;
+      const y7 = L7 - e0;
+      let c0 = LUMA_WEIGHT * y0 * y0 + r0 + g0 + b0;
+      let c1 = LUMA_WEIGHT * y1 * y1 + r0 + g0 + b1;
+      let c2 = LUMA_WEIGHT * y2 * y2 + r0 + g1 + b0;
+      let c3 = LUMA_WEIGHT * y3 * y3 + r0 + g1 + b1;
+      let c4 = LUMA_WEIGHT * y4 * y4 + r1 + g0 + b0;
+      let c5 = LUMA_WEIGHT * y5 * y5 + r1 + g0 + b1;
+      let c6 = LUMA_WEIGHT * y6 * y6 + r1 + g1 + b0;
+      let c7 = LUMA_WEIGHT * y7 * y7 + r1 + g1 + b1;
       const cw = CHROMA_WEIGHT * w;
-      for (let k = 0; k < 8; k++) {
-        const y = CHOICE_LUMA[k]! - e0;
-        let cost = LUMA_WEIGHT * y * y + (k & 4 ? r1 : r0) + (k & 2 ? g1 : g0) + (k & 1 ? b1 : b0);
-        if (cw > 0) {
-          // the choice's chroma error (BT.601 Cb, Cr of its RGB error), weighed on smooth pixels
-          const er = (k & 4 ? 1 : 0) - fr;
-          const eb = (k & 1 ? 1 : 0) - fb;
-          const cb = 0.564 * (eb - y);
-          const cr = 0.713 * (er - y);
-          cost += cw * (cb * cb + cr * cr);
-        }
-        if (cost < bestCost) {
-          bestCost = cost;
-          best = k;
-        }
+      if (cw > 0) {
+        // each choice's chroma error (BT.601 Cb, Cr of its RGB error), weighed on smooth pixels
+        const er0 = 0 - fr;
+        const er1 = 1 - fr;
+        const eb0 = 0 - fb;
+        const eb1 = 1 - fb;
+        c0 += chroma(cw, er0, eb0, y0);
+        c1 += chroma(cw, er0, eb1, y1);
+        c2 += chroma(cw, er0, eb0, y2);
+        c3 += chroma(cw, er0, eb1, y3);
+        c4 += chroma(cw, er1, eb0, y4);
+        c5 += chroma(cw, er1, eb1, y5);
+        c6 += chroma(cw, er1, eb0, y6);
+        c7 += chroma(cw, er1, eb1, y7);
       }
+      // the first minimum wins, as in a loop with a strict <
+      let best = 0;
+      let bestCost = c0;
+      if (c1 < bestCost) (bestCost = c1), (best = 1);
+      if (c2 < bestCost) (bestCost = c2), (best = 2);
+      if (c3 < bestCost) (bestCost = c3), (best = 3);
+      if (c4 < bestCost) (bestCost = c4), (best = 4);
+      if (c5 < bestCost) (bestCost = c5), (best = 5);
+      if (c6 < bestCost) (bestCost = c6), (best = 6);
+      if (c7 < bestCost) best = 7;
       nr = lr + (best >> 2);
       ng = lg + ((best >> 1) & 1);
       nb = lb + (best & 1);
