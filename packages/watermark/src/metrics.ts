@@ -28,9 +28,8 @@ function sameShape(a: RawImage, b: RawImage, what: string): void {
   }
 }
 
-function lumaPlane(im: RawImage): Float32Array {
+function lumaPlane(im: RawImage, out = new Float32Array(im.width * im.height)): Float32Array {
   const n = im.width * im.height;
-  const out = new Float32Array(n);
   for (let i = 0, p = 0; i < n; i++, p += im.channels)
     out[i] = 0.299 * im.data[p]! + 0.587 * im.data[p + 1]! + 0.114 * im.data[p + 2]!;
   return out;
@@ -45,11 +44,15 @@ const GAUSS = (() => {
 })();
 
 /** Separable Gaussian blur (σ = 1.5, 11 taps, edges clamped), as in Wang et al.'s SSIM. */
-function gauss11(src: Float32Array, w: number, h: number): Float32Array {
+function gauss11(
+  src: Float32Array,
+  w: number,
+  h: number,
+  out = new Float32Array(w * h),
+  tmp = new Float32Array(w * h),
+): Float32Array {
   const k = GAUSS;
   const [k0, k1, k2, k3, k4, k5] = [k[0]!, k[1]!, k[2]!, k[3]!, k[4]!, k[5]!];
-  const tmp = new Float32Array(w * h);
-  const out = new Float32Array(w * h);
   const clampX = (x: number) => (x < 0 ? 0 : x >= w ? w - 1 : x);
   for (let y = 0; y < h; y++) {
     const row = y * w;
@@ -105,18 +108,24 @@ export function ssimAgainst(a: RawImage): (b: RawImage) => number {
   for (let i = 0; i < n; i++) xx[i] = x[i]! * x[i]!;
   const mx = gauss11(x, w, h);
   const sxx = gauss11(xx, w, h);
+  // the candidate's planes, allocated once: scoring several candidates allocates nothing more
+  const y = new Float32Array(n);
+  const yy = new Float32Array(n);
+  const xy = new Float32Array(n);
+  const my = new Float32Array(n);
+  const syy = new Float32Array(n);
+  const sxy = new Float32Array(n);
+  const tmp = new Float32Array(n);
   return (b) => {
     sameShape(a, b, "ssim");
-    const y = lumaPlane(b);
-    const yy = new Float32Array(n);
-    const xy = new Float32Array(n);
+    lumaPlane(b, y);
     for (let i = 0; i < n; i++) {
       yy[i] = y[i]! * y[i]!;
       xy[i] = x[i]! * y[i]!;
     }
-    const my = gauss11(y, w, h);
-    const syy = gauss11(yy, w, h);
-    const sxy = gauss11(xy, w, h);
+    gauss11(y, w, h, my, tmp);
+    gauss11(yy, w, h, syy, tmp);
+    gauss11(xy, w, h, sxy, tmp);
     const c1 = (0.01 * 255) ** 2;
     const c2 = (0.03 * 255) ** 2;
     let sum = 0;

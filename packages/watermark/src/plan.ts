@@ -70,6 +70,8 @@ export interface EmbedPlan {
   ssimWeight: Float32Array;
   target: number;
   minPsnr: number;
+  /** a per-pixel working plane for renderPlan (allocated on first use) */
+  scratch?: Float32Array;
 }
 
 /**

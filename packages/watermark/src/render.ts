@@ -5,6 +5,7 @@
 import { WB, WG, WR, type RawImage } from "./image.ts";
 import type { EmbedPlan } from "./plan.ts";
 import { applyDelta, KB, KG, KR } from "./rounding.ts";
+import { MAX_LUMA_STEP } from "./visibility.ts";
 
 /** The strength may rise at most this much above the uncapped solution to restore the target energy. */
 const MAX_BOOST = 4;
@@ -13,9 +14,76 @@ const HIST_OCTAVES = 12; // log2(cap/m) in [−12, 12)
 const HIST_BINS = 2 * HIST_OCTAVES * HIST_PER_OCTAVE;
 
 /**
- * Solves the strength for the plan's PSNR target under the caps scaled by `jndScale` (the JND
- * cap's texture part × jndScale — its flat part never rises —, the SSIM bound × √jndScale) and
- * renders the marked image.
+ * The per-pixel change before rounding: the strength solved for the plan's PSNR target under the
+ * caps scaled by `jndScale` (the JND cap's texture part × jndScale — its flat part never rises —,
+ * the SSIM bound × √jndScale). The change is delta · alpha (alpha is 1 where the caps apply).
+ */
+function solvePlan(plan: EmbedPlan, jndScale: number): { delta: Float32Array; alpha: number } {
+  const { image, d, sumSq, capJ, capFlat, capS, target } = plan;
+  const n = image.width * image.height;
+  // strength: MSE over RGB = |k|² · α² · mean(d²) / 3 ... solved for the target PSNR
+  const k2 = KR * KR + KG * KG + KB * KB;
+  const targetMse = (255 * 255) / 10 ** (target / 10);
+  const targetSum = (targetMse * 3 * n) / k2;
+  let alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
+  if (!(capJ && capFlat && capS)) return { delta: d, alpha };
+  // per-pixel amplitude min(α·m, cap): raise α (at most MAX_BOOST×) so that the capped energy
+  // still meets the target; where the image cannot hide that much, the PSNR rises instead.
+  // Energy histogram over log2(cap/m): the float's exponent and top 4 mantissa bits.
+  // the plan's scratch plane: a render allocates only its output
+  const ratio = (plan.scratch ??= new Float32Array(n));
+  const sj = jndScale;
+  const ss = Math.sqrt(jndScale);
+  for (let i = 0; i < n; i++) {
+    const cj = capFlat[i]! + capJ[i]! * sj;
+    const cs = capS[i]! * ss;
+    ratio[i] = cj < cs ? cj : cs;
+  }
+  const hist = new Float64Array(HIST_BINS);
+  const bits = new Int32Array(ratio.buffer, ratio.byteOffset, n);
+  const base = (127 - HIST_OCTAVES) * HIST_PER_OCTAVE;
+  for (let i = 0; i < n; i++) {
+    let b = (bits[i]! >> 19) - base;
+    b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
+    hist[b]! += d[i]! * d[i]!;
+  }
+  const capped = (a: number): number => {
+    let e = 0;
+    for (let b = 0; b < HIST_BINS; b++) {
+      const r = HIST_REP[b]!;
+      e += r < a ? hist[b]! * r * r : hist[b]! * a * a;
+    }
+    return e;
+  };
+  let lo = alpha;
+  let hi = alpha * MAX_BOOST;
+  if (capped(hi) <= targetSum) alpha = hi;
+  else {
+    for (let it = 0; it < 24; it++) {
+      const mid = Math.sqrt(lo * hi);
+      if (capped(mid) < targetSum) lo = mid;
+      else hi = mid;
+    }
+    alpha = lo;
+  }
+  const delta = ratio; // reuse
+  for (let i = 0; i < n; i++) {
+    const r = ratio[i]!;
+    delta[i] = d[i]! * (r < alpha ? r : alpha);
+  }
+  return { delta, alpha: 1 };
+}
+
+/** Representative cap/m of each energy-histogram bin. */
+const HIST_REP = Float64Array.from(
+  { length: HIST_BINS },
+  (_, b) =>
+    2 ** (Math.floor(b / HIST_PER_OCTAVE) - HIST_OCTAVES) * (1 + ((b % HIST_PER_OCTAVE) + 0.5) / HIST_PER_OCTAVE),
+);
+
+/**
+ * Solves the strength for the plan's PSNR target under the caps scaled by `jndScale` (see
+ * solvePlan) and renders the marked image.
  */
 export function renderPlan(
   plan: EmbedPlan,
@@ -24,7 +92,7 @@ export function renderPlan(
   info?: RenderInfo,
 ): RawImage {
   if (!(jndScale > 0 && jndScale <= 10)) throw new RangeError(`jndScale must be in (0, 10], got ${jndScale}`);
-  const { image, d, sumSq, capJ, capFlat, capS, target, minPsnr } = plan;
+  const { image, minPsnr } = plan;
   const { width, height, channels, data } = image;
   const n = width * height;
   let t0 = performance.now();
@@ -34,63 +102,9 @@ export function renderPlan(
     stages[name] = (stages[name] ?? 0) + t - t0;
     t0 = t;
   };
-  // strength: MSE over RGB = |k|² · α² · mean(d²) / 3 ... solved for the target PSNR
-  const k2 = KR * KR + KG * KG + KB * KB;
-  const targetMse = (255 * 255) / 10 ** (target / 10);
-  const targetSum = (targetMse * 3 * n) / k2;
-  let alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
-  let delta = d;
-  if (capJ && capFlat && capS) {
-    // per-pixel amplitude min(α·m, cap): raise α (at most MAX_BOOST×) so that the capped energy
-    // still meets the target; where the image cannot hide that much, the PSNR rises instead.
-    // Energy histogram over log2(cap/m): the float's exponent and top 4 mantissa bits.
-    const ratio = new Float32Array(n);
-    const sj = jndScale;
-    const ss = Math.sqrt(jndScale);
-    for (let i = 0; i < n; i++) {
-      const cj = capFlat[i]! + capJ[i]! * sj;
-      const cs = capS[i]! * ss;
-      ratio[i] = cj < cs ? cj : cs;
-    }
-    const hist = new Float64Array(HIST_BINS);
-    const bits = new Int32Array(ratio.buffer, ratio.byteOffset, n);
-    const base = (127 - HIST_OCTAVES) * HIST_PER_OCTAVE;
-    for (let i = 0; i < n; i++) {
-      let b = (bits[i]! >> 19) - base;
-      b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
-      hist[b]! += d[i]! * d[i]!;
-    }
-    const rep = new Float64Array(HIST_BINS);
-    for (let b = 0; b < HIST_BINS; b++)
-      rep[b] =
-        2 ** (Math.floor(b / HIST_PER_OCTAVE) - HIST_OCTAVES) *
-        (1 + ((b % HIST_PER_OCTAVE) + 0.5) / HIST_PER_OCTAVE);
-    const capped = (a: number): number => {
-      let e = 0;
-      for (let b = 0; b < HIST_BINS; b++) {
-        const r = rep[b]!;
-        e += r < a ? hist[b]! * r * r : hist[b]! * a * a;
-      }
-      return e;
-    };
-    let lo = alpha;
-    let hi = alpha * MAX_BOOST;
-    if (capped(hi) <= targetSum) alpha = hi;
-    else {
-      for (let it = 0; it < 24; it++) {
-        const mid = Math.sqrt(lo * hi);
-        if (capped(mid) < targetSum) lo = mid;
-        else hi = mid;
-      }
-      alpha = lo;
-    }
-    delta = ratio; // reuse
-    for (let i = 0; i < n; i++) {
-      const r = ratio[i]!;
-      delta[i] = d[i]! * (r < alpha ? r : alpha);
-    }
-    alpha = 1;
-  }
+  const solved = solvePlan(plan, jndScale);
+  const delta = solved.delta;
+  let alpha = solved.alpha;
   lap("solve");
   const out = new Uint8Array(data.length);
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -113,6 +127,25 @@ export function renderPlan(
     info.ssimEstimate = 1 - loss / n;
   }
   return { width, height, channels, data: out };
+}
+
+/**
+ * The SSIM loss of the change before rounding (mean of a²/(2σ² + C₂), a the luma change clipped to
+ * ±MAX_LUMA_STEP) at `jndScale`: about a fifth of a render (no rounding pass). Its differences
+ * between strengths track RenderInfo.ssimEstimate's, which embedVerified uses to predict the
+ * strongest strength within the SSIM floor before it renders any.
+ */
+export function unroundedSsimLoss(plan: EmbedPlan, jndScale: number): number {
+  const { delta, alpha } = solvePlan(plan, jndScale);
+  const w = plan.ssimWeight;
+  const n = delta.length;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    let dv = delta[i]! * alpha;
+    dv = dv > MAX_LUMA_STEP ? MAX_LUMA_STEP : dv < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : dv;
+    loss += dv * dv * w[i]!;
+  }
+  return loss / n;
 }
 
 /** What renderPlan can report beside the image. */

@@ -28,7 +28,16 @@ const CHOICE_LUMA = Float64Array.from(
   { length: 8 },
   (_, k) => (k & 4 ? WR : 0) + (k & 2 ? WG : 0) + (k & 1 ? WB : 0),
 );
-const [L0, L1, L2, L3, L4, L5, L6, L7] = CHOICE_LUMA as unknown as number[];
+const [L0, L1, L2, L3, L4, L5, L6, L7] = Array.from(CHOICE_LUMA) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 /** Weighed chroma error of a choice: R error er, B error eb, luma error y (ΔG follows from them). */
 function chroma(cw: number, er: number, eb: number, y: number): number {
