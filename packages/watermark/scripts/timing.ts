@@ -6,7 +6,8 @@
  *   npx tsx scripts/timing.ts IMAGE [RUNS]
  *
  * `detectUnmarked` is the original image (every stage runs, the sweep included: what Verify pays
- * for an image without a mark). Per-case medians over several images and attacks:
+ * for an image without a mark). The `*512` keys are the embed side at 512² (the generator node's
+ * size): embed, embedVerified with its stage split (ms, mean) and how often each stage ran. Per-case medians over several images and attacks:
  * scripts/timing-cases.ts.
  */
 import { embed, planEmbed, renderPlan } from "../src/embed.ts";
@@ -15,7 +16,9 @@ import { detect, readBack, type DetectDiagnostics } from "../src/detect.ts";
 import { decodeImage } from "../src/node/io.ts";
 import { resizeTo, rotate } from "../src/bench/attacks.ts";
 
-const im = await resizeTo(await decodeImage(process.argv[2]!), 1024, 1024);
+const source = await decodeImage(process.argv[2]!);
+const im = await resizeTo(source, 1024, 1024);
+const im512 = await resizeTo(source, 512, 512);
 const runs = Number(process.argv[3] ?? 11);
 const p = 0x0123456789abcdefn;
 const mk = embed(im, p);
@@ -53,6 +56,14 @@ const out = {
   })(),
   embedVerified: measure(() => embedVerified(im, p)),
   embedVerifiedVerdict: embedVerified(im, p).verdict,
+  embedVerifiedCalls: embedVerified(im, p).calls,
+  embed512: measure(() => embed(im512, p)),
+  embedVerified512: measure(() => embedVerified(im512, p)),
+  embedVerified512Verdict: embedVerified(im512, p).verdict,
+  embedVerified512Calls: embedVerified(im512, p).calls,
+  embedVerified512Stages: stages((s) => {
+    for (const [k, v] of Object.entries(embedVerified(im512, p).stages)) s[k] = (s[k] ?? 0) + v;
+  }),
   readBackUpright: measure(() => readBack(mk, "upright")),
   referenceAttack: measure(() => referenceAttack(mk)),
   readBackRescaled: measure(() => readBack(attacked, "rescaled")),

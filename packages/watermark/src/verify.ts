@@ -16,7 +16,7 @@
  */
 import { detect, readBack } from "./detect.ts";
 import { handleExisting, planEmbed, renderPlan, type EmbedOptions, type RenderInfo } from "./embed.ts";
-import { unroundedSsimLoss } from "./render.ts";
+import { sampledSsimLoss } from "./render.ts";
 import { validateImage, type RawImage } from "./image.ts";
 import { psnr, ssimAgainst } from "./metrics.ts";
 import { toPayload } from "./payload.ts";
@@ -190,9 +190,9 @@ export function embedVerified(
     // the rounded estimate's loss at s ≈ first's + (unrounded loss at s − unrounded loss at 1), and
     // the real SSIM's loss ≈ ρ × the estimate's, ρ measured at strength 1 (0.64–0.69 on flat art
     // and smooth photos, ≈ 1 on strong texture, and nearly the same at every strength)
-    const l1 = unroundedSsimLoss(plan, base);
+    const l1 = sampledSsimLoss(plan, base);
     const estLoss = STRENGTH_STEPS.map((s, k) =>
-      k === 0 ? 1 - first.estimate : 1 - first.estimate + unroundedSsimLoss(plan, base * s) - l1,
+      k === 0 ? 1 - first.estimate : 1 - first.estimate + sampledSsimLoss(plan, base * s) - l1,
     );
     let rho = 1;
     if (1 - estLoss[estLoss.length - 1]! < MIN_SSIM + SSIM_ESTIMATE_MARGIN) {

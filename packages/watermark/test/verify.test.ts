@@ -12,6 +12,7 @@ import {
   type RawImage,
 } from "../src/index.ts";
 import { planEmbed, renderPlan, type RenderInfo } from "../src/embed.ts";
+import { MIN_SSIM, STRENGTH_STEPS } from "../src/verify.ts";
 import { readBack } from "../src/detect.ts";
 
 const PAYLOAD = 0x01000000abad1dean;
@@ -85,6 +86,30 @@ describe("embedVerified's parts", () => {
     expect(readBack(referenceAttack(marked), "rescaled")?.payload).toBe(PAYLOAD);
     expect(readBack(img, "upright")).toBeNull();
     expect(readBack(referenceAttack(img), "rescaled")).toBeNull();
+  });
+
+  it("gives the strongest step within the SSIM floor, found without rendering every step", () => {
+    // [w, h, seed, texture]: the SSIM floor binds at 1.6× on the first, nowhere on the others
+    for (const [w, h, seed, tex] of [
+      [256, 256, 3, 0.2],
+      [320, 240, 9, 0.3],
+      [320, 240, 4, 0.1],
+    ] as const) {
+      const img = synthImage(w, h, seed, tex);
+      const r = embedVerified(img, PAYLOAD);
+      expect(r.verdict).not.toBe("failed");
+      // the exhaustive answer: every step rendered, the last of the prefix within the floor
+      const plan = planEmbed(img, PAYLOAD);
+      let top = 1;
+      for (const s of STRENGTH_STEPS) {
+        if (ssim(img, renderPlan(plan, s)) < MIN_SSIM) break;
+        top = s;
+      }
+      expect(r.strength).toBe(top);
+      expect(Buffer.from(r.image.data).equals(Buffer.from(renderPlan(plan, top).data))).toBe(true);
+      expect(r.calls.render!).toBeLessThan(STRENGTH_STEPS.length);
+      expect(r.calls.readPlain).toBe(1);
+    }
   });
 
   it("never returns an image below the SSIM floor, weakening a strongly textured one if it must", () => {
