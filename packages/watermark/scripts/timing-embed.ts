@@ -41,9 +41,7 @@ for (const file of files) {
     const planStages: Record<string, number> = {};
     planEmbed(im, p, { stages: planStages });
     let last = embedVerified(im, p);
-    const verifiedCpu = med(
-      Array.from({ length: runs }, () => cpuOf(() => (last = embedVerified(im, p)))),
-    );
+    const verifiedCpu = med(Array.from({ length: runs }, () => cpuOf(() => (last = embedVerified(im, p)))));
     const row = {
       image: file.split("/").pop(),
       size,

@@ -78,7 +78,8 @@ function solvePlan(plan: EmbedPlan, jndScale: number): { delta: Float32Array; al
 const HIST_REP = Float64Array.from(
   { length: HIST_BINS },
   (_, b) =>
-    2 ** (Math.floor(b / HIST_PER_OCTAVE) - HIST_OCTAVES) * (1 + ((b % HIST_PER_OCTAVE) + 0.5) / HIST_PER_OCTAVE),
+    2 ** (Math.floor(b / HIST_PER_OCTAVE) - HIST_OCTAVES) *
+    (1 + ((b % HIST_PER_OCTAVE) + 0.5) / HIST_PER_OCTAVE),
 );
 
 /**

@@ -157,12 +157,30 @@ export function applyDelta(
       // the first minimum wins, as in a loop with a strict <
       let best = 0;
       let bestCost = c0;
-      if (c1 < bestCost) (bestCost = c1), (best = 1);
-      if (c2 < bestCost) (bestCost = c2), (best = 2);
-      if (c3 < bestCost) (bestCost = c3), (best = 3);
-      if (c4 < bestCost) (bestCost = c4), (best = 4);
-      if (c5 < bestCost) (bestCost = c5), (best = 5);
-      if (c6 < bestCost) (bestCost = c6), (best = 6);
+      if (c1 < bestCost) {
+        bestCost = c1;
+        best = 1;
+      }
+      if (c2 < bestCost) {
+        bestCost = c2;
+        best = 2;
+      }
+      if (c3 < bestCost) {
+        bestCost = c3;
+        best = 3;
+      }
+      if (c4 < bestCost) {
+        bestCost = c4;
+        best = 4;
+      }
+      if (c5 < bestCost) {
+        bestCost = c5;
+        best = 5;
+      }
+      if (c6 < bestCost) {
+        bestCost = c6;
+        best = 6;
+      }
       if (c7 < bestCost) best = 7;
       nr = lr + (best >> 2);
       ng = lg + ((best >> 1) & 1);

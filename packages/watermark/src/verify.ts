@@ -186,27 +186,25 @@ export function embedVerified(
     }
     return v;
   };
-  const predicted = timed("predict", () => {
-    // the rounded estimate's loss at s ≈ first's + (unrounded loss at s − unrounded loss at 1), and
-    // the real SSIM's loss ≈ ρ × the estimate's, ρ measured at strength 1 (0.64–0.69 on flat art
-    // and smooth photos, ≈ 1 on strong texture, and nearly the same at every strength)
+  // the rounded estimate's loss at s ≈ first's + (unrounded loss at s − unrounded loss at 1), and
+  // the real SSIM's loss ≈ ρ × the estimate's, ρ measured at strength 1 (0.64–0.69 on flat art
+  // and smooth photos, ≈ 1 on strong texture, and nearly the same at every strength)
+  const estLoss = timed("predict", () => {
     const l1 = sampledSsimLoss(plan, base);
-    const estLoss = STRENGTH_STEPS.map((s, k) =>
+    return STRENGTH_STEPS.map((s, k) =>
       k === 0 ? 1 - first.estimate : 1 - first.estimate + sampledSsimLoss(plan, base * s) - l1,
     );
-    let rho = 1;
-    if (1 - estLoss[estLoss.length - 1]! < MIN_SSIM + SSIM_ESTIMATE_MARGIN) {
-      // the real SSIM will decide near the top: measure ρ (one SSIM, the reference's statistics are reused)
-      const real = realSsim(first);
-      if (1 - first.estimate > 0) rho = (1 - real) / (1 - first.estimate);
-    }
-    let top = 0;
-    for (let k = 1; k < STRENGTH_STEPS.length; k++) {
-      if (1 - rho * estLoss[k]! < MIN_SSIM) break;
-      top = k;
-    }
-    return top;
   });
+  let rho = 1;
+  if (1 - estLoss[estLoss.length - 1]! < MIN_SSIM + SSIM_ESTIMATE_MARGIN && 1 - first.estimate > 0) {
+    // the real SSIM will decide near the top: measure ρ (one SSIM, the reference's statistics are reused)
+    rho = (1 - realSsim(first)) / (1 - first.estimate);
+  }
+  let predicted = 0;
+  for (let k = 1; k < STRENGTH_STEPS.length; k++) {
+    if (1 - rho * estLoss[k]! < MIN_SSIM) break;
+    predicted = k;
+  }
   let topIndex: number;
   const last = STRENGTH_STEPS.length - 1;
   let i = Math.max(1, predicted);
@@ -221,7 +219,8 @@ export function embedVerified(
   const topRender = renders.get(top)!;
 
   // reads: the attacked read (cheap) first, the blind detect once, last
-  if (top > 1 && readsAttacked(topRender.im) && readsPlain(topRender.im)) return result(topRender.im, top, "ok");
+  if (top > 1 && readsAttacked(topRender.im) && readsPlain(topRender.im))
+    return result(topRender.im, top, "ok");
   // the strongest step did not read back (after the attack, or blind): strength 1 may still, as
   // before v7 (the steps between are not read: they were, one by one, until the first that read)
   if (readsAttacked(first.im) && readsPlain(first.im)) return result(first.im, 1, "ok");
