@@ -10,7 +10,8 @@
 import os from "node:os";
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { startSaleStack } from "@atelier/indexer/test-support";
+// Only the sale stack: the package index also brings the subgraph host (WebAssembly types, a DOM lib).
+import { startSaleStack } from "@atelier/indexer/test-support/sales";
 import { cpuMsOf } from "./cpu.ts";
 import { graphqlReaders, loadEndpoint } from "./load.ts";
 
