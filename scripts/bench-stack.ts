@@ -25,7 +25,7 @@ import { cleanCheckout } from "./test/support/clean-checkout.ts";
 import { npmStart } from "./test/support/npm-start.ts";
 import { generationBurst } from "./bench-stack/burst.ts";
 import { cpuSpent, stackCpuMs } from "./bench-stack/cpu.ts";
-import { loadEndpoint, type Endpoint } from "./bench-stack/load.ts";
+import { graphqlReaders, loadEndpoint, type Endpoint } from "./bench-stack/load.ts";
 import { uploadStorm } from "./bench-stack/uploads.ts";
 
 const { values } = parseArgs({
@@ -126,17 +126,10 @@ try {
         };
       })();
 
-  const query = `{ works(limit: 24, orderBy: "number", orderDirection: "desc") { items { id number creator owner source metadata licensesSold flagged exclusiveSold } } }`;
   const endpoints: Endpoint[] = [
     { name: "explore", url: `${web}/` },
     { name: "work", url: `${web}/works/${workId}` },
-    {
-      name: "graphql",
-      url: graphqlUrl,
-      method: "POST",
-      body: JSON.stringify({ query }),
-      headers: { "content-type": "application/json" },
-    },
+    graphqlReaders(graphqlUrl),
   ];
   /** Readers on one endpoint, with what the stack and this process (autocannon) spent meanwhile. */
   const measure = async (endpoint: Endpoint, seconds: number) => {

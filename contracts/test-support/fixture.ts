@@ -210,6 +210,14 @@ export async function createFixture() {
     return d.works.read.workCount();
   }
 
+  /** The buyLicense transaction of `account` for itself under `offerId` at `price` in ETH (not awaited for success). */
+  function buyTx(d: Deployed, workId: bigint, offerId = 1n, account = buyer, price = PRICE) {
+    return d.licenses.write.buyLicense([workId, offerId, account.account.address, price], {
+      account: account.account,
+      value: price,
+    });
+  }
+
   async function buy(
     d: Deployed,
     workId: bigint,
@@ -217,12 +225,7 @@ export async function createFixture() {
     account = buyer,
     price = PRICE,
   ): Promise<bigint> {
-    await mined(
-      d.licenses.write.buyLicense([workId, offerId, account.account.address, price], {
-        account: account.account,
-        value: price,
-      }),
-    );
+    await mined(buyTx(d, workId, offerId, account, price));
     const sold = await d.works.read.offerSold([workId, offerId]);
     return (workId << 64n) | (offerId << 32n) | sold;
   }
@@ -311,6 +314,7 @@ export async function createFixture() {
     mintUpload,
     mintRoot,
     buy,
+    buyTx,
     claim,
     fulfil,
     registerModel,

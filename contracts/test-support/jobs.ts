@@ -9,8 +9,16 @@ import { GENERATION_FEE_BPS, ZERO_HASH, type createFixture, metadataDigest } fro
 /** The fixture's default job fee (`f.request`). */
 export const FEE = parseEther("0.001");
 export const protocolFee = (FEE * GENERATION_FEE_BPS) / 10_000n;
-/** GenerationMarket.JobStatus values the tests read. */
-export const Status = { Open: 1, Claimed: 2, Fulfilled: 3, Rejected: 4 } as const;
+/** GenerationMarket.JobStatus values. */
+export const Status = {
+  None: 0,
+  Open: 1,
+  Claimed: 2,
+  Fulfilled: 3,
+  Rejected: 4,
+  Cancelled: 5,
+  Expired: 6,
+} as const;
 
 /** A deterministic stand-in model: the output's content hash is a function of the seed only. */
 export const render = (seed: bigint): Hex => keccak256(encodeAbiParameters([{ type: "uint256" }], [seed]));

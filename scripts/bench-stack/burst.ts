@@ -5,18 +5,11 @@
  * exactly one JobFulfilled per fulfilled job) and in the index (each job fulfilled there, with exactly one
  * generated work naming it).
  */
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  parseEther,
-  parseEventLogs,
-  stringToHex,
-  zeroAddress,
-} from "viem";
+import { createPublicClient, createWalletClient, http, parseEther } from "viem";
 import { hardhat } from "viem/chains";
 import { contractAddress, generationMarketAbi, type Deployment } from "@atelier/protocol";
 import { devAccount } from "@atelier/devchain";
+import { requestJob } from "../lib/demo-work.ts";
 import { postGraphql } from "../lib/indexer.ts";
 
 export interface BurstResult {
@@ -75,29 +68,13 @@ export async function generationBurst(options: {
         account: devAccount(FIRST_SENDER + s),
       });
       for (let i = s; i < options.jobs; i += options.senders) {
-        const hash = await wallet.writeContract({
-          address: market,
-          abi: generationMarketAbi,
-          functionName: "requestGeneration",
-          args: [
-            options.modelId,
-            stringToHex(`${PROMPTS[i % PROMPTS.length]} (burst ${i})`),
-            "0x",
-            deadline,
-            500,
-            { termsId: 2, currency: zeroAddress, price: parseEther("0.01"), maxSupply: 0 },
-            [],
-          ],
-          value: parseEther("0.001"),
+        const { jobId } = await requestJob(wallet, client, market, {
+          modelId: options.modelId,
+          prompt: `${PROMPTS[i % PROMPTS.length]} (burst ${i})`,
+          deadline,
+          fee: parseEther("0.001"),
         });
-        const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-        const [requested] = parseEventLogs({
-          abi: generationMarketAbi,
-          logs: receipt.logs,
-          eventName: "JobRequested",
-        });
-        if (!requested) throw new Error(`burst request ${i} emitted no JobRequested`);
-        jobIds.push(requested.args.jobId);
+        jobIds.push(jobId);
       }
     }),
   );

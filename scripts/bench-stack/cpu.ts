@@ -7,7 +7,8 @@ import { processesUnder } from "../test/support/processes.ts";
 
 const TICKS_PER_SECOND = 100; // Linux USER_HZ
 
-async function cpuMsOf(pid: number): Promise<number> {
+/** CPU-ms (user + system) one process has spent so far, all its threads; 0 once it is gone. */
+export async function cpuMsOf(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
   // Fields after the command name (which may hold spaces, inside parentheses): utime is 14th, stime 15th.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

@@ -27,6 +27,18 @@ export interface LoadResult {
   seconds: number;
 }
 
+/** What bench:stack's GraphQL readers ask: the newest 24 works, as the dApp's Explore lists them. */
+export const READERS_QUERY = `{ works(limit: 24, orderBy: "number", orderDirection: "desc") { items { id number creator owner source metadata licensesSold flagged exclusiveSold } } }`;
+
+/** bench:stack's GraphQL readers' request against the indexer at `graphqlUrl`. */
+export const graphqlReaders = (graphqlUrl: string): Endpoint => ({
+  name: "graphql",
+  url: graphqlUrl,
+  method: "POST",
+  body: JSON.stringify({ query: READERS_QUERY }),
+  headers: { "content-type": "application/json" },
+});
+
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 

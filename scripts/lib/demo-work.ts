@@ -10,7 +10,13 @@ import {
   parseEventLogs,
   stringToHex,
   zeroAddress,
+  type Account,
+  type Address,
+  type Chain,
   type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
 } from "viem";
 import { hardhat } from "viem/chains";
 import { contractAddress, generationMarketAbi, worksAbi, type Deployment } from "@atelier/protocol";
@@ -25,6 +31,41 @@ export interface DemoWork {
   tokenUri: string;
   metadataUrl: string;
   imageUrl?: string;
+}
+
+/**
+ * One requestGeneration of `wallet`'s account with `fee` escrowed, the work to carry a commercial ETH offer
+ * at 0.01 ETH; resolves with the job id from its JobRequested event and the block it was mined in.
+ */
+export async function requestJob(
+  wallet: WalletClient<Transport, Chain, Account>,
+  client: PublicClient,
+  market: Address,
+  request: { modelId: number; prompt: string; deadline: number; fee: bigint },
+): Promise<{ jobId: bigint; blockNumber: bigint }> {
+  const hash = await wallet.writeContract({
+    address: market,
+    abi: generationMarketAbi,
+    functionName: "requestGeneration",
+    args: [
+      request.modelId,
+      stringToHex(request.prompt),
+      "0x",
+      request.deadline,
+      500,
+      { termsId: COMMERCIAL_TERMS, currency: zeroAddress, price: parseEther("0.01"), maxSupply: 0 },
+      [],
+    ],
+    value: request.fee,
+  });
+  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  const [requested] = parseEventLogs({
+    abi: generationMarketAbi,
+    logs: receipt.logs,
+    eventName: "JobRequested",
+  });
+  if (!requested) throw new Error(`requestGeneration (${hash}) emitted no JobRequested`);
+  return { jobId: requested.args.jobId, blockNumber: receipt.blockNumber };
 }
 
 export async function requestDemoWork(options: {
@@ -46,29 +87,12 @@ export async function requestDemoWork(options: {
   const works = contractAddress(options.deployment, "Works");
 
   const block = await publicClient.getBlock();
-  const request = await creator.writeContract({
-    address: market,
-    abi: generationMarketAbi,
-    functionName: "requestGeneration",
-    args: [
-      options.modelId,
-      stringToHex(options.prompt),
-      "0x",
-      Number(block.timestamp) + 600,
-      500,
-      { termsId: COMMERCIAL_TERMS, currency: zeroAddress, price: parseEther("0.01"), maxSupply: 0 },
-      [],
-    ],
-    value: parseEther("0.01"),
+  const { jobId, blockNumber } = await requestJob(creator, publicClient, market, {
+    modelId: options.modelId,
+    prompt: options.prompt,
+    deadline: Number(block.timestamp) + 600,
+    fee: parseEther("0.01"),
   });
-  const receipt = await publicClient.waitForTransactionReceipt({ hash: request, pollingInterval: 50 });
-  const [requested] = parseEventLogs({
-    abi: generationMarketAbi,
-    logs: receipt.logs,
-    eventName: "JobRequested",
-  });
-  if (!requested) throw new Error("requestGeneration did not emit JobRequested");
-  const jobId = requested.args.jobId;
 
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
@@ -77,7 +101,7 @@ export async function requestDemoWork(options: {
       abi: generationMarketAbi,
       eventName: "JobFulfilled",
       args: { jobId },
-      fromBlock: receipt.blockNumber,
+      fromBlock: blockNumber,
     });
     if (fulfilled) {
       const workId = fulfilled.args.workId!;

@@ -19,7 +19,7 @@ import { chromium } from "@playwright/test";
 import { keccak256, stringToHex } from "viem";
 import { devAccount } from "@atelier/devchain";
 import { licenseIdOf, uploadWatermarkId } from "@atelier/protocol";
-import { buildApp } from "../test-support/app.ts";
+import { ensureAppBuilt } from "../test-support/app.ts";
 import { chromiumLaunchOptions } from "../test-support/chromium.ts";
 import { markedJpeg, pattern } from "../test-support/images.ts";
 import { startStack } from "../test-support/stack.ts";
@@ -37,7 +37,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const round = (x: number) => Math.round(x * 10) / 10;
 
 const load = loadavg()[0]!;
-if (!values["skip-build"]) await buildApp();
+if (!values["skip-build"]) await ensureAppBuilt();
 const stack = await startStack((line) => console.error(`stack: ${line}`));
 const browser = await chromium.launch(chromiumLaunchOptions());
 try {

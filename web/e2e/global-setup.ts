@@ -1,12 +1,15 @@
-/** Builds the dApp (unless ATELIER_WEB_SKIP_BUILD=1), starts the stack, and hands its state to the tests. */
+/**
+ * Builds the dApp when web/build is missing or stale (unless ATELIER_WEB_SKIP_BUILD=1), starts the stack, and
+ * hands its state to the tests.
+ */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { buildApp } from "../test-support/app.ts";
+import { ensureAppBuilt } from "../test-support/app.ts";
 import { startStack } from "../test-support/stack.ts";
 
 export default async function globalSetup() {
   const started = performance.now();
-  if (process.env.ATELIER_WEB_SKIP_BUILD !== "1") await buildApp();
+  if (process.env.ATELIER_WEB_SKIP_BUILD !== "1") await ensureAppBuilt();
   const stack = await startStack((line) =>
     console.log(`[stack ${((performance.now() - started) / 1000).toFixed(1)} s] ${line}`),
   );

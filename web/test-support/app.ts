@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@atelier/devchain";
+import { clearBuildStamp, sourceDigest, stampBuild, staleBuildReason } from "../../scripts/lib/web-build.ts";
 
 export const WEB_ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -12,14 +13,31 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Runs `vite build` in web/ (Node 22 from the workspace's npx). */
+/** Runs `vite build` in web/ (Node 22 from the workspace's npx) and records the sources it was made from. */
 export async function buildApp(): Promise<void> {
+  const digest = await sourceDigest();
+  await clearBuildStamp();
   await new Promise<void>((resolve, reject) => {
     const child = spawn("npx", ["vite", "build", "--logLevel", "warn"], { cwd: WEB_ROOT, stdio: "inherit" });
     child.on("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}`)),
     );
   });
+  await stampBuild(digest);
+}
+
+let ensured: Promise<void> | undefined;
+
+/**
+ * `web/build` made from this tree's sources: built when it is missing or stale (the source digest
+ * `npm start` also checks), else reused — so one run of the tests, the e2e and bench:web builds once,
+ * and a test run alone on a fresh clone still builds. Once per process.
+ */
+export function ensureAppBuilt(): Promise<void> {
+  ensured ??= (async () => {
+    if ((await staleBuildReason(await sourceDigest())) !== undefined) await buildApp();
+  })();
+  return ensured;
 }
 
 export async function startApp(env: Record<string, string>): Promise<RunningApp> {

@@ -13,7 +13,7 @@ import { deployAtelier, startHardhatNode } from "@atelier/devchain";
 import type { Deployment } from "@atelier/protocol";
 import { startPonder } from "@atelier/indexer/test-support";
 import { startApp } from "./app.ts";
-import { blockstoreOf, registerModels, startNode } from "./node.ts";
+import { blockstoreOf, registerModels, startNode } from "@atelier/seed/test-support/node";
 import { seedMarket } from "./seed.ts";
 
 /** What the tests read (written as JSON by the global setup, path in ATELIER_E2E_STATE). */

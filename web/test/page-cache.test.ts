@@ -2,21 +2,21 @@
  * The dApp server's page cache, on the built app with a real chain and Ponder (the indexer's scenario
  * market): a work page and Explore come from memory while the index head stands, byte for byte what a
  * freshly built page says, with ETag / 304; the first request after Ponder has indexed a new sale
- * shows it. (`vite build` runs first: the test must see this tree's code.)
+ * shows it. (`web/build` is built first when it is missing or older than this tree's sources: ensureAppBuilt.)
  */
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSaleStack, type SaleStack } from "@atelier/indexer/test-support";
-import { buildApp, startApp, type RunningApp } from "../test-support/app.ts";
+import { ensureAppBuilt, startApp, type RunningApp } from "../test-support/app.ts";
 
 describe("page cache of the dApp server", () => {
   let stack: SaleStack;
   let app: RunningApp;
 
   beforeAll(async () => {
-    const built = buildApp();
+    const built = ensureAppBuilt();
     stack = await startSaleStack();
     const dir = await mkdtemp(path.join(tmpdir(), "atelier-page-cache-"));
     const deploymentFile = path.join(dir, "deployment.json");

@@ -120,11 +120,19 @@ const JOB_FIELDS = [
 const ZERO_ADDRESS = /^0x0{40}$/i;
 export const unique = (values: string[]) => [...new Set(values)];
 
+/**
+ * An IPFS file the index fetches (metadata JSON, a legal text): its CID and how the fetch went — an index
+ * that keeps only fetched files (the subgraph) has no status column, so "ok".
+ */
+export const fetchState = (r: Row) => ({
+  cid: String(r.id),
+  status: String(r.status ?? "ok"),
+  reason: str(r.reason),
+});
+
 function toMetadata(r: Row): Metadata {
   return {
-    cid: String(r.id),
-    status: String(r.status ?? "ok"),
-    reason: str(r.reason),
+    ...fetchState(r),
     name: str(r.name),
     description: str(r.description),
     image: str(r.image),

@@ -4,7 +4,7 @@
  * and currency, job status changes per day and status.
  */
 import type { Row } from "./dialect.ts";
-import { DetailQueries, unique } from "./details.ts";
+import { DetailQueries, fetchState, unique } from "./details.ts";
 import { str } from "./works.ts";
 
 export interface LegalText {
@@ -79,9 +79,7 @@ export class FigureQueries extends DetailQueries {
 
 function toLegalText(r: Row): LegalText {
   return {
-    cid: String(r.id),
-    status: String(r.status ?? "ok"),
-    reason: str(r.reason),
+    ...fetchState(r),
     title: str(r.title),
     summary: str(r.summary),
     size: r.size === null || r.size === undefined ? null : Number(r.size),

@@ -12,7 +12,7 @@ export interface ArtFixture {
   bytes: Uint8Array;
 }
 
-/** `p<prompt>-s<seed>.jpg`, rendered by scripts/render-art-fixtures.ts. */
+/** `p<prompt>-s<seed>.jpg`, rendered by indexer/bench/render-art-fixtures.ts. */
 export async function loadArtFixtures(dir = ART_DIR): Promise<ArtFixture[]> {
   const names = (await readdir(dir)).filter((n) => /^p\d+-s\d+\.jpg$/.test(n)).sort();
   return Promise.all(

@@ -1,16 +1,16 @@
 /**
  * The demo market's generated half on a real Hardhat node with a real generator node (the built-in art and
- * variation models, started in this process the way the web e2e starts its node): every planned job is
- * requested, claimed and fulfilled by the node and minted to its requester, the planned licence is sold on
- * a generated work, the AI remix is minted as a derivative of the first generated work, and a second run
- * sends nothing (no job is requested twice, no licence bought twice).
+ * variation models, started in this process by test-support/node.ts, as the web e2e starts its node):
+ * every planned job is requested, claimed and fulfilled by the node and minted to its requester, the
+ * planned licence is sold on a generated work, the AI remix is minted as a derivative of the first
+ * generated work, and a second run sends nothing (no job is requested twice, no licence bought twice).
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { abis } from "@atelier/protocol";
 import { devAccount } from "@atelier/devchain";
-import { registerBuiltinModel, startBuiltinNode } from "@atelier/web/test-support/node";
+import { registerBuiltinModel, startBuiltinNode } from "../test-support/node.ts";
 import {
   ACCOUNTS,
   BUYERS,

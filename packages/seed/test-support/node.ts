@@ -1,5 +1,5 @@
 /**
- * The generator node of the e2e stack, through @atelier/generator-node's public entry (what `npm start`
+ * The generator node of the web e2e stack, through @atelier/generator-node's public entry (what `npm start`
  * and `atelier-node start` run): the built-in art model and the ×4 upscaler registered on the market, a
  * node config with a dev account key in a 0600 file, the stake through the operator's own code path,
  * the node started in this process (its models run in worker threads), and its endpoint published on
