@@ -28,6 +28,7 @@ const ASPECT_STEP = 0.012;
  * oracle map read at pilot z 6–7.4, and the comb's 9 best periods did not hold 31.5), while the
  * pilot, first-order, still sees it. A downscaled image carries the band higher, where the 4×
  * screen plane's box filter erases it, so the group is ranked and screened on the refine target.
+ * It runs on planes whose short side is below 400 px only (searchMaps).
  */
 const MIN_SCALE = 0.45;
 const MAX_SCALE = 2.2;
@@ -115,7 +116,10 @@ export function searchMaps(t: RefineTarget): TileMap[] {
   scored.sort((a, b) => b.e - a.e);
   const pilotMaps = scored.slice(0, ENERGY_KEEP).map((s) => s.m);
   scales ??= scaleMaps();
-  if (whitenedSpectrum(t.w)) {
+  // only below the 2× plane's threshold (short side < 400 px): a larger plane holds ≥ 12 periods of
+  // even a 0.5× tile, where the period comb found every rescale of the quick 22, and an unmarked
+  // 1024² image does not pay the group's folds
+  if (t.f === 1 && whitenedSpectrum(t.w)) {
     const byEnergy = prescreen(t, scales, SCALE_PRESCREEN_KEEP).map((m) => ({
       m,
       e: bandEnergy(
