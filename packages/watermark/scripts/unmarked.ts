@@ -4,18 +4,41 @@
  * candidate reached (the list decoder runs only from LIST_MIN_Z), the decodes and list-decoder CRC
  * tests spent, and detect CPU-ms (process.cpuUsage, so the figure moves less with the load).
  *
- *   npx tsx scripts/unmarked.ts DIR|FILE,... [DIR ...] [--json FILE]
+ * With `--trials N` it runs the benchmark's N unmarked trials on those images instead (random crops,
+ * rescales, rotations, flips, JPEG, noise images: src/bench/false-positives.ts) and prints the hits.
+ *
+ *   npx tsx scripts/unmarked.ts DIR|FILE,... [DIR ...] [--json FILE] [--trials N]
  */
 import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { detect, FALSE_POSITIVE_BOUND, LIST_MIN_Z, type DetectDiagnostics } from "../src/detect.ts";
 import { decodeImage } from "../src/node/io.ts";
+import { falsePositives } from "../src/bench/false-positives.ts";
+import { METHODS } from "../src/bench/methods.ts";
 import { imageFiles } from "./image-files.ts";
 
 const args = process.argv.slice(2);
 const ji = args.indexOf("--json");
 const jsonOut = ji >= 0 ? args.splice(ji, 2)[1] : undefined;
+const ti = args.indexOf("--trials");
+const trials = ti >= 0 ? Number(args.splice(ti, 2)[1]) : 0;
 const files = args.flatMap((a) => imageFiles(a));
+if (trials > 0) {
+  const images = [];
+  for (const f of files) images.push({ image: await decodeImage(f) });
+  const atelier = METHODS.find((m) => m.name === "atelier")!;
+  const t0 = process.cpuUsage();
+  const hits = await falsePositives(atelier, images, trials);
+  const t = process.cpuUsage(t0);
+  const out = {
+    images: files.length,
+    falsePositives: { hits, trials },
+    cpuMsPerTrial: Math.round((t.user + t.system) / 1000 / trials),
+  };
+  console.log(JSON.stringify(out, null, 2));
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2) + "\n");
+  process.exit(0);
+}
 let hits = 0;
 let listRuns = 0;
 let listTests = 0;
