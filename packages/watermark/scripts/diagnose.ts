@@ -2,20 +2,23 @@
  * Where the chain breaks, per image and attack: the blind detect() beside an oracle read that folds
  * with the known geometry (the attack's own map). If the oracle decodes but detect() does not, sync
  * failed; if neither, the payload SNR after a correct sync is too low. Prints the oracle's pilot z,
- * the coded-bit error rate of the plain despreading against the true codeword, and the soft SNR.
+ * the coded-bit error rate of the plain despreading against the true codeword, and the soft SNR, and
+ * where the true message ranks in a list of the 32 best Viterbi paths (listViterbi: "L4" = the 4th
+ * best path, "L>32" = not in the list), for the oracle read (plain / equalised) and for the blind
+ * detector's best distinct pilot hypotheses (best rank over its first 6 maps, plain and equalised).
  *
- *   npx tsx scripts/diagnose.ts DIR|FILE,FILE,... ATTACK[,ATTACK...] [--plain]
+ *   npx tsx scripts/diagnose.ts DIR|FILE,FILE,... ATTACK[,ATTACK...] [--plain|--all]
  */
 import { basename } from "node:path";
 import { embed } from "../src/embed.ts";
 import { embedVerified } from "../src/verify.ts";
 import { detect, type DetectDiagnostics } from "../src/detect.ts";
-import { decodeAt } from "../src/decode.ts";
+import { decodeAt, softAt } from "../src/decode.ts";
 import { bandCoefficients, fold, pilotPeaks } from "../src/fold.ts";
-import { whiten } from "../src/whiten.ts";
+import { detectorPlane } from "../src/whiten.ts";
 import { codebook, TILE } from "../src/pattern.ts";
-import { CODED_BITS, convEncode, messageBits } from "../src/ecc.ts";
-import { luma, type RawImage } from "../src/image.ts";
+import { CODED_BITS, checkMessage, convEncode, listViterbi, MESSAGE_BITS, messageBits } from "../src/ecc.ts";
+import type { RawImage } from "../src/image.ts";
 import type { TileMap } from "../src/sync.ts";
 import { decodeImage } from "../src/node/io.ts";
 import { ATTACKS } from "../src/bench/attacks.ts";
@@ -47,12 +50,63 @@ function oracleMaps(name: string, w0: number, h0: number, w: number, h: number):
   return [{ a: 1 / sx, b: 0, c: 0, d: 1 / sy }];
 }
 
+const LIST = 32;
+/** 1-based rank of the true message among the LIST best Viterbi paths of `soft`, or Infinity. */
+function listRank(soft: Float64Array | null): number {
+  if (!soft) return Infinity;
+  const r = listViterbi(soft, MESSAGE_BITS, LIST).findIndex((e) => checkMessage(e.bits) === p);
+  return r < 0 ? Infinity : r + 1;
+}
+const fmtRank = (r: number) => (r === Infinity ? `L>${LIST}` : `L${r}`);
+
+/** Best list rank over the blind detector's first 6 distinct hypotheses (refolded at full resolution). */
+function blindRank(im: RawImage, diag: DetectDiagnostics): { rank: number; z: number } {
+  const { w, width, height } = detectorPlane(im);
+  let best = { rank: Infinity, z: -Infinity };
+  const seen: TileMap[] = [];
+  for (const h of diag.hypotheses ?? []) {
+    if (seen.length >= 6) break;
+    if (
+      seen.some(
+        (o) =>
+          Math.abs(o.a - h.map.a) +
+            Math.abs(o.b - h.map.b) +
+            Math.abs(o.c - h.map.c) +
+            Math.abs(o.d - h.map.d) <
+          1e-6,
+      )
+    )
+      continue;
+    seen.push(h.map);
+    const coef = bandCoefficients(fold(w, width, height, h.map));
+    for (const pk of pilotPeaks(coef, 2)) {
+      const r = Math.min(
+        listRank(softAt(coef, pk.sx, pk.sy, false)),
+        listRank(softAt(coef, pk.sx, pk.sy, true)),
+      );
+      if (r < best.rank || (r === best.rank && pk.z > best.z)) best = { rank: r, z: pk.z };
+    }
+  }
+  return best;
+}
+
 function oracle(im: RawImage, maps: TileMap[]) {
-  const w = whiten(luma(im), im.width, im.height);
-  let best: { z: number; ber: number; snr: number; ok: boolean; okEq: boolean } | null = null;
+  const { w, width, height, f } = detectorPlane(im);
+  let best: {
+    z: number;
+    ber: number;
+    berEq: number;
+    snr: number;
+    snrEq: number;
+    ok: boolean;
+    okEq: boolean;
+    rank: number;
+    rankEq: number;
+  } | null = null;
   const cb = codebook();
-  for (const m of maps) {
-    const coef = bandCoefficients(fold(w, im.width, im.height, m));
+  for (const m0 of maps) {
+    const m = { a: m0.a * f, b: m0.b * f, c: m0.c * f, d: m0.d * f };
+    const coef = bandCoefficients(fold(w, width, height, m));
     const [pk] = pilotPeaks(coef, 1);
     if (!pk) continue;
     // plain soft values at the found shift, against the true codeword
@@ -81,10 +135,37 @@ function oracle(im: RawImage, maps: TileMap[]) {
     const sd = Math.sqrt(Math.max(1e-12, m2 / CODED_BITS - m1 * m1));
     const ok = decodeAt(coef, pk.sx, pk.sy, false).detection?.payload === p;
     const okEq = decodeAt(coef, pk.sx, pk.sy, true).detection?.payload === p;
-    const r = { z: pk.z, ber: errs / CODED_BITS, snr: m1 / sd, ok, okEq };
+    const eq = softAt(coef, pk.sx, pk.sy, true);
+    const q = eq ? softStats(eq) : { ber: 1, snr: 0 };
+    const r = {
+      z: pk.z,
+      ber: errs / CODED_BITS,
+      snr: m1 / sd,
+      berEq: q.ber,
+      snrEq: q.snr,
+      ok,
+      okEq,
+      rank: listRank(soft),
+      rankEq: listRank(eq),
+    };
     if (!best || r.z > best.z) best = r;
   }
   return best!;
+}
+
+/** Coded-bit error rate and soft SNR (mean / sd of symbol · soft) against the true codeword. */
+function softStats(soft: Float64Array): { ber: number; snr: number } {
+  let errs = 0;
+  let m1 = 0;
+  let m2 = 0;
+  for (let i = 0; i < CODED_BITS; i++) {
+    const v = (truth[i] ? -1 : 1) * soft[i]!;
+    if (v < 0) errs++;
+    m1 += v;
+    m2 += v * v;
+  }
+  m1 /= CODED_BITS;
+  return { ber: errs / CODED_BITS, snr: m1 / Math.sqrt(Math.max(1e-12, m2 / CODED_BITS - m1 * m1)) };
 }
 
 const tally: Record<string, { blind: number; oracle: number; n: number }> = {};
@@ -101,11 +182,14 @@ for (const f of files) {
     t.n++;
     if (found) t.blind++;
     if (o.ok || o.okEq) t.oracle++;
-    if (!found || flag === "--all")
+    if (!found || flag === "--all") {
+      const b = blindRank(att, diag);
       out.push(
-        `${a}:${found ? "OK" : "miss"} top z${diag.hypotheses?.[0]?.z.toFixed(1)} | oracle z${o.z.toFixed(1)} ` +
-          `ber ${(o.ber * 100).toFixed(0)}% snr ${o.snr.toFixed(2)} ${o.ok ? "dec" : o.okEq ? "decEq" : "FAIL"}`,
+        `${a}:${found ? "OK" : "miss"} top z${diag.hypotheses?.[0]?.z.toFixed(1)} blind ${fmtRank(b.rank)}@z${b.z.toFixed(1)} | oracle z${o.z.toFixed(1)} ` +
+          `ber ${(o.ber * 100).toFixed(0)}%/${(o.berEq * 100).toFixed(0)}% snr ${o.snr.toFixed(2)}/${o.snrEq.toFixed(2)} ` +
+          `${o.ok ? "dec" : o.okEq ? "decEq" : "FAIL"} ${fmtRank(o.rank)}/${fmtRank(o.rankEq)}`,
       );
+    }
   }
   console.log(basename(f), `${im.width}x${im.height}`, out.join("  ||  "));
 }

@@ -123,3 +123,77 @@ export function viterbi(soft: Float64Array | Float32Array, messageLength: number
   }
   return bits.subarray(0, messageLength);
 }
+
+/**
+ * Parallel list Viterbi (Seshadri & Sundberg 1994): keeps the `list` best partial paths into every
+ * state, so the survivors at the zero end state are exactly the `list` most likely messages, best
+ * first (metric = Σ symbol · soft, as viterbi()). Entry 0 equals viterbi()'s path up to ties.
+ * Each path handed to a CRC check is one more chance of a false positive: callers count them.
+ */
+export function listViterbi(
+  soft: Float64Array | Float32Array,
+  messageLength: number,
+  list: number,
+): { bits: Uint8Array; metric: number }[] {
+  if (!Number.isInteger(list) || list < 1)
+    throw new RangeError(`list size must be an integer ≥ 1, got ${list}`);
+  const steps = messageLength + TAIL;
+  const L = list;
+  let metric = new Float64Array(STATES * L).fill(-Infinity);
+  let next = new Float64Array(STATES * L);
+  metric[0] = 0;
+  // back pointers per (step, state, rank): predecessor state and its rank
+  const prevState = new Uint8Array(steps * STATES * L);
+  const prevRank = new Uint16Array(steps * STATES * L);
+  for (let t = 0; t < steps; t++) {
+    next.fill(-Infinity);
+    const y1 = soft[2 * t]!;
+    const y2 = soft[2 * t + 1]!;
+    const tail = t >= messageLength;
+    for (let ns = 0; ns < STATES; ns++) {
+      const b = ns >> (K - 2); // the input bit that leads into ns
+      if (tail && b) continue;
+      // the two predecessors s = ((ns << 1) & (STATES − 1)) | low, each with its sorted list
+      const s0 = (ns << 1) & (STATES - 1);
+      const s1 = s0 | 1;
+      const bm0 = (OUT1[s0 * 2 + b] ? -y1 : y1) + (OUT2[s0 * 2 + b] ? -y2 : y2);
+      const bm1 = (OUT1[s1 * 2 + b] ? -y1 : y1) + (OUT2[s1 * 2 + b] ? -y2 : y2);
+      let i0 = 0;
+      let i1 = 0;
+      const base = (t * STATES + ns) * L;
+      for (let r = 0; r < L; r++) {
+        const m0 = i0 < L ? metric[s0 * L + i0]! + bm0 : -Infinity;
+        const m1 = i1 < L ? metric[s1 * L + i1]! + bm1 : -Infinity;
+        if (m0 === -Infinity && m1 === -Infinity) break;
+        if (m0 >= m1) {
+          next[ns * L + r] = m0;
+          prevState[base + r] = s0;
+          prevRank[base + r] = i0++;
+        } else {
+          next[ns * L + r] = m1;
+          prevState[base + r] = s1;
+          prevRank[base + r] = i1++;
+        }
+      }
+    }
+    const tmp = metric;
+    metric = next;
+    next = tmp;
+  }
+  const out: { bits: Uint8Array; metric: number }[] = [];
+  for (let r = 0; r < L; r++) {
+    const m = metric[r]!; // state 0
+    if (m === -Infinity) break;
+    const bits = new Uint8Array(steps);
+    let s = 0;
+    let k = r;
+    for (let t = steps - 1; t >= 0; t--) {
+      bits[t] = s >> (K - 2);
+      const idx = (t * STATES + s) * L + k;
+      k = prevRank[idx]!;
+      s = prevState[idx]!;
+    }
+    out.push({ bits: bits.subarray(0, messageLength), metric: m });
+  }
+  return out;
+}

@@ -21,6 +21,26 @@ const ANGLE_STEP = 0.6;
 const MIN_ASPECT = 0.78;
 const MAX_ASPECT = 1.28;
 const ASPECT_STEP = 0.012;
+/**
+ * Uniform rescales the sweep also covers (geometric steps of ASPECT_STEP), as a group of their own:
+ * the per-axis period comb misses the mark's period on small rescaled images, where the picture's
+ * own structure fills the autocorrelation (0.5× of 512² art, of 640×480 and 680×350 photos: the
+ * oracle map read at pilot z 6–7.4, and the comb's 9 best periods did not hold 31.5), while the
+ * pilot, first-order, still sees it. A downscaled image carries the band higher, where the 4×
+ * screen plane's box filter erases it, so the group is ranked and screened on the refine target.
+ * It runs on planes whose short side is below 400 px only (searchMaps).
+ */
+const MIN_SCALE = 0.45;
+const MAX_SCALE = 2.2;
+/**
+ * Half the aspect step: a map's error drifts the tile by (error × image size × map gain) bins, and
+ * a 0.5× image carries two tile bins per pixel (1.2% steps left the 0.5× map of a 320 px image at
+ * pilot z 3.9 instead of 7.4).
+ */
+const SCALE_STEP = 0.006;
+/** Scale maps kept by the spectral pre-screen, and then by their folded band energy for the pilot. */
+const SCALE_PRESCREEN_KEEP = 12;
+const SCALE_ENERGY_KEEP = 6;
 /** Best distinct maps of the sweep that are refined and returned. */
 const KEEP = 2;
 /** Maps with the most folded band energy that the pilot screens (in 8 orientations each). */
@@ -66,7 +86,17 @@ function sweepMaps(): TileMap[] {
   }
   return maps;
 }
+
+function scaleMaps(): TileMap[] {
+  const maps: TileMap[] = [];
+  for (let r = MIN_SCALE; r <= MAX_SCALE; r *= 1 + SCALE_STEP) {
+    if (Math.abs(Math.log(r)) < 1.5 * ASPECT_STEP) continue; // the nominal grid's neighbourhood
+    maps.push({ a: 1 / r, b: 0, c: 0, d: 1 / r });
+  }
+  return maps;
+}
 let sweep: TileMap[] | null = null;
+let scales: TileMap[] | null = null;
 
 /** The best maps (orientation resolved, in full-resolution pixels) of the sweep, refined. */
 export function searchMaps(t: RefineTarget): TileMap[] {
@@ -84,8 +114,23 @@ export function searchMaps(t: RefineTarget): TileMap[] {
     scored.push({ m, e: bandEnergy(base) });
   }
   scored.sort((a, b) => b.e - a.e);
+  const pilotMaps = scored.slice(0, ENERGY_KEEP).map((s) => s.m);
+  scales ??= scaleMaps();
+  // only below the 2× plane's threshold (short side < 400 px): a larger plane holds ≥ 12 periods of
+  // even a 0.5× tile, where the period comb found every rescale of the quick 22, and an unmarked
+  // 1024² image does not pay the group's folds
+  if (t.f === 1 && whitenedSpectrum(t.w)) {
+    const byEnergy = prescreen(t, scales, SCALE_PRESCREEN_KEEP).map((m) => ({
+      m,
+      e: bandEnergy(
+        bandCoefficients(fold(t.w, t.width, t.height, { a: m.a * k, b: m.b * k, c: m.c * k, d: m.d * k })),
+      ),
+    }));
+    byEnergy.sort((a, b) => b.e - a.e);
+    pilotMaps.push(...byEnergy.slice(0, SCALE_ENERGY_KEEP).map((s) => s.m));
+  }
   const hits: Hit[] = [];
-  for (const { m } of scored.slice(0, ENERGY_KEEP)) {
+  for (const m of pilotMaps) {
     const base = bandCoefficients(
       fold(t.w, t.width, t.height, { a: m.a * k, b: m.b * k, c: m.c * k, d: m.d * k }),
     );
@@ -117,9 +162,9 @@ export function searchMaps(t: RefineTarget): TileMap[] {
 }
 
 /** The sweep maps with the most spectral band energy (all of them when the plane has no spectrum). */
-function prescreen(t: RefineTarget, maps: TileMap[]): TileMap[] {
+function prescreen(t: RefineTarget, maps: TileMap[], keep = PRESCREEN_KEEP): TileMap[] {
   const power = whitenedSpectrum(t.w);
-  if (!power || maps.length <= PRESCREEN_KEEP) return maps;
+  if (!power || maps.length <= keep) return maps;
   const cb = codebook();
   const bins = [...cb.pilotBins, ...cb.payloadBins];
   const N = WINDOW;
@@ -149,6 +194,6 @@ function prescreen(t: RefineTarget, maps: TileMap[]): TileMap[] {
   return maps
     .map((m) => ({ m, e: energy(m) }))
     .sort((a, b) => b.e - a.e)
-    .slice(0, PRESCREEN_KEEP)
+    .slice(0, keep)
     .map((x) => x.m);
 }
