@@ -14,7 +14,6 @@
  * model's generate time alone (`art.generateWallMs`); upscale ×4 of 512² works (`upscale`); and the
  * quality sheet (`quality.v1`, `quality.v2`, contact sheets next to the JSON; skip with --no-quality).
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +26,9 @@ import type { JobEvent } from "../src/node.ts";
 import { startStack, writeNodeConfig } from "../test/helpers/stack.ts";
 import { cpuMsByStage, qualitySheet } from "./quality.ts";
 import { upscaleBench } from "./upscale.ts";
+import { chainCounters, hardhatCpuMs, memoryReport, perJob } from "./node-counters.ts";
+import { pct, round, sleep, sum } from "./stats.ts";
+import { printSummary } from "./summary.ts";
 
 const { values } = parseArgs({
   options: {
@@ -48,75 +50,6 @@ const concurrency = Number(values.concurrency);
 const workers = values.workers === "auto" ? "auto" : Number(values.workers);
 /** upscale and variation jobs measured on chain (each one at a time, after the art phases) */
 const PARENT_JOBS = 3;
-
-const pct = (xs: number[], p: number) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-};
-const round = (x: number) => Math.round(x * 10) / 10;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
-/** The node's RPC requests by method and its journal writes, from its `/metrics`. */
-async function chainCounters(url: string): Promise<{ rpc: Record<string, number>; journalWrites: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const rpc: Record<string, number> = {};
-  for (const m of text.matchAll(/^atelier_node_rpc_requests_total\{method="([^"]+)"\} (\d+)/gm))
-    rpc[m[1]!] = Number(m[2]);
-  const journalWrites = Number(/^atelier_node_journal_writes_total (\d+)/m.exec(text)?.[1] ?? NaN);
-  return { rpc, journalWrites };
-}
-
-/** Per job and method: the counter differences between two readings. */
-function perJob(a: Awaited<ReturnType<typeof chainCounters>>, b: typeof a, jobs: number) {
-  const byMethod: Record<string, number> = {};
-  for (const [k, v] of Object.entries(b.rpc)) {
-    const d = (v - (a.rpc[k] ?? 0)) / jobs;
-    if (d > 0) byMethod[k] = round(d);
-  }
-  return {
-    rpcRequests: round(sum(Object.values(byMethod))),
-    rpcByMethod: byMethod,
-    journalWrites: round((b.journalWrites - a.journalWrites) / jobs),
-  };
-}
-
-/** CPU time (ms) of this machine's `hardhat node` processes started by this benchmark (Linux /proc). */
-function hardhatCpuMs(): number {
-  let total = 0;
-  try {
-    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        if (!cmd.includes("hardhat") || !cmd.includes(`--port\u0000${new URL(stack.rpcUrl).port}`)) continue;
-        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-        total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-      } catch {
-        /* process gone */
-      }
-    }
-  } catch {
-    return NaN;
-  }
-  return total;
-}
-
-/**
- * The node's memory: process RSS (the producer workers are threads of this process, so it holds
- * them all) and `/metrics`' per-model figures (RSS growth while each model's sessions and safety
- * classifiers loaded, summed over its workers; 0 for a model sharing another's producers).
- */
-async function memoryReport(node: NonNullable<typeof app>) {
-  const mb = (b: number) => Math.round(b / 2 ** 20);
-  const perModel: Record<string, Record<string, number>> = {};
-  for (const v of (await node.metrics.modelMemory.get()).values) {
-    const { model, kind } = v.labels as { model: string; kind: string };
-    (perModel[model] ??= {})[`${kind}Mb`] =
-      kind === "weights" ? Math.round((v.value / 2 ** 20) * 100) / 100 : mb(v.value);
-  }
-  return { processRssMb: mb(process.memoryUsage().rss), perModel };
-}
 
 const loadBefore = os.loadavg()[0]!;
 const stack = await startStack();
@@ -200,7 +133,7 @@ try {
   console.error(`throughput phase: ${N} jobs at once`);
   const cpu0 = process.cpuUsage();
   const main0 = process.threadCpuUsage();
-  const hh0 = hardhatCpuMs();
+  const hh0 = hardhatCpuMs(stack.rpcUrl);
   const b0 = await chainCounters(app.url);
   const burst: { jobId: bigint; minedAt: number }[] = [];
   for (let i = 0; i < N; i++) burst.push(await stack.request(`${prompts[i % prompts.length]} burst ${i}`));
@@ -214,7 +147,7 @@ try {
   const cpuPerJob = {
     nodeMs: round((cpu.user + cpu.system) / 1000 / N),
     mainThreadMs: round((mainCpu.user + mainCpu.system) / 1000 / N),
-    hardhatMs: round((hardhatCpuMs() - hh0) / N),
+    hardhatMs: round((hardhatCpuMs(stack.rpcUrl) - hh0) / N),
   };
   const burstE2e = burst.map((p) => done.get(p.jobId)!.at - p.minedAt);
 
@@ -367,38 +300,18 @@ try {
         }
       : {}),
   };
-  console.log(
-    `\nprovider ${result.provider} · ${result.cpu} · ${N} jobs per phase · concurrency ${concurrency}`,
-  );
-  console.log(
-    `e2e (request mined → fulfil mined, arrivals every ${interval} ms): p50 ${result.e2e.p50Ms} ms, p95 ${result.e2e.p95Ms} ms`,
-  );
-  console.log(`throughput (burst of ${N}): ${result.jobsPerMin} jobs/min`);
-  console.log(
-    `one job alone: e2e p50 ${result.isolatedE2e.p50Ms} ms = request seen after ${result.isolatedE2e.detectP50Ms} ms + stages + ${result.isolatedE2e.unaccountedP50Ms} ms outside any stage; per job ${JSON.stringify(isolatedChain)}`,
-  );
-  console.log(`per job in the burst: ${JSON.stringify(burstChain)}`);
-  console.log(
-    `CPU per job (burst): node process ${cpuPerJob.nodeMs} ms, hardhat node ${cpuPerJob.hardhatMs} ms`,
-  );
-  console.log("stage        p50 ms   p95 ms");
-  for (const [k, v] of Object.entries(stages))
-    console.log(`${k.padEnd(12)} ${String(v.p50Ms).padStart(7)}  ${String(v.p95Ms).padStart(7)}`);
-  console.log(`CPU ms per job by stage (in process, one at a time): ${JSON.stringify(byStage.cpuMs)}`);
-  console.log(
-    `art model generate, 512², in process: p50 ${byStage.generateWallMs.p50Ms} ms, p95 ${byStage.generateWallMs.p95Ms} ms`,
-  );
-  if (upscale)
-    console.log(
-      `upscale ×4 (512² → 2048², ${upscale.model}, tiles ${upscale.tile?.size}+${upscale.tile?.overlap}): p50 ${upscale.p50Ms} ms, CPU ${upscale.cpuMsPerJob} ms, RSS +${upscale.rssGrowthMb} MB`,
-    );
-  if (quality) {
-    for (const q of [quality.v1, quality.v2])
-      console.log(
-        `${q.model}: colourfulness ${q.colourfulness}, edge density ${q.edgeDensity}, HF energy ${q.hfEnergy}, diversity ${q.diversity} bits (48 prompts × 2 seeds: ${q.diversityWide}; independent images: ${q.diversityIndependent}) (medians over ${q.images}; worst ${JSON.stringify(q.worst)}; watermark ${JSON.stringify(q.watermarkRungs)})`,
-      );
-    console.log(`contact sheets: ${quality.sheets.join(", ")}`);
-  }
+  printSummary({
+    result,
+    N,
+    concurrency,
+    interval,
+    isolatedChain,
+    burstChain,
+    cpuPerJob,
+    byStage,
+    upscale,
+    quality,
+  });
   if (values.json) {
     const out = path.resolve(process.env.INIT_CWD ?? process.cwd(), values.json);
     await mkdir(path.dirname(out), { recursive: true });

@@ -13,12 +13,12 @@ import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
+import { hammingDistance } from "@atelier/watermark";
 import { loadManifest } from "../src/model/manifest.ts";
 import { BUILTIN_ART_MANIFEST, BUILTIN_CPPN_MANIFEST } from "../src/model/builtin.ts";
 import {
   colourfulness,
   edgeDensity,
-  hamming64,
   highFrequencyEnergy,
   meanPairwiseDistance,
 } from "../src/model/quality.ts";
@@ -185,7 +185,8 @@ async function measureModel(manifestPath: string, sheetFile: string): Promise<Mo
     meanPairwiseDistance([...hashes.filter((_, i) => i % SHEET_SEEDS.length === k), ...heldOut[k]!]),
   );
   let same = 0;
-  for (let i = 0; i < hashes.length; i += SHEET_SEEDS.length) same += hamming64(hashes[i]!, hashes[i + 1]!);
+  for (let i = 0; i < hashes.length; i += SHEET_SEEDS.length)
+    same += hammingDistance(hashes[i]!, hashes[i + 1]!);
   const rungs: Record<string, number> = {};
   images.forEach((im, i) => {
     const payload = payloadFor(wm, 2n ** 55n + BigInt(i));

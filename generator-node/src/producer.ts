@@ -153,9 +153,19 @@ export class InProcessProducer implements ImageProducer {
       // PSNR ladder (below the 42 dB goal, so that a busy image stays fulfillable); failed at every
       // rung would mint a work whose mark cannot identify it. Deterministic, so a re-run after a
       // crash picks the same rung and produces the same bytes.
+      //
+      // A model that paints from a parent's pixels (an upscale) carries the parent's mark into the
+      // child, scaled: the reference attack's 0.5× brings a ×2 child back to the parent's scale, where
+      // that mark is native and competes with the child's. So the child's embed first detects and
+      // subtracts any other mark (`existing: "replace"`, one detect more); a variation is painted
+      // afresh from the parent's prompt and seed and holds none of its pixels.
+      const existing = parentImage ? ("replace" as const) : undefined;
       let reason = "";
       for (const psnr of WATERMARK_PSNR_LADDER) {
-        const r = this.watermark.embedVerified(raw, payload, psnr === undefined ? undefined : { psnr });
+        const r = this.watermark.embedVerified(raw, payload, {
+          ...(psnr === undefined ? {} : { psnr }),
+          ...(existing ? { existing } : {}),
+        });
         if (r.verdict !== "failed") return r.image;
         reason = r.reason ?? "no reason given";
       }

@@ -18,11 +18,21 @@ export interface VerifiedMark {
   reason?: string;
 }
 
+export interface MarkOptions {
+  psnr?: number;
+  /**
+   * "replace": the image may carry another work's mark (a derivative made from a marked parent's
+   * pixels): detect it and subtract it before embedding, so that no read of the child — as it is or
+   * scaled back to the parent's size — finds the parent's payload. Costs one detect. Default "ignore".
+   */
+  existing?: "ignore" | "replace";
+}
+
 export interface WatermarkEngine {
   /** The marked image; throws when the mark cannot be read back (verdict "failed", with its reason). */
-  embed(image: RawImage, payload: bigint, opts?: { psnr?: number }): RawImage;
+  embed(image: RawImage, payload: bigint, opts?: MarkOptions): RawImage;
   /** Embeds and reports the library's verdict (the self-check and local strengthening of @atelier/watermark). */
-  embedVerified(image: RawImage, payload: bigint, opts?: { psnr?: number }): VerifiedMark;
+  embedVerified(image: RawImage, payload: bigint, opts?: MarkOptions): VerifiedMark;
   detect(image: RawImage): Detection | null;
   perceptualHash(image: RawImage): bigint;
   encodePayload(fields: { version: number; id: bigint }): bigint;
@@ -41,7 +51,10 @@ export const watermarkEngine: WatermarkEngine = {
     return r.image;
   },
   embedVerified(image, payload, opts) {
-    const r = wm.embedVerified(image, payload, opts?.psnr !== undefined ? { psnr: opts.psnr } : {});
+    const r = wm.embedVerified(image, payload, {
+      ...(opts?.psnr !== undefined ? { psnr: opts.psnr } : {}),
+      ...(opts?.existing === "replace" ? { existing: "replace" as const } : {}),
+    });
     const out = r.image;
     return {
       image: { width: out.width, height: out.height, channels: out.channels, data: asBytes(out.data) },

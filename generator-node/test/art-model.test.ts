@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { artConditionFor, artVariationFor } from "../src/model/art/condition.ts";
+import { screenGrid } from "../src/model/art/grids.ts";
 import { LEXICON, lexiconData } from "../src/model/art/lexicon.ts";
 import {
   artManifest,
@@ -134,6 +135,29 @@ describe("built-in art model v2", () => {
       for (const i of [0, 1, 5]) expect(edgeDensity(images[2 * i]!), cases[i]![0]).toBeGreaterThan(0.02);
     });
 
+    it("weak prompts of the sheet: a pastel sky is coloured, not white; a lake at dusk takes the dusk's palette; a portrait is a lit bust", async () => {
+      const [clouds, lake] = await rt.generate([
+        { prompt: "pastel dreamy clouds", seed: seed(1) },
+        { prompt: "calm lake at dusk", seed: seed(1) },
+      ]);
+      let luma = 0;
+      for (let i = 0; i < clouds!.data.length; i += 3)
+        luma += 0.299 * clouds!.data[i]! + 0.587 * clouds!.data[i + 1]! + 0.114 * clouds!.data[i + 2]!;
+      expect(luma / (clouds!.data.length / 3)).toBeLessThan(200); // was 235–242: near white
+      expect(colourfulness(clouds!)).toBeGreaterThan(35); // was 19–24
+      expect(artConditionFor("pastel dreamy clouds", seed(1)).composition).toBe("land");
+      const dusk = artConditionFor("calm lake at dusk", seed(1));
+      expect(Array.from(dusk.palette)).toEqual(Array.from(artConditionFor("dusk", seed(1)).palette));
+      expect(Array.from(artConditionFor("calm lake", seed(1)).palette)).toEqual(
+        Array.from(artConditionFor("ocean", seed(1)).palette),
+      );
+      expect(warmth(lake!)).toBeGreaterThan(0.1);
+      const portrait = artConditionFor("portrait of an old fisherman, oil painting", seed(1));
+      expect(portrait.composition).toBe("portrait");
+      expect(portrait.style.orb).toBe(1);
+      expect(portrait.sites).toHaveLength(1); // the shoulders
+    });
+
     it("a variation keeps the parent's composition and palette and changes the detail", async () => {
       const parent = { prompt: "moonlit mountains", seed: seed(11) };
       const [p, v, other, v2] = await rt.generate([
@@ -150,6 +174,33 @@ describe("built-in art model v2", () => {
       expect(Array.from(cv.palette)).toEqual(Array.from(c.palette));
       expect(cv.composition).toBe(c.composition);
     });
+  });
+
+  it("the seed lays the composition on the frame mirrored, upside down or transposed; a landscape only mirrored", () => {
+    for (const [w, h] of [
+      [6, 6],
+      [8, 5],
+    ] as const) {
+      const base = screenGrid(w, h, 0);
+      for (let o = 0; o < 8; o++) {
+        const g = screenGrid(w, h, o);
+        const transposed = w === h && (o & 4) !== 0;
+        for (let py = 0; py < h; py++)
+          for (let px = 0; px < w; px++) {
+            let qx = o & 1 ? w - 1 - px : px;
+            let qy = o & 2 ? h - 1 - py : py;
+            if (transposed) [qx, qy] = [qy, qx];
+            const at = (py * w + px) * 3;
+            const from = (qy * w + qx) * 3;
+            expect([g[at], g[at + 1]]).toEqual([base[from], base[from + 1]]);
+          }
+      }
+    }
+    const orientations = (prompt: string) =>
+      new Set(Array.from({ length: 40 }, (_, i) => artConditionFor(prompt, seed(300 + i)).orientation));
+    expect(orientations("golden marble").size).toBe(8);
+    expect([...orientations("sunset over the sea")].sort()).toEqual([0, 1]);
+    expect([...orientations("portrait of a woman")].sort()).toEqual([0, 1]);
   });
 
   it("conditioning: normalised prompts, lexicon words, hash fallback for unknown words", () => {

@@ -14,7 +14,8 @@ import type { TfjsLayersModel } from "../src/model/esrgan/convert.ts";
 import { upscaleTiled } from "../src/model/esrgan/tiling.ts";
 import { loadManifest } from "../src/model/manifest.ts";
 import { ModelRuntime, type RawImage } from "../src/model/runtime.ts";
-import { InProcessProducer } from "../src/producer.ts";
+import sharp from "sharp";
+import { decodeImage, InProcessProducer } from "../src/producer.ts";
 import { loadWatermark, payloadFor } from "../src/watermark.ts";
 
 /** A small real parent: a crop of an art-model-like gradient with edges (deterministic). */
@@ -141,5 +142,37 @@ describe("ESRGAN-slim ×4 upscale model", () => {
     expect(a.width).toBe(384);
     expect(a.payload).toBe(payloadFor(wm, job.watermarkId));
     expect(a.contentHash).toBe(b.contentHash);
+  });
+
+  it("an upscale of a marked 512² work carries the child's payload only: the parent's mark is replaced, also at the parent's scale", async () => {
+    const wm = await loadWatermark();
+    const producer = new InProcessProducer(
+      rt,
+      { backend: "test", check: async () => ({ unsafe: false, score: 0, classes: {} }) },
+      wm,
+    );
+    const art = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
+    const [work] = await art.generate([{ prompt: "autumn forest valley", seed: "0x07" }]);
+    await art.close();
+    const side = work!.width;
+    const parentPayload = payloadFor(wm, 2n ** 50n + 1n);
+    const parentImage = wm.embed(work!, parentPayload);
+    const job = { prompt: "upscale", seed: "0x02" as const, watermarkId: 2n ** 50n + 2n, parentImage };
+    const childPayload = payloadFor(wm, job.watermarkId);
+    const atParentScale = async (im: RawImage) => {
+      const { data } = await sharp(Buffer.from(im.data), {
+        raw: { width: im.width, height: im.height, channels: 3 },
+      })
+        .resize(side, side, { kernel: "lanczos3" })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return { width: side, height: side, channels: 3 as const, data: new Uint8Array(data) };
+    };
+    // the control: the upscale itself carries the parent's mark, found once scaled back
+    const [upscaled] = await rt.generate([{ prompt: "upscale", seed: job.seed, parentImage }]);
+    expect(wm.detect(await atParentScale(upscaled!))?.payload).toBe(parentPayload);
+    const child = await decodeImage((await producer.produce(job)).png);
+    expect(wm.detect(child)?.payload).toBe(childPayload);
+    expect(wm.detect(await atParentScale(child))?.payload).toBe(childPayload);
   });
 });

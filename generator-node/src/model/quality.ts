@@ -6,6 +6,7 @@
  * - diversity: mean pairwise Hamming distance of 64-bit perceptual hashes (computed by the caller)
  * The thresholds are the ones used for the photo baseline in shared/NOTES.md.
  */
+import { hammingDistance } from "@atelier/watermark";
 import type { RawImage } from "./runtime.ts";
 
 function luma(img: RawImage): Float64Array {
@@ -139,16 +140,6 @@ export function highFrequencyEnergy(img: RawImage, cutoff = 0.125): number {
   return total > 0 ? high / total : 0;
 }
 
-export function hamming64(a: bigint, b: bigint): number {
-  let x = a ^ b;
-  let n = 0;
-  while (x > 0n) {
-    n += Number(x & 1n);
-    x >>= 1n;
-  }
-  return n;
-}
-
 /** Mean of `distance` over all unordered pairs of `items` (0 with fewer than two). */
 export function meanPairwise<T>(items: readonly T[], distance: (a: T, b: T) => number): number {
   let sum = 0;
@@ -163,7 +154,7 @@ export function meanPairwise<T>(items: readonly T[], distance: (a: T, b: T) => n
 
 /** Mean pairwise Hamming distance (bits of 64) between perceptual hashes. */
 export function meanPairwiseDistance(hashes: bigint[]): number {
-  return meanPairwise(hashes, hamming64);
+  return meanPairwise(hashes, hammingDistance);
 }
 
 /** Mean hue warmth: mean over pixels of (R − B)/255 weighted by chroma; > 0 warm, < 0 cool. */

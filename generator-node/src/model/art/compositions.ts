@@ -75,6 +75,7 @@ export function applyComposition(ctx: CompositionContext): Site[] {
   const { composition, style, transform, palette, pr, sr } = ctx;
   transform.fold = FOLDS[composition] ?? "none";
   if (composition === "land" || composition === "city") landscape(ctx);
+  else if (composition === "portrait") portrait(ctx);
   else if (composition === "radial" || composition === "centered" || composition === "spiral") {
     // the centre of the figure on a third of the frame as often as in the middle (the seed's choice)
     const offCentre = sr() < 0.5;
@@ -113,6 +114,34 @@ export function applyComposition(ctx: CompositionContext): Site[] {
     if (composition === "centered") style.orbT = paletteExtremes(palette).dark + 0.03;
   }
   return motifSites(ctx);
+}
+
+/**
+ * A head-and-shoulders figure in chiaroscuro: a large lit orb above the centre (the head, shaded as
+ * a sphere from one side, in the palette's light half) over a calm, dark ground with a deep
+ * vignette, drawn-out strata below it like the folds of a coat. The light side is the seed's.
+ */
+function portrait({ style, transform, palette, pr, sr }: CompositionContext): void {
+  const { dark, bright } = paletteExtremes(palette);
+  style.orb = 1;
+  style.orbR = 0.27 + pr() * 0.06;
+  style.focusX = (sr() - 0.5) * 0.3;
+  style.focusY = -0.18 - sr() * 0.1;
+  style.orbShade = 0.9 + pr() * 0.1;
+  style.orbTex = 0.12 + pr() * 0.1;
+  // the face's tone: two thirds of the way from the dark to the bright end of the palette
+  style.orbT = dark + ((((bright - dark) % 1) + 1) % 1) * (0.82 + pr() * 0.12);
+  const side = sr() < 0.5 ? -1 : 1;
+  style.lightX = side * (0.6 + sr() * 0.3);
+  style.lightY = -(0.4 + sr() * 0.3);
+  style.glow = 0.1 + pr() * 0.08;
+  style.glowK = 2.5 + pr() * 1.5;
+  style.vignette = 0.3 + pr() * 0.12;
+  style.exposure = 0.8 + pr() * 0.1;
+  style.tOffset = dark + (pr() - 0.5) * 0.12; // the ground near the palette's dark end (the
+  // lexicon's portrait entry calms it after the other words: less detail, a narrow band of the palette)
+  transform.stretch = 2.4 + pr() * 1.2;
+  transform.rotation = Math.PI / 2 + (pr() - 0.5) * 0.5; // the strata run up and down
 }
 
 /** Sky, horizon, ridges or water, and the sun or moon; a skyline in front for a city. */
@@ -201,6 +230,21 @@ function motifSites(ctx: CompositionContext): Site[] {
       style.detail *= 0.5;
       style.tScale *= 0.7;
       return scatteredDiscs(sr, aspect, base + 0.3);
+    case "portrait": {
+      // the shoulders: one large shaded disc rising from the bottom edge under the head
+      style.discs = 1;
+      const { dark, bright } = paletteExtremes(ctx.palette);
+      const span = (((bright - dark) % 1) + 1) % 1;
+      const r = 0.78 + sr() * 0.14;
+      return [
+        {
+          x: style.focusX + (sr() - 0.5) * 0.1,
+          y: 0.3 + sr() * 0.08 + r,
+          r,
+          v: dark + span * (0.3 + pr() * 0.2),
+        },
+      ];
+    }
     case "city":
       style.siteSharp = 500; // flat roofs: buildings are narrow, a soft border would slope them
       return skyline(sr, aspect);

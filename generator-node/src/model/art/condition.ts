@@ -8,6 +8,7 @@
  */
 import { hashStream, normalizePrompt } from "../conditioning.ts";
 import { applyComposition, type FieldTransform } from "./compositions.ts";
+import type { Orientation } from "./grids.ts";
 import { ART_LATENT_DIM, LATENT_GROUPS, PHASE_GROUPS, SCALARS, type ScalarName } from "./layout.ts";
 import { LEXICON_INDEX, type Composition, type LexiconEntry } from "./lexicon.ts";
 import { hashPalette } from "./palettes.ts";
@@ -23,6 +24,8 @@ export interface ArtConditioning {
   composition: Composition;
   /** field-space transform */
   transform: FieldTransform;
+  /** how the composition lies on the frame (grids.ts `Orientation`: mirrored, flipped, transposed) */
+  orientation: Orientation;
   style: Record<ScalarName, number>;
   /** lexicon words found in the prompt, by category (for metadata and tests) */
   matched: string[];
@@ -137,7 +140,8 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
   let composition = pickWeighted(COMPOSITIONS, pr());
   if (pr() < 0.3) style.orb = 1; // a focal orb now and then, even without a word for it
   let palette = hashPalette(pr);
-  const named = entries.find((e) => e.palette);
+  // the first palette word wins; a place's palette (sea, desert) only when no other word names one
+  const named = entries.find((e) => e.palette && !e.placePalette) ?? entries.find((e) => e.palette);
   if (named?.palette) palette = named.palette;
   const composed = entries.findLast((e) => e.composition); // the last composition word wins
   if (composed?.composition) composition = composed.composition;
@@ -175,6 +179,12 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
     const ridgeTop = (style.horizon - style.hills * 0.75) * 2 - 1;
     style.focusY = Math.max(-0.75, Math.min(style.focusY, ridgeTop - style.orbR * 1.2));
   }
+  // the seed lays the composition on the frame mirrored, upside down or transposed (its focus, light,
+  // dark side and motifs move with it); a landscape or city only mirrored, its sky stays above. Its
+  // own stream, so an unoriented picture keeps every other input it had
+  const or = hashStream(`atelier/art-v2/orientation/${seed.toLowerCase()}/${normalized}`);
+  const upright = composition === "land" || composition === "city" || composition === "portrait";
+  const orientation = Math.floor(or() * (upright ? 2 : 8));
   transform.cx = style.focusX;
   transform.cy = style.focusY;
   const so = LATENT_GROUPS.scalars.offset;
@@ -191,6 +201,7 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
     sites,
     composition,
     transform,
+    orientation,
     style,
     matched: matches.map((m) => m.word),
   };

@@ -29,12 +29,11 @@ export function artFeeds(reqs: ArtRequest[], m: ModelManifest): Record<string, o
   const latent = new Float32Array(B * ART_LATENT_DIM);
   const palette = new Float32Array(B * 12);
   const sites = new Float32Array(B * SITE_ROWS * SITES);
-  const screen = screenGrid(width, height);
   reqs.forEach((r, b) => {
     const c = r.variationOf
       ? artVariationFor(r.variationOf.prompt, r.variationOf.seed, r.seed)
       : artConditionFor(r.prompt, r.seed);
-    coords.set(screen, b * P * 3);
+    coords.set(screenGrid(width, height, c.orientation), b * P * 3);
     field.set(fieldGrid(c, width, height), b * P * 3);
     transform.set(fieldTransform(c), b * 9);
     latent.set(c.latent, b * ART_LATENT_DIM);

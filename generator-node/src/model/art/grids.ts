@@ -6,19 +6,34 @@ import type { ArtConditioning } from "./condition.ts";
 
 const screenCache = new Map<string, Float32Array>();
 
-/** The screen grid (pixels × 3: x·aspect, y down, 1), shared by every image of a resolution. */
-export function screenGrid(width: number, height: number): Float32Array {
-  const key = `${width}x${height}`;
+/**
+ * The eight ways to lay a composition on the frame (bit 1: mirrored left–right, bit 2: upside down,
+ * bit 4: x and y swapped — square frames only). A picture drawn on the grid of orientation `o` is the
+ * picture of orientation 0 mirrored, flipped or transposed: the same composition, its light, focus
+ * and motifs on another side of the frame.
+ */
+export type Orientation = number;
+
+/**
+ * The screen grid (pixels × 3: x·aspect, y down, 1), shared by every image of a resolution and
+ * orientation: the pixel at (px, py) reads the coordinates the unoriented grid has at its mirror or
+ * transposed position.
+ */
+export function screenGrid(width: number, height: number, orientation: Orientation = 0): Float32Array {
+  const o8 = width === height ? orientation & 7 : orientation & 3;
+  const key = `${width}x${height}/${o8}`;
   let grid = screenCache.get(key);
   if (!grid) {
     grid = new Float32Array(width * height * 3);
     const aspect = width / height;
     let o = 0;
     for (let py = 0; py < height; py++) {
-      const v = ((py + 0.5) / height) * 2 - 1;
       for (let px = 0; px < width; px++) {
-        grid[o++] = (((px + 0.5) / width) * 2 - 1) * aspect;
-        grid[o++] = v;
+        let qx = o8 & 1 ? width - 1 - px : px;
+        let qy = o8 & 2 ? height - 1 - py : py;
+        if (o8 & 4) [qx, qy] = [qy, qx];
+        grid[o++] = (((qx + 0.5) / width) * 2 - 1) * aspect;
+        grid[o++] = ((qy + 0.5) / height) * 2 - 1;
         grid[o++] = 1;
       }
     }
@@ -61,7 +76,7 @@ export function fieldTransform(c: ArtConditioning): Float32Array {
  * plane folded about the focus for radial, mirror and spiral ones.
  */
 export function fieldGrid(c: ArtConditioning, width: number, height: number): Float32Array {
-  const screen = screenGrid(width, height);
+  const screen = screenGrid(width, height, c.orientation);
   if (!foldsPlane(c)) return screen;
   const { folds, swirl, cx, cy } = c.transform;
   const out = new Float32Array(screen.length);

@@ -23,9 +23,16 @@ export const PALETTE_ENTRIES: LexiconEntry[] = [
   },
   {
     category: "palette",
-    words: ["ocean", "sea", "water", "lake", "blue", "azure", "marine"],
+    words: ["blue", "azure", "marine", "teal"],
     hint: "teal, ultramarine and foam",
     palette: pal("#06263f", "#1b7f9c", "#9fe3d8"),
+  },
+  {
+    category: "palette",
+    words: ["ocean", "sea", "water", "lake"],
+    hint: "teal, ultramarine and foam (another palette word wins: a lake at dusk takes the dusk's)",
+    palette: pal("#06263f", "#1b7f9c", "#9fe3d8"),
+    placePalette: true,
   },
   {
     category: "palette",
@@ -35,9 +42,16 @@ export const PALETTE_ENTRIES: LexiconEntry[] = [
   },
   {
     category: "palette",
-    words: ["desert", "sand", "dune", "dunes", "ochre", "earth", "terracotta"],
+    words: ["ochre", "earth", "terracotta"],
     hint: "sand, ochre and burnt sienna",
     palette: pal("#4a2412", "#c8743a", "#f3d49a"),
+  },
+  {
+    category: "palette",
+    words: ["desert", "sand", "dune", "dunes"],
+    hint: "sand, ochre and burnt sienna (another palette word wins)",
+    palette: pal("#4a2412", "#c8743a", "#f3d49a"),
+    placePalette: true,
   },
   {
     category: "palette",
@@ -91,7 +105,7 @@ export const PALETTE_ENTRIES: LexiconEntry[] = [
   {
     category: "palette",
     words: ["pastel", "candyfloss", "pale"],
-    hint: "soft pastels",
-    palette: pal("#a8c8f0", "#f0b8d0", "#f8f0c0"),
+    hint: "soft pastels: periwinkle, rose and butter (tints with colour, not white)",
+    palette: pal("#6f7fc0", "#e890b4", "#f6dca0"),
   },
 ];

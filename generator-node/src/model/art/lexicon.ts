@@ -17,6 +17,7 @@ export type Composition =
   | "mirror"
   | "spiral"
   | "centered"
+  | "portrait"
   | "glass"
   | "tiles"
   | "stripes"
@@ -30,6 +31,8 @@ export interface LexiconEntry {
   words: string[];
   hint: string;
   palette?: CosinePalette;
+  /** a place's palette (sea, desert): any other palette word in the prompt wins over it */
+  placePalette?: boolean;
   composition?: Composition;
   /** style controls set to a value range [min, max] (the seed picks inside it) */
   set?: Partial<Record<ScalarName, [number, number]>>;
@@ -143,9 +146,23 @@ export const LEXICON: LexiconEntry[] = [
   },
   {
     category: "composition",
-    words: ["portrait", "centered", "centred", "planet", "orb", "sphere", "eye", "face", "figure"],
+    words: ["centered", "centred", "planet", "orb", "sphere", "eye"],
     hint: "one centred subject (an orb) with a halo",
     composition: "centered",
+  },
+  {
+    category: "composition",
+    words: ["portrait", "face", "figure", "bust", "head", "person", "man", "woman", "fisherman", "sailor"],
+    hint: "a lit head-and-shoulders figure against a dark, quiet ground (chiaroscuro)",
+    composition: "portrait",
+    scale: { detail: 0.55, tScale: 0.55, crease: 0.5, lines: 0.4, siren: 0.7 },
+  },
+  {
+    category: "composition",
+    words: ["clouds", "cloud", "cloudy", "sky", "skies", "cloudscape", "heaven"],
+    hint: "a wide sky of clouds over a low horizon",
+    composition: "land",
+    set: { horizon: [0.74, 0.86], clouds: [0.5, 0.7], hills: [0.04, 0.12] },
   },
   {
     category: "composition",
