@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { supervise, waitUntil, type Crash } from "./supervisor.ts";
-import { BUILD_DIR, clearBuildStamp, stampBuild, WEB_ROOT } from "./web-build.ts";
+import { BUILD_DIR, buildEnv, clearBuildStamp, stampBuild, WEB_ROOT } from "./web-build.ts";
 import { openServiceLog } from "./log-stream.ts";
 
 export { sourceDigest, staleBuildReason } from "./web-build.ts";
@@ -31,6 +31,7 @@ export async function startWebBuild(logDir: string, digest: string): Promise<Web
   const child = spawn(process.execPath, [vite, "build", "--logLevel", "warn"], {
     cwd: WEB_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
+    env: buildEnv(),
   });
   log.follow(child.stdout);
   log.follow(child.stderr);

@@ -61,6 +61,13 @@ export async function staleBuildReason(digest: string): Promise<string | undefin
   return built.trim() === digest ? undefined : "the sources changed since web/build was made";
 }
 
+/**
+ * The environment of every `vite build` of web/: always production. vitest sets NODE_ENV=test, and a build
+ * inheriting it bundles Svelte's development runtime (+9 KB gzip on every page) — which `npm start`, the
+ * e2e and bench:web then reuse, since the source digest matches.
+ */
+export const buildEnv = (): NodeJS.ProcessEnv => ({ ...process.env, NODE_ENV: "production" });
+
 /** Before a build: a build that stops half-way must not look up to date. */
 export const clearBuildStamp = () => rm(STAMP, { force: true });
 

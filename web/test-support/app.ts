@@ -3,7 +3,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@atelier/devchain";
-import { clearBuildStamp, sourceDigest, stampBuild, staleBuildReason } from "../../scripts/lib/web-build.ts";
+import {
+  buildEnv,
+  clearBuildStamp,
+  sourceDigest,
+  stampBuild,
+  staleBuildReason,
+} from "../../scripts/lib/web-build.ts";
 
 export const WEB_ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -13,12 +19,16 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Runs `vite build` in web/ (Node 22 from the workspace's npx) and records the sources it was made from. */
+/** Runs a production `vite build` in web/ (Node 22 from the workspace's npx) and records the sources it was made from. */
 export async function buildApp(): Promise<void> {
   const digest = await sourceDigest();
   await clearBuildStamp();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn("npx", ["vite", "build", "--logLevel", "warn"], { cwd: WEB_ROOT, stdio: "inherit" });
+    const child = spawn("npx", ["vite", "build", "--logLevel", "warn"], {
+      cwd: WEB_ROOT,
+      stdio: "inherit",
+      env: buildEnv(),
+    });
     child.on("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}`)),
     );
