@@ -47,25 +47,7 @@ function solvePlan(plan: EmbedPlan, jndScale: number): { delta: Float32Array; al
     b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
     hist[b]! += d[i]! * d[i]!;
   }
-  const capped = (a: number): number => {
-    let e = 0;
-    for (let b = 0; b < HIST_BINS; b++) {
-      const r = HIST_REP[b]!;
-      e += r < a ? hist[b]! * r * r : hist[b]! * a * a;
-    }
-    return e;
-  };
-  let lo = alpha;
-  let hi = alpha * MAX_BOOST;
-  if (capped(hi) <= targetSum) alpha = hi;
-  else {
-    for (let it = 0; it < 24; it++) {
-      const mid = Math.sqrt(lo * hi);
-      if (capped(mid) < targetSum) lo = mid;
-      else hi = mid;
-    }
-    alpha = lo;
-  }
+  alpha = cappedGain(hist, alpha, targetSum);
   const delta = ratio; // reuse
   for (let i = 0; i < n; i++) {
     const r = ratio[i]!;
@@ -163,25 +145,7 @@ export function sampledSsimLoss(plan: EmbedPlan, jndScale: number): number {
         hist[b]! += 4 * d[i]! * d[i]!;
       }
     }
-    const capped = (a: number): number => {
-      let e = 0;
-      for (let b = 0; b < HIST_BINS; b++) {
-        const r = HIST_REP[b]!;
-        e += r < a ? hist[b]! * r * r : hist[b]! * a * a;
-      }
-      return e;
-    };
-    let lo = alpha;
-    let hi = alpha * MAX_BOOST;
-    if (capped(hi) <= targetSum) alpha = hi;
-    else {
-      for (let it = 0; it < 24; it++) {
-        const mid = Math.sqrt(lo * hi);
-        if (capped(mid) < targetSum) lo = mid;
-        else hi = mid;
-      }
-      alpha = lo;
-    }
+    alpha = cappedGain(hist, alpha, targetSum);
   }
   let loss = 0;
   let count = 0;
@@ -211,4 +175,28 @@ export interface RenderInfo {
    * window and the pattern's low frequencies (which move the window mean, not its variance) differ.
    */
   ssimEstimate?: number;
+}
+
+/**
+ * The strength α (from `alpha` up to MAX_BOOST× it) at which the capped energy Σ min(α·m, cap)² —
+ * from its histogram over log2(cap/m) — meets `targetSum`: geometric bisection, 24 steps.
+ */
+function cappedGain(hist: Float64Array, alpha: number, targetSum: number): number {
+  const capped = (a: number): number => {
+    let e = 0;
+    for (let b = 0; b < HIST_BINS; b++) {
+      const r = HIST_REP[b]!;
+      e += r < a ? hist[b]! * r * r : hist[b]! * a * a;
+    }
+    return e;
+  };
+  let lo = alpha;
+  let hi = alpha * MAX_BOOST;
+  if (capped(hi) <= targetSum) return hi;
+  for (let it = 0; it < 24; it++) {
+    const mid = Math.sqrt(lo * hi);
+    if (capped(mid) < targetSum) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
