@@ -23,7 +23,7 @@ import { startPonder } from "../test-support/ponder.ts";
 import { postgresAvailable, startPostgres } from "../test-support/postgres.ts";
 import { benchDiscovery } from "./discovery.ts";
 import { seedMarket, SEED_WORDS } from "./seed.ts";
-import type { StoredMetadata } from "../scenario/metadata.ts";
+import type { StoredMetadata } from "@atelier/devchain/scenario";
 import { percentile, timeIt } from "./timing.ts";
 
 const { values } = parseArgs({

@@ -19,7 +19,7 @@ import {
 import { hardhat } from "viem/chains";
 import { abis, type Deployment } from "@atelier/protocol";
 import { devAccount } from "@atelier/devchain";
-import { metadataBlock, type StoredMetadata } from "../scenario/metadata.ts";
+import { metadataBlock, type StoredMetadata } from "@atelier/devchain/scenario";
 import { mulberry32 } from "@atelier/query";
 
 /** Title and description words of the seeded works (what the search benchmark looks for). */

@@ -19,7 +19,7 @@ import {
 import { hardhat } from "viem/chains";
 import { abis, type Deployment } from "@atelier/protocol";
 import { devAccount } from "@atelier/devchain";
-import { metadataBlock, rawBlock } from "../scenario/metadata.ts";
+import { metadataBlock, rawBlock } from "@atelier/devchain/scenario";
 
 export interface ArtWork {
   /** The image: bytes stored as UnixFS, a URI to store as is (hostile or off-IPFS), or left out of the store. */

@@ -3,7 +3,7 @@ import { createPublicClient, createWalletClient, http, type Account, type Public
 import { hardhat } from "viem/chains";
 import { abis, type Deployment } from "@atelier/protocol";
 import { deployAtelier, startHardhatNode, type RunningChain } from "@atelier/devchain";
-import { ACCOUNTS, runScenario } from "../scenario/index.ts";
+import { ACCOUNTS, runScenario } from "@atelier/devchain/scenario";
 import { startPonder, type RunningPonder } from "./ponder.ts";
 
 export interface Sale {

@@ -16,8 +16,8 @@ import {
   type EntityType,
 } from "@atelier/subgraph/host";
 import { blockstoreSource } from "../lib/metadata.ts";
-import { runScenario, type ScenarioResult } from "../scenario/index.ts";
-import { rawBlock, type StoredMetadata } from "../scenario/metadata.ts";
+import { runScenario, type ScenarioResult } from "@atelier/devchain/scenario";
+import { rawBlock, type StoredMetadata } from "@atelier/devchain/scenario";
 import { ponderTables, subgraphTables, type Tables } from "./conformance.ts";
 import { startPonder, type PonderOptions, type RunningPonder } from "./ponder.ts";
 

@@ -7,7 +7,7 @@ import { hardhat } from "viem/chains";
 import { abis } from "@atelier/protocol";
 import { ENTITIES, FILE_TEMPLATES } from "@atelier/subgraph/manifest";
 import { deployAtelier, startHardhatNode } from "@atelier/devchain";
-import { ACCOUNTS, HOSTILE } from "../scenario/index.ts";
+import { ACCOUNTS, HOSTILE } from "@atelier/devchain/scenario";
 import { dailyRollup } from "@atelier/subgraph/host";
 import {
   comparedTypes,

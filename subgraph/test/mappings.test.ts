@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
 import type { Deployment } from "@atelier/protocol";
 import { deployAtelier, startHardhatNode, type RunningChain } from "@atelier/devchain";
-import { ACCOUNTS, HOSTILE, runScenario, type ScenarioResult } from "@atelier/indexer/scenario";
+import { ACCOUNTS, HOSTILE, runScenario, type ScenarioResult } from "@atelier/devchain/scenario";
 import { dailyRollup, logsForHost, SubgraphHost } from "../test-host/index.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");

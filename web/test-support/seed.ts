@@ -19,7 +19,7 @@ import {
 import { abis, contentHashOf, uploadWatermarkId, type Deployment } from "@atelier/protocol";
 import { devAccount, REPO_ROOT } from "@atelier/devchain";
 import { contract, ensureLicence, seedChain } from "@atelier/seed";
-import { rawBlock, metadataBlock, type StoredMetadata } from "@atelier/indexer/scenario";
+import { rawBlock, metadataBlock, type StoredMetadata } from "@atelier/devchain/scenario";
 import { jpeg, markedJpeg, pattern } from "./images.ts";
 
 export const ROLES = { admin: 0, creatorA: 1, creatorB: 3, brand: 4, brand2: 5 } as const;

@@ -21,7 +21,7 @@ import {
 } from "viem";
 import { hardhat } from "viem/chains";
 import { abis, licenseIdOf, type Deployment } from "@atelier/protocol";
-import { devAccount, signPrivateOffer } from "@atelier/devchain";
+import { devAccount, signPrivateOffer } from "../src/index.ts";
 import { metadataBlock, rawBlock, type StoredMetadata } from "./metadata.ts";
 
 export const HOSTILE = {

@@ -1,9 +1,10 @@
 /**
- * The client derivations, the JSON ABIs, the merged error ABI and the licence metadata schema, checked
+ * @atelier/protocol's client derivations, the JSON ABIs, the merged error ABI and the licence metadata schema, checked
  * against the contracts' own results on a real local chain (Ignition deployment of the shipped artifacts).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -37,9 +38,10 @@ import {
   worksAbi,
   generationMarketAbi,
   type Deployment,
-} from "../src/index.ts";
+} from "@atelier/protocol";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
+/** The protocol package's directory: its shipped JSON ABIs and schemas are checked against the chain. */
+const ROOT = path.resolve(fileURLToPath(import.meta.resolve("@atelier/protocol")), "../..");
 const ZERO = "0x0000000000000000000000000000000000000000" as const;
 
 describe("client derivations against the contracts", () => {

@@ -5,15 +5,15 @@ import {
   settleMetadata,
   type RunningPonder,
   type ScenarioStack,
-} from "@atelier/indexer/test-support";
-import { ACCOUNTS, HOSTILE } from "@atelier/indexer/scenario";
+} from "../test-support/index.ts";
+import { ACCOUNTS, HOSTILE } from "@atelier/devchain/scenario";
 import {
   createQueries,
   loadNearMatchIndex,
   loadRelatedWorks,
   RIGHTS,
   type ProvenanceQueries,
-} from "../src/index.ts";
+} from "@atelier/query";
 import { startGraphNodeDialect } from "../test-support/graph-node-dialect.ts";
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_, x) => (typeof x === "bigint" ? `${x}n` : x)));

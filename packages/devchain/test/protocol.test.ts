@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readContractArtifacts } from "@atelier/devchain";
-import { abis, contractAddress, parseDeployment } from "../src/index.ts";
+import { abis, contractAddress, parseDeployment } from "@atelier/protocol";
+import { readContractArtifacts } from "../src/index.ts";
 
 describe("@atelier/protocol ABIs", () => {
   it("exports exactly the ABIs of the compiled contracts", async () => {
