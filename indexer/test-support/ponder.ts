@@ -33,6 +33,8 @@ export interface PonderOptions {
   env?: Record<string, string>;
   /** Ponder answers /ready only after its backfill: a large one needs longer than the default 180 s. */
   readyTimeoutMs?: number;
+  /** Node flags of the Ponder process (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeFlags?: string[];
 }
 
 /** Writes the deployment to a temp file and starts `ponder start` on a free port; resolves when ready. */
@@ -57,6 +59,7 @@ export async function startPonder(options: PonderOptions): Promise<RunningPonder
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeFlags ?? []),
       PONDER_BIN,
       "start",
       "--schema",

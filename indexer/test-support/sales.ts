@@ -80,13 +80,13 @@ export interface SaleStack {
 }
 
 /** A Hardhat chain with the deployment and the scenario's market, Ponder caught up on it, one sale ready. */
-export async function startSaleStack(): Promise<SaleStack> {
+export async function startSaleStack(options: { ponderNodeFlags?: string[] } = {}): Promise<SaleStack> {
   const chain = await startHardhatNode();
   let ponder: RunningPonder | undefined;
   try {
     const deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
     const scenario = await runScenario(chain.rpcUrl, deployment);
-    ponder = await startPonder({ rpcUrl: chain.rpcUrl, deployment });
+    ponder = await startPonder({ rpcUrl: chain.rpcUrl, deployment, nodeFlags: options.ponderNodeFlags });
     await ponder.waitForBlock(scenario.toBlock);
     const client = createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) }) as PublicClient;
     const { offers } = await ponder.graphql<ActiveOffers>(ACTIVE_OFFERS);

@@ -45,6 +45,10 @@ describe("read cache of the indexer's API", () => {
     expect(uncached.headers.get("x-cache")).toBe("miss");
     expect(secondBytes).toBe(firstBytes);
     expect(await uncached.text()).toBe(firstBytes);
+    // A hit is written to the socket by the cache itself: with the headers Ponder's middleware set too.
+    expect(second.headers.get("access-control-allow-origin")).toBe("*");
+    expect(second.headers.get("content-length")).toBe(String(Buffer.byteLength(secondBytes)));
+    expect(second.headers.get("content-type")).toBe(uncached.headers.get("content-type"));
     const etag = second.headers.get("etag")!;
     expect(etag).toMatch(/^"[\w-]+"$/);
     expect(second.headers.get("cache-control")).toContain("must-revalidate");

@@ -1,11 +1,13 @@
 /**
  * `npm run bench:graphql -- [--connections 100] [--requests 20000] [--rounds 3] [--mine-every-ms 0]
- * [--json FILE]`: bench:stack's GraphQL readers against one indexer alone — a Hardhat chain with the
+ * [--json FILE] [--cpu-prof DIR]`: bench:stack's GraphQL readers against one indexer alone — a Hardhat chain with the
  * scenario's market, Ponder (PGlite) caught up on it, `--connections` concurrent autocannon clients sending
  * the readers' query (`--requests` answers per round, after a warm-up). Per round: latency percentiles and
  * the indexer process's CPU-ms per answered request (from /proc: it moves far less with the machine's load
  * than wall time does). `--mine-every-ms` mines an empty block that often, so the head moves under the
  * readers as blocks arrive in the full stack (each block: one head read, one rebuild, the rest wait on it).
+ * `--cpu-prof DIR` writes a V8 CPU profile of the indexer process there when it stops (open it in Chrome's
+ * DevTools or speedscope).
  */
 import os from "node:os";
 import { writeFile } from "node:fs/promises";
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     "mine-every-ms": { type: "string", default: "0" },
     json: { type: "string" },
+    "cpu-prof": { type: "string" },
   },
 });
 const positive = (name: string, value: string, allowZero = false) => {
@@ -40,7 +43,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const loadAverage: Record<string, number> = { atStart: loadavg() };
 log("starting a chain, the scenario and Ponder");
-const stack = await startSaleStack();
+const profileDir = values["cpu-prof"];
+const stack = await startSaleStack({
+  ponderNodeFlags: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+});
 let miner: NodeJS.Timeout | undefined;
 try {
   const endpoint = graphqlReaders(`${stack.ponder.url}/graphql`);

@@ -64,6 +64,16 @@ export const wantsFresh = (cacheControl: string | null | undefined): boolean =>
 /** Browsers and CDNs may keep an answer but must revalidate it (a new block can change it any time). */
 export const CACHE_CONTROL = "public, max-age=0, must-revalidate";
 
+/** The headers a stored (or just computed) answer is sent with: its own, its validator, the revalidation rule, hit or miss. */
+export function cachedHeaders(answer: CachedAnswer, hit: boolean): [string, string][] {
+  const own = answer.headers.filter(([k]) => !/^(etag|cache-control|x-cache)$/i.test(k));
+  return [...own, ["etag", answer.etag], ["cache-control", CACHE_CONTROL], ["x-cache", hit ? "hit" : "miss"]];
+}
+
+/** The status to send a stored answer with: 304 (no body) when the client already holds these bytes. */
+export const cachedStatus = (answer: CachedAnswer, ifNoneMatch: string | null | undefined): number =>
+  etagMatches(ifNoneMatch, answer.etag) ? 304 : answer.status;
+
 /**
  * The HTTP response for a stored (or just computed) answer: its validator, the revalidation rule and
  * whether it came from the cache; a 304 when the client already holds these bytes.
@@ -72,30 +82,12 @@ export function cachedResponse(
   answer: CachedAnswer,
   { hit, ifNoneMatch }: { hit: boolean; ifNoneMatch: string | null | undefined },
 ): Response {
-  const headers = new Headers(answer.headers);
-  headers.set("etag", answer.etag);
-  headers.set("cache-control", CACHE_CONTROL);
-  headers.set("x-cache", hit ? "hit" : "miss");
-  if (etagMatches(ifNoneMatch, answer.etag)) return new Response(null, { status: 304, headers });
-  return new Response(answer.body, { status: answer.status, headers });
+  const headers = new Headers(cachedHeaders(answer, hit));
+  const status = cachedStatus(answer, ifNoneMatch);
+  return new Response(status === 304 ? null : answer.body, { status, headers });
 }
 
-/**
- * One cached read, framework-free: read the head, then answer `key` at that head from `cache` (or build
- * it once for concurrent identical requests), as a response with ETag / 304 (see cachedResponse).
- * `build` runs the uncached handler and says what of its response may be kept (`answer`, undefined when
- * not storable) beside the handler's own result (`own`): a request whose build was not storable gets
- * its own result back; one that waited on another's unstorable build, or whose head could not be read,
- * gets `passThrough()` (the handler as without a cache).
- */
-export async function serveFromCache<R>({
-  cache,
-  key,
-  head,
-  build,
-  passThrough,
-  headers,
-}: {
+interface CachedRead<R> {
   cache: ReadCache;
   key: string;
   /** The index head the answer belongs to; a failure serves the request without the cache. */
@@ -104,12 +96,30 @@ export async function serveFromCache<R>({
   passThrough: () => Promise<R>;
   /** The request's headers: `Cache-Control: no-cache` skips stored answers, `If-None-Match` may get a 304. */
   headers: { get(name: string): string | null };
-}): Promise<Response | R> {
+}
+
+/**
+ * One cached read, framework-free: read the head, then answer `key` at that head from `cache` (or build
+ * it once for concurrent identical requests). `build` runs the uncached handler and says what of its
+ * response may be kept (`answer`, undefined when not storable) beside the handler's own result (`own`):
+ * a request whose build was not storable gets its own result back; one that waited on another's
+ * unstorable build, or whose head could not be read, gets `passThrough()` (the handler as without a
+ * cache). For a server that sends the answer itself (see cachedHeaders, cachedStatus); serveFromCache
+ * makes it a Response.
+ */
+export async function answerFromCache<R>({
+  cache,
+  key,
+  head,
+  build,
+  passThrough,
+  headers,
+}: CachedRead<R>): Promise<{ answer: CachedAnswer; hit: boolean } | { own: R }> {
   let at: string;
   try {
     at = await head();
   } catch {
-    return passThrough();
+    return { own: await passThrough() };
   }
   let built: { own: R } | undefined;
   const { answer, hit } = await cache.get(
@@ -122,8 +132,15 @@ export async function serveFromCache<R>({
     },
     { fresh: wantsFresh(headers.get("cache-control")) },
   );
-  if (answer) return cachedResponse(answer, { hit, ifNoneMatch: headers.get("if-none-match") });
-  return built ? built.own : passThrough();
+  if (answer) return { answer, hit };
+  return built ?? { own: await passThrough() };
+}
+
+/** answerFromCache, with a stored answer as a response with ETag / 304 (see cachedResponse). */
+export async function serveFromCache<R>(read: CachedRead<R>): Promise<Response | R> {
+  const result = await answerFromCache(read);
+  if (!("answer" in result)) return result.own;
+  return cachedResponse(result.answer, { hit: result.hit, ifNoneMatch: read.headers.get("if-none-match") });
 }
 
 export class ReadCache {
