@@ -1,21 +1,24 @@
 /**
- * Writes test/fixtures/upscale-art-v2.png: the case that broke the upscale job's producer — the
+ * Writes packages/watermark/test/fixtures/upscale-art-v2.png (a watermark test fixture): the case that broke the upscale job's producer — the
  * built-in art model v2's work for "golden marble" / seed 0x05, its top-left 96² crop, upscaled ×4 by
- * the built-in ESRGAN model to a smooth 384² image (exactly as generator-node/test/upscale.test.ts
- * builds it).
+ * the built-in ESRGAN model to a smooth 384² image (exactly as test/upscale.test.ts builds it).
  *
- *   npx tsx scripts/build-upscale-fixture.ts
+ *   npx tsx generator-node/scripts/build-upscale-fixture.ts
  *
- * Dev tool only: it loads the models through the generator node's runtime module.
+ * Dev tool only: it loads the models through the generator node's runtime module (hence here, not in
+ * packages/watermark: the generator node depends on the watermark, not the other way).
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import { BUILTIN_ART_MANIFEST, BUILTIN_UPSCALE_MANIFEST } from "../../../generator-node/src/model/builtin.ts";
-import { loadManifest } from "../../../generator-node/src/model/manifest.ts";
-import { ModelRuntime } from "../../../generator-node/src/model/runtime.ts";
+import { BUILTIN_ART_MANIFEST, BUILTIN_UPSCALE_MANIFEST } from "../src/model/builtin.ts";
+import { loadManifest } from "../src/model/manifest.ts";
+import { ModelRuntime } from "../src/model/runtime.ts";
 
-const out = join(dirname(fileURLToPath(import.meta.url)), "../test/fixtures/upscale-art-v2.png");
+const out = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../packages/watermark/test/fixtures/upscale-art-v2.png",
+);
 const art = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
 const [work] = await art.generate([{ prompt: "golden marble", seed: "0x05" }]);
 await art.close();

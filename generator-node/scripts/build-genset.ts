@@ -1,15 +1,16 @@
 /**
- * Builds the generated benchmark set: outputs of the generator node's current built-in art model
+ * Builds the watermark's generated benchmark set (see packages/watermark/README.md): outputs of the generator node's current built-in art model
  * (`builtin:art`, v2, 512×512) for 24 varied prompts and seeds, written as PNG into a folder
  * outside git, `--seeds N` seeds per prompt (default 2: 48 images). `--model cppn` writes the old
  * v1 CPPN set instead (names start with `cppn-`).
  *
- *   npx tsx scripts/build-genset.ts [OUT_DIR] [--model art|cppn] [--seeds N]
+ *   npx tsx generator-node/scripts/build-genset.ts [OUT_DIR] [--model art|cppn] [--seeds N]
  *   (default OUT_DIR ~/.cache/atelier-watermark/genset-v2)
  *
  * Dev tool only: it renders through the generator node's public render entry
  * (`@atelier/generator-node/render`), so that the images are exactly what a node generates before
- * its watermark.
+ * its watermark. It lives here, not in packages/watermark, because the generator node depends on the
+ * watermark: a watermark script importing the node made the two packages depend on each other.
  */
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
