@@ -312,18 +312,7 @@ try {
         }
       : {}),
   };
-  printSummary({
-    result,
-    N,
-    concurrency,
-    interval,
-    isolatedChain,
-    burstChain,
-    cpuPerJob,
-    byStage,
-    upscale,
-    quality,
-  });
+  printSummary(full);
   if (values.json) {
     const out = path.resolve(process.env.INIT_CWD ?? process.cwd(), values.json);
     await mkdir(path.dirname(out), { recursive: true });
