@@ -15,9 +15,10 @@
 import { parseArgs } from "node:util";
 import { writeFile } from "node:fs/promises";
 import sharp from "sharp";
-import { detect, referenceAttack } from "@atelier/watermark";
+import { detect } from "@atelier/watermark";
 import { openRenderer, type RawImage } from "../src/render.ts";
 import { payloadFor, watermarkEngine as wm } from "../src/watermark.ts";
+import { attacked, cropTopLeft } from "../test/helpers/images.ts";
 import { SHEET_PROMPTS } from "./quality.ts";
 
 const { values } = parseArgs({
@@ -35,28 +36,9 @@ async function resized(im: RawImage, width: number): Promise<RawImage> {
   return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
 }
 
-/** the top-left side² of an image */
-function cropped(im: RawImage, side: number): RawImage {
-  const data = new Uint8Array(side * side * 3);
-  for (let y = 0; y < side; y++)
-    data.set(im.data.subarray(y * im.width * 3, y * im.width * 3 + side * 3), y * side * 3);
-  return { width: side, height: side, channels: 3, data };
-}
-
 const read = (im: RawImage, parent: bigint, child: bigint) => {
   const p = detect(im)?.payload;
   return p === undefined ? "none" : p === child ? "child" : p === parent ? "parent" : "other";
-};
-
-/** the reference attack's grey image, as the node's RGB type (detect reads luma only) */
-const attacked = (im: RawImage): RawImage => {
-  const a = referenceAttack(im);
-  return {
-    width: a.width,
-    height: a.height,
-    channels: a.channels,
-    data: new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength),
-  };
 };
 
 const art = await openRenderer("art");
@@ -78,7 +60,7 @@ for (let i = 0; i < works; i++) {
   const childPayload = payloadFor(wm, 2n ** 41n + BigInt(i));
   const whole = await art.render({ prompt, seed });
   for (const side of [whole.width, 256]) {
-    const parent = wm.embedVerified(side === whole.width ? whole : cropped(whole, side), parentPayload);
+    const parent = wm.embedVerified(side === whole.width ? whole : cropTopLeft(whole, side), parentPayload);
     const stripped = wm.removeMark(parent.image).image;
     for (const [kind, upscale] of upscales) {
       const child = await upscale(parent.image);

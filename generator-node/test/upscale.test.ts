@@ -15,9 +15,9 @@ import { upscaleTiled } from "../src/model/esrgan/tiling.ts";
 import { loadManifest } from "../src/model/manifest.ts";
 import { ModelRuntime, type RawImage } from "../src/model/runtime.ts";
 import sharp from "sharp";
-import { referenceAttack } from "@atelier/watermark";
 import { decodeImage, InProcessProducer } from "../src/producer.ts";
 import { loadWatermark, payloadFor } from "../src/watermark.ts";
+import { attacked, cropTopLeft } from "./helpers/images.ts";
 
 /** A small real parent: a crop of an art-model-like gradient with edges (deterministic). */
 function parent(width: number, height: number): RawImage {
@@ -38,10 +38,7 @@ async function artCrop(prompt: string, seed: `0x${string}`, side: number): Promi
   const art = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
   const [work] = await art.generate([{ prompt, seed }]);
   await art.close();
-  const crop = new Uint8Array(side * side * 3);
-  for (let y = 0; y < side; y++)
-    crop.set(work!.data.subarray(y * work!.width * 3, y * work!.width * 3 + side * 3), y * side * 3);
-  return { width: side, height: side, channels: 3, data: crop };
+  return cropTopLeft(work!, side);
 }
 
 /** The producer as the node runs the upscale model, with a classifier that passes everything. */
@@ -61,17 +58,6 @@ async function resizedTo(im: RawImage, side: number): Promise<RawImage> {
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { width: side, height: side, channels: 3, data: new Uint8Array(data) };
-}
-
-/** the watermark's reference attack (0.5× + JPEG q75), as the node's RGB type (detect reads luma) */
-function attacked(im: RawImage): RawImage {
-  const a = referenceAttack(im);
-  return {
-    width: a.width,
-    height: a.height,
-    channels: a.channels,
-    data: new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength),
-  };
 }
 
 describe("ESRGAN-slim ×4 upscale model", () => {
