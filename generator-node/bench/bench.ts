@@ -26,7 +26,14 @@ import type { JobEvent } from "../src/node.ts";
 import { startStack, writeNodeConfig } from "../test/helpers/stack.ts";
 import { cpuMsByStage, qualitySheet } from "./quality.ts";
 import { upscaleBench } from "./upscale.ts";
-import { chainCounters, hardhatCpuMs, memoryReport, perJob } from "./node-counters.ts";
+import {
+  chainCounters,
+  cpuByThreadKind,
+  hardhatCpuMs,
+  memoryReport,
+  perJob,
+  threadCpuMs,
+} from "./node-counters.ts";
 import { pct, round, sleep, sum } from "./stats.ts";
 import { printSummary } from "./summary.ts";
 
@@ -52,6 +59,8 @@ const workers = values.workers === "auto" ? "auto" : Number(values.workers);
 const PARENT_JOBS = 3;
 
 const loadBefore = os.loadavg()[0]!;
+// the threads that exist before the node starts: main and V8's platform threads
+const threadsAtStart = threadCpuMs();
 const stack = await startStack();
 const done = new Map<bigint, { at: number; e: JobEvent }>();
 let app: Awaited<ReturnType<typeof startNodeApp>> | undefined;
@@ -134,6 +143,7 @@ try {
   const cpu0 = process.cpuUsage();
   const main0 = process.threadCpuUsage();
   const hh0 = hardhatCpuMs(stack.rpcUrl);
+  const threads0 = threadCpuMs();
   const b0 = await chainCounters(app.url);
   const burst: { jobId: bigint; minedAt: number }[] = [];
   for (let i = 0; i < N; i++) burst.push(await stack.request(`${prompts[i % prompts.length]} burst ${i}`));
@@ -143,11 +153,13 @@ try {
   const jobsPerMin = (N / (last - first)) * 60_000;
   const cpu = process.cpuUsage(cpu0);
   const mainCpu = process.threadCpuUsage(main0);
+  const byThread = cpuByThreadKind(threads0, threadCpuMs(), threadsAtStart, N);
   const burstChain = perJob(b0, await chainCounters(app.url), N);
   const cpuPerJob = {
     nodeMs: round((cpu.user + cpu.system) / 1000 / N),
     mainThreadMs: round((mainCpu.user + mainCpu.system) / 1000 / N),
     hardhatMs: round((hardhatCpuMs(stack.rpcUrl) - hh0) / N),
+    byThread,
   };
   const burstE2e = burst.map((p) => done.get(p.jobId)!.at - p.minedAt);
 
@@ -300,18 +312,7 @@ try {
         }
       : {}),
   };
-  printSummary({
-    result,
-    N,
-    concurrency,
-    interval,
-    isolatedChain,
-    burstChain,
-    cpuPerJob,
-    byStage,
-    upscale,
-    quality,
-  });
+  printSummary(full);
   if (values.json) {
     const out = path.resolve(process.env.INIT_CWD ?? process.cwd(), values.json);
     await mkdir(path.dirname(out), { recursive: true });

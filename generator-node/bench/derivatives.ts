@@ -1,10 +1,13 @@
 /**
  * Derivatives of marked works (`npx tsx generator-node/bench/derivatives.ts [--works 4] [--json FILE]`):
- * a parent rendered by the art model and marked as the node marks it, then
+ * a parent rendered by the art model (512², and its top-left 256² crop) and marked as the node marks
+ * it, then
  *   - an upscale ×2 (sharp Lanczos, what any requester's tool does) and ×4 (the node's ESRGAN model),
- *     each marked with the child's payload with `existing: "ignore"` (the library's default) and
- *     `existing: "replace"` (what the node does for models that read a parent's pixels),
- *   - a variation (the art model from the parent's prompt and seed: no parent pixels in it).
+ *     marked with the child's payload three ways: `existing: "ignore"` (the library's default) over
+ *     the carried mark, `existing: "replace"` (detect in the child and subtract), and `stripped`: the
+ *     parent's mark removed at the parent's scale before the upscale (`removeMark`), the child marked
+ *     with "ignore" (what the node does for models that read a parent's pixels),
+ *   - a variation of the 512² parent (the art model from its prompt and seed: no parent pixels in it).
  * Per child: the embed verdict, and which payload blind detect reads from the child as it is and
  * after the reference attack (0.5× + JPEG q75) and scaled back to the parent's size: `child`,
  * `parent`, `other` or `none`.
@@ -12,9 +15,10 @@
 import { parseArgs } from "node:util";
 import { writeFile } from "node:fs/promises";
 import sharp from "sharp";
-import { detect, referenceAttack } from "@atelier/watermark";
+import { detect } from "@atelier/watermark";
 import { openRenderer, type RawImage } from "../src/render.ts";
 import { payloadFor, watermarkEngine as wm } from "../src/watermark.ts";
+import { attacked, cropTopLeft } from "../test/helpers/images.ts";
 import { SHEET_PROMPTS } from "./quality.ts";
 
 const { values } = parseArgs({
@@ -37,67 +41,72 @@ const read = (im: RawImage, parent: bigint, child: bigint) => {
   return p === undefined ? "none" : p === child ? "child" : p === parent ? "parent" : "other";
 };
 
-/** the reference attack's grey image, as the node's RGB type (detect reads luma only) */
-const attacked = (im: RawImage): RawImage => {
-  const a = referenceAttack(im);
-  return {
-    width: a.width,
-    height: a.height,
-    channels: a.channels,
-    data: new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength),
-  };
-};
-
 const art = await openRenderer("art");
 const variation = await openRenderer("art-variation");
 const esrgan = await openRenderer("upscale-x4");
+const upscales: [string, (im: RawImage) => Promise<RawImage>][] = [
+  ["upscale×2", (im) => resized(im, im.width * 2)],
+  ["upscale×4", (im) => esrgan.render({ prompt: "", seed: "0x01", parentImage: im })],
+];
 const rows: Record<string, unknown>[] = [];
+const log = (row: Record<string, unknown>) => {
+  rows.push(row);
+  console.error(JSON.stringify(row));
+};
 for (let i = 0; i < works; i++) {
   const prompt = SHEET_PROMPTS[(i * 5) % SHEET_PROMPTS.length]!;
   const seed = "0x" + (0x51 + i).toString(16).repeat(32).slice(0, 64);
   const parentPayload = payloadFor(wm, 2n ** 40n + BigInt(i));
   const childPayload = payloadFor(wm, 2n ** 41n + BigInt(i));
-  const parent = wm.embedVerified(await art.render({ prompt, seed }), parentPayload);
-  const children: [string, RawImage][] = [
-    ["upscale×2", await resized(parent.image, parent.image.width * 2)],
-    ["upscale×4", await esrgan.render({ prompt: "", seed, parentImage: parent.image })],
-  ];
-  for (const [kind, child] of children) {
-    const carried = read(child, parentPayload, childPayload);
-    for (const existing of ["ignore", "replace"] as const) {
-      const t = process.cpuUsage();
-      const m = wm.embedVerified(child, childPayload, { existing });
-      const u = process.cpuUsage(t);
-      rows.push({
-        work: i,
-        prompt,
-        kind,
-        existing,
-        size: child.width,
-        parentMarkInChild: carried,
-        verdict: m.verdict,
-        read: read(m.image, parentPayload, childPayload),
-        readAttacked: read(attacked(m.image), parentPayload, childPayload),
-        readAtParentScale: read(await resized(m.image, parent.image.width), parentPayload, childPayload),
-        markCpuMs: Math.round((u.user + u.system) / 1000),
-      });
-      console.error(JSON.stringify(rows.at(-1)));
+  const whole = await art.render({ prompt, seed });
+  for (const side of [whole.width, 256]) {
+    const parent = wm.embedVerified(side === whole.width ? whole : cropTopLeft(whole, side), parentPayload);
+    const stripped = wm.removeMark(parent.image).image;
+    for (const [kind, upscale] of upscales) {
+      const child = await upscale(parent.image);
+      const carried = read(child, parentPayload, childPayload);
+      const ways = [
+        { existing: "ignore", stripped: false, image: child },
+        { existing: "replace", stripped: false, image: child },
+        { existing: "ignore", stripped: true, image: await upscale(stripped) },
+      ] as const;
+      for (const way of ways) {
+        const t = process.cpuUsage();
+        const m = wm.embedVerified(way.image, childPayload, { existing: way.existing });
+        const u = process.cpuUsage(t);
+        log({
+          work: i,
+          prompt,
+          parentSize: side,
+          kind,
+          existing: way.existing,
+          stripped: way.stripped,
+          size: child.width,
+          parentMarkInChild: way.stripped ? read(way.image, parentPayload, childPayload) : carried,
+          verdict: m.verdict,
+          read: read(m.image, parentPayload, childPayload),
+          readAttacked: read(attacked(m.image), parentPayload, childPayload),
+          readAtParentScale: read(await resized(m.image, side), parentPayload, childPayload),
+          markCpuMs: Math.round((u.user + u.system) / 1000),
+        });
+      }
     }
   }
   const v = await variation.render({ prompt, seed: "0x" + "e3".repeat(32), variationOf: { prompt, seed } });
   const vm = wm.embedVerified(v, childPayload);
-  rows.push({
+  log({
     work: i,
     prompt,
+    parentSize: whole.width,
     kind: "variation",
     existing: "ignore",
+    stripped: false,
     size: v.width,
     parentMarkInChild: read(v, parentPayload, childPayload),
     verdict: vm.verdict,
     read: read(vm.image, parentPayload, childPayload),
     readAttacked: read(attacked(vm.image), parentPayload, childPayload),
   });
-  console.error(JSON.stringify(rows.at(-1)));
 }
 await Promise.all([art.close(), variation.close(), esrgan.close()]);
 const out = JSON.stringify({ works, rows }, null, 2);

@@ -69,3 +69,54 @@ export async function memoryReport(node: Pick<NodeApp, "metrics">) {
   }
   return { processRssMb: mb(process.memoryUsage().rss), perModel };
 }
+
+/** CPU ms of each thread of this process by thread id, with the thread's name (Linux /proc/self/task). */
+export function threadCpuMs(): Map<number, { name: string; ms: number }> {
+  const out = new Map<number, { name: string; ms: number }>();
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        out.set(Number(tid), {
+          name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+          ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100,
+        });
+      } catch {
+        /* thread gone */
+      }
+    }
+  } catch {
+    /* not Linux */
+  }
+  return out;
+}
+
+/**
+ * CPU per job by kind of thread between two readings: the main thread; V8's platform threads (GC
+ * helpers, concurrent marking and compilation of every isolate: unnamed threads that exist before
+ * the node starts, `platform`); the producer workers (unnamed threads started with the node); libvips'
+ * and libuv's pools; anything else by its name.
+ */
+export function cpuByThreadKind(
+  before: ReturnType<typeof threadCpuMs>,
+  after: ReturnType<typeof threadCpuMs>,
+  atStart: ReturnType<typeof threadCpuMs>,
+  jobs: number,
+): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const [tid, t] of after) {
+    const d = t.ms - (before.get(tid)?.ms ?? 0);
+    if (d <= 0) continue;
+    const kind =
+      tid === process.pid
+        ? "main"
+        : t.name === "node"
+          ? atStart.has(tid)
+            ? "platform"
+            : "producers"
+          : t.name.replace(/[\s-]*worker$/, "").replace(/\s+/g, "") || t.name;
+    kinds[kind] = (kinds[kind] ?? 0) + d / jobs;
+  }
+  return Object.fromEntries(Object.entries(kinds).map(([k, v]) => [k, round(v)]));
+}

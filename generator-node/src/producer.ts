@@ -72,6 +72,27 @@ export class WatermarkVerifyError extends Error {
   override name = "WatermarkVerifyError";
 }
 
+/**
+ * The work's mark: the library embeds within the visibility budget (PSNR ≥ 42 dB, SSIM ≥ 0.985, no
+ * channel moved by more than 12 levels), strengthening locally where the mark does not read back; its
+ * verdict comes from the blind detector, so ok and weak both mean Verify finds this payload (weak:
+ * not after the reference 0.5× + JPEG q75 attack). Only a failed verdict steps down the PSNR ladder
+ * (below the 42 dB goal, so that a busy image stays fulfillable); failed at every rung would mint a
+ * work whose mark cannot identify it (WatermarkVerifyError). Deterministic, so a re-run after a crash
+ * picks the same rung and produces the same bytes.
+ */
+export function markForWork(engine: WatermarkEngine, image: RawImage, payload: bigint): RawImage {
+  let reason = "";
+  for (const psnr of WATERMARK_PSNR_LADDER) {
+    const r = engine.embedVerified(image, payload, psnr === undefined ? {} : { psnr });
+    if (r.verdict !== "failed") return r.image;
+    reason = r.reason ?? "no reason given";
+  }
+  throw new WatermarkVerifyError(
+    `watermark does not read back at any strength (expected payload ${payload.toString(16)}): ${reason}`,
+  );
+}
+
 /** Decodes a parent work's file (PNG, JPEG, WebP) to 8-bit RGB. */
 export async function decodeImage(bytes: Uint8Array): Promise<RawImage> {
   const { data, info } = await sharp(bytes)
@@ -129,11 +150,20 @@ export class InProcessProducer implements ImageProducer {
         stages[stage] = performance.now() - t0;
       }
     };
-    const parentImage =
+    const parent =
       req.parentImage ??
       (this.manifest.kind === "upscale" && req.parentImages?.[0]
         ? await decodeImage(req.parentImages[0])
         : undefined);
+    // A model that paints from a parent's pixels (an upscale) would carry the parent's mark into the
+    // child, scaled: ×4 puts it beyond the detector's scale search (a re-mark's detect misses it),
+    // while any read that scales the child back down finds it again, competing with the child's. So
+    // the parent is stripped at its own scale, where one detect finds its mark, and the child is
+    // marked afresh. A variation is painted from the parent's prompt and seed and holds none of its
+    // pixels.
+    const parentImage = parent
+      ? await time("strip", () => this.watermark.removeMark(parent).image)
+      : undefined;
     const raw = await time("generate", () =>
       this.batcher.generate({
         prompt: req.prompt,
@@ -145,34 +175,7 @@ export class InProcessProducer implements ImageProducer {
     const verdict = await time("safety", () => this.classifier.check(raw));
     if (verdict.unsafe) throw new UnsafeOutputError(verdict.score);
     const payload = payloadFor(this.watermark, req.watermarkId);
-    const marked = await time("watermark", () => {
-      // The library embeds within the visibility budget (PSNR ≥ 42 dB, SSIM ≥ 0.985, no channel
-      // moved by more than 12 levels), strengthening locally where the mark does not read back; its
-      // verdict comes from the blind detector, so ok and weak both mean Verify finds this payload
-      // (weak: not after the reference 0.5× + JPEG q75 attack). Only a failed verdict steps down the
-      // PSNR ladder (below the 42 dB goal, so that a busy image stays fulfillable); failed at every
-      // rung would mint a work whose mark cannot identify it. Deterministic, so a re-run after a
-      // crash picks the same rung and produces the same bytes.
-      //
-      // A model that paints from a parent's pixels (an upscale) carries the parent's mark into the
-      // child, scaled: the reference attack's 0.5× brings a ×2 child back to the parent's scale, where
-      // that mark is native and competes with the child's. So the child's embed first detects and
-      // subtracts any other mark (`existing: "replace"`, one detect more); a variation is painted
-      // afresh from the parent's prompt and seed and holds none of its pixels.
-      const existing = parentImage ? ("replace" as const) : undefined;
-      let reason = "";
-      for (const psnr of WATERMARK_PSNR_LADDER) {
-        const r = this.watermark.embedVerified(raw, payload, {
-          ...(psnr === undefined ? {} : { psnr }),
-          ...(existing ? { existing } : {}),
-        });
-        if (r.verdict !== "failed") return r.image;
-        reason = r.reason ?? "no reason given";
-      }
-      throw new WatermarkVerifyError(
-        `watermark does not read back at any strength (expected payload ${payload.toString(16)}): ${reason}`,
-      );
-    });
+    const marked = await time("watermark", () => markForWork(this.watermark, raw, payload));
     const png = await time("encode", async () => {
       const buf = await sharp(marked.data, {
         raw: { width: marked.width, height: marked.height, channels: marked.channels },

@@ -21,9 +21,9 @@ export interface VerifiedMark {
 export interface MarkOptions {
   psnr?: number;
   /**
-   * "replace": the image may carry another work's mark (a derivative made from a marked parent's
-   * pixels): detect it and subtract it before embedding, so that no read of the child — as it is or
-   * scaled back to the parent's size — finds the parent's payload. Costs one detect. Default "ignore".
+   * "replace": the image may carry another work's mark: detect it and subtract it before embedding.
+   * Costs one detect per embed, and finds only a mark at a scale the detector searches; the node
+   * strips a parent before upscaling it instead (`removeMark`). Default "ignore".
    */
   existing?: "ignore" | "replace";
 }
@@ -34,6 +34,8 @@ export interface WatermarkEngine {
   /** Embeds and reports the library's verdict (the self-check and local strengthening of @atelier/watermark). */
   embedVerified(image: RawImage, payload: bigint, opts?: MarkOptions): VerifiedMark;
   detect(image: RawImage): Detection | null;
+  /** Finds the image's mark (one detect) and subtracts it; `removed` null: none found, image unchanged. */
+  removeMark(image: RawImage): { image: RawImage; removed: Detection | null };
   perceptualHash(image: RawImage): bigint;
   encodePayload(fields: { version: number; id: bigint }): bigint;
   PAYLOAD_VERSION: number;
@@ -63,6 +65,16 @@ export const watermarkEngine: WatermarkEngine = {
     };
   },
   detect: (image) => wm.detect(image),
+  removeMark(image) {
+    // below the library's smallest side no mark can be read, so there is none to remove
+    if (Math.min(image.width, image.height) < wm.MIN_SIDE) return { image, removed: null };
+    const r = wm.removeMark(image);
+    const out = r.image;
+    return {
+      image: { width: out.width, height: out.height, channels: out.channels, data: asBytes(out.data) },
+      removed: r.removed,
+    };
+  },
   perceptualHash: (image) => wm.perceptualHash(image),
   encodePayload: (fields) => wm.encodePayload(fields),
   PAYLOAD_VERSION: wm.PAYLOAD_VERSION,

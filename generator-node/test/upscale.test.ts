@@ -17,6 +17,7 @@ import { ModelRuntime, type RawImage } from "../src/model/runtime.ts";
 import sharp from "sharp";
 import { decodeImage, InProcessProducer } from "../src/producer.ts";
 import { loadWatermark, payloadFor } from "../src/watermark.ts";
+import { attacked, cropTopLeft } from "./helpers/images.ts";
 
 /** A small real parent: a crop of an art-model-like gradient with edges (deterministic). */
 function parent(width: number, height: number): RawImage {
@@ -30,6 +31,33 @@ function parent(width: number, height: number): RawImage {
       data[o + 2] = ((x ^ y) & 8 ? 200 : 60) * (y / height);
     }
   return { width, height, channels: 3, data };
+}
+
+/** A real parent: the top-left side² of an art-v2 work. */
+async function artCrop(prompt: string, seed: `0x${string}`, side: number): Promise<RawImage> {
+  const art = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
+  const [work] = await art.generate([{ prompt, seed }]);
+  await art.close();
+  return cropTopLeft(work!, side);
+}
+
+/** The producer as the node runs the upscale model, with a classifier that passes everything. */
+function upscaleProducer(rt: ModelRuntime, wm: Awaited<ReturnType<typeof loadWatermark>>) {
+  return new InProcessProducer(
+    rt,
+    { backend: "test", check: async () => ({ unsafe: false, score: 0, classes: {} }) },
+    wm,
+  );
+}
+
+async function resizedTo(im: RawImage, side: number): Promise<RawImage> {
+  const { data } = await sharp(Buffer.from(im.data), {
+    raw: { width: im.width, height: im.height, channels: 3 },
+  })
+    .resize(side, side, { kernel: "lanczos3" })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: side, height: side, channels: 3, data: new Uint8Array(data) };
 }
 
 describe("ESRGAN-slim ×4 upscale model", () => {
@@ -118,24 +146,12 @@ describe("ESRGAN-slim ×4 upscale model", () => {
 
   it("an upscale job through the producer: parent in, ×4 watermarked PNG out, deterministic", async () => {
     const wm = await loadWatermark();
-    const producer = new InProcessProducer(
-      rt,
-      { backend: "test", check: async () => ({ unsafe: false, score: 0, classes: {} }) },
-      wm,
-    );
-    // a real parent: a 96² crop of an art-v2 work
-    const art = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
-    const [work] = await art.generate([{ prompt: "golden marble", seed: "0x05" }]);
-    await art.close();
-    const side = 96;
-    const crop = new Uint8Array(side * side * 3);
-    for (let y = 0; y < side; y++)
-      crop.set(work!.data.subarray(y * 512 * 3, y * 512 * 3 + side * 3), y * side * 3);
+    const producer = upscaleProducer(rt, wm);
     const job = {
       prompt: "upscale",
       seed: "0x01" as const,
       watermarkId: 2n ** 55n + 9n,
-      parentImage: { width: side, height: side, channels: 3 as const, data: crop },
+      parentImage: await artCrop("golden marble", "0x05", 96),
     };
     const a = await producer.produce(job);
     const b = await producer.produce(job);
@@ -144,35 +160,27 @@ describe("ESRGAN-slim ×4 upscale model", () => {
     expect(a.contentHash).toBe(b.contentHash);
   });
 
-  it("an upscale of a marked 512² work carries the child's payload only: the parent's mark is replaced, also at the parent's scale", async () => {
+  it("an upscale ×4 of a marked 256² work carries the child's payload only: the parent is stripped before upscaling", async () => {
     const wm = await loadWatermark();
-    const producer = new InProcessProducer(
-      rt,
-      { backend: "test", check: async () => ({ unsafe: false, score: 0, classes: {} }) },
-      wm,
-    );
-    const art = await ModelRuntime.create(await loadManifest(BUILTIN_ART_MANIFEST), { provider: "cpu" });
-    const [work] = await art.generate([{ prompt: "autumn forest valley", seed: "0x07" }]);
-    await art.close();
-    const side = work!.width;
+    const producer = upscaleProducer(rt, wm);
+    const side = 256;
     const parentPayload = payloadFor(wm, 2n ** 50n + 1n);
-    const parentImage = wm.embed(work!, parentPayload);
+    const parentImage = wm.embed(await artCrop("autumn forest valley", "0x07", side), parentPayload);
     const job = { prompt: "upscale", seed: "0x02" as const, watermarkId: 2n ** 50n + 2n, parentImage };
     const childPayload = payloadFor(wm, job.watermarkId);
-    const atParentScale = async (im: RawImage) => {
-      const { data } = await sharp(Buffer.from(im.data), {
-        raw: { width: im.width, height: im.height, channels: 3 },
-      })
-        .resize(side, side, { kernel: "lanczos3" })
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      return { width: side, height: side, channels: 3 as const, data: new Uint8Array(data) };
-    };
     // the control: the upscale itself carries the parent's mark, found once scaled back
     const [upscaled] = await rt.generate([{ prompt: "upscale", seed: job.seed, parentImage }]);
-    expect(wm.detect(await atParentScale(upscaled!))?.payload).toBe(parentPayload);
-    const child = await decodeImage((await producer.produce(job)).png);
-    expect(wm.detect(child)?.payload).toBe(childPayload);
-    expect(wm.detect(await atParentScale(child))?.payload).toBe(childPayload);
+    expect(wm.detect(await resizedTo(upscaled!, side))?.payload).toBe(parentPayload);
+    const result = await producer.produce(job);
+    expect(result.stages.strip).toBeGreaterThan(0);
+    const child = await decodeImage(result.png);
+    expect(child.width).toBe(4 * side);
+    const reads = [
+      wm.detect(child)?.payload,
+      wm.detect(attacked(child))?.payload,
+      wm.detect(await resizedTo(child, side))?.payload,
+    ];
+    expect(reads).not.toContain(parentPayload);
+    expect(reads[0]).toBe(childPayload);
   });
 });

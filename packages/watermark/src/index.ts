@@ -7,6 +7,7 @@ export {
   type EmbedVerdict,
 } from "./verify.ts";
 export { detect, type Detection, type DetectDiagnostics } from "./detect.ts";
+export { removeMark, type RemovedMark } from "./strip.ts";
 export {
   encodePayload,
   decodePayload,

@@ -1,6 +1,6 @@
 /**
  * Re-marking (`existing`): refuse an image that already carries a mark, or estimate the old mark
- * and subtract it before embedding the new one.
+ * and subtract it before embedding the new one (`subtractMark`, also behind strip.ts's removeMark).
  */
 import { detectAligned, type Alignment } from "./detect.ts";
 import { boxMean, luma, WatermarkInputError, type RawImage } from "./image.ts";
@@ -42,7 +42,7 @@ function highPass(y: Float32Array, width: number, height: number): Float32Array 
  * two fixed-point rounds (mask from the current estimate → least-squares amplitude on high-passed
  * luma → subtract).
  */
-function removeMark(image: RawImage, old: bigint, al: Alignment, options: EmbedOptions): RawImage {
+export function subtractMark(image: RawImage, old: bigint, al: Alignment, options: EmbedOptions): RawImage {
   const { width, height, channels, data } = image;
   const n = width * height;
   const tile = new Float32Array(tileFor(old));
@@ -109,6 +109,6 @@ export function handleExisting(image: RawImage, p: bigint, options: EmbedOptions
     );
   }
   return found.detection.payload !== p
-    ? removeMark(image, found.detection.payload, found.alignment, options)
+    ? subtractMark(image, found.detection.payload, found.alignment, options)
     : image;
 }
