@@ -5,6 +5,7 @@
 import { CODED_BITS, convEncode, messageBits } from "./ecc.ts";
 import { boxMean, luma, validateImage, type RawImage } from "./image.ts";
 import { edgeFactor } from "./jnd.ts";
+import { smoothChange } from "./metrics.ts";
 import type { EmbedOptions } from "./options.ts";
 import { renderTile, TILE } from "./pattern.ts";
 import { toPayload } from "./payload.ts";
@@ -16,6 +17,10 @@ import {
   MASK_RADIUS,
   maskFunction,
   smallness,
+  SMOOTH_BOOST_MAX,
+  SMOOTH_LEVEL_CHROMA,
+  SMOOTH_LEVEL_LUMA,
+  SMOOTH_LEVEL_MIN_SHARE,
   SSIM_C2,
   SSIM_K,
   tilePeriod,
@@ -166,6 +171,34 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
   layPattern(plan, tileFor(p));
   if (stages) stages.analyse = (stages.analyse ?? 0) + performance.now() - t0;
   return plan;
+}
+
+/**
+ * Levels the smooth region's change (v8): JPEG q30, WebP and 0.5× + JPEG q75 zero a flat block's
+ * small DCT coefficients, so on a smooth image the mark survives only where its amplitude clears the
+ * codec's dead zone, and the flat cap (luminance adaptation × JND_FLAT) left bright smooth images
+ * (ukui--desert: RMS change 0.47 over its smooth pixels) at half the change the smooth-region limit
+ * allows, and below what darker smooth images already carried (Fossa 0.70, Grey 0.78). Measured
+ * on `marked`, a render of this plan at the default caps, the smooth pixels' RMS luma (chroma)
+ * change is raised toward SMOOTH_LEVEL_LUMA (SMOOTH_LEVEL_CHROMA) by multiplying the cap of the
+ * smooth-weighted pixels by up to SMOOTH_BOOST_MAX: the change grows at most in proportion (the
+ * rounding's dither does not grow), so the levelled image stays under the targets, which sit below
+ * the limits SMOOTH_RMS_MAX / SMOOTH_CHROMA_RMS_MAX. The strength steps still never raise it.
+ * Returns the factor used (1: unchanged).
+ */
+export function levelSmooth(plan: EmbedPlan, marked: RawImage): number {
+  const { capFlat, neutral } = plan;
+  if (!capFlat || !neutral) return 1;
+  const s = smoothChange(plan.image, marked);
+  if (s.fraction < SMOOTH_LEVEL_MIN_SHARE || !(s.lumaRms > 0)) return 1;
+  const byChroma = s.chromaRms > 0 ? SMOOTH_LEVEL_CHROMA / s.chromaRms : SMOOTH_BOOST_MAX;
+  const k = Math.min(SMOOTH_BOOST_MAX, SMOOTH_LEVEL_LUMA / s.lumaRms, byChroma);
+  if (!(k > 1)) return 1;
+  for (let i = 0; i < capFlat.length; i++) {
+    const w = neutral[i]!;
+    if (w > 0) capFlat[i] = capFlat[i]! * (1 + (k - 1) * w);
+  }
+  return k;
 }
 
 /**

@@ -45,6 +45,23 @@ export const MAX_LUMA_STEP = 9.1;
 export const SSIM_K = 0.14;
 export const SSIM_C2 = (0.03 * 255) ** 2;
 
+/**
+ * Smooth-region levelling (plan.ts levelSmooth): the RMS change over the smooth pixels is raised
+ * toward these (grey levels, after the 3×3 mean of smoothChange), by a factor of at most
+ * SMOOTH_BOOST_MAX; they sit 15% / 12% under the limits SMOOTH_RMS_MAX = 1 and
+ * SMOOTH_CHROMA_RMS_MAX = 0.25 (metrics.ts), the margin for what the strength steps add at the
+ * region's rim (up to +0.07 seen: the 3×3 mean mixes in the raised texture next to it).
+ */
+export const SMOOTH_LEVEL_LUMA = 0.85;
+export const SMOOTH_LEVEL_CHROMA = 0.22;
+export const SMOOTH_BOOST_MAX = 2;
+/**
+ * Only images whose smooth pixels are at least this share are levelled: the boost takes PSNR and
+ * SSIM budget from the texture, which carries the mark where the smooth part is small
+ * (gimp-filters-examples--high-pass-mode, 28% smooth: WebP q50 read SNR 1.31 → 1.14 levelled).
+ */
+export const SMOOTH_LEVEL_MIN_SHARE = 1 / 3;
+
 /** Luminance adaptation by background luma 0..255 (Chou & Li 1995, ÷3 so mid grey is 1), capped. */
 const JND_MAX_LUMA = 1.5;
 export const LUMA_ADAPT = new Float32Array(256);
