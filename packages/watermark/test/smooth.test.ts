@@ -9,7 +9,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { synthImage } from "../src/bench/synth.ts";
-import { planEmbed, renderPlan } from "../src/embed.ts";
+import { planEmbed, planPlain, renderPlan } from "../src/embed.ts";
+import { levelSmooth } from "../src/plan.ts";
+import { SMOOTH_BOOST_MAX, SMOOTH_LEVEL_LUMA } from "../src/visibility.ts";
 import {
   absDiffQuantile,
   detect,
@@ -168,6 +170,34 @@ describe("smooth regions: no strengthening beyond the JND, no tint", () => {
     // along the luma vector the chroma would be ≈ 0.48 × the luma change before rounding
     expect(sm.chromaRms).toBeLessThan(0.6 * sm.lumaRms);
     expect(sm.chromaRms).toBeLessThanOrEqual(SMOOTH_CHROMA_RMS_MAX);
+  });
+
+  it("levelling raises a bright smooth image's change toward the target, within the limit", () => {
+    // a bright smooth gradient: luminance adaptation ≈ 1 there, so the flat cap alone leaves it low
+    const img = smoothArt(320, 320, 13);
+    const plan = planPlain(img, PAYLOAD);
+    const before = smoothChange(img, renderPlan(plan));
+    const k = levelSmooth(plan, renderPlan(plan));
+    const after = smoothChange(img, renderPlan(plan));
+    expect(before.fraction).toBeGreaterThan(0.5);
+    expect(before.lumaRms).toBeLessThan(SMOOTH_LEVEL_LUMA / 1.2); // room to level
+    expect(k).toBeGreaterThan(1.2);
+    expect(k).toBeLessThanOrEqual(SMOOTH_BOOST_MAX);
+    expect(after.lumaRms).toBeGreaterThan(before.lumaRms * 1.15);
+    expect(after.lumaRms).toBeLessThanOrEqual(SMOOTH_LEVEL_LUMA * 1.03);
+    expect(after.chromaRms).toBeLessThanOrEqual(SMOOTH_CHROMA_RMS_MAX);
+    // and what the node returns stays within the smooth-region limits
+    const sm = smoothChange(img, embedVerified(img, PAYLOAD).image);
+    expect(sm.lumaRms).toBeLessThanOrEqual(SMOOTH_RMS_MAX);
+    expect(sm.chromaRms).toBeLessThanOrEqual(SMOOTH_CHROMA_RMS_MAX);
+  });
+
+  it("levelling leaves a textured image alone", () => {
+    const img = synthImage(256, 256, 3, 1);
+    const plan = planPlain(img, PAYLOAD);
+    const before = renderPlan(plan);
+    expect(levelSmooth(plan, before)).toBe(1);
+    expect(renderPlan(plan).data).toEqual(before.data);
   });
 
   it("texture still takes a raised JND scale", () => {
