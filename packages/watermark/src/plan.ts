@@ -189,6 +189,11 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
 export function levelSmooth(plan: EmbedPlan, marked: RawImage): number {
   const { capFlat, neutral } = plan;
   if (!capFlat || !neutral) return 1;
+  // the plan's fully neutral pixels are the metric's smooth ones (local contrast ≤ 1): a mostly
+  // textured image is left alone before the change is measured
+  let smooth = 0;
+  for (let i = 0; i < neutral.length; i++) if (neutral[i] === 1) smooth++;
+  if (smooth < SMOOTH_LEVEL_MIN_SHARE * neutral.length) return 1;
   const s = smoothChange(plan.image, marked);
   if (s.fraction < SMOOTH_LEVEL_MIN_SHARE || !(s.lumaRms > 0)) return 1;
   const byChroma = s.chromaRms > 0 ? SMOOTH_LEVEL_CHROMA / s.chromaRms : SMOOTH_BOOST_MAX;
