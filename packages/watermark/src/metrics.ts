@@ -191,6 +191,11 @@ export interface SmoothChange {
  */
 export function smoothChange(a: RawImage, b: RawImage): SmoothChange {
   sameShape(a, b, "smoothChange");
+  return smoothChangeOver(a, b, smoothPixels(a));
+}
+
+/** Per pixel 1 where the image's local contrast is below SMOOTH_CONTRAST (smoothChange's smooth pixels). */
+export function smoothPixels(a: RawImage): Uint8Array {
   const { width, height } = a;
   const n = width * height;
   const y = lumaPlane(a);
@@ -203,7 +208,27 @@ export function smoothChange(a: RawImage, b: RawImage): SmoothChange {
   }
   const tex2 = mean; // reuse
   boxMean(y, width, height, 3, tex2, tmp);
+  const smooth = new Uint8Array(n);
+  for (let i = 0; i < n; i++) smooth[i] = isSmooth(tex2[i]!);
+  return smooth;
+}
+
+/**
+ * 1 when a local mean squared high-pass (7×7 mean of (luma − its 7×7 mean)²) is below
+ * SMOOTH_CONTRAST²: planPlain computes the same plane and keeps the mask, so levelSmooth does not
+ * analyse the host again.
+ */
+export function isSmooth(tex2: number): 0 | 1 {
+  return tex2 < SMOOTH_CONTRAST * SMOOTH_CONTRAST ? 1 : 0;
+}
+
+/** smoothChange over the given smooth pixels (smoothPixels of `a`, or a plan's copy of it). */
+export function smoothChangeOver(a: RawImage, b: RawImage, smooth: Uint8Array): SmoothChange {
+  sameShape(a, b, "smoothChange");
+  const { width, height } = a;
+  const n = width * height;
   const c = a.channels;
+  const tmp = new Float32Array(n);
   const dY = new Float32Array(n);
   const dCb = new Float32Array(n);
   const dCr = new Float32Array(n);
@@ -219,14 +244,13 @@ export function smoothChange(a: RawImage, b: RawImage): SmoothChange {
   const lY = boxMean(dY, width, height, 1, new Float32Array(n), tmp);
   const lCb = boxMean(dCb, width, height, 1, new Float32Array(n), tmp);
   const lCr = boxMean(dCr, width, height, 1, new Float32Array(n), tmp);
-  const limit2 = SMOOTH_CONTRAST * SMOOTH_CONTRAST;
   let count = 0;
   let sy = 0;
   let sc = 0;
   let py = 0;
   let pc = 0;
   for (let i = 0; i < n; i++) {
-    if (tex2[i]! >= limit2) continue;
+    if (smooth[i] === 0) continue;
     count++;
     sy += lY[i]! * lY[i]!;
     sc += lCb[i]! * lCb[i]! + lCr[i]! * lCr[i]!;

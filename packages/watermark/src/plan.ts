@@ -5,7 +5,7 @@
 import { CODED_BITS, convEncode, messageBits } from "./ecc.ts";
 import { boxMean, luma, validateImage, type RawImage } from "./image.ts";
 import { edgeFactor } from "./jnd.ts";
-import { smoothChange } from "./metrics.ts";
+import { isSmooth, smoothChangeOver } from "./metrics.ts";
 import type { EmbedOptions } from "./options.ts";
 import { renderTile, TILE } from "./pattern.ts";
 import { toPayload } from "./payload.ts";
@@ -73,6 +73,8 @@ export interface EmbedPlan {
   neutral: Float32Array | null;
   /** per pixel 1 / (2σ² + C₂), σ the 7×7 luma std: an added pattern of local power a² costs SSIM ≈ a²/(2σ² + C₂) */
   ssimWeight: Float32Array;
+  /** per pixel 1 where the host is smooth as smoothChange counts it (metrics.ts smoothPixels; null with jnd: false) */
+  smooth: Uint8Array | null;
   target: number;
   minPsnr: number;
   /** a per-pixel working plane for renderPlan (allocated on first use) */
@@ -127,6 +129,7 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
   const maskValue = new Float32Array(n);
   const capFlat = capOn ? new Float32Array(n) : null;
   const neutral = capOn ? new Float32Array(n) : null;
+  const smoothMask = capOn ? new Uint8Array(n) : null;
   for (let i = 0; i < n; i++) {
     const mu = mean[i]!;
     const v = mean2[i]! - mu * mu;
@@ -137,6 +140,7 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
     if (capOn) {
       const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
       const t2 = tex2[i]!;
+      smoothMask![i] = isSmooth(t2);
       const tau = t2 > 0 ? Math.sqrt(t2) : 0; // the running-sum box mean can go a hair below 0
       const la = LUMA_ADAPT[li]!;
       const flat = la * JND_FLAT;
@@ -165,6 +169,7 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
     capS,
     neutral,
     ssimWeight,
+    smooth: smoothMask,
     target,
     minPsnr,
   };
@@ -187,14 +192,14 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
  * Returns the factor used (1: unchanged).
  */
 export function levelSmooth(plan: EmbedPlan, marked: RawImage): number {
-  const { capFlat, neutral } = plan;
-  if (!capFlat || !neutral) return 1;
+  const { capFlat, neutral, smooth: smoothMask } = plan;
+  if (!capFlat || !neutral || !smoothMask) return 1;
   // the plan's fully neutral pixels are the metric's smooth ones (local contrast ≤ 1): a mostly
   // textured image is left alone before the change is measured
   let smooth = 0;
   for (let i = 0; i < neutral.length; i++) if (neutral[i] === 1) smooth++;
   if (smooth < SMOOTH_LEVEL_MIN_SHARE * neutral.length) return 1;
-  const s = smoothChange(plan.image, marked);
+  const s = smoothChangeOver(plan.image, marked, smoothMask);
   if (s.fraction < SMOOTH_LEVEL_MIN_SHARE || !(s.lumaRms > 0)) return 1;
   const byChroma = s.chromaRms > 0 ? SMOOTH_LEVEL_CHROMA / s.chromaRms : SMOOTH_BOOST_MAX;
   const k = Math.min(SMOOTH_BOOST_MAX, SMOOTH_LEVEL_LUMA / s.lumaRms, byChroma);

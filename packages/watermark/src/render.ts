@@ -126,34 +126,47 @@ export function sampledSsimLoss(plan: EmbedPlan, jndScale: number): number {
   const k2 = KR * KR + KG * KG + KB * KB;
   const targetSum = ((255 * 255) / 10 ** (target / 10)) * ((3 * n) / k2);
   let alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
+  if (!(capJ && capFlat && capS)) return sampledLoss(d, null, w, width, height, alpha);
+  // the sample's caps at this scale, once (no closure in the loops: a new closure per call made
+  // the optimised code bail out on every call)
   const sj = jndScale;
   const ss = Math.sqrt(jndScale);
-  const cap = (i: number): number => {
-    const cj = capFlat![i]! + capJ![i]! * sj;
-    const cs = capS![i]! * ss;
-    return cj < cs ? cj : cs;
-  };
-  if (capJ && capFlat && capS) {
-    // the capped energy's histogram over log2(cap) from the sample, ×4 for the pixels not sampled
-    const hist = new Float64Array(HIST_BINS);
-    const base = (127 - HIST_OCTAVES) * HIST_PER_OCTAVE;
-    for (let y = 0; y < height; y += 2) {
-      for (let i = y * width, end = i + width; i < end; i += 2) {
-        F32[0] = cap(i);
-        let b = (I32[0]! >> 19) - base;
-        b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
-        hist[b]! += 4 * d[i]! * d[i]!;
-      }
+  const caps = new Float64Array(((height + 1) >> 1) * ((width + 1) >> 1));
+  // the capped energy's histogram over log2(cap) from the sample, ×4 for the pixels not sampled
+  const hist = new Float64Array(HIST_BINS);
+  const base = (127 - HIST_OCTAVES) * HIST_PER_OCTAVE;
+  for (let y = 0, k = 0; y < height; y += 2) {
+    for (let i = y * width, end = i + width; i < end; i += 2, k++) {
+      const cj = capFlat[i]! + capJ[i]! * sj;
+      const cs = capS[i]! * ss;
+      const cap = cj < cs ? cj : cs;
+      caps[k] = cap;
+      F32[0] = cap;
+      let b = (I32[0]! >> 19) - base;
+      b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
+      hist[b]! += 4 * d[i]! * d[i]!;
     }
-    alpha = cappedGain(hist, alpha, targetSum);
   }
+  alpha = cappedGain(hist, alpha, targetSum);
+  return sampledLoss(d, caps, w, width, height, alpha);
+}
+
+/** Mean of a²·w over the sample (every second pixel of every second row), a = d·min(cap, α) clipped. */
+function sampledLoss(
+  d: Float32Array,
+  caps: Float64Array | null,
+  w: Float32Array,
+  width: number,
+  height: number,
+  alpha: number,
+): number {
   let loss = 0;
   let count = 0;
-  for (let y = 0; y < height; y += 2) {
-    for (let i = y * width, end = i + width; i < end; i += 2) {
+  for (let y = 0, k = 0; y < height; y += 2) {
+    for (let i = y * width, end = i + width; i < end; i += 2, k++) {
       let dv = d[i]!;
-      if (capJ && capFlat && capS) {
-        const r = cap(i);
+      if (caps) {
+        const r = caps[k]!;
         dv *= r < alpha ? r : alpha;
       } else dv *= alpha;
       dv = dv > MAX_LUMA_STEP ? MAX_LUMA_STEP : dv < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : dv;
