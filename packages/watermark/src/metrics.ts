@@ -119,26 +119,46 @@ export function ssimAgainst(a: RawImage): (b: RawImage) => number {
   return (b) => {
     sameShape(a, b, "ssim");
     lumaPlane(b, y);
-    for (let i = 0; i < n; i++) {
-      yy[i] = y[i]! * y[i]!;
-      xy[i] = x[i]! * y[i]!;
-    }
+    products(x, y, yy, xy, n);
     gauss11(y, w, h, my, tmp);
     gauss11(yy, w, h, syy, tmp);
     gauss11(xy, w, h, sxy, tmp);
-    const c1 = (0.01 * 255) ** 2;
-    const c2 = (0.03 * 255) ** 2;
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const ux = mx[i]!;
-      const uy = my[i]!;
-      const vx = sxx[i]! - ux * ux;
-      const vy = syy[i]! - uy * uy;
-      const cxy = sxy[i]! - ux * uy;
-      sum += ((2 * ux * uy + c1) * (2 * cxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
-    }
-    return sum / n;
+    return ssimSum(mx, my, sxx, syy, sxy, n) / n;
   };
+}
+
+/** yy = y², xy = x·y per pixel. */
+function products(x: Float32Array, y: Float32Array, yy: Float32Array, xy: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    yy[i] = y[i]! * y[i]!;
+    xy[i] = x[i]! * y[i]!;
+  }
+}
+
+/**
+ * The sum of the SSIM map from the blurred means, squares and product (top-level, not in
+ * ssimAgainst's closure: there its loop allocated a heap number per pixel).
+ */
+function ssimSum(
+  mx: Float32Array,
+  my: Float32Array,
+  sxx: Float32Array,
+  syy: Float32Array,
+  sxy: Float32Array,
+  n: number,
+): number {
+  const c1 = (0.01 * 255) ** 2;
+  const c2 = (0.03 * 255) ** 2;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const ux = mx[i]!;
+    const uy = my[i]!;
+    const vx = sxx[i]! - ux * ux;
+    const vy = syy[i]! - uy * uy;
+    const cxy = sxy[i]! - ux * uy;
+    sum += ((2 * ux * uy + c1) * (2 * cxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
+  }
+  return sum;
 }
 
 /** The q-quantile (e.g. 0.999) of the per-pixel change max(|ΔR|, |ΔG|, |ΔB|), in grey levels. */

@@ -15,7 +15,8 @@ import {
   JND_TEXTURE,
   LUMA_ADAPT,
   MASK_RADIUS,
-  maskFunction,
+  maskAt,
+  maskShape,
   smallness,
   SMOOTH_BOOST_MAX,
   SMOOTH_LEVEL_CHROMA,
@@ -97,7 +98,7 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
   // Small images hold few tile periods: move toward the milder square-root mask (more energy in
   // flat areas, where detection is easiest) as the canonical-grid pixel count falls below 200k.
   const period = tilePeriod(width, height);
-  const mask = maskFunction(width, height, options);
+  const { offset: maskOffset, exponent: maskExponent } = maskShape(width, height, options);
   // small images hold few tile periods: their SSIM bound loosens (up to 2.5× below 20k canonical pixels)
   const small = 1 - smallness(width, height);
   const ssimK = SSIM_K * (1 + 1.5 * small);
@@ -130,12 +131,15 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
   const capFlat = capOn ? new Float32Array(n) : null;
   const neutral = capOn ? new Float32Array(n) : null;
   const smoothMask = capOn ? new Uint8Array(n) : null;
+  // local numbers, not the imported bindings (see rounding.ts applyDelta)
+  const jndMax = +JND_MAX;
+  const ssimC2 = +SSIM_C2;
   for (let i = 0; i < n; i++) {
     const mu = mean[i]!;
     const v = mean2[i]! - mu * mu;
     const sd = Math.sqrt(v > 0 ? v : 0);
-    ssimWeight[i] = 1 / (2 * sd * sd + SSIM_C2);
-    const m = mask(sd);
+    ssimWeight[i] = 1 / (2 * sd * sd + ssimC2);
+    const m = maskAt(sd, maskOffset, maskExponent);
     maskValue[i] = m;
     if (capOn) {
       const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
@@ -152,10 +156,10 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
       const fixed = flat + tex * smooth;
       // (the raised part times the edge factor once more took a dotted rim off soft gradient edges
       // but cost WebP q50 72.7 → 50% on the quick subset: not done)
-      const raised = flat + tex < JND_MAX ? tex * (1 - smooth) : Math.max(0, JND_MAX - fixed);
-      capFlat![i] = (fixed < JND_MAX ? fixed : JND_MAX) / m;
+      const raised = flat + tex < jndMax ? tex * (1 - smooth) : Math.max(0, jndMax - fixed);
+      capFlat![i] = (fixed < jndMax ? fixed : jndMax) / m;
       capJ![i] = raised / m;
-      capS![i] = (ssimK * Math.sqrt(2 * sd * sd + SSIM_C2)) / m;
+      capS![i] = (ssimK * Math.sqrt(2 * sd * sd + ssimC2)) / m;
     }
   }
   const plan: EmbedPlan = {

@@ -25,7 +25,7 @@ function solvePlan(plan: EmbedPlan, jndScale: number): { delta: Float32Array; al
   const k2 = KR * KR + KG * KG + KB * KB;
   const targetMse = (255 * 255) / 10 ** (target / 10);
   const targetSum = (targetMse * 3 * n) / k2;
-  let alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
+  const alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
   if (!(capJ && capFlat && capS)) return { delta: d, alpha };
   // per-pixel amplitude min(α·m, cap): raise α (at most MAX_BOOST×) so that the capped energy
   // still meets the target; where the image cannot hide that much, the PSNR rises instead.
@@ -47,11 +47,12 @@ function solvePlan(plan: EmbedPlan, jndScale: number): { delta: Float32Array; al
     b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
     hist[b]! += d[i]! * d[i]!;
   }
-  alpha = cappedGain(hist, alpha, targetSum);
+  // a local number: the call's result as a conditional's operand made each pixel's amplitude a heap number
+  const gain = +cappedGain(hist, alpha, targetSum);
   const delta = ratio; // reuse
   for (let i = 0; i < n; i++) {
     const r = ratio[i]!;
-    delta[i] = d[i]! * (r < alpha ? r : alpha);
+    delta[i] = d[i]! * (r < gain ? r : gain);
   }
   return { delta, alpha: 1 };
 }
@@ -160,6 +161,9 @@ function sampledLoss(
   height: number,
   alpha: number,
 ): number {
+  // local numbers, not the imported binding or the caller's argument (see applyDelta, solvePlan)
+  const step = +MAX_LUMA_STEP;
+  const a = +alpha;
   let loss = 0;
   let count = 0;
   for (let y = 0, k = 0; y < height; y += 2) {
@@ -167,9 +171,9 @@ function sampledLoss(
       let dv = d[i]!;
       if (caps) {
         const r = caps[k]!;
-        dv *= r < alpha ? r : alpha;
-      } else dv *= alpha;
-      dv = dv > MAX_LUMA_STEP ? MAX_LUMA_STEP : dv < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : dv;
+        dv *= r < a ? r : a;
+      } else dv *= a;
+      dv = dv > step ? step : dv < -step ? -step : dv;
       loss += dv * dv * w[i]!;
       count++;
     }

@@ -82,13 +82,32 @@ export function smallness(width: number, height: number): number {
   return Math.min(1, Math.max(0, (canonicalPixels - SMALL_PIXELS) / (LARGE_PIXELS - SMALL_PIXELS)));
 }
 
+/** The perceptual mask's offset and exponent for an image of this size (see EmbedOptions.maskExponent). */
+export function maskShape(
+  width: number,
+  height: number,
+  options: EmbedOptions,
+): { offset: number; exponent: number } {
+  const t = smallness(width, height);
+  return {
+    offset: options.maskOffset ?? 3 + (MASK_OFFSET - 3) * t,
+    exponent: options.maskExponent ?? 0.5 + (MASK_EXPONENT - 0.5) * t,
+  };
+}
+
+/**
+ * The perceptual mask (sd + offset)^exponent at local std sd. A plain function of numbers, so the
+ * analysis' per-pixel loop inlines it (a per-image closure was called, boxing sd per pixel).
+ */
+export function maskAt(sd: number, offset: number, exponent: number): number {
+  if (exponent === 0) return 1;
+  if (exponent === 1) return sd + offset;
+  if (exponent === 0.5) return Math.sqrt(sd + offset);
+  return Math.pow(sd + offset, exponent);
+}
+
 /** The perceptual mask for an image of this size (see EmbedOptions.maskExponent). */
 export function maskFunction(width: number, height: number, options: EmbedOptions): (sd: number) => number {
-  const t = smallness(width, height);
-  const mOff = options.maskOffset ?? 3 + (MASK_OFFSET - 3) * t;
-  const mExp = options.maskExponent ?? 0.5 + (MASK_EXPONENT - 0.5) * t;
-  if (mExp === 0) return () => 1;
-  if (mExp === 1) return (sd) => sd + mOff;
-  if (mExp === 0.5) return (sd) => Math.sqrt(sd + mOff);
-  return (sd) => Math.pow(sd + mOff, mExp);
+  const { offset, exponent } = maskShape(width, height, options);
+  return (sd) => maskAt(sd, offset, exponent);
 }
