@@ -21,7 +21,7 @@ import {
   ssim,
   type RawImage,
 } from "../src/index.ts";
-import { SMOOTH_CHROMA_RMS_MAX, SMOOTH_RMS_MAX } from "../src/metrics.ts";
+import { SMOOTH_CHROMA_RMS_MAX, SMOOTH_RMS_MAX, smoothChangeOver, smoothPixels } from "../src/metrics.ts";
 import { Prng } from "../src/prng.ts";
 
 const PAYLOAD = 0x01800000000000a9n;
@@ -190,6 +190,22 @@ describe("smooth regions: no strengthening beyond the JND, no tint", () => {
     const sm = smoothChange(img, embedVerified(img, PAYLOAD).image);
     expect(sm.lumaRms).toBeLessThanOrEqual(SMOOTH_RMS_MAX);
     expect(sm.chromaRms).toBeLessThanOrEqual(SMOOTH_CHROMA_RMS_MAX);
+  });
+
+  it("the plan's smooth pixels are the metric's, so levelling measures what smoothChange reports", () => {
+    // a smooth image with a textured half: both kinds of pixel, and the boundary between them
+    const img = smoothArt(200, 160, 5);
+    const tex = synthImage(200, 160, 3, 1);
+    for (let p = 0; p < img.data.length; p += 3)
+      if ((p / 3) % 200 >= 100) img.data.set(tex.data.subarray(p, p + 3), p);
+    const plan = planPlain(img, PAYLOAD);
+    const mask = smoothPixels(img);
+    expect(plan.smooth).toEqual(mask);
+    const share = mask.reduce((a, v) => a + v, 0) / mask.length;
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.8);
+    const marked = renderPlan(plan);
+    expect(smoothChangeOver(img, marked, plan.smooth!)).toEqual(smoothChange(img, marked));
   });
 
   it("levelling leaves a textured image alone", () => {
