@@ -16,7 +16,6 @@ import { detect, type DetectDiagnostics } from "../src/detect.ts";
 import { decodeAt, softAt } from "../src/decode.ts";
 import { bandCoefficients, fold, pilotPeaks } from "../src/fold.ts";
 import { detectorPlane } from "../src/whiten.ts";
-import { codebook, TILE } from "../src/pattern.ts";
 import { CODED_BITS, checkMessage, convEncode, listViterbi, MESSAGE_BITS, messageBits } from "../src/ecc.ts";
 import type { RawImage } from "../src/image.ts";
 import type { TileMap } from "../src/sync.ts";
@@ -103,44 +102,22 @@ function oracle(im: RawImage, maps: TileMap[]) {
     rank: number;
     rankEq: number;
   } | null = null;
-  const cb = codebook();
   for (const m0 of maps) {
     const m = { a: m0.a * f, b: m0.b * f, c: m0.c * f, d: m0.d * f };
     const coef = bandCoefficients(fold(w, width, height, m));
     const [pk] = pilotPeaks(coef, 1);
     if (!pk) continue;
-    // plain soft values at the found shift, against the true codeword
-    const a = new Float64Array(cb.dims);
-    const nP = cb.pilotBins.length;
-    cb.payloadBins.forEach((b, i) => {
-      const tr = coef[2 * (nP + i)]!;
-      const ti = coef[2 * (nP + i) + 1]!;
-      const th = (-2 * Math.PI * (b.fu * pk.sx + b.fv * pk.sy)) / TILE;
-      a[2 * i] = tr * Math.cos(th) - ti * Math.sin(th);
-      a[2 * i + 1] = tr * Math.sin(th) + ti * Math.cos(th);
-    });
-    const soft = new Float64Array(CODED_BITS);
-    for (let r = 0; r < cb.dims; r++)
-      for (let c = 0; c < CODED_BITS; c++) soft[c]! += cb.q[r * CODED_BITS + c]! * a[r]!;
-    let errs = 0;
-    let m1 = 0;
-    let m2 = 0;
-    for (let i = 0; i < CODED_BITS; i++) {
-      const v = (truth[i] ? -1 : 1) * soft[i]!;
-      if (v < 0) errs++;
-      m1 += v;
-      m2 += v * v;
-    }
-    m1 /= CODED_BITS;
-    const sd = Math.sqrt(Math.max(1e-12, m2 / CODED_BITS - m1 * m1));
+    // plain and equalised soft values at the found shift (the detector's own despreading), against the true codeword
+    const soft = softAt(coef, pk.sx, pk.sy, false)!;
+    const plain = softStats(soft);
     const ok = decodeAt(coef, pk.sx, pk.sy, false).detection?.payload === p;
     const okEq = decodeAt(coef, pk.sx, pk.sy, true).detection?.payload === p;
     const eq = softAt(coef, pk.sx, pk.sy, true);
     const q = eq ? softStats(eq) : { ber: 1, snr: 0 };
     const r = {
       z: pk.z,
-      ber: errs / CODED_BITS,
-      snr: m1 / sd,
+      ber: plain.ber,
+      snr: plain.snr,
       berEq: q.ber,
       snrEq: q.snr,
       ok,

@@ -21,7 +21,7 @@ import type { RawImage } from "./image.ts";
 import type { EmbedOptions } from "./options.ts";
 import { codebook, codedSymbols, renderTileSymbols, TILE } from "./pattern.ts";
 import { toPayload } from "./payload.ts";
-import { layPattern, planPlain, type EmbedPlan } from "./plan.ts";
+import { layPattern, levelSmooth, planPlain, type EmbedPlan } from "./plan.ts";
 import { renderPlan } from "./render.ts";
 import { detectorPlane } from "./whiten.ts";
 
@@ -77,19 +77,27 @@ export function informedSymbols(
 }
 
 /**
- * Analyses an image for embedding `payload`: the plain plan, then (unless `informed: false`) one
- * plain render at the default caps, the host's and the render's coded reads, and the pattern
- * re-laid with the host-rejecting symbols. Every strength embedVerified tries renders from it.
+ * Analyses an image for embedding `payload`: the plain plan and one plain render at the default
+ * caps, from which the smooth region's cap is levelled (levelSmooth); then (unless `informed:
+ * false`) the host's and that render's coded reads, and the pattern re-laid with the
+ * host-rejecting symbols. Every strength embedVerified tries renders from it.
  */
 export function planEmbed(image: RawImage, payload: bigint | string, options: EmbedOptions = {}): EmbedPlan {
   const plan = planPlain(image, payload, options);
+  // at the default caps whatever the JND scale, so that every strength renders from one plan
+  const plain = renderPlan(plan);
+  if (plan.capFlat) {
+    const t = performance.now();
+    levelSmooth(plan, plain);
+    if (options.stages) options.stages.level = (options.stages.level ?? 0) + performance.now() - t;
+  }
   if (options.informed === false) return plan;
   const t0 = performance.now();
   const p = toPayload(payload);
   const b = codedSymbols(convEncode(messageBits(p)));
   const host = codedRead(image, plan.period);
-  // at the default caps whatever the JND scale, so that every strength renders from one plan
-  const marked = codedRead(renderPlan(plan), plan.period);
+  // the read of the unlevelled render: the mark's gain k changes little, and λ over-compensates anyway
+  const marked = codedRead(plain, plan.period);
   layPattern(plan, renderTileSymbols(informedSymbols(b, host, marked)));
   if (options.stages) options.stages.informed = (options.stages.informed ?? 0) + performance.now() - t0;
   return plan;

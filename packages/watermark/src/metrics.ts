@@ -119,26 +119,46 @@ export function ssimAgainst(a: RawImage): (b: RawImage) => number {
   return (b) => {
     sameShape(a, b, "ssim");
     lumaPlane(b, y);
-    for (let i = 0; i < n; i++) {
-      yy[i] = y[i]! * y[i]!;
-      xy[i] = x[i]! * y[i]!;
-    }
+    products(x, y, yy, xy, n);
     gauss11(y, w, h, my, tmp);
     gauss11(yy, w, h, syy, tmp);
     gauss11(xy, w, h, sxy, tmp);
-    const c1 = (0.01 * 255) ** 2;
-    const c2 = (0.03 * 255) ** 2;
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const ux = mx[i]!;
-      const uy = my[i]!;
-      const vx = sxx[i]! - ux * ux;
-      const vy = syy[i]! - uy * uy;
-      const cxy = sxy[i]! - ux * uy;
-      sum += ((2 * ux * uy + c1) * (2 * cxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
-    }
-    return sum / n;
+    return ssimSum(mx, my, sxx, syy, sxy, n) / n;
   };
+}
+
+/** yy = y², xy = x·y per pixel. */
+function products(x: Float32Array, y: Float32Array, yy: Float32Array, xy: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    yy[i] = y[i]! * y[i]!;
+    xy[i] = x[i]! * y[i]!;
+  }
+}
+
+/**
+ * The sum of the SSIM map from the blurred means, squares and product (top-level, not in
+ * ssimAgainst's closure: there its loop allocated a heap number per pixel).
+ */
+function ssimSum(
+  mx: Float32Array,
+  my: Float32Array,
+  sxx: Float32Array,
+  syy: Float32Array,
+  sxy: Float32Array,
+  n: number,
+): number {
+  const c1 = (0.01 * 255) ** 2;
+  const c2 = (0.03 * 255) ** 2;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const ux = mx[i]!;
+    const uy = my[i]!;
+    const vx = sxx[i]! - ux * ux;
+    const vy = syy[i]! - uy * uy;
+    const cxy = sxy[i]! - ux * uy;
+    sum += ((2 * ux * uy + c1) * (2 * cxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
+  }
+  return sum;
 }
 
 /** The q-quantile (e.g. 0.999) of the per-pixel change max(|ΔR|, |ΔG|, |ΔB|), in grey levels. */
@@ -191,6 +211,11 @@ export interface SmoothChange {
  */
 export function smoothChange(a: RawImage, b: RawImage): SmoothChange {
   sameShape(a, b, "smoothChange");
+  return smoothChangeOver(a, b, smoothPixels(a));
+}
+
+/** Per pixel 1 where the image's local contrast is below SMOOTH_CONTRAST (smoothChange's smooth pixels). */
+export function smoothPixels(a: RawImage): Uint8Array {
   const { width, height } = a;
   const n = width * height;
   const y = lumaPlane(a);
@@ -203,7 +228,27 @@ export function smoothChange(a: RawImage, b: RawImage): SmoothChange {
   }
   const tex2 = mean; // reuse
   boxMean(y, width, height, 3, tex2, tmp);
+  const smooth = new Uint8Array(n);
+  for (let i = 0; i < n; i++) smooth[i] = isSmooth(tex2[i]!);
+  return smooth;
+}
+
+/**
+ * 1 when a local mean squared high-pass (7×7 mean of (luma − its 7×7 mean)²) is below
+ * SMOOTH_CONTRAST²: planPlain computes the same plane and keeps the mask, so levelSmooth does not
+ * analyse the host again.
+ */
+export function isSmooth(tex2: number): 0 | 1 {
+  return tex2 < SMOOTH_CONTRAST * SMOOTH_CONTRAST ? 1 : 0;
+}
+
+/** smoothChange over the given smooth pixels (smoothPixels of `a`, or a plan's copy of it). */
+export function smoothChangeOver(a: RawImage, b: RawImage, smooth: Uint8Array): SmoothChange {
+  sameShape(a, b, "smoothChange");
+  const { width, height } = a;
+  const n = width * height;
   const c = a.channels;
+  const tmp = new Float32Array(n);
   const dY = new Float32Array(n);
   const dCb = new Float32Array(n);
   const dCr = new Float32Array(n);
@@ -219,14 +264,13 @@ export function smoothChange(a: RawImage, b: RawImage): SmoothChange {
   const lY = boxMean(dY, width, height, 1, new Float32Array(n), tmp);
   const lCb = boxMean(dCb, width, height, 1, new Float32Array(n), tmp);
   const lCr = boxMean(dCr, width, height, 1, new Float32Array(n), tmp);
-  const limit2 = SMOOTH_CONTRAST * SMOOTH_CONTRAST;
   let count = 0;
   let sy = 0;
   let sc = 0;
   let py = 0;
   let pc = 0;
   for (let i = 0; i < n; i++) {
-    if (tex2[i]! >= limit2) continue;
+    if (smooth[i] === 0) continue;
     count++;
     sy += lY[i]! * lY[i]!;
     sc += lCb[i]! * lCb[i]! + lCr[i]! * lCr[i]!;

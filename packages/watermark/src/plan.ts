@@ -5,6 +5,7 @@
 import { CODED_BITS, convEncode, messageBits } from "./ecc.ts";
 import { boxMean, luma, validateImage, type RawImage } from "./image.ts";
 import { edgeFactor } from "./jnd.ts";
+import { isSmooth, smoothChangeOver } from "./metrics.ts";
 import type { EmbedOptions } from "./options.ts";
 import { renderTile, TILE } from "./pattern.ts";
 import { toPayload } from "./payload.ts";
@@ -14,8 +15,13 @@ import {
   JND_TEXTURE,
   LUMA_ADAPT,
   MASK_RADIUS,
-  maskFunction,
+  maskAt,
+  maskShape,
   smallness,
+  SMOOTH_BOOST_MAX,
+  SMOOTH_LEVEL_CHROMA,
+  SMOOTH_LEVEL_LUMA,
+  SMOOTH_LEVEL_MIN_SHARE,
   SSIM_C2,
   SSIM_K,
   tilePeriod,
@@ -68,6 +74,8 @@ export interface EmbedPlan {
   neutral: Float32Array | null;
   /** per pixel 1 / (2σ² + C₂), σ the 7×7 luma std: an added pattern of local power a² costs SSIM ≈ a²/(2σ² + C₂) */
   ssimWeight: Float32Array;
+  /** per pixel 1 where the host is smooth as smoothChange counts it (metrics.ts smoothPixels; null with jnd: false) */
+  smooth: Uint8Array | null;
   target: number;
   minPsnr: number;
   /** a per-pixel working plane for renderPlan (allocated on first use) */
@@ -90,7 +98,7 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
   // Small images hold few tile periods: move toward the milder square-root mask (more energy in
   // flat areas, where detection is easiest) as the canonical-grid pixel count falls below 200k.
   const period = tilePeriod(width, height);
-  const mask = maskFunction(width, height, options);
+  const { offset: maskOffset, exponent: maskExponent } = maskShape(width, height, options);
   // small images hold few tile periods: their SSIM bound loosens (up to 2.5× below 20k canonical pixels)
   const small = 1 - smallness(width, height);
   const ssimK = SSIM_K * (1 + 1.5 * small);
@@ -122,16 +130,21 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
   const maskValue = new Float32Array(n);
   const capFlat = capOn ? new Float32Array(n) : null;
   const neutral = capOn ? new Float32Array(n) : null;
+  const smoothMask = capOn ? new Uint8Array(n) : null;
+  // local numbers, not the imported bindings (see rounding.ts applyDelta)
+  const jndMax = +JND_MAX;
+  const ssimC2 = +SSIM_C2;
   for (let i = 0; i < n; i++) {
     const mu = mean[i]!;
     const v = mean2[i]! - mu * mu;
     const sd = Math.sqrt(v > 0 ? v : 0);
-    ssimWeight[i] = 1 / (2 * sd * sd + SSIM_C2);
-    const m = mask(sd);
+    ssimWeight[i] = 1 / (2 * sd * sd + ssimC2);
+    const m = maskAt(sd, maskOffset, maskExponent);
     maskValue[i] = m;
     if (capOn) {
       const li = mu < 0 ? 0 : mu > 255 ? 255 : mu | 0;
       const t2 = tex2[i]!;
+      smoothMask![i] = isSmooth(t2);
       const tau = t2 > 0 ? Math.sqrt(t2) : 0; // the running-sum box mean can go a hair below 0
       const la = LUMA_ADAPT[li]!;
       const flat = la * JND_FLAT;
@@ -143,10 +156,10 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
       const fixed = flat + tex * smooth;
       // (the raised part times the edge factor once more took a dotted rim off soft gradient edges
       // but cost WebP q50 72.7 → 50% on the quick subset: not done)
-      const raised = flat + tex < JND_MAX ? tex * (1 - smooth) : Math.max(0, JND_MAX - fixed);
-      capFlat![i] = (fixed < JND_MAX ? fixed : JND_MAX) / m;
+      const raised = flat + tex < jndMax ? tex * (1 - smooth) : Math.max(0, jndMax - fixed);
+      capFlat![i] = (fixed < jndMax ? fixed : jndMax) / m;
       capJ![i] = raised / m;
-      capS![i] = (ssimK * Math.sqrt(2 * sd * sd + SSIM_C2)) / m;
+      capS![i] = (ssimK * Math.sqrt(2 * sd * sd + ssimC2)) / m;
     }
   }
   const plan: EmbedPlan = {
@@ -160,12 +173,46 @@ export function planPlain(image: RawImage, payload: bigint | string, options: Em
     capS,
     neutral,
     ssimWeight,
+    smooth: smoothMask,
     target,
     minPsnr,
   };
   layPattern(plan, tileFor(p));
   if (stages) stages.analyse = (stages.analyse ?? 0) + performance.now() - t0;
   return plan;
+}
+
+/**
+ * Levels the smooth region's change (v8): JPEG q30, WebP and 0.5× + JPEG q75 zero a flat block's
+ * small DCT coefficients, so on a smooth image the mark survives only where its amplitude clears the
+ * codec's dead zone, and the flat cap (luminance adaptation × JND_FLAT) left bright smooth images
+ * (ukui--desert: RMS change 0.47 over its smooth pixels) at half the change the smooth-region limit
+ * allows, and below what darker smooth images already carried (Fossa 0.70, Grey 0.78). Measured
+ * on `marked`, a render of this plan at the default caps, the smooth pixels' RMS luma (chroma)
+ * change is raised toward SMOOTH_LEVEL_LUMA (SMOOTH_LEVEL_CHROMA) by multiplying the cap of the
+ * smooth-weighted pixels by up to SMOOTH_BOOST_MAX: the change grows at most in proportion (the
+ * rounding's dither does not grow), so the levelled image stays under the targets, which sit below
+ * the limits SMOOTH_RMS_MAX / SMOOTH_CHROMA_RMS_MAX. The strength steps still never raise it.
+ * Returns the factor used (1: unchanged).
+ */
+export function levelSmooth(plan: EmbedPlan, marked: RawImage): number {
+  const { capFlat, neutral, smooth: smoothMask } = plan;
+  if (!capFlat || !neutral || !smoothMask) return 1;
+  // the plan's fully neutral pixels are the metric's smooth ones (local contrast ≤ 1): a mostly
+  // textured image is left alone before the change is measured
+  let smooth = 0;
+  for (let i = 0; i < neutral.length; i++) if (neutral[i] === 1) smooth++;
+  if (smooth < SMOOTH_LEVEL_MIN_SHARE * neutral.length) return 1;
+  const s = smoothChangeOver(plan.image, marked, smoothMask);
+  if (s.fraction < SMOOTH_LEVEL_MIN_SHARE || !(s.lumaRms > 0)) return 1;
+  const byChroma = s.chromaRms > 0 ? SMOOTH_LEVEL_CHROMA / s.chromaRms : SMOOTH_BOOST_MAX;
+  const k = Math.min(SMOOTH_BOOST_MAX, SMOOTH_LEVEL_LUMA / s.lumaRms, byChroma);
+  if (!(k > 1)) return 1;
+  for (let i = 0; i < capFlat.length; i++) {
+    const w = neutral[i]!;
+    if (w > 0) capFlat[i] = capFlat[i]! * (1 + (k - 1) * w);
+  }
+  return k;
 }
 
 /**

@@ -25,7 +25,7 @@ function solvePlan(plan: EmbedPlan, jndScale: number): { delta: Float32Array; al
   const k2 = KR * KR + KG * KG + KB * KB;
   const targetMse = (255 * 255) / 10 ** (target / 10);
   const targetSum = (targetMse * 3 * n) / k2;
-  let alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
+  const alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
   if (!(capJ && capFlat && capS)) return { delta: d, alpha };
   // per-pixel amplitude min(α·m, cap): raise α (at most MAX_BOOST×) so that the capped energy
   // still meets the target; where the image cannot hide that much, the PSNR rises instead.
@@ -47,11 +47,12 @@ function solvePlan(plan: EmbedPlan, jndScale: number): { delta: Float32Array; al
     b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
     hist[b]! += d[i]! * d[i]!;
   }
-  alpha = cappedGain(hist, alpha, targetSum);
+  // a local number: the call's result as a conditional's operand made each pixel's amplitude a heap number
+  const gain = +cappedGain(hist, alpha, targetSum);
   const delta = ratio; // reuse
   for (let i = 0; i < n; i++) {
     const r = ratio[i]!;
-    delta[i] = d[i]! * (r < alpha ? r : alpha);
+    delta[i] = d[i]! * (r < gain ? r : gain);
   }
   return { delta, alpha: 1 };
 }
@@ -126,37 +127,53 @@ export function sampledSsimLoss(plan: EmbedPlan, jndScale: number): number {
   const k2 = KR * KR + KG * KG + KB * KB;
   const targetSum = ((255 * 255) / 10 ** (target / 10)) * ((3 * n) / k2);
   let alpha = Math.sqrt(targetSum / Math.max(sumSq, 1e-9));
+  if (!(capJ && capFlat && capS)) return sampledLoss(d, null, w, width, height, alpha);
+  // the sample's caps at this scale, once (no closure in the loops: a new closure per call made
+  // the optimised code bail out on every call)
   const sj = jndScale;
   const ss = Math.sqrt(jndScale);
-  const cap = (i: number): number => {
-    const cj = capFlat![i]! + capJ![i]! * sj;
-    const cs = capS![i]! * ss;
-    return cj < cs ? cj : cs;
-  };
-  if (capJ && capFlat && capS) {
-    // the capped energy's histogram over log2(cap) from the sample, ×4 for the pixels not sampled
-    const hist = new Float64Array(HIST_BINS);
-    const base = (127 - HIST_OCTAVES) * HIST_PER_OCTAVE;
-    for (let y = 0; y < height; y += 2) {
-      for (let i = y * width, end = i + width; i < end; i += 2) {
-        F32[0] = cap(i);
-        let b = (I32[0]! >> 19) - base;
-        b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
-        hist[b]! += 4 * d[i]! * d[i]!;
-      }
+  const caps = new Float64Array(((height + 1) >> 1) * ((width + 1) >> 1));
+  // the capped energy's histogram over log2(cap) from the sample, ×4 for the pixels not sampled
+  const hist = new Float64Array(HIST_BINS);
+  const base = (127 - HIST_OCTAVES) * HIST_PER_OCTAVE;
+  for (let y = 0, k = 0; y < height; y += 2) {
+    for (let i = y * width, end = i + width; i < end; i += 2, k++) {
+      const cj = capFlat[i]! + capJ[i]! * sj;
+      const cs = capS[i]! * ss;
+      const cap = cj < cs ? cj : cs;
+      caps[k] = cap;
+      F32[0] = cap;
+      let b = (I32[0]! >> 19) - base;
+      b = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
+      hist[b]! += 4 * d[i]! * d[i]!;
     }
-    alpha = cappedGain(hist, alpha, targetSum);
   }
+  alpha = cappedGain(hist, alpha, targetSum);
+  return sampledLoss(d, caps, w, width, height, alpha);
+}
+
+/** Mean of a²·w over the sample (every second pixel of every second row), a = d·min(cap, α) clipped. */
+function sampledLoss(
+  d: Float32Array,
+  caps: Float64Array | null,
+  w: Float32Array,
+  width: number,
+  height: number,
+  alpha: number,
+): number {
+  // local numbers, not the imported binding or the caller's argument (see applyDelta, solvePlan)
+  const step = +MAX_LUMA_STEP;
+  const a = +alpha;
   let loss = 0;
   let count = 0;
-  for (let y = 0; y < height; y += 2) {
-    for (let i = y * width, end = i + width; i < end; i += 2) {
+  for (let y = 0, k = 0; y < height; y += 2) {
+    for (let i = y * width, end = i + width; i < end; i += 2, k++) {
       let dv = d[i]!;
-      if (capJ && capFlat && capS) {
-        const r = cap(i);
-        dv *= r < alpha ? r : alpha;
-      } else dv *= alpha;
-      dv = dv > MAX_LUMA_STEP ? MAX_LUMA_STEP : dv < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : dv;
+      if (caps) {
+        const r = caps[k]!;
+        dv *= r < a ? r : a;
+      } else dv *= a;
+      dv = dv > step ? step : dv < -step ? -step : dv;
       loss += dv * dv * w[i]!;
       count++;
     }

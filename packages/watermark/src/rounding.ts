@@ -71,6 +71,9 @@ export function applyDelta(
   width: number,
   neutral: Float32Array | null = null,
 ): number {
+  // the limit as a local number: with the imported binding as a conditional's result, every
+  // clamped value was a heap-allocated number (two per pixel, most of a render's garbage)
+  const step = +MAX_LUMA_STEP;
   let sse = 0;
   let errCur = new Float32Array(width + 2);
   let errNext = new Float32Array(width + 2);
@@ -83,9 +86,9 @@ export function applyDelta(
       errNext.fill(0);
     }
     let dv = d[i]! * alpha;
-    dv = dv > MAX_LUMA_STEP ? MAX_LUMA_STEP : dv < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : dv;
+    dv = dv > step ? step : dv < -step ? -step : dv;
     let want = dv + errCur[x + 1]!;
-    want = want > MAX_LUMA_STEP ? MAX_LUMA_STEP : want < -MAX_LUMA_STEP ? -MAX_LUMA_STEP : want;
+    want = want > step ? step : want < -step ? -step : want;
     const r = src[p]!;
     const g = src[p + 1]!;
     const b = src[p + 2]!;

@@ -45,6 +45,23 @@ export const MAX_LUMA_STEP = 9.1;
 export const SSIM_K = 0.14;
 export const SSIM_C2 = (0.03 * 255) ** 2;
 
+/**
+ * Smooth-region levelling (plan.ts levelSmooth): the RMS change over the smooth pixels is raised
+ * toward these (grey levels, after the 3×3 mean of smoothChange), by a factor of at most
+ * SMOOTH_BOOST_MAX; they sit 15% / 12% under the limits SMOOTH_RMS_MAX = 1 and
+ * SMOOTH_CHROMA_RMS_MAX = 0.25 (metrics.ts), the margin for what the strength steps add at the
+ * region's rim (up to +0.07 seen: the 3×3 mean mixes in the raised texture next to it).
+ */
+export const SMOOTH_LEVEL_LUMA = 0.85;
+export const SMOOTH_LEVEL_CHROMA = 0.22;
+export const SMOOTH_BOOST_MAX = 2;
+/**
+ * Only images whose smooth pixels are at least this share are levelled: the boost takes PSNR and
+ * SSIM budget from the texture, which carries the mark where the smooth part is small
+ * (gimp-filters-examples--high-pass-mode, 28% smooth: WebP q50 read SNR 1.31 → 1.14 levelled).
+ */
+export const SMOOTH_LEVEL_MIN_SHARE = 1 / 3;
+
 /** Luminance adaptation by background luma 0..255 (Chou & Li 1995, ÷3 so mid grey is 1), capped. */
 const JND_MAX_LUMA = 1.5;
 export const LUMA_ADAPT = new Float32Array(256);
@@ -65,13 +82,32 @@ export function smallness(width: number, height: number): number {
   return Math.min(1, Math.max(0, (canonicalPixels - SMALL_PIXELS) / (LARGE_PIXELS - SMALL_PIXELS)));
 }
 
+/** The perceptual mask's offset and exponent for an image of this size (see EmbedOptions.maskExponent). */
+export function maskShape(
+  width: number,
+  height: number,
+  options: EmbedOptions,
+): { offset: number; exponent: number } {
+  const t = smallness(width, height);
+  return {
+    offset: options.maskOffset ?? 3 + (MASK_OFFSET - 3) * t,
+    exponent: options.maskExponent ?? 0.5 + (MASK_EXPONENT - 0.5) * t,
+  };
+}
+
+/**
+ * The perceptual mask (sd + offset)^exponent at local std sd. A plain function of numbers, so the
+ * analysis' per-pixel loop inlines it (a per-image closure was called, boxing sd per pixel).
+ */
+export function maskAt(sd: number, offset: number, exponent: number): number {
+  if (exponent === 0) return 1;
+  if (exponent === 1) return sd + offset;
+  if (exponent === 0.5) return Math.sqrt(sd + offset);
+  return Math.pow(sd + offset, exponent);
+}
+
 /** The perceptual mask for an image of this size (see EmbedOptions.maskExponent). */
 export function maskFunction(width: number, height: number, options: EmbedOptions): (sd: number) => number {
-  const t = smallness(width, height);
-  const mOff = options.maskOffset ?? 3 + (MASK_OFFSET - 3) * t;
-  const mExp = options.maskExponent ?? 0.5 + (MASK_EXPONENT - 0.5) * t;
-  if (mExp === 0) return () => 1;
-  if (mExp === 1) return (sd) => sd + mOff;
-  if (mExp === 0.5) return (sd) => Math.sqrt(sd + mOff);
-  return (sd) => Math.pow(sd + mOff, mExp);
+  const { offset, exponent } = maskShape(width, height, options);
+  return (sd) => maskAt(sd, offset, exponent);
 }

@@ -9,7 +9,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { synthImage } from "../src/bench/synth.ts";
-import { planEmbed, renderPlan } from "../src/embed.ts";
+import { planEmbed, planPlain, renderPlan } from "../src/embed.ts";
+import { levelSmooth } from "../src/plan.ts";
+import { SMOOTH_BOOST_MAX, SMOOTH_LEVEL_LUMA } from "../src/visibility.ts";
 import {
   absDiffQuantile,
   detect,
@@ -19,7 +21,7 @@ import {
   ssim,
   type RawImage,
 } from "../src/index.ts";
-import { SMOOTH_CHROMA_RMS_MAX, SMOOTH_RMS_MAX } from "../src/metrics.ts";
+import { SMOOTH_CHROMA_RMS_MAX, SMOOTH_RMS_MAX, smoothChangeOver, smoothPixels } from "../src/metrics.ts";
 import { Prng } from "../src/prng.ts";
 
 const PAYLOAD = 0x01800000000000a9n;
@@ -168,6 +170,50 @@ describe("smooth regions: no strengthening beyond the JND, no tint", () => {
     // along the luma vector the chroma would be ≈ 0.48 × the luma change before rounding
     expect(sm.chromaRms).toBeLessThan(0.6 * sm.lumaRms);
     expect(sm.chromaRms).toBeLessThanOrEqual(SMOOTH_CHROMA_RMS_MAX);
+  });
+
+  it("levelling raises a bright smooth image's change toward the target, within the limit", () => {
+    // a bright smooth gradient: luminance adaptation ≈ 1 there, so the flat cap alone leaves it low
+    const img = smoothArt(320, 320, 13);
+    const plan = planPlain(img, PAYLOAD);
+    const before = smoothChange(img, renderPlan(plan));
+    const k = levelSmooth(plan, renderPlan(plan));
+    const after = smoothChange(img, renderPlan(plan));
+    expect(before.fraction).toBeGreaterThan(0.5);
+    expect(before.lumaRms).toBeLessThan(SMOOTH_LEVEL_LUMA / 1.2); // room to level
+    expect(k).toBeGreaterThan(1.2);
+    expect(k).toBeLessThanOrEqual(SMOOTH_BOOST_MAX);
+    expect(after.lumaRms).toBeGreaterThan(before.lumaRms * 1.15);
+    expect(after.lumaRms).toBeLessThanOrEqual(SMOOTH_LEVEL_LUMA * 1.03);
+    expect(after.chromaRms).toBeLessThanOrEqual(SMOOTH_CHROMA_RMS_MAX);
+    // and what the node returns stays within the smooth-region limits
+    const sm = smoothChange(img, embedVerified(img, PAYLOAD).image);
+    expect(sm.lumaRms).toBeLessThanOrEqual(SMOOTH_RMS_MAX);
+    expect(sm.chromaRms).toBeLessThanOrEqual(SMOOTH_CHROMA_RMS_MAX);
+  });
+
+  it("the plan's smooth pixels are the metric's, so levelling measures what smoothChange reports", () => {
+    // a smooth image with a textured half: both kinds of pixel, and the boundary between them
+    const img = smoothArt(200, 160, 5);
+    const tex = synthImage(200, 160, 3, 1);
+    for (let p = 0; p < img.data.length; p += 3)
+      if ((p / 3) % 200 >= 100) img.data.set(tex.data.subarray(p, p + 3), p);
+    const plan = planPlain(img, PAYLOAD);
+    const mask = smoothPixels(img);
+    expect(plan.smooth).toEqual(mask);
+    const share = mask.reduce((a, v) => a + v, 0) / mask.length;
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.8);
+    const marked = renderPlan(plan);
+    expect(smoothChangeOver(img, marked, plan.smooth!)).toEqual(smoothChange(img, marked));
+  });
+
+  it("levelling leaves a textured image alone", () => {
+    const img = synthImage(256, 256, 3, 1);
+    const plan = planPlain(img, PAYLOAD);
+    const before = renderPlan(plan);
+    expect(levelSmooth(plan, before)).toBe(1);
+    expect(renderPlan(plan).data).toEqual(before.data);
   });
 
   it("texture still takes a raised JND scale", () => {
