@@ -3,7 +3,7 @@
  * Welch-averaged power spectra of WINDOW² patches, spectrally whitened so that the mark's sharp
  * lattice lines stand over a photo's smooth, steep spectrum, and its smooth part removed.
  */
-import { fft } from "./fft.ts";
+import { fft, fftColumns } from "./fft.ts";
 
 /** Side of the autocorrelation patches (and of the cyclic lag plane the lattice search reads). */
 export const WINDOW = 256;
@@ -139,27 +139,8 @@ function whitenSpectrum(power: Float64Array, N: number): void {
 }
 
 function fft2d(re: Float64Array, im: Float64Array, n: number, inverse: boolean): void {
-  const lr = new Float64Array(n);
-  const li = new Float64Array(n);
-  for (let y = 0; y < n; y++) {
-    const row = y * n;
-    lr.set(re.subarray(row, row + n));
-    li.set(im.subarray(row, row + n));
-    fft(lr, li, inverse);
-    re.set(lr, row);
-    im.set(li, row);
-  }
-  for (let x = 0; x < n; x++) {
-    for (let y = 0; y < n; y++) {
-      lr[y] = re[y * n + x]!;
-      li[y] = im[y * n + x]!;
-    }
-    fft(lr, li, inverse);
-    for (let y = 0; y < n; y++) {
-      re[y * n + x] = lr[y]!;
-      im[y * n + x] = li[y]!;
-    }
-  }
+  for (let row = 0; row < n * n; row += n) fft(re.subarray(row, row + n), im.subarray(row, row + n), inverse);
+  fftColumns(re, im, n, inverse);
 }
 
 /** r minus its 5×5 mean (cyclic), within ±(maxLag + 2) lags. */
