@@ -16,6 +16,7 @@ import { detect, type DetectDiagnostics } from "../src/detect.ts";
 import { decodeAt, softAt } from "../src/decode.ts";
 import { bandCoefficients, fold, pilotPeaks } from "../src/fold.ts";
 import { detectorPlane } from "../src/whiten.ts";
+import { sameMap } from "../src/search.ts";
 import { CODED_BITS, checkMessage, convEncode, listViterbi, MESSAGE_BITS, messageBits } from "../src/ecc.ts";
 import type { RawImage } from "../src/image.ts";
 import type { TileMap } from "../src/sync.ts";
@@ -65,17 +66,7 @@ function blindRank(im: RawImage, diag: DetectDiagnostics): { rank: number; z: nu
   const seen: TileMap[] = [];
   for (const h of diag.hypotheses ?? []) {
     if (seen.length >= 6) break;
-    if (
-      seen.some(
-        (o) =>
-          Math.abs(o.a - h.map.a) +
-            Math.abs(o.b - h.map.b) +
-            Math.abs(o.c - h.map.c) +
-            Math.abs(o.d - h.map.d) <
-          1e-6,
-      )
-    )
-      continue;
+    if (seen.some((o) => sameMap(o, h.map, 1e-6))) continue;
     seen.push(h.map);
     const coef = bandCoefficients(fold(w, width, height, h.map));
     for (const pk of pilotPeaks(coef, 2)) {

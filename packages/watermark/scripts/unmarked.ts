@@ -5,7 +5,8 @@
  * tests spent, and detect CPU-ms (process.cpuUsage, so the figure moves less with the load).
  *
  * With `--trials N` it runs the benchmark's N unmarked trials on those images instead (random crops,
- * rescales, rotations, flips, JPEG, noise images: src/bench/false-positives.ts) and prints the hits.
+ * rescales, rotations, flips, JPEG, noise images: src/bench/false-positives.ts) and prints the hits,
+ * with the same per-read figures (detect CPU-ms quantiles, the highest pilot z, decodes, list tests).
  *
  *   npx tsx scripts/unmarked.ts DIR|FILE,... [DIR ...] [--json FILE] [--trials N]
  */
@@ -27,13 +28,45 @@ if (trials > 0) {
   const images = [];
   for (const f of files) images.push({ image: await decodeImage(f) });
   const atelier = METHODS.find((m) => m.name === "atelier")!;
+  // the benchmark's own decision (the atelier method's decode), with each read's detect CPU and
+  // diagnostics taken beside it
+  const reads: { cpu: number; z: number; decodes: number; listTests: number; pixels: number }[] = [];
+  const measured = {
+    ...atelier,
+    decode: (im: Parameters<typeof atelier.decode>[0]) => {
+      const diag = {} as DetectDiagnostics;
+      const c0 = process.cpuUsage();
+      const d = detect(im, diag);
+      const c = process.cpuUsage(c0);
+      reads.push({
+        cpu: (c.user + c.system) / 1000,
+        z: diag.hypotheses?.[0]?.z ?? 0,
+        decodes: diag.decodes,
+        listTests: diag.listTests ?? 0,
+        pixels: im.width * im.height,
+      });
+      return { found: d ? d.payload : null, raw: d ? d.payload : (diag.rawPayload ?? null) };
+    },
+  };
   const t0 = process.cpuUsage();
-  const hits = await falsePositives(atelier, images, trials);
+  const hits = await falsePositives(measured, images, trials);
   const t = process.cpuUsage(t0);
+  const cpu = reads.map((r) => r.cpu).sort((a, b) => a - b);
+  const zs = reads.map((r) => r.z).sort((a, b) => b - a);
+  const q = (a: number[], f: number) => Math.round(a[Math.min(a.length - 1, Math.floor(a.length * f))]!);
   const out = {
     images: files.length,
     falsePositives: { hits, trials },
     cpuMsPerTrial: Math.round((t.user + t.system) / 1000 / trials),
+    reads: reads.length,
+    // detect alone, per read (the trial's crop, rescale, rotation and JPEG are outside it)
+    detectCpuMs: { p50: q(cpu, 0.5), p90: q(cpu, 0.9), p99: q(cpu, 0.99), max: q(cpu, 1) },
+    falsePositiveBound: FALSE_POSITIVE_BOUND,
+    listMinZ: LIST_MIN_Z,
+    readsReachingListZ: zs.filter((z) => z >= LIST_MIN_Z).length,
+    maxPilotZ: zs.slice(0, 5).map((z) => Math.round(z * 100) / 100),
+    decodes: reads.reduce((s, r) => s + r.decodes, 0),
+    listTests: reads.reduce((s, r) => s + r.listTests, 0),
   };
   console.log(JSON.stringify(out, null, 2));
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2) + "\n");

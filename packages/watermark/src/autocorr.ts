@@ -3,10 +3,17 @@
  * Welch-averaged power spectra of WINDOW² patches, spectrally whitened so that the mark's sharp
  * lattice lines stand over a photo's smooth, steep spectrum, and its smooth part removed.
  */
-import { fft } from "./fft.ts";
+import { fft, fftColumns } from "./fft.ts";
 
 /** Side of the autocorrelation patches (and of the cyclic lag plane the lattice search reads). */
 export const WINDOW = 256;
+/**
+ * A lag's index on the cyclic WINDOW-side plane, for lags within ±2·WINDOW (every read of the lag
+ * plane is within ±(maxLag + 4)): two branches instead of two modulos, the same index.
+ */
+export function cyclic(t: number): number {
+  return t < 0 ? t + WINDOW : t >= WINDOW ? t - WINDOW : t;
+}
 /** Lattice vectors shorter than this (in autocorrelation pixels) are not searched: the whitening's own correlation. */
 export const R_MIN = 9;
 
@@ -40,8 +47,8 @@ export function autocorr2d(
   const patches: [number, number][] = [];
   for (const y0 of ys) for (const x0 of xs) patches.push([x0, y0]);
   const power = new Float64Array(N * N);
-  const re = new Float64Array(N * N);
-  const im = new Float64Array(N * N);
+  const re = lagPlane(0);
+  const im = lagPlane(1);
   const load = (dst: Float64Array, x0: number, y0: number) => {
     let mean = 0;
     for (let y = 0; y < wh; y++) for (let x = 0; x < ww; x++) mean += src[(y0 + y) * width + x0 + x]!;
@@ -86,13 +93,25 @@ export function autocorr2d(
 }
 
 /**
+ * WINDOW² working planes kept between reads (each 512 KB: allocated per read, they went to the
+ * collector's large-object space); `lagPlane(i)` is the i-th.
+ * Callers overwrite what they read; none of these planes is returned or kept.
+ */
+const scratchPlanes: Float64Array[] = [];
+function lagPlane(i: number): Float64Array {
+  return (scratchPlanes[i] ??= new Float64Array(WINDOW * WINDOW));
+}
+
+/**
  * Divides the power spectrum by its local mean (cyclic (2R+1)² box): the image's own spectrum is
  * smooth and falls steeply with frequency, the mark's lattice is a set of sharp lines; flattening
  * the first lets the second dominate the autocorrelation instead of the photo's low frequencies.
  */
 const SPEC_R = 6;
 function whitenSpectrum(power: Float64Array, N: number): void {
-  const tmp = new Float64Array(N * N);
+  // both fully written before they are read
+  const tmp = lagPlane(2);
+  const sm = lagPlane(3);
   const R = SPEC_R;
   const inv = 1 / (2 * R + 1);
   for (let y = 0; y < N; y++) {
@@ -104,7 +123,6 @@ function whitenSpectrum(power: Float64Array, N: number): void {
       s += power[row + ((x + R + 1) % N)]! - power[row + ((x - R + N) % N)]!;
     }
   }
-  const sm = new Float64Array(N * N);
   for (let x = 0; x < N; x++) {
     let s = 0;
     for (let j = -R; j <= R; j++) s += tmp[((j + N) % N) * N + x]!;
@@ -121,35 +139,17 @@ function whitenSpectrum(power: Float64Array, N: number): void {
 }
 
 function fft2d(re: Float64Array, im: Float64Array, n: number, inverse: boolean): void {
-  const lr = new Float64Array(n);
-  const li = new Float64Array(n);
-  for (let y = 0; y < n; y++) {
-    const row = y * n;
-    lr.set(re.subarray(row, row + n));
-    li.set(im.subarray(row, row + n));
-    fft(lr, li, inverse);
-    re.set(lr, row);
-    im.set(li, row);
-  }
-  for (let x = 0; x < n; x++) {
-    for (let y = 0; y < n; y++) {
-      lr[y] = re[y * n + x]!;
-      li[y] = im[y * n + x]!;
-    }
-    fft(lr, li, inverse);
-    for (let y = 0; y < n; y++) {
-      re[y * n + x] = lr[y]!;
-      im[y * n + x] = li[y]!;
-    }
-  }
+  for (let row = 0; row < n * n; row += n) fft(re.subarray(row, row + n), im.subarray(row, row + n), inverse);
+  fftColumns(re, im, n, inverse);
 }
 
 /** r minus its 5×5 mean (cyclic), within ±(maxLag + 2) lags. */
 export function localExcess(r: Float64Array, maxLag: number): Float64Array {
   const N = WINDOW;
   const L = Math.min(maxLag + 4, N / 2 - 3);
-  const idx = (u: number, v: number) => ((v + N) % N) * N + ((u + N) % N);
-  const tmp = new Float64Array(N * N);
+  const idx = (u: number, v: number) => cyclic(v) * N + cyclic(u);
+  // only the lags within ±L are written and read
+  const tmp = lagPlane(2);
   for (let y = -L; y <= L; y++)
     for (let x = -L; x <= L; x++) {
       let s = 0;

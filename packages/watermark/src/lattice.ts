@@ -9,7 +9,7 @@
  * permutations of the square (90° turns and mirror images), which the detector tries on the folded
  * tile at almost no cost — and the remaining translation is found by the pilot correlation.
  */
-import { autocorr2d, localExcess, R_MIN, WINDOW } from "./autocorr.ts";
+import { autocorr2d, cyclic, localExcess, R_MIN, WINDOW } from "./autocorr.ts";
 import { TILE } from "./pattern.ts";
 import { composeMap, shrink, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
 
@@ -22,7 +22,7 @@ function at(r: Float64Array, x: number, y: number): number {
   const iy = Math.floor(y);
   const fx = x - ix;
   const fy = y - iy;
-  const g = (u: number, v: number) => r[((v + N) % N) * N + ((u + N) % N)]!;
+  const g = (u: number, v: number) => r[cyclic(v) * N + cyclic(u)]!;
   const top = g(ix, iy) + fx * (g(ix + 1, iy) - g(ix, iy));
   const bot = g(ix, iy + 1) + fx * (g(ix + 1, iy + 1) - g(ix, iy + 1));
   return top + fy * (bot - top);
@@ -37,7 +37,7 @@ interface Peak {
 /** Local maximum near (x, y) within ±2 lags, with a parabolic sub-lag offset per axis. */
 function peakNear(r: Float64Array, x: number, y: number): Peak {
   const N = WINDOW;
-  const g = (u: number, v: number) => r[((v + N) % N) * N + ((u + N) % N)]!;
+  const g = (u: number, v: number) => r[cyclic(v) * N + cyclic(u)]!;
   let bx = Math.round(x);
   let by = Math.round(y);
   for (let dy = -2; dy <= 2; dy++)
@@ -146,7 +146,7 @@ export function estimateTileMaps(w: Float32Array, width: number, height: number,
   // the image's own correlation is smooth in the lag: keep the excess over a 5×5 neighbourhood
   const r = localExcess(ac.r, maxLag);
   const rMax = Math.min(maxLag, 150 / f);
-  const g = (u: number, v: number) => r[((v + N) % N) * N + ((u + N) % N)]!;
+  const g = (u: number, v: number) => r[cyclic(v) * N + cyclic(u)]!;
   // harmonic comb: a lattice vector d also has peaks at 2d, 3d, …; their mean is a far steadier
   // score than r(d) alone when the mark is weak
   const comb = new Float64Array(N * N);
@@ -166,7 +166,7 @@ export function estimateTileMaps(w: Float32Array, width: number, height: number,
       comb[((dy + N) % N) * N + ((dx + N) % N)] = sum / (k - 1);
     }
   }
-  const cg = (u: number, v: number) => comb[((v + N) % N) * N + ((u + N) % N)]!;
+  const cg = (u: number, v: number) => comb[cyclic(v) * N + cyclic(u)]!;
   // local maxima of the comb in the upper half plane, R_MIN ≤ |lag| ≤ rMax
   const peaks: Peak[] = [];
   for (let dy = 0; dy <= rMax; dy++) {

@@ -63,6 +63,11 @@ const SCREEN_SHRINK = 2;
 const PRESCREEN_KEEP = 36;
 /** Planes whose short side would fall below this are screened at the refine target's resolution. */
 const SCREEN_MIN_SIDE = 128;
+/**
+ * Two sweep hits whose maps differ by less than this (summed over the four entries) are one peak
+ * seen from neighbouring steps: the second is not refined.
+ */
+const DISTINCT_L1 = 0.05;
 /** Sweep peaks below this are noise (≈ 120 maps × 8 orientations × 3969 shifts): not refined. */
 const MIN_Z = 4.8;
 
@@ -145,20 +150,15 @@ export function searchMaps(t: RefineTarget): TileMap[] {
   const kept: TileMap[] = [];
   for (const h of hits) {
     if (kept.length >= KEEP || h.z < MIN_Z) break;
-    if (
-      kept.some(
-        (o) =>
-          Math.abs(o.a - h.map.a) +
-            Math.abs(o.b - h.map.b) +
-            Math.abs(o.c - h.map.c) +
-            Math.abs(o.d - h.map.d) <
-          0.05,
-      )
-    )
-      continue;
+    if (kept.some((o) => sameMap(o, h.map, DISTINCT_L1))) continue;
     kept.push(h.map);
   }
   return kept.map((m) => refineMap(t, m).map);
+}
+
+/** Whether two maps are the same within `tolerance`, the sum of their four entries' differences. */
+export function sameMap(p: TileMap, q: TileMap, tolerance: number): boolean {
+  return Math.abs(p.a - q.a) + Math.abs(p.b - q.b) + Math.abs(p.c - q.c) + Math.abs(p.d - q.d) < tolerance;
 }
 
 /** The sweep maps with the most spectral band energy (all of them when the plane has no spectrum). */

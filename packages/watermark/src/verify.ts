@@ -9,10 +9,13 @@
  * image.
  *
  * Cost: the image is analysed once (every strength is rendered from the same plan); the attacked
- * read is the detector's own stages at the rescale the embedder knows (`readBack`: one pilot
- * correlation per fold instead of eight, no lattice search) and comes first, being the cheap one
- * (half size); the read of the image about to be returned is the blind `detect` itself, so a verdict
- * of ok or weak always means that Verify and the generator node find the payload.
+ * read is first the detector's own stages at the rescale the embedder knows (`readBack`: one pilot
+ * correlation per fold instead of eight, no lattice search; the cheap gate, half size) and, where
+ * that finds the payload, the blind `detect` of the attacked image, whose payload must be the same
+ * one (v8: an image that still carries an older mark can give the blind detector the old payload
+ * first); the read of the image about to be returned is the blind `detect` too, so "ok" means that
+ * a blind detector finds the payload as marked and after the reference attack, and "weak" that it
+ * finds it as marked.
  */
 import { detect, readBack } from "./detect.ts";
 import { handleExisting, planEmbed, renderPlan, type EmbedOptions, type RenderInfo } from "./embed.ts";
@@ -25,16 +28,23 @@ export type EmbedVerdict = "ok" | "weak" | "failed";
 
 export interface VerifiedEmbed {
   image: RawImage;
-  /** ok: reads back, also after the reference attack; weak: reads back only unattacked; failed: does not read back */
+  /**
+   * ok: the blind detector reads the payload back, also after the reference attack; weak: only
+   * unattacked; failed: not even unattacked
+   */
   verdict: EmbedVerdict;
   /** why the verdict is not "ok" (absent when it is) */
   reason?: string;
   /** JND cap multiplier that was used (1 = the default visibility model) */
   strength: number;
   psnr: number;
-  /** milliseconds: analyse, render, attack (reference attack), readAttacked, readPlain, ssim */
+  /**
+   * milliseconds: analyse, render, attack (reference attack), readAttacked (the read at the known
+   * rescale), readAttackedBlind (the blind detect of the attacked image, run where the first read
+   * found the payload), readPlain, ssim, predict
+   */
   stages: Record<string, number>;
-  /** how many times each stage ran (render, attack, readAttacked, readPlain, ssim) */
+  /** how many times each stage ran (render, attack, readAttacked, readAttackedBlind, readPlain, ssim) */
   calls: Record<string, number>;
 }
 
@@ -75,6 +85,7 @@ export function embedVerified(
     render: 0,
     attack: 0,
     readAttacked: 0,
+    readAttackedBlind: 0,
     readPlain: 0,
     ssim: 0,
     predict: 0,
@@ -104,11 +115,21 @@ export function embedVerified(
   // each read at most once per render (the search below may ask twice)
   const readsAttackedCache = new Map<RawImage, boolean>();
   const readsPlainCache = new Map<RawImage, boolean>();
+  // a payload other than p that the blind detector read after the reference attack (an older mark)
+  let foreign: bigint | undefined;
   const readsAttacked = (im: RawImage): boolean => {
     let v = readsAttackedCache.get(im);
     if (v === undefined) {
       const attacked = timed("attack", () => referenceAttack(im));
+      // the known-rescale read is the cheap gate; what the verdict promises is the blind read: an
+      // image that still carries an older mark (a derivative of a marked parent, upscaled) can
+      // give the blind detector the old payload first where the known-rescale read finds p
       v = timed("readAttacked", () => readBack(attacked, "rescaled"))?.payload === p;
+      if (v) {
+        const blind = timed("readAttackedBlind", () => detect(attacked))?.payload;
+        v = blind === p;
+        if (blind !== undefined && !v) foreign = blind;
+      }
       readsAttackedCache.set(im, v);
     }
     return v;
@@ -138,9 +159,13 @@ export function embedVerified(
       im,
       strength,
       "weak",
-      `the mark reads back but not after 0.5× downscale + JPEG q75, even with the JND cap raised ` +
-        `(${held}): the image has too little texture or too few pixels to hide a robust mark within the ` +
-        "visibility budget",
+      foreign !== undefined
+        ? `the mark reads back, but after 0.5× downscale + JPEG q75 the blind detector reads another ` +
+            `payload (${foreign.toString(16).padStart(16, "0")}): the image still carries an older mark; ` +
+            `embed with existing: "replace" to remove it first`
+        : `the mark reads back but not after 0.5× downscale + JPEG q75, even with the JND cap raised ` +
+            `(${held}): the image has too little texture or too few pixels to hide a robust mark within the ` +
+            "visibility budget",
     );
   const failed = (im: RawImage, strength: number, held: string) =>
     result(

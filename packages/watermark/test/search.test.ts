@@ -5,7 +5,7 @@ import { embed, type RawImage } from "../src/index.ts";
 import { luma } from "../src/image.ts";
 import { whiten } from "../src/whiten.ts";
 import { refineMap, refineTarget, type RefineTarget } from "../src/refine.ts";
-import { searchMaps } from "../src/search.ts";
+import { sameMap, searchMaps } from "../src/search.ts";
 import { estimateTileMaps } from "../src/lattice.ts";
 import { whitenedSpectrum } from "../src/autocorr.ts";
 import type { TileMap } from "../src/sync.ts";
@@ -67,6 +67,16 @@ describe("pilot-driven geometry search", () => {
     const r = refineMap(t, off);
     // the largest entry error falls from 0.004 to at most 0.002 (a drift of ≈ 1 px over 640 px)
     expect(dist(r.map, { a: 1, b: 0, c: 0, d: 1 })).toBeLessThanOrEqual(0.0021);
+  });
+
+  it("counts two maps as the same when their four entries differ by less than the tolerance in sum", () => {
+    const id = { a: 1, b: 0, c: 0, d: 1 };
+    // 0.02 on each of the four entries: 0.08 in sum, although no single entry is off by 0.05
+    const spread = { a: 1.02, b: 0.02, c: -0.02, d: 0.98 };
+    expect(sameMap(id, { a: 1.03, b: 0.01, c: 0, d: 1 }, 0.05)).toBe(true);
+    expect(sameMap(id, spread, 0.05)).toBe(false);
+    expect(sameMap(id, spread, 0.1)).toBe(true);
+    expect(sameMap(spread, id, 0.05)).toBe(sameMap(id, spread, 0.05));
   });
 
   it("finds nothing to refine on an unmarked image", () => {

@@ -44,6 +44,26 @@ describe("embedVerified", () => {
     if (r.verdict === "weak") expect(detect(r.image)?.payload).toBe(PAYLOAD);
   });
 
+  it("does not claim ok where the blind read after the reference attack finds an older mark", async () => {
+    // a marked parent, upscaled 2× (the derivative keeps the parent's mark at twice its scale, which
+    // the 0.5× reference attack brings back to the nominal grid), then marked over it: the read at
+    // the known rescale finds the new payload, the blind detector the parent's
+    const OLD = 0x0100000000000aaan;
+    const parent = embedVerified(synthImage(300, 300, 5, 1), OLD).image;
+    const derivative = await resize(parent, 2);
+    const r = embedVerified(derivative, PAYLOAD);
+    expect(readBack(referenceAttack(r.image), "rescaled")?.payload).toBe(PAYLOAD);
+    expect(detect(referenceAttack(r.image))?.payload).toBe(OLD);
+    expect(r.verdict).toBe("weak");
+    expect(r.reason).toContain("0100000000000aaa");
+    expect(r.reason).toContain('existing: "replace"');
+    expect(detect(r.image)?.payload).toBe(PAYLOAD);
+    // the same parent, not rescaled: the new mark wins the blind read after the attack, and ok says so
+    const same = embedVerified(parent, PAYLOAD);
+    expect(same.verdict).toBe("ok");
+    expect(detect(referenceAttack(same.image))?.payload).toBe(PAYLOAD);
+  });
+
   it("the reference attack halves the image and keeps it an image", () => {
     const img = synthImage(301, 200, 5, 0.5);
     const a = referenceAttack(img);
