@@ -105,7 +105,7 @@ if (wanted("contracts")) {
 
 if (wanted("workspaces")) {
   await suite(
-    "workspaces: vitest (protocol, procedural, devchain, explain, uploads, seed, watermark, generator-node, subgraph, indexer, query, web, repo: bins + npm start on a clean checkout + the full-stack browser path)",
+    "workspaces: vitest (procedural, devchain + protocol, explain, uploads, seed, watermark, generator-node, subgraph, indexer, query, web, repo: bins + npm start on a clean checkout + the full-stack browser path)",
     async () => {
       const report = path.join(await mkdtemp(path.join(tmpdir(), "atelier-vitest-")), "report.json");
       const { code } = await run("npx", [
