@@ -250,9 +250,11 @@ export function pilotPeaks(
   for (let k = 0; k < count; k++) {
     let bi = -1;
     let bv = -Infinity;
+    // no closure over `i` here: one captured per pixel gave every iteration its own context
     for (let i = 0; i < c.length; i++) {
-      if (c[i]! > bv && !taken.some((t) => cyclicDist(t, i) <= 2)) {
-        bv = c[i]!;
+      const ci = c[i]!;
+      if (ci > bv && !nearTaken(taken, i)) {
+        bv = ci;
         bi = i;
       }
     }
@@ -260,13 +262,22 @@ export function pilotPeaks(
     taken.push(bi);
     const ix = bi % TILE;
     const iy = (bi - ix) / TILE;
-    const at = (x: number, y: number) =>
-      c[(((y % TILE) + TILE) % TILE) * TILE + (((x % TILE) + TILE) % TILE)]!;
-    const ox = parabola(at(ix - 1, iy), bv, at(ix + 1, iy));
-    const oy = parabola(at(ix, iy - 1), bv, at(ix, iy + 1));
+    const ox = parabola(cyclicAt(c, ix - 1, iy), bv, cyclicAt(c, ix + 1, iy));
+    const oy = parabola(cyclicAt(c, ix, iy - 1), bv, cyclicAt(c, ix, iy + 1));
     out.push({ z: (bv - mean) / sd, peak: bv - mean, sx: ix + ox, sy: iy + oy });
   }
   return out;
+}
+
+/** whether bin i lies within 2 (cyclic Chebyshev distance) of a peak already taken */
+function nearTaken(taken: number[], i: number): boolean {
+  for (let k = 0; k < taken.length; k++) if (cyclicDist(taken[k]!, i) <= 2) return true;
+  return false;
+}
+
+/** the surface at (x, y), both taken cyclically */
+function cyclicAt(c: Float64Array, x: number, y: number): number {
+  return c[(((y % TILE) + TILE) % TILE) * TILE + (((x % TILE) + TILE) % TILE)]!;
 }
 
 function cyclicDist(a: number, b: number): number {
