@@ -49,27 +49,14 @@ export function autocorr2d(
   const power = new Float64Array(N * N);
   const re = lagPlane(0);
   const im = lagPlane(1);
-  const load = (dst: Float64Array, x0: number, y0: number) => {
-    let mean = 0;
-    for (let y = 0; y < wh; y++) for (let x = 0; x < ww; x++) mean += src[(y0 + y) * width + x0 + x]!;
-    mean /= ww * wh;
-    for (let y = 0; y < wh; y++)
-      for (let x = 0; x < ww; x++) dst[y * N + x] = src[(y0 + y) * width + x0 + x]! - mean;
-  };
+  const patch: Patch = { src, width, ww, wh };
   for (let k = 0; k < patches.length; k += 2) {
     re.fill(0);
     im.fill(0);
-    load(re, patches[k]![0], patches[k]![1]);
-    if (k + 1 < patches.length) load(im, patches[k + 1]![0], patches[k + 1]![1]);
+    loadPatch(re, patch, patches[k]![0], patches[k]![1]);
+    if (k + 1 < patches.length) loadPatch(im, patch, patches[k + 1]![0], patches[k + 1]![1]);
     fft2d(re, im, N, false);
-    for (let y = 0; y < N; y++) {
-      const my = ((N - y) % N) * N;
-      for (let x = 0; x < N; x++) {
-        const i = y * N + x;
-        const j = my + ((N - x) % N);
-        power[i]! += 0.5 * (re[i]! * re[i]! + im[i]! * im[i]! + re[j]! * re[j]! + im[j]! * im[j]!);
-      }
-    }
+    addPower(power, re, im, N);
   }
   whitenSpectrum(power, N);
   spectra.set(src, power);
@@ -81,6 +68,49 @@ export function autocorr2d(
   const padded = ww < N || wh < N;
   const maxLag = Math.floor(Math.min(padded ? Math.min(ww, wh) * 0.6 : N / 2 - 2, 150));
   if (maxLag < R_MIN + 4) return null;
+  return { r: normalisedLags(re, patch, padded, maxLag), maxLag };
+}
+
+/**
+ * The per-pixel loops of autocorr2d live in plain top-level functions (no closure over its locals):
+ * a read calls autocorr2d only a few times, and its loops boxed a double per pixel until optimised.
+ */
+interface Patch {
+  src: Float32Array;
+  width: number;
+  /** the patch's width and height (≤ WINDOW) */
+  ww: number;
+  wh: number;
+}
+
+/** the patch at (x0, y0) minus its mean, into the top-left of the WINDOW² plane dst */
+function loadPatch(dst: Float64Array, p: Patch, x0: number, y0: number): void {
+  const { src, width, ww, wh } = p;
+  const N = WINDOW;
+  let mean = 0;
+  for (let y = 0; y < wh; y++) for (let x = 0; x < ww; x++) mean += src[(y0 + y) * width + x0 + x]!;
+  mean /= ww * wh;
+  for (let y = 0; y < wh; y++)
+    for (let x = 0; x < ww; x++) dst[y * N + x] = src[(y0 + y) * width + x0 + x]! - mean;
+}
+
+/** power += (|Z(k)|² + |Z(−k)|²)/2, the two real patches' power spectra from their joint FFT Z */
+function addPower(power: Float64Array, re: Float64Array, im: Float64Array, N: number): void {
+  for (let y = 0; y < N; y++) {
+    const my = ((N - y) % N) * N;
+    for (let x = 0; x < N; x++) {
+      const i = y * N + x;
+      const j = my + ((N - x) % N);
+      power[i]! += 0.5 * (re[i]! * re[i]! + im[i]! * im[i]! + re[j]! * re[j]! + im[j]! * im[j]!);
+    }
+  }
+}
+
+/** the lags within ±maxLag of the inverse FFT re, over r(0) and (zero-padded patches) over the overlap */
+function normalisedLags(re: Float64Array, p: Patch, padded: boolean, maxLag: number): Float64Array {
+  const { ww, wh } = p;
+  const N = WINDOW;
+  const r0 = re[0]!;
   const r = new Float64Array(N * N);
   for (let dy = -maxLag; dy <= maxLag; dy++) {
     for (let dx = -maxLag; dx <= maxLag; dx++) {
@@ -89,7 +119,7 @@ export function autocorr2d(
       r[i] = overlap > 0.1 ? re[i]! / r0 / overlap : 0;
     }
   }
-  return { r, maxLag };
+  return r;
 }
 
 /**

@@ -27,12 +27,14 @@ let pilotScratch = new Float64Array(0);
 
 /** Folds the image onto one TILE×TILE tile: pixel (x, y) goes to bin round(map · (x, y)) mod TILE. */
 export function fold(w: Float32Array, width: number, height: number, m: TileMap): Float64Array {
-  const sum = new Float64Array(TILE * TILE);
+  // a local number, not the imported binding: TILE in `off` made this call box ≈ 70 KB of doubles
+  const tile = +TILE;
+  const sum = new Float64Array(tile * tile);
   const cnt = foldCounts.fill(0);
   // offset keeps the coordinates positive so that truncation is a floor
   const reach =
     Math.abs(m.a) * width + Math.abs(m.b) * height + Math.abs(m.c) * width + Math.abs(m.d) * height;
-  const off = TILE * Math.ceil(reach / TILE + 2) + 0.5;
+  const off = tile * Math.ceil(reach / tile + 2) + 0.5;
   // the hot loop reads the residues from tables instead of two integer divisions per pixel
   modTables(Math.ceil(off + reach) + 2);
   const col = modCol;
@@ -250,9 +252,11 @@ export function pilotPeaks(
   for (let k = 0; k < count; k++) {
     let bi = -1;
     let bv = -Infinity;
+    // no closure over `i` here: one captured per pixel gave every iteration its own context
     for (let i = 0; i < c.length; i++) {
-      if (c[i]! > bv && !taken.some((t) => cyclicDist(t, i) <= 2)) {
-        bv = c[i]!;
+      const ci = c[i]!;
+      if (ci > bv && !nearTaken(taken, i)) {
+        bv = ci;
         bi = i;
       }
     }
@@ -260,13 +264,22 @@ export function pilotPeaks(
     taken.push(bi);
     const ix = bi % TILE;
     const iy = (bi - ix) / TILE;
-    const at = (x: number, y: number) =>
-      c[(((y % TILE) + TILE) % TILE) * TILE + (((x % TILE) + TILE) % TILE)]!;
-    const ox = parabola(at(ix - 1, iy), bv, at(ix + 1, iy));
-    const oy = parabola(at(ix, iy - 1), bv, at(ix, iy + 1));
+    const ox = parabola(cyclicAt(c, ix - 1, iy), bv, cyclicAt(c, ix + 1, iy));
+    const oy = parabola(cyclicAt(c, ix, iy - 1), bv, cyclicAt(c, ix, iy + 1));
     out.push({ z: (bv - mean) / sd, peak: bv - mean, sx: ix + ox, sy: iy + oy });
   }
   return out;
+}
+
+/** whether bin i lies within 2 (cyclic Chebyshev distance) of a peak already taken */
+function nearTaken(taken: number[], i: number): boolean {
+  for (let k = 0; k < taken.length; k++) if (cyclicDist(taken[k]!, i) <= 2) return true;
+  return false;
+}
+
+/** the surface at (x, y), both taken cyclically */
+function cyclicAt(c: Float64Array, x: number, y: number): number {
+  return c[(((y % TILE) + TILE) % TILE) * TILE + (((x % TILE) + TILE) % TILE)]!;
 }
 
 function cyclicDist(a: number, b: number): number {

@@ -51,27 +51,45 @@ export function whiten(y: Float32Array, width: number, height: number): Float32A
   const n = width * height;
   const [tmp, m, e] = scratchPlanes(n);
   const hp = new Float32Array(n);
-  const highPass = (r: number) => {
-    boxMean(y, width, height, r, m, tmp);
-    for (let i = 0; i < n; i++) {
-      const v = y[i]! - m[i]!;
-      hp[i] = v;
-      m[i] = v * v;
-    }
-    boxMean(m, width, height, CONTRAST_RADIUS, e, tmp);
-  };
-  highPass(HP_RADIUS);
+  const planes: HighPassPlanes = { hp, m, e, tmp };
+  highPass(y, width, height, HP_RADIUS, planes);
   let flat = 0;
   const flatE = CONTRAST_OFFSET * CONTRAST_OFFSET;
   for (let i = 0; i < n; i++) if (e[i]! < flatE) flat++;
-  if (flat >= FLAT_FRACTION * n) highPass(HP_RADIUS_FLAT);
+  if (flat >= FLAT_FRACTION * n) highPass(y, width, height, HP_RADIUS_FLAT, planes);
+  // local numbers, not the module's bindings: the binding CLIP as a conditional's result made each
+  // pixel's value a heap number
+  const clip = +CLIP;
+  const offset = +CONTRAST_OFFSET;
   for (let i = 0; i < n; i++) {
     const ei = e[i]!; // running sums can leave a tiny negative where the window is flat
-    let v = hp[i]! / (Math.sqrt(ei > 0 ? ei : 0) + CONTRAST_OFFSET);
-    v = v > CLIP ? CLIP : v < -CLIP ? -CLIP : v;
+    let v = hp[i]! / (Math.sqrt(ei > 0 ? ei : 0) + offset);
+    v = v > clip ? clip : v < -clip ? -clip : v;
     hp[i] = v;
   }
   return hp;
+}
+
+interface HighPassPlanes {
+  /** out: luma minus its local mean */
+  hp: Float32Array;
+  /** scratch (the local mean, then the squared high-pass) */
+  m: Float32Array;
+  /** out: the local energy of hp (CONTRAST_RADIUS box) */
+  e: Float32Array;
+  tmp: Float32Array;
+}
+
+function highPass(y: Float32Array, width: number, height: number, r: number, p: HighPassPlanes): void {
+  const { hp, m, e, tmp } = p;
+  const n = width * height;
+  boxMean(y, width, height, r, m, tmp);
+  for (let i = 0; i < n; i++) {
+    const v = y[i]! - m[i]!;
+    hp[i] = v;
+    m[i] = v * v;
+  }
+  boxMean(m, width, height, CONTRAST_RADIUS, e, tmp);
 }
 
 /** The plane every read works on: whitened luma, box-downsampled by `f` when the image is very large. */
