@@ -9,7 +9,8 @@
  *                    navigation to warm); verifyTotalMs adds the content hash and the lookup round trip
  *   pages.<name>.a11yViolations  axe-core violations (offline, axe.min.js from node_modules)
  */
-import { writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import path from "node:path";
@@ -32,6 +33,19 @@ const { values } = parseArgs({
   },
 });
 const runs = Math.max(1, Number(values.runs));
+// `npm run bench:web` runs in web/, so a relative --json is resolved against where the user typed it
+// (npm's INIT_CWD), and checked before the run: a bad path must not throw the measured figures away.
+const jsonOut = values.json ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.json) : undefined;
+if (jsonOut) {
+  try {
+    await access(path.dirname(jsonOut), constants.W_OK);
+  } catch {
+    console.error(
+      `--json ${values.json}: the folder ${path.dirname(jsonOut)} does not exist or is not writable; create it or pick another path`,
+    );
+    process.exit(2);
+  }
+}
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -150,7 +164,7 @@ try {
   };
   const json = JSON.stringify(result, null, 2);
   console.log(json);
-  if (values.json) await writeFile(path.resolve(values.json), `${json}\n`);
+  if (jsonOut) await writeFile(jsonOut, `${json}\n`);
 } finally {
   await browser.close();
   await stack.stop();
