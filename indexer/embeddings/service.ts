@@ -15,6 +15,22 @@ import type { FromWorker, ToWorker } from "./protocol.ts";
 const POLL_MS = 1_000;
 const RESPAWN_MS = 5_000;
 const LOWEST_PRIORITY = 19;
+
+/**
+ * The embedding worker's nice value: by default the lowest priority, so that embeddings never slow the
+ * indexing beside them. ATELIER_EMBEDDINGS_NICE (0–19) overrides it — a test on a loaded machine sets 0,
+ * where a nice-19 worker competing with other busy processes gets ~1.5% of a core and falls minutes behind.
+ */
+export function workerNice(env: NodeJS.ProcessEnv): number {
+  const text = env.ATELIER_EMBEDDINGS_NICE;
+  if (text === undefined || text === "") return LOWEST_PRIORITY;
+  const nice = Number(text);
+  if (!Number.isInteger(nice) || nice < 0 || nice > LOWEST_PRIORITY)
+    throw new Error(
+      `ATELIER_EMBEDDINGS_NICE is "${text}": set it to a whole number from 0 (normal priority) to 19 (lowest, the default)`,
+    );
+  return nice;
+}
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const INDEXER_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -184,7 +200,7 @@ export class EmbeddingService {
     this.workerReady = false;
     if (worker.pid !== undefined) {
       try {
-        setPriority(worker.pid, LOWEST_PRIORITY);
+        setPriority(worker.pid, workerNice(this.env));
       } catch {
         // Not permitted here: the worker still runs in its own process, just not deprioritised.
       }
