@@ -66,8 +66,6 @@ export const watermarkEngine: WatermarkEngine = {
   },
   detect: (image) => wm.detect(image),
   removeMark(image) {
-    // below the library's smallest side no mark can be read, so there is none to remove
-    if (Math.min(image.width, image.height) < wm.MIN_SIDE) return { image, removed: null };
     const r = wm.removeMark(image);
     const out = r.image;
     return {

@@ -7,7 +7,7 @@
  * that scales the child down again.
  */
 import { detectAligned, type Detection } from "./detect.ts";
-import { validateImage, type RawImage } from "./image.ts";
+import { MIN_SIDE, validateImage, type RawImage } from "./image.ts";
 import type { EmbedOptions } from "./options.ts";
 import { subtractMark } from "./remark.ts";
 
@@ -26,7 +26,9 @@ export function removeMark(
   image: RawImage,
   options: Pick<EmbedOptions, "maskExponent" | "maskOffset"> = {},
 ): RemovedMark {
-  validateImage(image);
+  // below the smallest side any read accepts, no mark can be found, so there is none to remove
+  validateImage(image, 1);
+  if (Math.min(image.width, image.height) < MIN_SIDE) return { image, removed: null };
   const found = detectAligned(image);
   if (!found) return { image, removed: null };
   return {

@@ -40,6 +40,13 @@ describe("removeMark", () => {
     expect(r.image).toBe(img);
   });
 
+  it("an image below the smallest readable side has nothing to remove", () => {
+    const tiny = synthImage(12, 12, 7, 0.8);
+    const r = removeMark(tiny);
+    expect(r.removed).toBeNull();
+    expect(r.image).toBe(tiny);
+  });
+
   it("refuses what is not an image, as embed does", () => {
     expect(() => removeMark({ width: 0, height: 0, channels: 3, data: new Uint8Array(0) })).toThrow();
   });
