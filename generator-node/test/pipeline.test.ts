@@ -206,14 +206,27 @@ describe("pipeline (in-memory market)", () => {
   it("an RPC outage longer than the retries does not lose the job: it resumes and completes", async () => {
     const market = new FakeMarket(NODE);
     const dir = await mkdtemp(path.join(tmpdir(), "atelier-pipe-"));
-    const { node } = await makeNode(market, dir);
+    const { node, logLines } = await makeNode(market, dir);
+    // The outage starts with the claim (a one-shot signal, not a poll that a job passing through within
+    // one interval slips past): the claim fails, and so do the next 8 job reads — more than retries.max
+    // (2) per step, so the resumed job fails its first read steps and is resumed again.
+    const claim = market.claim.bind(market);
+    let claims = 0;
+    market.claim = async (...args: Parameters<FakeMarket["claim"]>) => {
+      if (claims++ === 0) {
+        market.failReads = 8;
+        throw new Error("simulated RPC outage");
+      }
+      return claim(...args);
+    };
     await node.start();
     const jobId = market.submit("outage");
-    // the job is in flight (it produces before it claims, and the claim is followed at once by the fulfil)
-    await until(() => node.inFlight > 0);
-    market.failReads = 8; // more than retries.max (2) per step
     await until(() => market.jobs.get(jobId)!.status === "fulfilled");
     await node.stop();
+    expect(market.failReads).toBe(0); // every failing read was made
+    expect(claims).toBe(2);
+    const resumed = logLines.filter((l) => l.includes("job step failed; will resume")).length;
+    expect(resumed).toBeGreaterThanOrEqual(3); // the claim, then two read steps out of retries
     expect(market.jobs.get(jobId)!.fulfilCount).toBe(1);
   });
 
