@@ -7,18 +7,9 @@ import { FsBlockstore } from "blockstore-fs";
 import { importer } from "ipfs-unixfs-importer";
 import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { CID } from "multiformats/cid";
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  keccak256,
-  toHex,
-  zeroAddress,
-  type Address,
-} from "viem";
-import { hardhat } from "viem/chains";
+import { keccak256, toHex, zeroAddress, type Address } from "viem";
 import { abis, type Deployment } from "@atelier/protocol";
-import { devAccount } from "@atelier/devchain";
+import { devClients } from "@atelier/devchain/test-support";
 import { metadataBlock, rawBlock } from "@atelier/devchain/scenario";
 
 export interface ArtWork {
@@ -49,9 +40,9 @@ export async function mintArtWorks(
 ): Promise<bigint[]> {
   const store = new FsBlockstore(blockstoreDir);
   await store.open();
-  const transport = http(rpcUrl);
-  const client = createPublicClient({ chain: hardhat, transport });
-  const wallet = createWalletClient({ chain: hardhat, transport, account: devAccount(1) });
+  const clients = devClients(rpcUrl, deployment.chainId);
+  const { client } = clients;
+  const wallet = clients.wallet(1);
   const ids: bigint[] = [];
   try {
     for (const [i, w] of works.entries()) {

@@ -2,7 +2,8 @@
  * Puts the subgraph's entities (from the WASM host) and the Ponder app's (from its GraphQL) in one
  * normal form, and checks both against the contracts' own views (the third witness).
  */
-import { createPublicClient, http, type Address, type Hex, type PublicClient } from "viem";
+import type { Address, Hex } from "viem";
+import { devClients } from "@atelier/devchain/test-support";
 import { abis, type Deployment } from "@atelier/protocol";
 import type { EntityType } from "@atelier/subgraph/host";
 import type { RunningPonder } from "./ponder.ts";
@@ -92,7 +93,7 @@ export async function contractWitness(
   deployment: Deployment,
   tables: Tables,
 ): Promise<string[]> {
-  const client = createPublicClient({ transport: http(rpcUrl) }) as PublicClient;
+  const { client } = devClients(rpcUrl, deployment.chainId);
   const c = deployment.contracts as Record<keyof typeof abis, Address>;
   const read = <T>(contract: keyof typeof abis, functionName: string, args: unknown[]) =>
     client.readContract({

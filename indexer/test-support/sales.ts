@@ -1,8 +1,8 @@
 /** A licence sale on a running scenario chain, for tests that watch an index pick it up. */
-import { createPublicClient, createWalletClient, http, type Account, type PublicClient } from "viem";
-import { hardhat } from "viem/chains";
+import type { Account, PublicClient } from "viem";
 import { abis, type Deployment } from "@atelier/protocol";
 import { deployAtelier, startHardhatNode, type RunningChain } from "@atelier/devchain";
+import { devClients } from "@atelier/devchain/test-support";
 import { ACCOUNTS, runScenario } from "@atelier/devchain/scenario";
 import { startPonder, type RunningPonder } from "./ponder.ts";
 
@@ -47,7 +47,7 @@ export async function buyLicence(
   buyer: Account,
   sale: Sale,
 ): Promise<bigint> {
-  const wallet = createWalletClient({ chain: hardhat, transport: http(rpcUrl), account: buyer });
+  const wallet = devClients(rpcUrl, deployment.chainId).wallet(buyer);
   const hash = await wallet.writeContract({
     address: deployment.contracts.Licenses!,
     abi: abis.Licenses,
@@ -88,7 +88,7 @@ export async function startSaleStack(options: { ponderNodeFlags?: string[] } = {
     const scenario = await runScenario(chain.rpcUrl, deployment);
     ponder = await startPonder({ rpcUrl: chain.rpcUrl, deployment, nodeFlags: options.ponderNodeFlags });
     await ponder.waitForBlock(scenario.toBlock);
-    const client = createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) }) as PublicClient;
+    const { client } = devClients(chain.rpcUrl, deployment.chainId);
     const { offers } = await ponder.graphql<ActiveOffers>(ACTIVE_OFFERS);
     const sale = await sellingOffer(client, deployment, ACCOUNTS.brand, offers.items);
     const running = ponder;

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { FsBlockstore } from "blockstore-fs";
 import { CID } from "multiformats/cid";
-import { createPublicClient, http, type PublicClient } from "viem";
+import type { PublicClient } from "viem";
 import type { Deployment } from "@atelier/protocol";
 import { deployAtelier, REPO_ROOT, startHardhatNode, type RunningChain } from "@atelier/devchain";
+import { devClients } from "@atelier/devchain/test-support";
 import {
   logsForHost,
   readEntityTypes,
@@ -60,7 +61,7 @@ export async function startScenarioStack(): Promise<ScenarioStack> {
     if (preset !== MISSING_LEGAL_TEXT) await store.put(CID.parse(block.cid), block.bytes);
   await store.close();
 
-  const client = createPublicClient({ transport: http(chain.rpcUrl) }) as PublicClient;
+  const { client } = devClients(chain.rpcUrl, deployment.chainId);
   const types = await readEntityTypes(SUBGRAPH_SCHEMA);
   const host = await SubgraphHost.load({
     buildDir: SUBGRAPH_BUILD,

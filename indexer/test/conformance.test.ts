@@ -2,11 +2,11 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPublicClient, createWalletClient, http, parseEther, type Address } from "viem";
-import { hardhat } from "viem/chains";
+import { parseEther, type Address } from "viem";
 import { abis } from "@atelier/protocol";
 import { ENTITIES, FILE_TEMPLATES } from "@atelier/subgraph/manifest";
 import { deployAtelier, startHardhatNode } from "@atelier/devchain";
+import { devClients } from "@atelier/devchain/test-support";
 import { ACCOUNTS, HOSTILE } from "@atelier/devchain/scenario";
 import { dailyRollup } from "@atelier/subgraph/host";
 import {
@@ -105,11 +105,7 @@ describe("conformance: subgraph (WASM) and Ponder (PGlite) on one scripted scena
 
   it("resumes after a restart without losing or double-counting events", async () => {
     await ponder.stop();
-    const brand = createWalletClient({
-      chain: hardhat,
-      transport: http(stack.chain.rpcUrl),
-      account: ACCOUNTS.brand,
-    });
+    const brand = devClients(stack.chain.rpcUrl).wallet(ACCOUNTS.brand);
     const hash = await brand.writeContract({
       address: stack.deployment.contracts.Licenses as Address,
       abi: abis.Licenses,
@@ -140,8 +136,8 @@ describe("conformance: subgraph (WASM) and Ponder (PGlite) on one scripted scena
         dataDir,
         blockstoreDir: stack.blockstoreDir,
       });
-      const client = createPublicClient({ transport: http(chain.rpcUrl) });
-      await ponder.waitForBlock(await client.getBlockNumber({ cacheTime: 0 }));
+      const { client } = devClients(chain.rpcUrl);
+      await ponder.waitForBlock(await client.getBlockNumber());
       const data = await ponder.graphql<{ works: { totalCount: number }; termss: { totalCount: number } }>(
         `{ works { totalCount } termss { totalCount } }`,
       );

@@ -6,22 +6,10 @@
  * slashing, transfers, flags, withdrawals, a fee change, stake changes, a node endpoint, and hostile
  * strings (script tags, bidi overrides, a 100 KB title, invalid UTF-8).
  */
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  keccak256,
-  parseEther,
-  stringToHex,
-  toHex,
-  zeroAddress,
-  type Address,
-  type Hex,
-  type PublicClient,
-} from "viem";
-import { hardhat } from "viem/chains";
+import { keccak256, parseEther, stringToHex, toHex, zeroAddress, type Address, type Hex } from "viem";
 import { abis, licenseIdOf, type Deployment } from "@atelier/protocol";
 import { devAccount, signPrivateOffer } from "../src/index.ts";
+import { devClients } from "../test-support/index.ts";
 import { metadataBlock, rawBlock, type StoredMetadata } from "./metadata.ts";
 
 export const HOSTILE = {
@@ -58,10 +46,7 @@ const PRICE = parseEther("0.01");
 const bytes32Zero = `0x${"00".repeat(32)}` as Hex;
 
 export async function runScenario(rpcUrl: string, deployment: Deployment): Promise<ScenarioResult> {
-  const transport = http(rpcUrl);
-  const client = createPublicClient({ chain: hardhat, transport }) as PublicClient;
-  const wallet = (account: (typeof ACCOUNTS)[keyof typeof ACCOUNTS]) =>
-    createWalletClient({ chain: hardhat, transport, account });
+  const { client, wallet } = devClients(rpcUrl, deployment.chainId);
   const a = deployment.contracts as Record<
     "Works" | "Licenses" | "LicenseTerms" | "GenerationMarket",
     Address

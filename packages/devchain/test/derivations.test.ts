@@ -10,11 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BaseError,
   ContractFunctionRevertedError,
-  createPublicClient,
-  createWalletClient,
   decodeErrorResult,
-  defineChain,
-  http,
   keccak256,
   parseEther,
   parseEventLogs,
@@ -22,6 +18,7 @@ import {
   type Hex,
 } from "viem";
 import { deployAtelier, devAccount, startHardhatNode, type RunningChain } from "@atelier/devchain";
+import { devClients, type DevClients } from "@atelier/devchain/test-support";
 import {
   abis,
   atelierErrorsAbi,
@@ -47,9 +44,9 @@ const ZERO = "0x0000000000000000000000000000000000000000" as const;
 describe("client derivations against the contracts", () => {
   let chain: RunningChain;
   let deployment: Deployment;
-  let client: ReturnType<typeof createPublicClient>;
-  let creator: ReturnType<typeof createWalletClient>;
-  let buyer: ReturnType<typeof createWalletClient>;
+  let client: DevClients["client"];
+  let creator: ReturnType<DevClients["wallet"]>;
+  let buyer: ReturnType<DevClients["wallet"]>;
   let works: `0x${string}`;
   let licenses: `0x${string}`;
   let market: `0x${string}`;
@@ -57,15 +54,10 @@ describe("client derivations against the contracts", () => {
   beforeAll(async () => {
     chain = await startHardhatNode();
     deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
-    const c = defineChain({
-      id: chain.chainId,
-      name: "hardhat",
-      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [chain.rpcUrl] } },
-    });
-    client = createPublicClient({ chain: c, transport: http(chain.rpcUrl), cacheTime: 0 });
-    creator = createWalletClient({ chain: c, transport: http(chain.rpcUrl), account: devAccount(3) });
-    buyer = createWalletClient({ chain: c, transport: http(chain.rpcUrl), account: devAccount(4) });
+    const clients = devClients(chain.rpcUrl, chain.chainId);
+    client = clients.client;
+    creator = clients.wallet(3);
+    buyer = clients.wallet(4);
     works = contractAddress(deployment, "Works");
     licenses = contractAddress(deployment, "Licenses");
     market = contractAddress(deployment, "GenerationMarket");

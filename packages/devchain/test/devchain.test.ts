@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPublicClient, http, type Hex } from "viem";
+import type { Hex } from "viem";
 import { abis, type Deployment } from "@atelier/protocol";
 import { readDeployment, writeDeployment } from "@atelier/protocol/node";
 import {
@@ -14,6 +14,7 @@ import {
   type ContractArtifact,
   type RunningChain,
 } from "../src/index.ts";
+import { devClients } from "../test-support/index.ts";
 
 /** Code with the immutable slots zeroed, so deployed code compares with the artifact's template. */
 function maskImmutables(code: string, artifact: ContractArtifact): string {
@@ -45,7 +46,7 @@ describe("local dev chain", () => {
   });
 
   it("deploys contracts whose on-chain code is the compiled artifacts', each with an ABI in @atelier/protocol", async () => {
-    const client = createPublicClient({ transport: http(chain.rpcUrl) });
+    const { client } = devClients(chain.rpcUrl);
     const artifacts = await readContractArtifacts();
     const names = Object.keys(deployment.contracts);
     expect(names.length).toBeGreaterThan(0);

@@ -6,11 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ChainMismatchError,
   ContractFunctionExecutionError,
-  createPublicClient,
-  createWalletClient,
   defineChain,
   encodeErrorResult,
-  http,
   HttpRequestError,
   InsufficientFundsError,
   parseAbi,
@@ -22,6 +19,7 @@ import {
 } from "viem";
 import { atelierErrorsAbi, contractAddress, licensesAbi, worksAbi, type Deployment } from "@atelier/protocol";
 import { deployAtelier, devAccount, startHardhatNode, type RunningChain } from "@atelier/devchain";
+import { devClients, type DevClients } from "@atelier/devchain/test-support";
 import { decodeRevertData, ERROR_WORDS, explainError, explainReplacement } from "../src/index.ts";
 
 type AbiInput = { type: string; name: string };
@@ -122,20 +120,15 @@ describe("wallet and transport failures", () => {
 describe("real reverts from a local chain", () => {
   let chain: RunningChain;
   let deployment: Deployment;
-  let client: ReturnType<typeof createPublicClient>;
-  let wallet: ReturnType<typeof createWalletClient>;
+  let client: DevClients["client"];
+  let wallet: ReturnType<DevClients["wallet"]>;
 
   beforeAll(async () => {
     chain = await startHardhatNode();
     deployment = await deployAtelier({ rpcUrl: chain.rpcUrl });
-    const c = defineChain({
-      id: chain.chainId,
-      name: "hardhat",
-      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [chain.rpcUrl] } },
-    });
-    client = createPublicClient({ chain: c, transport: http(chain.rpcUrl), cacheTime: 0 });
-    wallet = createWalletClient({ chain: c, transport: http(chain.rpcUrl), account: devAccount(5) });
+    const clients = devClients(chain.rpcUrl, chain.chainId);
+    client = clients.client;
+    wallet = clients.wallet(5);
   }, 240_000);
 
   afterAll(async () => {
