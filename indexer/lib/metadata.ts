@@ -111,7 +111,9 @@ interface Attempt<R> {
 /** Fetches and parses IPFS objects in the background (work metadata by default; `parse` picks the kind). */
 export class MetadataFetcher<R = MetadataResult> {
   private readonly attempts = new Map<string, Attempt<R>>();
-  /** How many CIDs have a final result: lets a block handler skip its query when nothing changed. */
+  /** CIDs with a final result that no block handler has seen written (see `unwritten`). */
+  private readonly resolved = new Set<string>();
+  /** How many CIDs have a final result. */
   resolvedCount = 0;
 
   constructor(
@@ -125,12 +127,16 @@ export class MetadataFetcher<R = MetadataResult> {
     if (!this.source) return;
     const attempt: Attempt<R> = this.attempts.get(cidText) ?? { inFlight: false, failures: 0, nextTryAt: 0 };
     this.attempts.set(cidText, attempt);
+    // Asked again for a CID already fetched (a work minted again after a reorg, a second work with the
+    // same metadata): its result is handed out once more, for the row that now waits for it.
+    if (attempt.result) this.resolved.add(cidText);
     if (attempt.result || attempt.inFlight || Date.now() < attempt.nextTryAt) return;
     let cid: CID;
     try {
       cid = CID.parse(cidText);
     } catch {
       attempt.result = this.rejected("not a CID");
+      this.settle(cidText);
       return;
     }
     attempt.inFlight = true;
@@ -139,7 +145,7 @@ export class MetadataFetcher<R = MetadataResult> {
       .then((bytes) => {
         if (bytes) {
           attempt.result = this.parse(cid, bytes);
-          this.resolvedCount += 1;
+          this.settle(cidText);
         } else this.backOff(cidText, attempt, "not found");
       })
       .catch((error: Error) => this.backOff(cidText, attempt, error.message))
@@ -157,8 +163,27 @@ export class MetadataFetcher<R = MetadataResult> {
     setTimeout(() => this.request(cidText), delay).unref();
   }
 
+  private settle(cidText: string) {
+    this.resolvedCount += 1;
+    this.resolved.add(cidText);
+  }
+
   result(cidText: string): R | undefined {
     return this.attempts.get(cidText)?.result;
+  }
+
+  /**
+   * The CIDs whose result arrived and whose row has not been seen written yet: a block handler writes
+   * these instead of querying the table for pending rows on every block, and calls `written(cid)` once it
+   * finds the row no longer pending — only then, so a block whose transaction is rolled back and run
+   * again still sees them.
+   */
+  unwritten(): { cid: string; result: R }[] {
+    return [...this.resolved].map((cid) => ({ cid, result: this.attempts.get(cid)!.result! }));
+  }
+
+  written(cidText: string): void {
+    this.resolved.delete(cidText);
   }
 }
 

@@ -3,11 +3,16 @@ import schema from "ponder:schema";
 import { Hono } from "hono";
 import { client, desc, graphql, sql } from "ponder";
 import { searchDocument, TSQUERY_SHAPE } from "../../lib/search.ts";
+import { relaxCommitDurability } from "./commit-durability.ts";
 import { mountEmbeddings } from "./embeddings.ts";
 import { mountList } from "./list.ts";
 import { mountReadCache } from "./read-cache.ts";
 
 const app = new Hono();
+
+const synchronousCommit = await relaxCommitDurability();
+if (synchronousCommit !== undefined && synchronousCommit !== "off")
+  console.warn(`indexer: PGlite kept synchronous_commit = ${synchronousCommit} (commits wait for their WAL)`);
 
 // Before the routes it serves: identical reads answered once per indexed head.
 mountReadCache(app);
