@@ -1,6 +1,7 @@
 /**
  * `npm run bench:stack -- [--json FILE] [--duration 60] [--connections 100] [--jobs 200] [--max-requests N]
- *   [--skip uploads,burst] [--uncached-duration 10]`:
+ *   [--drain-timeout 1800] [--drain-stall 60] [--skip uploads,burst] [--uncached-duration 10]
+ *   [--indexer-probe FILE] [--indexer-cpu-prof FILE]`:
  * the whole stack under load, on a clean checkout of this working tree started with `npm start` on free
  * loopback ports (nothing built beforehand, installed node_modules reused):
  *
@@ -14,7 +15,9 @@
  *                            read caches recompute every answer): what a request costs when it is not kept
  *
  * With the load average and the stack's CPU-ms per request / per job (the figures that move least when
- * others share the machine). Prints the JSON; `--json FILE` writes it too.
+ * others share the machine). Prints the JSON; `--json FILE` writes it too. `--indexer-probe FILE` writes
+ * where the indexer's time went during the burst (Ponder's metrics, a per-second timeline of chain /
+ * fetched / indexed block; bench-stack/indexer-probe.ts), `--indexer-cpu-prof FILE` a CPU profile of it.
  */
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -27,6 +30,7 @@ import { generationBurst } from "./bench-stack/burst.ts";
 import { cpuSpent, stackCpuMs } from "./bench-stack/cpu.ts";
 import { graphqlReaders, loadEndpoint, type Endpoint } from "./bench-stack/load.ts";
 import { uploadStorm } from "./bench-stack/uploads.ts";
+import { startIndexerProbe } from "./bench-stack/indexer-probe.ts";
 
 const { values } = parseArgs({
   options: {
@@ -36,9 +40,13 @@ const { values } = parseArgs({
     jobs: { type: "string", default: "200" },
     "max-requests": { type: "string", default: "200000" },
     "drain-timeout": { type: "string", default: "1800" },
+    // Seconds without a job settling after which the burst stops waiting (the rest count as lost).
+    "drain-stall": { type: "string", default: "60" },
     "uncached-duration": { type: "string", default: "10" },
     // Parts to leave out of a quick run (`uploads`, `burst`); their keys are then absent.
     skip: { type: "string", default: "" },
+    "indexer-probe": { type: "string" },
+    "indexer-cpu-prof": { type: "string" },
   },
 });
 const positive = (name: keyof typeof values) => {
@@ -54,6 +62,7 @@ const connections = positive("connections");
 const jobs = positive("jobs");
 const maxRequests = positive("max-requests");
 const drainTimeoutS = positive("drain-timeout");
+const drainStallS = positive("drain-stall");
 const uncachedS = positive("uncached-duration");
 const skip = new Set(values.skip.split(",").filter(Boolean));
 for (const part of skip)
@@ -106,6 +115,15 @@ try {
         log(`burst: ${jobs} generation requests`);
         load.atBurst = loadavg();
         const cpuBeforeBurst = await stackCpuMs(checkout.dir);
+        const probe =
+          values["indexer-probe"] || values["indexer-cpu-prof"]
+            ? await startIndexerProbe({
+                indexerUrl: `http://127.0.0.1:${stack.indexerPort}`,
+                rpcUrl,
+                checkoutDir: checkout.dir,
+                cpuProfile: values["indexer-cpu-prof"] && path.resolve(values["indexer-cpu-prof"]),
+              })
+            : undefined;
         const result = await generationBurst({
           rpcUrl,
           graphqlUrl,
@@ -114,15 +132,23 @@ try {
           jobs,
           senders: 10,
           timeoutMs: drainTimeoutS * 1000,
+          stallMs: drainStallS * 1000,
           log,
         });
         const burstCpu = cpuSpent(cpuBeforeBurst, await stackCpuMs(checkout.dir));
         log(`burst: ${JSON.stringify(result)}`);
+        if (probe) {
+          const probed = { ...(await probe.stop()), burst: result, burstCpuMsByService: burstCpu };
+          if (values["indexer-probe"])
+            await writeFile(values["indexer-probe"], `${JSON.stringify(probed, null, 2)}\n`);
+          log(`burst: indexer handlers ${JSON.stringify(probed.handlers)}`);
+        }
         const burstCpuTotal = Object.values(burstCpu).reduce((a, b) => a + b, 0);
         return {
           ...result,
           nodeCpuMsPerJob: Math.round((burstCpu.node ?? 0) / Math.max(1, result.fulfilled)),
           stackCpuMsPerJob: Math.round(burstCpuTotal / Math.max(1, result.fulfilled)),
+          cpuMsByService: burstCpu,
         };
       })();
 

@@ -50,6 +50,12 @@ export async function generationBurst(options: {
   jobs: number;
   senders: number;
   timeoutMs: number;
+  /**
+   * Stop waiting once no job has settled for this long: a job the node leaves open (its output classified
+   * unsafe before the claim: it is neither claimed nor rejected) would otherwise hold the bench until
+   * `timeoutMs`. Such jobs count as lost, and the index is then checked for the settled ones.
+   */
+  stallMs: number;
   log: (line: string) => void;
 }): Promise<BurstResult> {
   const chain = { ...hardhat, id: options.deployment.chainId };
@@ -101,10 +107,22 @@ export async function generationBurst(options: {
 
   let settled = await settledOnChain();
   let lastReport = 0;
+  let lastDone = -1;
+  let lastProgressAt = performance.now();
   for (;;) {
     const done = settled.fulfilled.size + settled.rejected.size;
+    if (done !== lastDone) [lastDone, lastProgressAt] = [done, performance.now()];
     if (done >= jobIds.length) break;
     if (performance.now() - started > options.timeoutMs) break;
+    if (performance.now() - lastProgressAt > options.stallMs) {
+      const open = jobIds.filter(
+        (id) => !settled.fulfilled.has(String(id)) && !settled.rejected.has(String(id)),
+      );
+      options.log(
+        `burst: nothing settled for ${options.stallMs / 1000} s; left open: jobs ${open.join(", ")} (see the node's log)`,
+      );
+      break;
+    }
     if (performance.now() - lastReport > 15_000) {
       lastReport = performance.now();
       options.log(
@@ -114,7 +132,8 @@ export async function generationBurst(options: {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     settled = await settledOnChain();
   }
-  const drainS = (performance.now() - started) / 1000;
+  // Up to the last job seen settled (a stall's wait is not draining).
+  const drainS = (lastProgressAt - started) / 1000;
 
   // Each job's status as the contract holds it (3 fulfilled, 4 rejected): nothing else may remain.
   let unsettledOnChain = 0;
@@ -129,13 +148,16 @@ export async function generationBurst(options: {
   }
   const chainDoubles = [...settled.fulfilled.values()].filter((n) => n > 1).length;
 
-  const index = await waitForIndex(options.graphqlUrl, jobIds, options.rpcUrl, 120_000);
+  const settledIds = jobIds.filter(
+    (id) => settled.fulfilled.has(String(id)) || settled.rejected.has(String(id)),
+  );
+  const index = await waitForIndex(options.graphqlUrl, settledIds, options.rpcUrl, 120_000);
   const indexLagS = (performance.now() - started) / 1000 - drainS;
   return {
     jobs: jobIds.length,
     fulfilled: settled.fulfilled.size,
     rejected: settled.rejected.size,
-    lost: Math.max(unsettledOnChain, index.unsettled),
+    lost: Math.max(unsettledOnChain, jobIds.length - settledIds.length + index.unsettled),
     doubles: Math.max(chainDoubles, index.doubles),
     submitS: Number(submitS.toFixed(1)),
     drainS: Number(drainS.toFixed(1)),
