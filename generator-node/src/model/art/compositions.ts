@@ -30,6 +30,13 @@ export interface FieldTransform {
   fold: Fold;
   folds: number;
   swirl: number;
+  /** the fold's axis (radians): the first mirror line of a radial fold, the mirror line's tilt */
+  axis: number;
+  /**
+   * asymmetry of a fold (0: none): a radial figure seen at an angle (its far side larger), a mirror
+   * whose second half is a magnified reflection; it only ever lowers the field's frequencies
+   */
+  skew: number;
   /** focus (screen space) */
   cx: number;
   cy: number;
@@ -47,6 +54,8 @@ export interface CompositionContext {
   pr: () => number;
   /** the layout's stream (of the seed and the prompt: a new seed moves the layout) */
   sr: () => number;
+  /** the composition was asked for by a word (a mandala stays symmetric) rather than hashed */
+  asked: boolean;
   /** tiles: hexagonal (a word asked for it) or square; undefined: the prompt's hash decides */
   hex?: boolean;
 }
@@ -68,6 +77,9 @@ const THIRDS: [number, number][] = [
   [1, 1],
 ];
 
+/** the thirds grid less its centre: a focus in the middle shares its light with every other one */
+const OFF_CENTRE = THIRDS.filter(([x, y]) => x !== 0 || y !== 0);
+
 const FOLDS: Partial<Record<Composition, Fold>> = { radial: "radial", mirror: "mirror", spiral: "spiral" };
 
 /** Applies the composition to style and transform (in place) and returns the image's sites. */
@@ -77,22 +89,37 @@ export function applyComposition(ctx: CompositionContext): Site[] {
   if (composition === "land" || composition === "city") landscape(ctx);
   else if (composition === "portrait") portrait(ctx);
   else if (composition === "radial" || composition === "centered" || composition === "spiral") {
-    // the centre of the figure on a third of the frame as often as in the middle (the seed's choice)
-    const offCentre = sr() < 0.5;
-    const [gx, gy] = THIRDS[Math.floor(sr() * THIRDS.length)]!;
-    style.focusX = offCentre ? (gx || (sr() < 0.5 ? -1 : 1)) * (0.2 + sr() * 0.25) : 0;
-    style.focusY = offCentre ? gy * (0.15 + sr() * 0.25) : composition === "centered" ? -0.05 : 0;
+    // the centre of the figure off the middle of the frame, near a point of thirds (the layout's
+    // choice): centred figures all zeroed the same odd spatial frequencies, so every mandala, orb
+    // and spiral shared its large-scale light; a figure on a third is the stronger composition too
+    const side = sr() < 0.5 ? -1 : 1;
+    style.focusX = side * (0.22 + sr() * 0.3);
+    style.focusY = (sr() < 0.5 ? -1 : 1) * (0.08 + sr() * 0.34);
     transform.folds = 5 + Math.floor(sr() * 8);
+    // the figure's axes turned (the fold's first mirror line no longer horizontal for every image)
+    transform.axis = sr() * Math.PI * 2;
     if (composition === "centered") {
       style.orb = 1;
-      style.orbR = 0.3 + pr() * 0.16;
+      style.orbR = 0.26 + pr() * 0.14;
       style.glow = Math.max(style.glow, 0.18);
     }
     if (composition === "spiral") transform.swirl = 2.2 + pr() * 2.5;
+    // a figure the prompt did not ask for by name: half of them seen at an angle (the far side of
+    // the figure drawn larger), no longer symmetric
+    if (!ctx.asked && composition !== "centered" && pr() < 0.5) transform.skew = 0.3 + sr() * 0.5;
+  } else if (composition === "mirror") {
+    // the mirror line off the middle and tilted; a mirror the prompt did not ask for by name has
+    // unequal halves half of the time (one side a magnified reflection)
+    style.focusX = (sr() < 0.5 ? -1 : 1) * (0.12 + sr() * 0.26);
+    const [, gy] = THIRDS[Math.floor(sr() * THIRDS.length)]!;
+    style.focusY = gy * (0.45 + sr() * 0.4) + (sr() - 0.5) * 0.1;
+    transform.axis = (sr() - 0.5) * 0.5;
+    if (!ctx.asked && pr() < 0.5) transform.skew = 0.25 + sr() * 0.35;
   } else {
-    // a focal point on the thirds grid (the seed's choice), the figure's light around it
-    const [gx, gy] = THIRDS[Math.floor(sr() * THIRDS.length)]!;
-    style.focusX = (composition === "mirror" ? 0 : gx * (0.6 + sr() * 0.35)) + (sr() - 0.5) * 0.1;
+    // a focal point on the thirds grid away from the middle (the seed's choice), the figure's light
+    // around it
+    const [gx, gy] = OFF_CENTRE[Math.floor(sr() * OFF_CENTRE.length)]!;
+    style.focusX = gx * (0.6 + sr() * 0.35) + (sr() - 0.5) * 0.1;
     style.focusY = gy * (0.6 + sr() * 0.35) + (sr() - 0.5) * 0.1;
   }
   if ((composition === "field" || composition === "centered") && pr() < 0.35) {
@@ -199,8 +226,9 @@ function motifSites(ctx: CompositionContext): Site[] {
         transform.fold = "radial";
         transform.folds = 6 + Math.floor(sr() * 7);
         style.cellFold = 1;
-        style.focusX = (sr() - 0.5) * 0.3;
-        style.focusY = (sr() - 0.5) * 0.3;
+        style.focusX = (sr() < 0.5 ? -1 : 1) * (0.12 + sr() * 0.25);
+        style.focusY = (sr() - 0.5) * 0.5;
+        transform.axis = sr() * Math.PI * 2;
         return wedgeCells(sr, transform.folds, base);
       }
       style.cellWarp = pr() * 0.12;

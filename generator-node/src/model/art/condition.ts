@@ -160,6 +160,8 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
     fold: "none",
     folds: 5,
     swirl: 0,
+    axis: 0,
+    skew: 0,
     cx: 0,
     cy: 0,
     ox: (pr() - 0.5) * 4 + (lr() - 0.5) * 2,
@@ -167,7 +169,16 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
   };
   style.tOffset += (lr() - 0.5) * 0.3;
   const hex = matches.some((m) => HEX_WORDS.has(m.word)) || undefined;
-  const sites = applyComposition({ composition, style, transform, palette, pr, sr: lr, hex });
+  const sites = applyComposition({
+    composition,
+    style,
+    transform,
+    palette,
+    pr,
+    sr: lr,
+    asked: composed !== undefined,
+    hex,
+  });
   // a word's range for the horizon is a range of layouts: the seed places it inside the range
   for (const e of entries)
     for (const [k, range] of Object.entries(e.set ?? {}) as [ScalarName, [number, number]][])
