@@ -15,6 +15,7 @@ import {
   scatteredDiscs,
   skyline,
   stripes,
+  tower,
   wedgeCells,
   type Site,
 } from "./sites.ts";
@@ -80,13 +81,16 @@ const THIRDS: [number, number][] = [
 /** the thirds grid less its centre: a focus in the middle shares its light with every other one */
 const OFF_CENTRE = THIRDS.filter(([x, y]) => x !== 0 || y !== 0);
 
+/** the compositions drawn over the land layer (sky, horizon, ridges or water) */
+export const LANDSCAPES: ReadonlySet<Composition> = new Set(["land", "city", "tower"]);
+
 const FOLDS: Partial<Record<Composition, Fold>> = { radial: "radial", mirror: "mirror", spiral: "spiral" };
 
 /** Applies the composition to style and transform (in place) and returns the image's sites. */
 export function applyComposition(ctx: CompositionContext): Site[] {
   const { composition, style, transform, palette, pr, sr } = ctx;
   transform.fold = FOLDS[composition] ?? "none";
-  if (composition === "land" || composition === "city") landscape(ctx);
+  if (LANDSCAPES.has(composition)) landscape(ctx);
   else if (composition === "portrait") portrait(ctx);
   else if (composition === "radial" || composition === "centered" || composition === "spiral") {
     // the centre of the figure off the middle of the frame, near a point of thirds (the layout's
@@ -133,7 +137,7 @@ export function applyComposition(ctx: CompositionContext): Site[] {
     style.lines *= 0.6;
     style.warp2 *= 0.7;
   }
-  if (composition !== "land" && composition !== "city" && pr() < 0.4) {
+  if (!LANDSCAPES.has(composition) && pr() < 0.4) {
     // light from the rim: darker toward the focus, brighter toward the frame (a porthole, a dark
     // heart, a silhouette against the light), the other half of the layouts a focal glow gives
     style.vignette = -(0.08 + pr() * 0.1);
@@ -183,7 +187,8 @@ function landscape({ composition, style, transform, palette, pr, sr }: Compositi
   style.groundT = dark + (pr() - 0.5) * 0.2;
   // the light of a landscape in one of four layouts: a dark zenith over a bright horizon (dusk), or
   // a bright zenith deepening toward a hazy horizon (day, mist); dark ground or bright ground
-  if (pr() < 0.4) {
+  // (a tower's lamp is lit: its sky always darkens upward, from a bright horizon)
+  if (pr() < 0.4 && composition !== "tower") {
     style.skyT = bright - 0.02;
     style.skySpan = -(span * 0.75) / style.horizon;
   }
@@ -196,6 +201,14 @@ function landscape({ composition, style, transform, palette, pr, sr }: Compositi
   style.orbTex = 0.05 + pr() * 0.1;
   style.orbR = 0.08 + pr() * 0.08;
   transform.rotation = 0;
+  if (composition === "tower") {
+    // a tower stands on the ground or on a headland in the near foreground, dark against the sky
+    style.city = 1;
+    style.cityTop = style.horizon + 0.1 + sr() * 0.1;
+    style.windows = 0;
+    style.hills *= 0.6;
+    style.groundT = dark + 0.04 + pr() * 0.08;
+  }
   if (composition === "city") {
     style.city = 1;
     style.cityTop = style.horizon + 0.12 + sr() * 0.1;
@@ -276,6 +289,21 @@ function motifSites(ctx: CompositionContext): Site[] {
     case "city":
       style.siteSharp = 500; // flat roofs: buildings are narrow, a soft border would slope them
       return skyline(sr, aspect);
+    case "tower": {
+      // one tall narrow tower on a headland or a low base, a light at its top: the orb made a lamp,
+      // its glow tight around it
+      style.siteSharp = 500;
+      const t = tower(sr);
+      style.focusX = t.x;
+      style.orbR = t.width * (0.42 + pr() * 0.12);
+      style.focusY = (style.cityTop - t.height) * 2 - 1 - style.orbR * 0.9;
+      style.orb = 1;
+      style.orbShade = 0;
+      style.orbTex = 0.05;
+      style.glow = 0.3 + pr() * 0.15;
+      style.glowK = 7 + pr() * 5;
+      return t.sites;
+    }
     default:
       return [];
   }

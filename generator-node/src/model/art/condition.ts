@@ -7,7 +7,7 @@
  * (prompt, seed) gives the same inputs on every machine.
  */
 import { hashStream, normalizePrompt } from "../conditioning.ts";
-import { applyComposition, type FieldTransform } from "./compositions.ts";
+import { applyComposition, LANDSCAPES, type FieldTransform } from "./compositions.ts";
 import type { Orientation } from "./grids.ts";
 import { ART_LATENT_DIM, LATENT_GROUPS, PHASE_GROUPS, SCALARS, type ScalarName } from "./layout.ts";
 import { LEXICON_INDEX, type Composition, type LexiconEntry } from "./lexicon.ts";
@@ -194,7 +194,7 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
   // dark side and motifs move with it); a landscape or city only mirrored, its sky stays above. Its
   // own stream, so an unoriented picture keeps every other input it had
   const or = hashStream(`atelier/art-v2/orientation/${seed.toLowerCase()}/${normalized}`);
-  const upright = composition === "land" || composition === "city" || composition === "portrait";
+  const upright = LANDSCAPES.has(composition) || composition === "portrait";
   const orientation = Math.floor(or() * (upright ? 2 : 8));
   transform.cx = style.focusX;
   transform.cy = style.focusY;
