@@ -204,6 +204,9 @@ function landscape({ composition, style, transform, palette, pr, sr }: Compositi
   if (composition === "tower") {
     // a tower stands on the ground or on a headland in the near foreground, dark against the sky
     style.city = 1;
+    // the sky stops short of the palette's bright end: the lamp is the brightest thing in it (against
+    // a bright horizon it disappeared, at full size too)
+    style.skySpan *= 0.6;
     style.cityTop = style.horizon + 0.1 + sr() * 0.1;
     style.windows = 0;
     style.hills *= 0.6;

@@ -88,7 +88,7 @@ export const LEXICON: LexiconEntry[] = [
     category: "light",
     words: ["moon", "moonlight", "moonlit", "lunar"],
     hint: "a pale disc, cool silver-blue light",
-    palette: pal("#070b1e", "#3a5480", "#dfe8f4"),
+    palette: pal("#060c24", "#2e5aa8", "#dce8f8"),
     composition: "land",
     set: {
       orb: [0.9, 1],
