@@ -60,7 +60,12 @@ describe("art v2 compositions", () => {
   });
 
   it("symmetric figures lie off the middle of the frame; one a word asked for stays symmetric", () => {
-    for (const prompt of ["a blue ocean mandala", "intricate purple kaleidoscope", "a planet", "cosmic spiral galaxy"])
+    for (const prompt of [
+      "a blue ocean mandala",
+      "intricate purple kaleidoscope",
+      "a planet",
+      "cosmic spiral galaxy",
+    ])
       for (const s of seeds) {
         const c = artConditionFor(prompt, s);
         expect(Math.abs(c.style.focusX), prompt).toBeGreaterThanOrEqual(0.2);

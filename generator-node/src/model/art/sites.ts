@@ -194,7 +194,8 @@ export function tower(r: Rand): { sites: Site[]; x: number; width: number; heigh
   spansOut.push([width, height]);
   // the rise falls away on the open side in a few rough steps
   const fall = 1 + Math.floor(r() * 3);
-  for (let k = 0; k < fall; k++) spansOut.push([0.04 + r() * 0.1, top * (1 - (k + 0.5 + r() * 0.5) / (fall + 1))]);
+  for (let k = 0; k < fall; k++)
+    spansOut.push([0.04 + r() * 0.1, top * (1 - (k + 0.5 + r() * 0.5) / (fall + 1))]);
   // lay them out from the edge toward the open side, then as rising x
   const cells: { x0: number; x1: number; v: number }[] = [];
   let at = side * 1.1;
