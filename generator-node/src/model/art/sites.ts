@@ -144,10 +144,14 @@ export function scatteredDiscs(r: Rand, aspect: number, base: number): Site[] {
 export function skyline(r: Rand, aspect: number): Site[] {
   const out: Site[] = [];
   const towers = 0.15 + r() * 0.25;
+  // downtown: the tall buildings cluster around a point near a third of the skyline, lower toward
+  // the edges (a skyline of even height across the frame has no focus)
+  const centre = (r() < 0.5 ? -1 : 1) * (0.2 + r() * 0.35) * aspect;
   let x = -aspect - r() * 0.1;
   while (x < aspect && out.length < SITES) {
     const w = 0.06 + r() * 0.16;
-    const h = r() < towers ? 0.3 + r() * 0.28 : 0.06 + r() * 0.22;
+    const rise = 0.5 + 0.8 * Math.exp(-(((x + w / 2 - centre) / 0.5) ** 2));
+    const h = (r() < towers * rise ? 0.3 + r() * 0.28 : 0.06 + r() * 0.22) * rise;
     out.push({ x: x + w / 2, y: 3, r: 0, v: h });
     x += w;
   }
