@@ -24,6 +24,7 @@ import { loadConfig, workersFor } from "../src/config.ts";
 import { builtinArt, builtinModel, builtinUpscale } from "../src/model/builtin.ts";
 import type { JobEvent } from "../src/node.ts";
 import { startStack, writeNodeConfig } from "../test/helpers/stack.ts";
+import { BENCH_PROMPTS } from "./prompts.ts";
 import { cpuMsByStage, qualitySheet } from "./quality.ts";
 import { upscaleBench } from "./upscale.ts";
 import {
@@ -98,14 +99,7 @@ try {
       await sleep(5);
     }
   };
-  const prompts = [
-    "a blue ocean mandala",
-    "sunset over the forest",
-    "dark night swirl",
-    "pastel butterfly",
-    "golden kaleidoscope",
-    "emerald spiral",
-  ];
+  const prompts = BENCH_PROMPTS;
 
   // warm-up (not counted)
   const warm = [await stack.request("warm up"), await stack.request("warm up 2")];

@@ -17,6 +17,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { openRenderer } from "@atelier/generator-node/render";
+import { GENSET_PROMPTS } from "../bench/prompts.ts";
 
 const args = process.argv.slice(2);
 const mi = args.indexOf("--model");
@@ -27,39 +28,13 @@ if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 8))
   throw new Error("--seeds must be an integer 1..8");
 if (model !== "art" && model !== "cppn") throw new Error(`--model must be art or cppn, got ${model}`);
 const out = args[0] ?? join(homedir(), ".cache/atelier-watermark/genset-v2");
-const PROMPTS = [
-  "a tide pool at dusk, mother-of-pearl and teal",
-  "fog over a calm lake",
-  "soft pastel sky",
-  "quiet snowfield at noon",
-  "northern lights over a fjord",
-  "a blue ocean mandala",
-  "sunset over the forest",
-  "dark night swirl",
-  "pastel butterfly",
-  "golden kaleidoscope",
-  "emerald spiral",
-  "desert dunes in the wind",
-  "neon city rain",
-  "autumn leaves on water",
-  "a red poppy field",
-  "deep space nebula",
-  "marble and gold",
-  "a misty pine forest",
-  "candy stripes",
-  "storm clouds over the sea",
-  "lavender hills",
-  "coral reef",
-  "black ink on rice paper",
-  "a stained glass window",
-];
 mkdirSync(out, { recursive: true });
 const renderer = await openRenderer(model === "art" ? "art" : "cppn");
 // seed k of prompt i: the v1 set's seeds for k = 0, further ones from the same generator
-const jobs = PROMPTS.flatMap((prompt, i) =>
+const jobs = GENSET_PROMPTS.flatMap((prompt, i) =>
   Array.from({ length: seeds }, (_, k) => ({
     prompt,
-    seed: (0x9e3779b97f4a7c15n * BigInt(i + 1 + k * PROMPTS.length)).toString(16).slice(-16),
+    seed: (0x9e3779b97f4a7c15n * BigInt(i + 1 + k * GENSET_PROMPTS.length)).toString(16).slice(-16),
     name: `${String(i + 1).padStart(2, "0")}${k ? String.fromCharCode(97 + k) : ""}`,
   })),
 );

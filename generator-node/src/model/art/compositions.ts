@@ -15,6 +15,7 @@ import {
   scatteredDiscs,
   skyline,
   stripes,
+  tower,
   wedgeCells,
   type Site,
 } from "./sites.ts";
@@ -30,6 +31,13 @@ export interface FieldTransform {
   fold: Fold;
   folds: number;
   swirl: number;
+  /** the fold's axis (radians): the first mirror line of a radial fold, the mirror line's tilt */
+  axis: number;
+  /**
+   * asymmetry of a fold (0: none): a radial figure seen at an angle (its far side larger), a mirror
+   * whose second half is a magnified reflection; it only ever lowers the field's frequencies
+   */
+  skew: number;
   /** focus (screen space) */
   cx: number;
   cy: number;
@@ -47,6 +55,8 @@ export interface CompositionContext {
   pr: () => number;
   /** the layout's stream (of the seed and the prompt: a new seed moves the layout) */
   sr: () => number;
+  /** the composition was asked for by a word (a mandala stays symmetric) rather than hashed */
+  asked: boolean;
   /** tiles: hexagonal (a word asked for it) or square; undefined: the prompt's hash decides */
   hex?: boolean;
 }
@@ -68,31 +78,52 @@ const THIRDS: [number, number][] = [
   [1, 1],
 ];
 
+/** the thirds grid less its centre: a focus in the middle shares its light with every other one */
+const OFF_CENTRE = THIRDS.filter(([x, y]) => x !== 0 || y !== 0);
+
+/** the compositions drawn over the land layer (sky, horizon, ridges or water) */
+export const LANDSCAPES: ReadonlySet<Composition> = new Set(["land", "city", "tower"]);
+
 const FOLDS: Partial<Record<Composition, Fold>> = { radial: "radial", mirror: "mirror", spiral: "spiral" };
 
 /** Applies the composition to style and transform (in place) and returns the image's sites. */
 export function applyComposition(ctx: CompositionContext): Site[] {
   const { composition, style, transform, palette, pr, sr } = ctx;
   transform.fold = FOLDS[composition] ?? "none";
-  if (composition === "land" || composition === "city") landscape(ctx);
+  if (LANDSCAPES.has(composition)) landscape(ctx);
   else if (composition === "portrait") portrait(ctx);
   else if (composition === "radial" || composition === "centered" || composition === "spiral") {
-    // the centre of the figure on a third of the frame as often as in the middle (the seed's choice)
-    const offCentre = sr() < 0.5;
-    const [gx, gy] = THIRDS[Math.floor(sr() * THIRDS.length)]!;
-    style.focusX = offCentre ? (gx || (sr() < 0.5 ? -1 : 1)) * (0.2 + sr() * 0.25) : 0;
-    style.focusY = offCentre ? gy * (0.15 + sr() * 0.25) : composition === "centered" ? -0.05 : 0;
+    // the centre of the figure off the middle of the frame, near a point of thirds (the layout's
+    // choice): centred figures all zeroed the same odd spatial frequencies, so every mandala, orb
+    // and spiral shared its large-scale light; a figure on a third is the stronger composition too
+    const side = sr() < 0.5 ? -1 : 1;
+    style.focusX = side * (0.22 + sr() * 0.3);
+    style.focusY = (sr() < 0.5 ? -1 : 1) * (0.08 + sr() * 0.34);
     transform.folds = 5 + Math.floor(sr() * 8);
+    // the figure's axes turned (the fold's first mirror line no longer horizontal for every image)
+    transform.axis = sr() * Math.PI * 2;
     if (composition === "centered") {
       style.orb = 1;
-      style.orbR = 0.3 + pr() * 0.16;
+      style.orbR = 0.26 + pr() * 0.14;
       style.glow = Math.max(style.glow, 0.18);
     }
     if (composition === "spiral") transform.swirl = 2.2 + pr() * 2.5;
+    // a figure the prompt did not ask for by name: half of them seen at an angle (the far side of
+    // the figure drawn larger), no longer symmetric
+    if (!ctx.asked && composition !== "centered" && pr() < 0.5) transform.skew = 0.3 + sr() * 0.5;
+  } else if (composition === "mirror") {
+    // the mirror line off the middle and tilted; a mirror the prompt did not ask for by name has
+    // unequal halves half of the time (one side a magnified reflection)
+    style.focusX = (sr() < 0.5 ? -1 : 1) * (0.12 + sr() * 0.26);
+    const [, gy] = THIRDS[Math.floor(sr() * THIRDS.length)]!;
+    style.focusY = gy * (0.45 + sr() * 0.4) + (sr() - 0.5) * 0.1;
+    transform.axis = (sr() - 0.5) * 0.5;
+    if (!ctx.asked && pr() < 0.5) transform.skew = 0.25 + sr() * 0.35;
   } else {
-    // a focal point on the thirds grid (the seed's choice), the figure's light around it
-    const [gx, gy] = THIRDS[Math.floor(sr() * THIRDS.length)]!;
-    style.focusX = (composition === "mirror" ? 0 : gx * (0.6 + sr() * 0.35)) + (sr() - 0.5) * 0.1;
+    // a focal point on the thirds grid away from the middle (the seed's choice), the figure's light
+    // around it
+    const [gx, gy] = OFF_CENTRE[Math.floor(sr() * OFF_CENTRE.length)]!;
+    style.focusX = gx * (0.6 + sr() * 0.35) + (sr() - 0.5) * 0.1;
     style.focusY = gy * (0.6 + sr() * 0.35) + (sr() - 0.5) * 0.1;
   }
   if ((composition === "field" || composition === "centered") && pr() < 0.35) {
@@ -106,7 +137,7 @@ export function applyComposition(ctx: CompositionContext): Site[] {
     style.lines *= 0.6;
     style.warp2 *= 0.7;
   }
-  if (composition !== "land" && composition !== "city" && pr() < 0.4) {
+  if (!LANDSCAPES.has(composition) && pr() < 0.4) {
     // light from the rim: darker toward the focus, brighter toward the frame (a porthole, a dark
     // heart, a silhouette against the light), the other half of the layouts a focal glow gives
     style.vignette = -(0.08 + pr() * 0.1);
@@ -156,7 +187,8 @@ function landscape({ composition, style, transform, palette, pr, sr }: Compositi
   style.groundT = dark + (pr() - 0.5) * 0.2;
   // the light of a landscape in one of four layouts: a dark zenith over a bright horizon (dusk), or
   // a bright zenith deepening toward a hazy horizon (day, mist); dark ground or bright ground
-  if (pr() < 0.4) {
+  // (a tower's lamp is lit: its sky always darkens upward, from a bright horizon)
+  if (pr() < 0.4 && composition !== "tower") {
     style.skyT = bright - 0.02;
     style.skySpan = -(span * 0.75) / style.horizon;
   }
@@ -169,6 +201,17 @@ function landscape({ composition, style, transform, palette, pr, sr }: Compositi
   style.orbTex = 0.05 + pr() * 0.1;
   style.orbR = 0.08 + pr() * 0.08;
   transform.rotation = 0;
+  if (composition === "tower") {
+    // a tower stands on the ground or on a headland in the near foreground, dark against the sky
+    style.city = 1;
+    // the sky stops short of the palette's bright end: the lamp is the brightest thing in it (against
+    // a bright horizon it disappeared, at full size too)
+    style.skySpan *= 0.6;
+    style.cityTop = style.horizon + 0.1 + sr() * 0.1;
+    style.windows = 0;
+    style.hills *= 0.6;
+    style.groundT = dark + 0.04 + pr() * 0.08;
+  }
   if (composition === "city") {
     style.city = 1;
     style.cityTop = style.horizon + 0.12 + sr() * 0.1;
@@ -199,8 +242,9 @@ function motifSites(ctx: CompositionContext): Site[] {
         transform.fold = "radial";
         transform.folds = 6 + Math.floor(sr() * 7);
         style.cellFold = 1;
-        style.focusX = (sr() - 0.5) * 0.3;
-        style.focusY = (sr() - 0.5) * 0.3;
+        style.focusX = (sr() < 0.5 ? -1 : 1) * (0.12 + sr() * 0.25);
+        style.focusY = (sr() - 0.5) * 0.5;
+        transform.axis = sr() * Math.PI * 2;
         return wedgeCells(sr, transform.folds, base);
       }
       style.cellWarp = pr() * 0.12;
@@ -248,6 +292,21 @@ function motifSites(ctx: CompositionContext): Site[] {
     case "city":
       style.siteSharp = 500; // flat roofs: buildings are narrow, a soft border would slope them
       return skyline(sr, aspect);
+    case "tower": {
+      // one tall narrow tower on a headland or a low base, a light at its top: the orb made a lamp,
+      // its glow tight around it
+      style.siteSharp = 500;
+      const t = tower(sr);
+      style.focusX = t.x;
+      style.orbR = t.width * (0.42 + pr() * 0.12);
+      style.focusY = (style.cityTop - t.height) * 2 - 1 - style.orbR * 0.9;
+      style.orb = 1;
+      style.orbShade = 0;
+      style.orbTex = 0.05;
+      style.glow = 0.3 + pr() * 0.15;
+      style.glowK = 7 + pr() * 5;
+      return t.sites;
+    }
     default:
       return [];
   }

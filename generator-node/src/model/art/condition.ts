@@ -7,7 +7,7 @@
  * (prompt, seed) gives the same inputs on every machine.
  */
 import { hashStream, normalizePrompt } from "../conditioning.ts";
-import { applyComposition, type FieldTransform } from "./compositions.ts";
+import { applyComposition, LANDSCAPES, type FieldTransform } from "./compositions.ts";
 import type { Orientation } from "./grids.ts";
 import { ART_LATENT_DIM, LATENT_GROUPS, PHASE_GROUPS, SCALARS, type ScalarName } from "./layout.ts";
 import { LEXICON_INDEX, type Composition, type LexiconEntry } from "./lexicon.ts";
@@ -160,6 +160,8 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
     fold: "none",
     folds: 5,
     swirl: 0,
+    axis: 0,
+    skew: 0,
     cx: 0,
     cy: 0,
     ox: (pr() - 0.5) * 4 + (lr() - 0.5) * 2,
@@ -167,7 +169,16 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
   };
   style.tOffset += (lr() - 0.5) * 0.3;
   const hex = matches.some((m) => HEX_WORDS.has(m.word)) || undefined;
-  const sites = applyComposition({ composition, style, transform, palette, pr, sr: lr, hex });
+  const sites = applyComposition({
+    composition,
+    style,
+    transform,
+    palette,
+    pr,
+    sr: lr,
+    asked: composed !== undefined,
+    hex,
+  });
   // a word's range for the horizon is a range of layouts: the seed places it inside the range
   for (const e of entries)
     for (const [k, range] of Object.entries(e.set ?? {}) as [ScalarName, [number, number]][])
@@ -183,7 +194,7 @@ export function artConditionFor(prompt: string, seed: string): ArtConditioning {
   // dark side and motifs move with it); a landscape or city only mirrored, its sky stays above. Its
   // own stream, so an unoriented picture keeps every other input it had
   const or = hashStream(`atelier/art-v2/orientation/${seed.toLowerCase()}/${normalized}`);
-  const upright = composition === "land" || composition === "city" || composition === "portrait";
+  const upright = LANDSCAPES.has(composition) || composition === "portrait";
   const orientation = Math.floor(or() * (upright ? 2 : 8));
   transform.cx = style.focusX;
   transform.cy = style.focusY;

@@ -78,12 +78,23 @@ export function fieldTransform(c: ArtConditioning): Float32Array {
 export function fieldGrid(c: ArtConditioning, width: number, height: number): Float32Array {
   const screen = screenGrid(width, height, c.orientation);
   if (!foldsPlane(c)) return screen;
-  const { folds, swirl, cx, cy } = c.transform;
+  const { folds, swirl, cx, cy, axis, skew } = c.transform;
   const out = new Float32Array(screen.length);
   const sector = (Math.PI * 2) / folds;
+  const [ca0, sa0] = [Math.cos(axis), Math.sin(axis)];
   for (let o = 0; o < screen.length; o += 3) {
-    let x = screen[o]! - cx;
-    let y = screen[o + 1]! - cy;
+    const dx = screen[o]! - cx;
+    const dy = screen[o + 1]! - cy;
+    // into the figure's own axes: u along its first mirror line
+    let x = dx * ca0 + dy * sa0;
+    let y = -dx * sa0 + dy * ca0;
+    if (skew > 0 && c.transform.fold !== "mirror") {
+      // seen at an angle: the plane magnified smoothly toward one side (a scale in [1/(1+skew), 1]
+      // that changes slowly, so the figure stays continuous and its frequencies only go down)
+      const f = 1 / (1 + (skew * (1 + Math.tanh(x * 1.2))) / 2);
+      x *= f;
+      y *= f;
+    }
     if (c.transform.fold === "radial") {
       const r = Math.sqrt(x * x + y * y);
       let theta = Math.atan2(y, x);
@@ -91,7 +102,8 @@ export function fieldGrid(c: ArtConditioning, width: number, height: number): Fl
       x = r * Math.cos(theta);
       y = r * Math.sin(theta);
     } else if (c.transform.fold === "mirror") {
-      x = Math.abs(x);
+      // the second half a magnified reflection of the first (skew > 0): still continuous at the line
+      x = x < 0 ? -x / (1 + skew) : x;
     } else {
       const r = Math.sqrt(x * x + y * y);
       const a = swirl * Math.log(r + 0.25);

@@ -76,7 +76,7 @@ export const PALETTE_ENTRIES: LexiconEntry[] = [
     category: "palette",
     words: ["purple", "violet", "lavender", "amethyst", "indigo", "twilight"],
     hint: "lavender, violet and indigo",
-    palette: pal("#1a0e3a", "#7a4ad0", "#e0b0f0"),
+    palette: pal("#1c0a44", "#8a3ce8", "#e4a8ff"),
   },
   {
     category: "palette",
@@ -100,7 +100,7 @@ export const PALETTE_ENTRIES: LexiconEntry[] = [
     category: "palette",
     words: ["vintage", "sepia", "old", "antique", "retro", "faded"],
     hint: "sepia, faded teal and cream",
-    palette: pal("#3a2a1e", "#5a8a84", "#ecdcb8"),
+    palette: pal("#3c2818", "#3c8c84", "#f0dab0"),
   },
   {
     category: "palette",

@@ -23,7 +23,8 @@ export type Composition =
   | "stripes"
   | "rings"
   | "discs"
-  | "city";
+  | "city"
+  | "tower";
 
 /** What one word does: a palette, a composition, and style controls (set or scaled). */
 export interface LexiconEntry {
@@ -87,7 +88,7 @@ export const LEXICON: LexiconEntry[] = [
     category: "light",
     words: ["moon", "moonlight", "moonlit", "lunar"],
     hint: "a pale disc, cool silver-blue light",
-    palette: pal("#070b1e", "#3a5480", "#dfe8f4"),
+    palette: pal("#060c24", "#2e5aa8", "#dce8f8"),
     composition: "land",
     set: {
       orb: [0.9, 1],
@@ -115,27 +116,27 @@ export const LEXICON: LexiconEntry[] = [
   {
     category: "composition",
     words: ["sea", "ocean", "lake", "beach", "coast", "shore", "bay", "harbour", "harbor"],
-    hint: "a low horizon over flat water layers",
+    hint: "a horizon over flat water layers",
     composition: "land",
-    set: { hills: [0.0, 0.03], horizon: [0.52, 0.62], water: [0.75, 0.9] },
+    set: { hills: [0.0, 0.03], horizon: [0.42, 0.7], water: [0.75, 0.9] },
   },
   {
     category: "composition",
     words: ["desert", "dune", "dunes"],
     hint: "rolling dunes under a wide sky",
     composition: "land",
-    set: { hills: [0.1, 0.2], horizon: [0.42, 0.52] },
+    set: { hills: [0.1, 0.2], horizon: [0.38, 0.6] },
   },
   {
     category: "composition",
     words: ["mandala", "kaleidoscope", "radial", "flower", "rosette", "snowflake"],
-    hint: "radial symmetry around the centre",
+    hint: "radial symmetry around a centre on a third of the frame",
     composition: "radial",
   },
   {
     category: "composition",
     words: ["mirror", "symmetric", "symmetrical", "butterfly", "reflection"],
-    hint: "left–right mirror symmetry",
+    hint: "mirror symmetry about a line off the middle, slightly tilted",
     composition: "mirror",
   },
   {
@@ -147,7 +148,7 @@ export const LEXICON: LexiconEntry[] = [
   {
     category: "composition",
     words: ["centered", "centred", "planet", "orb", "sphere", "eye"],
-    hint: "one centred subject (an orb) with a halo",
+    hint: "one subject (an orb) with a halo, near a third of the frame",
     composition: "centered",
   },
   {
@@ -261,6 +262,26 @@ export const LEXICON: LexiconEntry[] = [
     ],
     hint: "a skyline of buildings with lit windows against the sky",
     composition: "city",
+  },
+  {
+    category: "composition",
+    words: ["lighthouse", "lighthouses", "beacon"],
+    hint: "a tall tower with a light at its top, on a headland over the sea",
+    composition: "tower",
+    set: { hills: [0.0, 0.03], water: [0.75, 0.9] },
+  },
+  {
+    category: "composition",
+    words: ["tower", "towers", "spire", "steeple", "minaret", "obelisk", "castle", "keep", "belfry"],
+    hint: "one tall tower on a low rise against the sky, a light at its top",
+    composition: "tower",
+  },
+  {
+    category: "composition",
+    words: ["boat", "ship", "sail", "sailboat", "yacht", "ferry", "pier", "river", "waterfront"],
+    hint: "a horizon over water (the scene these ask for; no hull or sail is drawn)",
+    composition: "land",
+    set: { hills: [0.0, 0.03], horizon: [0.42, 0.7], water: [0.75, 0.9] },
   },
   {
     category: "composition",

@@ -144,12 +144,82 @@ export function scatteredDiscs(r: Rand, aspect: number, base: number): Site[] {
 export function skyline(r: Rand, aspect: number): Site[] {
   const out: Site[] = [];
   const towers = 0.15 + r() * 0.25;
+  // downtown: the tall buildings cluster around a point near a third of the skyline, lower toward
+  // the edges (a skyline of even height across the frame has no focus)
+  const centre = (r() < 0.5 ? -1 : 1) * (0.2 + r() * 0.35) * aspect;
   let x = -aspect - r() * 0.1;
   while (x < aspect && out.length < SITES) {
     const w = 0.06 + r() * 0.16;
-    const h = r() < towers ? 0.3 + r() * 0.28 : 0.06 + r() * 0.22;
+    const rise = 0.5 + 0.8 * Math.exp(-(((x + w / 2 - centre) / 0.5) ** 2));
+    const h = (r() < towers * rise ? 0.3 + r() * 0.28 : 0.06 + r() * 0.22) * rise;
     out.push({ x: x + w / 2, y: 3, r: 0, v: h });
     x += w;
   }
   return out;
+}
+
+/**
+ * Cells along a horizontal line whose borders fall exactly on `edges` (x of each border, rising):
+ * every site sits in the middle of its span and its power (r²) moves the border onto the edge, so
+ * spans of any width lie side by side (a tower beside a wide headland). v is each span's height;
+ * a span of height ≤ −1 lies below the frame (nothing drawn: the sea, the plain behind).
+ */
+export function spans(edges: number[], heights: number[]): Site[] {
+  if (heights.length !== edges.length + 1 || heights.length > SITES)
+    throw new Error(`spans: ${edges.length} edges need ${edges.length + 1} heights (≤ ${SITES})`);
+  const bounds = [edges[0]! - 1, ...edges, edges[edges.length - 1]! + 1];
+  const c = heights.map((_, i) => (bounds[i]! + bounds[i + 1]!) / 2);
+  // the border of sites i, i+1 lies at (c_i + c_{i+1})/2 + (w_i − w_{i+1}) / (2(c_{i+1} − c_i))
+  const w = [0];
+  for (let i = 0; i + 1 < c.length; i++)
+    w.push(w[i]! - (2 * edges[i]! - c[i]! - c[i + 1]!) * (c[i + 1]! - c[i]!));
+  const low = Math.min(...w);
+  return heights.map((v, i) => ({ x: c[i]!, y: 3, r: Math.sqrt(w[i]! - low), v }));
+}
+
+/**
+ * A tower on the land or on a headland over the sea (a lighthouse, a spire, a castle keep): one
+ * tall span near a third of the frame on a rocky rise — narrow spans of uneven heights that fall
+ * away toward the open side — which runs off the frame on the tower's side; the rest of the line
+ * empty. Returns the sites and where the tower's top is (x, width, height above the base line).
+ */
+export function tower(r: Rand): { sites: Site[]; x: number; width: number; height: number } {
+  const side = r() < 0.5 ? -1 : 1;
+  const x = side * (0.2 + r() * 0.3);
+  const width = 0.08 + r() * 0.05;
+  const height = 0.28 + r() * 0.14;
+  const top = 0.05 + r() * 0.06; // the rise's height under the tower
+  const none = -2;
+  // from the frame's edge to past the tower (outer → open side): the rise's spans, then the tower
+  const spansOut: [number, number][] = []; // [width, height]
+  const behind = side * (1.1 - x * side); // frame edge (with a margin) to the tower
+  const steps = 1 + Math.floor(r() * 2);
+  for (let k = 0; k < steps; k++) spansOut.push([(behind * side) / steps, top * (0.75 + r() * 0.45)]);
+  spansOut.push([width, height]);
+  // the rise falls away on the open side in a few rough steps
+  const fall = 1 + Math.floor(r() * 3);
+  for (let k = 0; k < fall; k++)
+    spansOut.push([0.04 + r() * 0.1, top * (1 - (k + 0.5 + r() * 0.5) / (fall + 1))]);
+  // lay them out from the edge toward the open side, then as rising x
+  const cells: { x0: number; x1: number; v: number }[] = [];
+  let at = side * 1.1;
+  for (const [w, v] of spansOut) {
+    const next = at - side * w;
+    cells.push({ x0: Math.min(at, next), x1: Math.max(at, next), v });
+    at = next;
+  }
+  if (side > 0) cells.reverse();
+  const edges: number[] = [];
+  const heights: number[] = [];
+  if (side > 0) heights.push(none);
+  cells.forEach((c, i) => {
+    if (side > 0 || i > 0) edges.push(c.x0);
+    heights.push(c.v);
+  });
+  if (side < 0) {
+    edges.push(cells[cells.length - 1]!.x1);
+    heights.push(none);
+  }
+  const sites = spans(edges, heights);
+  return { sites, x: cells.find((c) => c.v === height)!.x0 + width / 2, width, height };
 }
