@@ -8,10 +8,10 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createPublicClient, createWalletClient, http, parseEventLogs, type Address } from "viem";
-import { hardhat } from "viem/chains";
+import { parseEventLogs, type Address } from "viem";
 import { generationMarketAbi, type Deployment } from "@atelier/protocol";
-import { DEV_ACCOUNT, devAccount, devPrivateKey } from "@atelier/devchain";
+import { DEV_ACCOUNT, devPrivateKey } from "@atelier/devchain";
+import { devClients } from "@atelier/devchain/test-support";
 import {
   builtinModelRegistration,
   connectMarket,
@@ -45,13 +45,8 @@ export async function registerBuiltinModel(
   deployment: Deployment,
   which: BuiltinModel,
 ): Promise<number> {
-  const chain = { ...hardhat, id: deployment.chainId };
-  const client = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 });
-  const admin = createWalletClient({
-    chain,
-    transport: http(rpcUrl),
-    account: devAccount(DEV_ACCOUNT.admin),
-  });
+  const { client, wallet } = devClients(rpcUrl, deployment.chainId);
+  const admin = wallet(DEV_ACCOUNT.admin);
   const m = builtinModelRegistration(which);
   const hash = await admin.writeContract({
     address: deployment.contracts.GenerationMarket as Address,
@@ -129,8 +124,7 @@ export async function startBuiltinNode(options: {
   const config = loadConfig({ file: configFile, env: {} });
 
   // Stake through the operator's own code path (what `atelier-node register` runs).
-  const chain = { ...hardhat, id: deployment.chainId };
-  const client = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 });
+  const { client, wallet } = devClients(rpcUrl, deployment.chainId);
   const minStake = await client.readContract({
     address: deployment.contracts.GenerationMarket as Address,
     abi: generationMarketAbi,
@@ -143,14 +137,10 @@ export async function startBuiltinNode(options: {
     minStake * 10n,
   );
 
+  const operator = wallet(DEV_ACCOUNT.node);
   const app: NodeApp = await startNodeApp(config);
   try {
     // Publish the endpoint, as an operator does: the dApp reads each node's /policy from it.
-    const operator = createWalletClient({
-      chain,
-      transport: http(rpcUrl),
-      account: devAccount(DEV_ACCOUNT.node),
-    });
     const hash = await operator.writeContract({
       address: deployment.contracts.GenerationMarket as Address,
       abi: generationMarketAbi,
@@ -164,7 +154,7 @@ export async function startBuiltinNode(options: {
   }
   return {
     url: app.url,
-    address: devAccount(DEV_ACCOUNT.node).address,
+    address: operator.account.address,
     blockstoreDir: blockstoreOf(dataDir),
     stop: app.stop,
   };
