@@ -6,7 +6,7 @@ import { decodeAt, type Detection } from "./decode.ts";
 import { bandCoefficients, fold, pilotPeaks, transformCoefficients } from "./fold.ts";
 import { estimatePeriods } from "./periods.ts";
 import { refineMap, refineTarget } from "./refine.ts";
-import { searchMaps } from "./search.ts";
+import { nearIdentityMaps, searchMaps } from "./search.ts";
 import { detectorPlane, type DetectorPlane } from "./whiten.ts";
 
 export type { Detection } from "./decode.ts";
@@ -361,6 +361,9 @@ export function detectAligned(
     hit = stage();
     if (hit) return finish(hit);
   }
+  hit = nearIdentityStage(screenMap, pool);
+  lap("near");
+  if (hit) return finish(hit);
   // fine search around the best maps so far (each with its orientation resolved)
   const seeds: TileMap[] = [];
   for (const c of [...pool.cands].sort((a, b) => b.z - a.z)) {
@@ -386,6 +389,18 @@ export function detectAligned(
   }
   lap("search");
   return finish(pool.tryDecode(FINAL_MIN_Z, MAX_DECODES));
+}
+
+/**
+ * Small rotations (search.ts, NEAR_ANGLES), screened with the pilot on the 2× plane like the lattice
+ * maps and decoded at a clear peak; otherwise their best candidates seed the fine search.
+ */
+function nearIdentityStage(
+  screenMap: (m: TileMap, stage: string) => void,
+  pool: CandidateDecoder,
+): Hit | null {
+  for (const m of nearIdentityMaps()) screenMap(m, "near");
+  return pool.tryDecode(EARLY_Z, 2);
 }
 
 /** Where the embedder's self-check reads: the image as marked, or after a known uniform rescale. */
