@@ -6,7 +6,9 @@
  *   npx tsx scripts/timing.ts IMAGE [RUNS]
  *
  * `detectUnmarked` is the original image (every stage runs, the sweep included: what Verify pays
- * for an image without a mark). The `*512` keys are the embed side at 512² (the generator node's
+ * for an image without a mark); `detect*Found` say what each read found and where — a marked read
+ * that finds nothing (`detectRotated5` of opencv--board: the lattice misses the 5° + 1.09× map)
+ * costs what an unmarked one does. The `*512` keys are the embed side at 512² (the generator node's
  * size): embed, embedVerified with its stage split (ms, mean) and how often each stage ran. Per-case medians over several images and attacks:
  * scripts/timing-cases.ts.
  */
@@ -45,6 +47,12 @@ const stages = (fn: (s: Record<string, number>) => void) => {
   return Object.fromEntries(Object.entries(acc).map(([k, v]) => [k, Math.round((v / runs) * 10) / 10]));
 };
 const attacked = referenceAttack(mk);
+function outcome(image: typeof im): string {
+  const d = {} as DetectDiagnostics;
+  const r = detect(image, d);
+  const what = r ? (r.payload === p ? "payload" : "WRONG payload") : "nothing";
+  return d.found ? `${what} (${d.found.stage}, z ${d.found.z.toFixed(2)})` : what;
+}
 const out = {
   load: (await import("node:os")).loadavg().map((v) => Math.round(v * 10) / 10),
   embed: measure(() => embed(im, p)),
@@ -70,6 +78,11 @@ const out = {
   detect: measure(() => detect(mk)),
   detectRotated5: measure(() => detect(rotated)),
   detectUnmarked: measure(() => detect(im)),
+  // what each read found (payload right or not, the stage, its pilot z): a read that finds nothing
+  // runs every stage, so its cost is an unmarked read's, whatever its geometry
+  detectFound: outcome(mk),
+  detectRotated5Found: outcome(rotated),
+  detectUnmarkedFound: outcome(im),
   embedStages: stages((s) => embed(im, p, { stages: s })),
   embedVerifiedStages: stages((s) => {
     for (const [k, v] of Object.entries(embedVerified(im, p).stages)) s[k] = (s[k] ?? 0) + v;

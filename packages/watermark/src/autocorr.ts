@@ -111,7 +111,8 @@ function normalisedLags(re: Float64Array, p: Patch, padded: boolean, maxLag: num
   const { ww, wh } = p;
   const N = WINDOW;
   const r0 = re[0]!;
-  const r = new Float64Array(N * N);
+  // lags beyond ±maxLag are read as zero (localExcess reaches past them)
+  const r = lagPlane(4).fill(0);
   for (let dy = -maxLag; dy <= maxLag; dy++) {
     for (let dx = -maxLag; dx <= maxLag; dx++) {
       const i = ((dy + N) % N) * N + ((dx + N) % N);
@@ -124,11 +125,13 @@ function normalisedLags(re: Float64Array, p: Patch, padded: boolean, maxLag: num
 
 /**
  * WINDOW² working planes kept between reads (each 512 KB: allocated per read, they went to the
- * collector's large-object space); `lagPlane(i)` is the i-th.
- * Callers overwrite what they read; none of these planes is returned or kept.
+ * collector's large-object space); `lagPlane(i)` is the i-th. Callers overwrite what they read.
+ * Planes 4 and 5 are returned (autocorr2d's lags, localExcess's excess) and hold until the next
+ * call: their one caller, the lattice estimate, is done with them before it returns; the lattice's
+ * comb is plane 6.
  */
 const scratchPlanes: Float64Array[] = [];
-function lagPlane(i: number): Float64Array {
+export function lagPlane(i: number): Float64Array {
   return (scratchPlanes[i] ??= new Float64Array(WINDOW * WINDOW));
 }
 
@@ -186,7 +189,8 @@ export function localExcess(r: Float64Array, maxLag: number): Float64Array {
       for (let t = -2; t <= 2; t++) s += r[idx(x + t, y)]!;
       tmp[idx(x, y)] = s / 5;
     }
-  const out = new Float64Array(N * N);
+  // only the lags within ±(L − 2) are written; the lattice search reads a little past them as zero
+  const out = lagPlane(5).fill(0);
   for (let y = -L + 2; y <= L - 2; y++)
     for (let x = -L + 2; x <= L - 2; x++) {
       let s = 0;

@@ -9,7 +9,7 @@
  * permutations of the square (90° turns and mirror images), which the detector tries on the folded
  * tile at almost no cost — and the remaining translation is found by the pilot correlation.
  */
-import { autocorr2d, cyclic, localExcess, R_MIN, WINDOW } from "./autocorr.ts";
+import { autocorr2d, cyclic, lagPlane, localExcess, R_MIN, WINDOW } from "./autocorr.ts";
 import { TILE } from "./pattern.ts";
 import { composeMap, shrink, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
 
@@ -149,7 +149,8 @@ export function estimateTileMaps(w: Float32Array, width: number, height: number,
   const g = (u: number, v: number) => r[cyclic(v) * N + cyclic(u)]!;
   // harmonic comb: a lattice vector d also has peaks at 2d, 3d, …; their mean is a far steadier
   // score than r(d) alone when the mark is weak
-  const comb = new Float64Array(N * N);
+  // a reused plane (autocorr.ts), zeroed: the maxima scan reads a lag past the written ring
+  const comb = lagPlane(6).fill(0);
   for (let dy = 0; dy <= rMax; dy++) {
     for (let dx = -rMax; dx <= rMax; dx++) {
       const d2 = dx * dx + dy * dy;

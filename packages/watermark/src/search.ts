@@ -76,6 +76,25 @@ interface Hit {
   z: number;
 }
 
+/**
+ * Small rotations the detector screens with the pilot directly, before the fine search: a rotation
+ * of 0.5–1° falls between the nominal grid and what the lattice resolves (on line art, UI
+ * screenshots and textured photos the picture's own lattice outscores the mark's), and the sweep's
+ * band-energy screen ranks these maps below the picture's texture. The pilot on the 2× plane holds
+ * z ≥ 6 within ±0.3° of the true angle at ≈ 1000 px (devset, `rotate0.5`: 8.2 at 0.2° off on
+ * `analogpattern`, 5.7 on `grid-l`, against 3.5–4.7 at the nominal grid), so ±0.3° and ±0.9° cover
+ * every rotation up to 1.2° to within 0.3° — 4 folds of the 2× plane and 32 pilot surfaces.
+ */
+export const NEAR_ANGLES = [0.3, -0.3, 0.9, -0.9];
+
+/** The maps of NEAR_ANGLES (orientation unresolved: the caller screens the 8 symmetries). */
+export function nearIdentityMaps(): TileMap[] {
+  return NEAR_ANGLES.map((deg) => {
+    const t = (deg * Math.PI) / 180;
+    return { a: Math.cos(t), b: Math.sin(t), c: -Math.sin(t), d: Math.cos(t) };
+  });
+}
+
 function sweepMaps(): TileMap[] {
   const maps: TileMap[] = [];
   for (let deg = -MAX_ANGLE; deg <= MAX_ANGLE + 1e-9; deg += ANGLE_STEP) {
