@@ -28,7 +28,7 @@ const ASPECT_STEP = 0.012;
  * oracle map read at pilot z 6–7.4, and the comb's 9 best periods did not hold 31.5), while the
  * pilot, first-order, still sees it. A downscaled image carries the band higher, where the 4×
  * screen plane's box filter erases it, so the group is ranked and screened on the refine target.
- * It runs on planes whose short side is below 400 px only (searchMaps).
+ * It runs on images whose short side is below SCALE_GROUP_MAX_SIDE only (searchMaps).
  */
 const MIN_SCALE = 0.45;
 const MAX_SCALE = 2.2;
@@ -38,6 +38,13 @@ const MAX_SCALE = 2.2;
  * pilot z 3.9 instead of 7.4).
  */
 const SCALE_STEP = 0.006;
+/**
+ * The scale group runs on images whose short side is below this (v9; v7–v8: 400 px, the 2× plane's
+ * threshold). At 800 the 100 dev photos went resize0.75 94 → 97%, resize0.5 93 → 96%, combo 91 → 93%,
+ * resize0.5+jpeg75 90 → 91%, no read lost, 0 / 300 false positives; an unmarked 768–1023 px read pays
+ * +4…+18 CPU-ms for it (README, "Geometric resynchronisation").
+ */
+const SCALE_GROUP_MAX_SIDE = 800;
 /** Scale maps kept by the spectral pre-screen, and then by their folded band energy for the pilot. */
 const SCALE_PRESCREEN_KEEP = 12;
 const SCALE_ENERGY_KEEP = 6;
@@ -140,10 +147,10 @@ export function searchMaps(t: RefineTarget): TileMap[] {
   scored.sort((a, b) => b.e - a.e);
   const pilotMaps = scored.slice(0, ENERGY_KEEP).map((s) => s.m);
   scales ??= scaleMaps();
-  // only below the 2× plane's threshold (short side < 400 px): a larger plane holds ≥ 12 periods of
-  // even a 0.5× tile, where the period comb found every rescale of the quick 22, and an unmarked
-  // 1024² image does not pay the group's folds
-  if (t.f === 1 && whitenedSpectrum(t.w)) {
+  // only on images with a short side below SCALE_GROUP_MAX_SIDE: there the period comb missed the
+  // 0.75× period on line art and a chessboard, and a 1024² image (Verify's usual read) does not
+  // pay the group's folds
+  if (Math.min(t.width, t.height) * t.f < SCALE_GROUP_MAX_SIDE && whitenedSpectrum(t.w)) {
     const byEnergy = prescreen(t, scales, SCALE_PRESCREEN_KEEP).map((m) => ({
       m,
       e: bandEnergy(
