@@ -64,11 +64,15 @@ function solvePlan(plan: EmbedPlan, jndScale: number): { delta: Float32Array; al
  */
 export function planChange(plan: EmbedPlan, jndScale = 1): Float32Array {
   const { delta, alpha } = solvePlan(plan, jndScale);
+  // local numbers and a plain loop (Float32Array.from with a mapping callback cost 2× a render)
   const step = +MAX_LUMA_STEP;
-  return Float32Array.from(delta, (v) => {
-    const d = v * alpha;
-    return d > step ? step : d < -step ? -step : d;
-  });
+  const a = +alpha;
+  const out = new Float32Array(delta.length);
+  for (let i = 0; i < out.length; i++) {
+    const d = delta[i]! * a;
+    out[i] = d > step ? step : d < -step ? -step : d;
+  }
+  return out;
 }
 
 /** Representative cap/m of each energy-histogram bin. */
