@@ -30,7 +30,14 @@ if (trials > 0) {
   const atelier = METHODS.find((m) => m.name === "atelier")!;
   // the benchmark's own decision (the atelier method's decode), with each read's detect CPU and
   // diagnostics taken beside it
-  const reads: { cpu: number; z: number; decodes: number; listTests: number; pixels: number }[] = [];
+  const reads: {
+    cpu: number;
+    z: number;
+    decodes: number;
+    listTests: number;
+    lowDecodes: number;
+    pixels: number;
+  }[] = [];
   const measured = {
     ...atelier,
     decode: (im: Parameters<typeof atelier.decode>[0]) => {
@@ -43,6 +50,7 @@ if (trials > 0) {
         z: diag.hypotheses?.[0]?.z ?? 0,
         decodes: diag.decodes,
         listTests: diag.listTests ?? 0,
+        lowDecodes: diag.lowDecodes ?? 0,
         pixels: im.width * im.height,
       });
       return { found: d ? d.payload : null, raw: d ? d.payload : (diag.rawPayload ?? null) };
@@ -67,6 +75,7 @@ if (trials > 0) {
     maxPilotZ: zs.slice(0, 5).map((z) => Math.round(z * 100) / 100),
     decodes: reads.reduce((s, r) => s + r.decodes, 0),
     listTests: reads.reduce((s, r) => s + r.listTests, 0),
+    lowDecodes: reads.reduce((s, r) => s + r.lowDecodes, 0),
   };
   console.log(JSON.stringify(out, null, 2));
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2) + "\n");

@@ -2,7 +2,9 @@ import { validateImage, type RawImage } from "./image.ts";
 import { TILE } from "./pattern.ts";
 import { estimateTileMaps } from "./lattice.ts";
 import { composeMap, SQUARE_SYMMETRIES, type TileMap } from "./sync.ts";
-import { decodeAt, type Detection } from "./decode.ts";
+import { decodeAt, decodeSoft, softAt, type Detection } from "./decode.ts";
+import { LOW_FACTOR } from "./lowbook.ts";
+import { lowReader, MAX_LOW_DECODES } from "./lowread.ts";
 import { bandCoefficients, fold, pilotPeaks, transformCoefficients } from "./fold.ts";
 import { estimatePeriods } from "./periods.ts";
 import { refineMap, refineTarget } from "./refine.ts";
@@ -18,11 +20,13 @@ export interface DetectDiagnostics {
   decodes: number;
   /** CRC tests spent by the list decoder beyond the plain decodes */
   listTests?: number;
+  /** (v9) combined primary + low-carrier decodes (each one CRC test, at most MAX_LOW_DECODES) */
+  lowDecodes?: number;
   /**
    * the candidate that decoded: the stage that proposed its map (nominal, period, lattice, refine,
    * search), its pilot z, and whether the list decoder found it
    */
-  found?: { stage: string; z: number; list?: boolean };
+  found?: { stage: string; z: number; list?: boolean; low?: boolean };
   /** the 64 payload bits the first decode attempt produced, whether or not its CRC matched */
   rawPayload?: bigint;
 }
@@ -69,7 +73,9 @@ function gaussTail(z: number): number {
  * (MAX_DECODES + MAX_LIST_TESTS) · 2⁻²⁴ = 4.1e-6.
  */
 export const FALSE_POSITIVE_BOUND =
-  (MAX_DECODES + Math.min(1, MAX_PILOT_SURFACES * TILE * TILE * gaussTail(LIST_MIN_Z)) * MAX_LIST_TESTS) *
+  (MAX_DECODES +
+    MAX_LOW_DECODES +
+    Math.min(1, MAX_PILOT_SURFACES * TILE * TILE * gaussTail(LIST_MIN_Z)) * MAX_LIST_TESTS) *
   2 ** -24;
 /**
  * Further per-axis period hypotheses (the next comb peaks) the blind detector screens: a texture's
@@ -123,6 +129,8 @@ interface Hit {
   c: Candidate;
   /** found by the list decoder (not the plain Viterbi path) */
   list?: boolean;
+  /** found by combining the low carrier with the primary (low.ts) */
+  low?: boolean;
 }
 
 interface Candidate {
@@ -159,6 +167,9 @@ class CandidateDecoder {
   listTests = 0;
   /** the 64 payload bits of the first attempt, CRC or not (diagnostics) */
   firstRaw: bigint | undefined;
+  /** (v9) combined primary + low-carrier decodes, at most MAX_LOW_DECODES, and the maps already read */
+  lowDecodes = 0;
+  private readonly lowMaps = new Set<string>();
 
   /**
    * `fullFold(m)`: band coefficients of the full-resolution fold with map m (for lazy candidates);
@@ -168,7 +179,21 @@ class CandidateDecoder {
   constructor(
     private readonly fullFold: (m: TileMap) => Float64Array = () => new Float64Array(0),
     private readonly list = true,
+    private readonly low?: ReturnType<typeof lowReader>,
   ) {}
+
+  /** (v9) the candidate's primary soft values combined with the low carrier at its map (low.ts), decoded. */
+  tryLow(c: Candidate): Hit | null {
+    if (!this.low || !c.coef || this.lowDecodes >= MAX_LOW_DECODES) return null;
+    const key = `${c.map.a},${c.map.b},${c.map.c},${c.map.d}`;
+    if (this.lowMaps.has(key)) return null;
+    this.lowMaps.add(key);
+    const soft = this.low(c.map, softAt(c.coef, c.sx, c.sy, false)!);
+    if (!soft) return null;
+    this.lowDecodes++;
+    const res = decodeSoft(soft);
+    return res.detection ? { detection: res.detection, c, low: true } : null;
+  }
 
   /** Decodes up to `budget` untried candidates with z ≥ minZ; the first CRC-valid one wins. */
   tryDecode(minZ: number, budget: number): Hit | null {
@@ -193,6 +218,8 @@ class CandidateDecoder {
         if (res.detection) return { detection: res.detection, c };
         plainPaths.push(res.path);
       }
+      const low = this.tryLow(c);
+      if (low) return low;
       // both plain paths failed their CRC at a clear pilot peak: the next most likely messages
       if (!this.list || c.z < LIST_MIN_Z) continue;
       for (const [i, equalised] of [false, true].entries()) {
@@ -265,7 +292,7 @@ export function detectAligned(
   // each stage, candidates with a clear pilot peak are decoded at once, so an image whose geometry
   // is untouched never pays for the lattice search; every decode counts against MAX_DECODES.
   const fullFold = (m: TileMap) => bandCoefficients(fold(w, width, height, m));
-  const pool = new CandidateDecoder(fullFold);
+  const pool = new CandidateDecoder(fullFold, true, lowReader(image, f));
   const addMap = (m: TileMap, stage: string) => {
     const base = fullFold(m);
     for (let gi = 0; gi < SQUARE_SYMMETRIES.length; gi++) {
@@ -299,8 +326,15 @@ export function detectAligned(
       diagnostics.hypotheses = pool.cands.slice(0, 16).map(({ map, z, sx, sy }) => ({ map, z, sx, sy }));
       diagnostics.decodes = pool.decodes;
       diagnostics.listTests = pool.listTests;
+      diagnostics.lowDecodes = pool.lowDecodes;
       diagnostics.stages = stages;
-      if (hit) diagnostics.found = { stage: hit.c.stage, z: hit.c.z, ...(hit.list ? { list: true } : {}) };
+      if (hit)
+        diagnostics.found = {
+          stage: hit.c.stage,
+          z: hit.c.z,
+          ...(hit.list ? { list: true } : {}),
+          ...(hit.low ? { low: true } : {}),
+        };
       else delete diagnostics.found;
       // no candidate reached a decode round: the raw bits of the best one, for the benchmark's bit
       // accuracy only (never reported as a detection, so outside the false-positive count)
@@ -390,7 +424,9 @@ export function detectAligned(
       pool.cands.push({ ...pk, map, coef, searched: true, stage: "search" });
   }
   lap("search");
-  return finish(pool.tryDecode(FINAL_MIN_Z, MAX_DECODES));
+  // (v9) a mark whose primary no stage could decode: the low carrier at the nominal grid (its own pilot)
+  const nominal = pool.cands.find((c) => c.stage === "nominal");
+  return finish(pool.tryDecode(FINAL_MIN_Z, MAX_DECODES) ?? (nominal ? pool.tryLow(nominal) : null));
 }
 
 /**
@@ -420,8 +456,8 @@ const READBACK_MIN_Z = 4.5;
  * because the blind detector has more candidates competing for its decode budget.
  */
 export function readBack(image: RawImage, geometry: ReadBackGeometry): Detection | null {
-  const { w, width, height } = prepare(image);
-  const pool = new CandidateDecoder(undefined, false);
+  const { w, width, height, f } = prepare(image);
+  const pool = new CandidateDecoder(undefined, false, lowReader(image, f));
   const addMap = (m: TileMap) => {
     const coef = bandCoefficients(fold(w, width, height, m));
     for (const pk of pilotPeaks(coef, 2)) pool.cands.push({ ...pk, map: m, coef, stage: "readBack" });
@@ -434,10 +470,13 @@ export function readBack(image: RawImage, geometry: ReadBackGeometry): Detection
     if (hit) return hit.detection;
   }
   for (const [px, py] of estimatePeriods(w, width, height)) {
-    const m = diagonal(px, py);
-    if (maps.some((o) => mapDistance(o, m) < 0.005)) continue;
-    maps.push(m);
-    addMap(m);
+    // (v9) a mark with the low carrier repeats at LOW_FACTOR × the tile too: an estimate that locked
+    // onto that period also proposes the tile's own
+    for (const m of [diagonal(px, py), diagonal(px / LOW_FACTOR, py / LOW_FACTOR)]) {
+      if (maps.some((o) => mapDistance(o, m) < 0.005)) continue;
+      maps.push(m);
+      addMap(m);
+    }
   }
   return (pool.tryDecode(EARLY_Z, 2) ?? pool.tryDecode(READBACK_MIN_Z, MAX_DECODES))?.detection ?? null;
 }

@@ -23,6 +23,7 @@ import { codebook, codedSymbols, renderTileSymbols, TILE } from "./pattern.ts";
 import { toPayload } from "./payload.ts";
 import { layPattern, levelSmooth, planPlain, type EmbedPlan } from "./plan.ts";
 import { renderPlan } from "./render.ts";
+import { addLowCarrier } from "./low.ts";
 import { detectorPlane } from "./whiten.ts";
 
 /** Over-compensation of the host on opposed symbols (see the module comment). */
@@ -98,7 +99,12 @@ export function planEmbed(image: RawImage, payload: bigint | string, options: Em
   const host = codedRead(image, plan.period);
   // the read of the unlevelled render: the mark's gain k changes little, and λ over-compensates anyway
   const marked = codedRead(plain, plan.period);
-  layPattern(plan, renderTileSymbols(informedSymbols(b, host, marked)));
+  const primary = renderTileSymbols(informedSymbols(b, host, marked));
+  layPattern(plan, primary);
   if (options.stages) options.stages.informed = (options.stages.informed ?? 0) + performance.now() - t0;
+  // (v9) the low-frequency second carrier, where its read clears the host (src/low.ts)
+  const t1 = performance.now();
+  addLowCarrier(plan, b, primary);
+  if (options.stages) options.stages.low = (options.stages.low ?? 0) + performance.now() - t1;
   return plan;
 }

@@ -7,6 +7,9 @@ import { boxMean, luma, WatermarkInputError, type RawImage } from "./image.ts";
 import type { EmbedOptions } from "./options.ts";
 import { TILE } from "./pattern.ts";
 import { tileFor } from "./plan.ts";
+import { convEncode, messageBits } from "./ecc.ts";
+import { defaultLowBook, LOW_FACTOR, LOW_TILE, renderLowTile } from "./lowbook.ts";
+import { codedSymbols } from "./pattern.ts";
 import { applyDelta } from "./rounding.ts";
 import { MASK_RADIUS, maskFunction } from "./visibility.ts";
 
@@ -27,11 +30,11 @@ function localStd(y: Float32Array, width: number, height: number, r: number): Fl
   return mean2;
 }
 
-/** High-pass: plane minus its 5×5 box mean. */
-function highPass(y: Float32Array, width: number, height: number): Float32Array {
+/** High-pass: plane minus its (2r+1)² box mean (5×5 by default). */
+function highPass(y: Float32Array, width: number, height: number, r = 2): Float32Array {
   const n = width * height;
   const m = new Float32Array(n);
-  boxMean(y, width, height, 2, m, new Float32Array(n));
+  boxMean(y, width, height, r, m, new Float32Array(n));
   for (let i = 0; i < n; i++) m[i] = y[i]! - m[i]!;
   return m;
 }
@@ -43,13 +46,45 @@ function highPass(y: Float32Array, width: number, height: number): Float32Array 
  * luma → subtract).
  */
 export function subtractMark(image: RawImage, old: bigint, al: Alignment, options: EmbedOptions): RawImage {
-  const { width, height, channels, data } = image;
-  const n = width * height;
-  const tile = new Float32Array(tileFor(old));
+  const { width, height } = image;
+  const { sx, sy } = al;
   // the old tile resampled onto the pixel grid (bilinear on the periodic tile)
-  const pat = new Float32Array(n);
-  const { map: m, sx, sy, o } = al;
-  const wrap = (t: number) => ((t % TILE) + TILE) % TILE;
+  const pat = sampleTile(new Float32Array(tileFor(old)), TILE, al, sx, sy, width, height);
+  const first = fitMark(image, pat, options);
+  if (!first) return image;
+  // (v9) a two-carrier mark's low carrier (low.ts): the primary's alignment fixes its tile up to
+  // whole primary periods, so each of the LOW_FACTOR² offsets is fitted and the clearest one taken
+  const low = renderLowTile(defaultLowBook(), codedSymbols(convEncode(messageBits(old))));
+  const fits: { image: RawImage; score: number }[] = [];
+  for (let j = 0; j < LOW_FACTOR; j++)
+    for (let i = 0; i < LOW_FACTOR; i++) {
+      const lowPat = sampleTile(low, LOW_TILE, al, sx + i * TILE, sy + j * TILE, width, height);
+      const r = fitMark(first.image, lowPat, options, LOW_FIT_RADIUS);
+      fits.push(r ?? { image: first.image, score: 0 });
+    }
+  fits.sort((p, q) => q.score - p.score);
+  const rest = fits.slice(1).reduce((t, f) => t + f.score, 0) / (fits.length - 1);
+  return fits[0]!.score > LOW_FIT_CLEAR * rest ? fits[0]!.image : first.image;
+}
+
+/** A low-carrier fit this many times the mean of the other offsets' is the old mark's. */
+const LOW_FIT_CLEAR = 4;
+/** The low carrier is fitted on luma minus a 31×31 mean (the 5×5 one removes most of its band). */
+const LOW_FIT_RADIUS = 15;
+
+/** A periodic n×n tile resampled onto the pixel grid at an alignment (bilinear), shifted to (sx, sy). */
+function sampleTile(
+  tile: Float32Array,
+  n: number,
+  al: Alignment,
+  sx: number,
+  sy: number,
+  width: number,
+  height: number,
+): Float32Array {
+  const pat = new Float32Array(width * height);
+  const { map: m, o } = al;
+  const wrap = (t: number) => ((t % n) + n) % n;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       const u = wrap(m.a * (x - o) + m.b * (y - o) + sx);
@@ -58,25 +93,42 @@ export function subtractMark(image: RawImage, old: bigint, al: Alignment, option
       const j0 = Math.floor(v);
       const f = u - i0;
       const fy = v - j0;
-      const a = i0 % TILE;
-      const b = (i0 + 1) % TILE;
-      const r0 = (j0 % TILE) * TILE;
-      const r1 = ((j0 + 1) % TILE) * TILE;
+      const a = i0 % n;
+      const b = (i0 + 1) % n;
+      const r0 = (j0 % n) * n;
+      const r1 = ((j0 + 1) % n) * n;
       const top = tile[r0 + a]! + f * (tile[r0 + b]! - tile[r0 + a]!);
       const bot = tile[r1 + a]! + f * (tile[r1 + b]! - tile[r1 + a]!);
       pat[i] = top + fy * (bot - top);
     }
   }
+  return pat;
+}
+
+/**
+ * The least-squares fit of a mark pattern through the embedding mask (two fixed-point rounds) and
+ * the image with it subtracted; its score is the high-passed energy it explains (num²/den). Null
+ * where the fit is not positive.
+ */
+function fitMark(
+  image: RawImage,
+  pat: Float32Array,
+  options: EmbedOptions,
+  radius = 2,
+): { image: RawImage; score: number } | null {
+  const { width, height, channels, data } = image;
+  const n = width * height;
   const yMarked = luma(image);
-  const hpMarked = highPass(yMarked, width, height);
+  const hpMarked = highPass(yMarked, width, height, radius);
   const mask = maskFunction(width, height, options);
   let estimate = yMarked;
   const g = new Float32Array(n);
   let alpha = 0;
+  let score = 0;
   for (let round = 0; round < 2; round++) {
     const sd = localStd(estimate, width, height, MASK_RADIUS);
     for (let i = 0; i < n; i++) g[i] = mask(sd[i]!) * pat[i]!;
-    const hg = highPass(g, width, height);
+    const hg = highPass(g, width, height, radius);
     let num = 0;
     let den = 0;
     for (let i = 0; i < n; i++) {
@@ -84,14 +136,15 @@ export function subtractMark(image: RawImage, old: bigint, al: Alignment, option
       den += hg[i]! * hg[i]!;
     }
     alpha = den > 0 ? num / den : 0;
+    score = den > 0 ? (num * num) / den : 0;
     const next = new Float32Array(n);
     for (let i = 0; i < n; i++) next[i] = yMarked[i]! - alpha * g[i]!;
     estimate = next;
   }
-  if (!(alpha > 0)) return image;
+  if (!(alpha > 0)) return null;
   const out = new Uint8Array(data.length);
   applyDelta(data, out, g, -alpha, channels, n, width);
-  return { width, height, channels, data: out };
+  return { image: { width, height, channels, data: out }, score };
 }
 
 /** Applies `options.existing`: the image to embed into (the input, or the input with its old mark removed). */
