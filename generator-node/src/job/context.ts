@@ -39,7 +39,7 @@ export const MAX_REROLLS = 3;
 
 /**
  * `safety.rerolls`' default: at the false-positive rate measured on the built-in art model
- * (README "Output safety"), two more seeds make a job that is rejected for a misfire rare enough
+ * (README "Output safety on art": none of 4040 outputs), two more seeds make a job that is rejected for a misfire rare enough
  * never to be seen, and a prompt whose every picture is flagged costs three productions.
  */
 export const DEFAULT_UNSAFE_REROLLS = 2;
