@@ -336,6 +336,7 @@ export async function startNodeApp(cfg: NodeConfig, opts: StartOptions = {}): Pr
       startBlock: BigInt(market.deployment.startBlock),
       expectedJobMs: cfg.claim.expectedJobMs,
       releaseMarginMs: cfg.claim.releaseMarginMs,
+      unsafeRerolls: cfg.safety.rerolls,
       retries: cfg.retries,
       minFeeWei: BigInt(cfg.minFeeWei),
       journalRetentionMs: cfg.journalRetentionDays * 24 * 3600_000,

@@ -120,6 +120,12 @@ export const configSchema = z.object({
       model: z.enum(["MobileNetV2", "MobileNetV2Mid", "InceptionV3"]).default("MobileNetV2Mid"),
       /** second model that must agree before an output is rejected ("none": the first decides alone) */
       confirmModel: z.enum(["MobileNetV2", "MobileNetV2Mid", "InceptionV3", "none"]).default("InceptionV3"),
+      /**
+       * an output flagged for a prompt the policy passed is most likely the seed's picture (the
+       * classifiers misfire on abstract art): draw a new secret and produce again, this many times,
+       * before claiming only to reject
+       */
+      rerolls: z.number().int().min(0).max(10).default(2),
       maxPromptBytes: z.number().int().min(1).max(100_000).default(1_000),
       bannedTerms: z.array(z.string().min(1)).default([]),
       bannedPatterns: z
@@ -141,6 +147,7 @@ export const configSchema = z.object({
       backend: "auto",
       model: "MobileNetV2Mid",
       confirmModel: "InceptionV3",
+      rerolls: 2,
       maxPromptBytes: 1_000,
       bannedTerms: [],
       bannedPatterns: [],
@@ -218,6 +225,7 @@ export const ENV_MAP: Record<string, string> = {
   ATELIER_NODE_LOG_LEVEL: "log.level",
   ATELIER_NODE_SAFETY_ENABLED: "safety.enabled",
   ATELIER_NODE_SAFETY_THRESHOLD: "safety.threshold",
+  ATELIER_NODE_SAFETY_REROLLS: "safety.rerolls",
   ATELIER_NODE_KUBO_URL: "ipfs.kuboUrl",
   ATELIER_NODE_IPFS_PORT: "ipfs.listenPort",
   ATELIER_NODE_IPFS_PEERS: "ipfs.peers",

@@ -53,7 +53,10 @@ export interface JobRecord {
   metadataCid?: string;
   contentHash?: string;
   perceptualHash?: string;
+  /** claims front-run with a copy of the output (each drew a new secret) */
   attempts: number;
+  /** outputs flagged unsafe before the claim (each drew a new secret; `safety.rerolls` at most) */
+  unsafeRerolls?: number;
   note?: string;
   updatedAt: string;
 }

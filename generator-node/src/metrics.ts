@@ -46,6 +46,11 @@ export function createMetrics() {
       labelNames: ["model"] as const,
       registers: [registry],
     }),
+    unsafeRerolls: new Counter({
+      name: "atelier_node_unsafe_rerolls_total",
+      help: "Outputs flagged unsafe before the claim that made the node draw a new secret and produce again (safety.rerolls per job at most; a job still flagged after them is claimed only to be rejected)",
+      registers: [registry],
+    }),
     rpc: new Counter({
       name: "atelier_node_rpc_requests_total",
       help: "JSON-RPC requests sent to the chain endpoint, by method",

@@ -26,7 +26,7 @@ import type { Market, JobRequest, OnChainJob } from "./chain/market.ts";
 import { describeError } from "./errors.ts";
 import { produceJob } from "./job/production.ts";
 import { permanent, sleep } from "./job/retry.ts";
-import { newSecret, type JobContext } from "./job/context.ts";
+import { DEFAULT_UNSAFE_REROLLS, newSecret, type JobContext } from "./job/context.ts";
 import { JobRun } from "./job/run.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ImageProducer } from "./producer.ts";
@@ -47,6 +47,8 @@ export interface NodeOptions {
   startBlock: bigint;
   expectedJobMs: number;
   releaseMarginMs: number;
+  /** new secrets drawn for a job whose output was flagged unsafe before it is rejected (default 2) */
+  unsafeRerolls?: number;
   retries: { max: number; baseDelayMs: number; maxDelayMs: number };
   shutdownGraceMs?: number;
   /** jobs paying less than this are skipped (node-side policy, published at `/policy`) */
@@ -352,6 +354,7 @@ export class GeneratorNode {
       metrics: this.d.metrics,
       expectedJobMs: this.o.expectedJobMs,
       releaseMarginMs: this.o.releaseMarginMs,
+      unsafeRerolls: this.o.unsafeRerolls ?? DEFAULT_UNSAFE_REROLLS,
       stopping: () => this.stopping,
       timeLeftMs: (deadline) => this.timeLeftMs(deadline),
       retry: (what, rec, fn) => this.retry(what, rec, fn),

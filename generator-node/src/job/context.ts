@@ -22,6 +22,8 @@ export interface JobContext {
   metrics: Metrics;
   expectedJobMs: number;
   releaseMarginMs: number;
+  /** new secrets drawn for an output flagged unsafe before the job is rejected (`safety.rerolls`) */
+  unsafeRerolls: number;
   stopping(): boolean;
   timeLeftMs(deadline: number): number;
   retry<T>(what: string, rec: JobRecord, fn: () => Promise<T>): Promise<T>;
@@ -34,6 +36,13 @@ export type Step = "next" | "end";
 
 /** Most times a node draws a new secret after its claim was front-run with a copy of its output. */
 export const MAX_REROLLS = 3;
+
+/**
+ * `safety.rerolls`' default: at the false-positive rate measured on the built-in art model
+ * (README "Output safety on art": none of 4040 outputs), two more seeds make a job that is rejected for a misfire rare enough
+ * never to be seen, and a prompt whose every picture is flagged costs three productions.
+ */
+export const DEFAULT_UNSAFE_REROLLS = 2;
 
 /** A claim reverted because its content hash is registered or reserved (e.g. copied from the mempool). */
 export const contentTaken = (err: RevertError) =>

@@ -14,7 +14,7 @@ import { TERMINAL } from "../journal.ts";
 import type { OnChainJob } from "../chain/market.ts";
 import { RevertError } from "../chain/tx.ts";
 import { describeError } from "../errors.ts";
-import { metadataDigestOf, type ProducedWork } from "../produce.ts";
+import { metadataDigestOf, UnsafeOutputError, type ProducedWork } from "../produce.ts";
 import type { RejectReason } from "../safety/policy.ts";
 import {
   contentTaken,
@@ -214,11 +214,14 @@ export class JobRun {
       await this.set(storedFields(work));
       return work.contentHash;
     } catch (err) {
+      if (err instanceof UnsafeOutputError && (this.rec.unsafeRerolls ?? 0) < this.c.unsafeRerolls)
+        return this.rerollUnsafe(err);
       this.c.log.warn({ job: this.rec.jobId, err: (err as Error).message }, "production before claim failed");
       const reason = rejectionFor(err);
       if (reason) {
         // claim to report it (the job goes back to the pool with the reason)
-        await this.set({ reason, note: (err as Error).message });
+        const rerolled = this.rec.unsafeRerolls ? ` after ${this.rec.unsafeRerolls} new secrets` : "";
+        await this.set({ reason, note: (err as Error).message + rerolled });
         return "next";
       }
       await this.set({ state: "lost", note: `production failed: ${(err as Error).message}` });
@@ -255,24 +258,45 @@ export class JobRun {
 
   /** Someone minted a copy of the output from the pending claim: draw a new secret, produce again. */
   private async reroll(err: RevertError): Promise<Step> {
-    const { market, journal, log } = this.c;
     if (this.rec.attempts >= MAX_REROLLS) {
       await this.set({ state: "lost", note: `claim front-run ${this.rec.attempts + 1} times` });
       return this.end("failed", err.errorName);
     }
-    const secret = newSecret();
-    log.warn(
+    this.c.log.warn(
       { job: this.rec.jobId, err: err.errorName },
       "claim front-run with a copy of the output; new secret",
     );
+    return this.withNewSecret({ attempts: this.rec.attempts + 1 });
+  }
+
+  /**
+   * The output was flagged unsafe for a prompt the policy passed: the classifiers misfire on abstract
+   * art, so it is most likely this seed's picture, not the request. Nothing was sent yet (the claim
+   * carries the output's hash): draw a new secret and produce again, `safety.rerolls` times at most.
+   */
+  private async rerollUnsafe(err: UnsafeOutputError): Promise<Step> {
+    const n = (this.rec.unsafeRerolls ?? 0) + 1;
+    this.c.log.warn(
+      { job: this.rec.jobId, score: Number(err.score.toFixed(3)), reroll: n, of: this.c.unsafeRerolls },
+      "output flagged unsafe before the claim; new secret",
+    );
+    const step = await this.withNewSecret({ unsafeRerolls: n });
+    this.c.metrics.unsafeRerolls.inc(); // once the new secret is on disk
+    return step;
+  }
+
+  /** Journals a new secret (and its seed) before anything else, forgetting the old output. */
+  private async withNewSecret(patch: Pick<Partial<JobRecord>, "attempts" | "unsafeRerolls">): Promise<Step> {
+    const { market, journal } = this.c;
+    const secret = newSecret();
     this.production = undefined;
     const { claimTx, contentHash, imageCid, metadataCid, perceptualHash, ...rest } = this.rec;
     void [claimTx, contentHash, imageCid, metadataCid, perceptualHash];
     this.rec = await journal.put({
       ...rest,
+      ...patch,
       secret,
       seed: seedOf(market.chainId, market.address, this.jobId, market.account, secret),
-      attempts: this.rec.attempts + 1,
       state: "claiming",
     });
     return "next";
