@@ -2,7 +2,8 @@
  * Merges bench JSONs of the same method and attacks run on disjoint shards of one image set (e.g.
  * the 100 photos split into three folders, one process each) into the JSON one run over the whole
  * set would have written: rates and means weighted by the shard's image count, minima/maxima and
- * worst images over all shards, failed lists joined, false-positive trials and hits added. Timing
+ * worst images over all shards (the smooth-region limit's too), failed lists joined, false-positive
+ * trials and hits added. Timing
  * (embedMs, detectMs, stages) is the first shard's (each shard times its own first image).
  *
  *   npx tsx scripts/merge-shards.ts OUT.json SHARD.json:N SHARD.json:N …   (N = images in the shard)
@@ -89,6 +90,16 @@ for (const name of Object.keys(shards[0]!.methods)) {
     ...extreme("ssimMin", "ssimMinImage", true),
     p999AbsDiff: wmean("p999AbsDiff", 2),
     ...extreme("p999AbsDiffMax", "p999AbsDiffMaxImage", false),
+    // the smooth-region figures (means over each shard's images with ≥ 1% smooth pixels, weighted
+    // here by the shard's image count: the per-shard count of such images is not in the JSON)
+    ...(first.smoothRmsMax !== undefined
+      ? {
+          smoothRms: wmean("smoothRms", 3),
+          ...extreme("smoothRmsMax", "smoothRmsMaxImage", false),
+          smoothChromaRms: wmean("smoothChromaRms", 3),
+          ...extreme("smoothChromaRmsMax", "smoothChromaRmsMaxImage", false),
+        }
+      : {}),
     ...(verdicts ? { verdicts, weakImages: ms.flatMap(({ m }) => (m.weakImages as string[]) ?? []) } : {}),
     embedMs: first.embedMs,
     detectMs: first.detectMs,
