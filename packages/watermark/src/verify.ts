@@ -19,6 +19,7 @@
  */
 import { detect, readBack } from "./detect.ts";
 import { handleExisting, planEmbed, renderPlan, type EmbedOptions, type RenderInfo } from "./embed.ts";
+import { limitSmooth } from "./plan.ts";
 import { sampledSsimLoss } from "./render.ts";
 import { validateImage, type RawImage } from "./image.ts";
 import { psnr, ssimAgainst } from "./metrics.ts";
@@ -41,7 +42,7 @@ export interface VerifiedEmbed {
   /**
    * milliseconds: analyse, render, attack (reference attack), readAttacked (the read at the known
    * rescale), readAttackedBlind (the blind detect of the attacked image, run where the first read
-   * found the payload), readPlain, ssim, predict
+   * found the payload), readPlain, ssim, predict, smoothGuard (limitSmooth's measurements)
    */
   stages: Record<string, number>;
   /** how many times each stage ran (render, attack, readAttacked, readAttackedBlind, readPlain, ssim) */
@@ -89,6 +90,7 @@ export function embedVerified(
     readPlain: 0,
     ssim: 0,
     predict: 0,
+    smoothGuard: 0,
   };
   const calls: Record<string, number> = {};
   const timed = <T>(stage: string, fn: () => T): T => {
@@ -104,7 +106,11 @@ export function embedVerified(
   type Render = { im: RawImage; estimate: number; ssim?: number };
   const render = (strength: number): Render => {
     const info: RenderInfo = {};
-    const im = timed("render", () => renderPlan(plan, base * strength, undefined, info));
+    // every candidate within the smooth-region limit (limitSmooth: at most three more renders; the
+    // line-art test needs three, the photos one)
+    let im = timed("render", () => renderPlan(plan, base * strength, undefined, info));
+    for (let round = 0; round < 3 && timed("smoothGuard", () => limitSmooth(plan, im)); round++)
+      im = timed("render", () => renderPlan(plan, base * strength, undefined, info));
     return { im, estimate: info.ssimEstimate! };
   };
   /** The real SSIM of a render against the original (computed once per render). */

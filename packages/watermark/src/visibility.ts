@@ -56,6 +56,14 @@ export const SMOOTH_LEVEL_LUMA = 0.85;
 export const SMOOTH_LEVEL_CHROMA = 0.22;
 export const SMOOTH_BOOST_MAX = 2;
 /**
+ * The smooth-region guard (plan.ts limitSmooth): every render embedVerified may return is brought
+ * under these (a 5% margin under the limits, for the second render's rounding): the strength steps
+ * raise the texture cap next to the smooth pixels, which the 3×3 mean reaches (v9 main: gnome--wood-l
+ * luma 1.03–1.09 at ×2.5, lomiri Dragonfly chroma 0.30 at ×1.25, ukui--2004default chroma 0.26).
+ */
+export const SMOOTH_GUARD_LUMA = 0.95;
+export const SMOOTH_GUARD_CHROMA = 0.2375;
+/**
  * Only images whose smooth pixels are at least this share are levelled: the boost takes PSNR and
  * SSIM budget from the texture, which carries the mark where the smooth part is small
  * (gimp-filters-examples--high-pass-mode, 28% smooth: WebP q50 read SNR 1.31 → 1.14 levelled).
