@@ -14,30 +14,13 @@ import { lowCodebook } from "../src/lowbook.ts";
 import { codedSymbols } from "../src/pattern.ts";
 import { convEncode, messageBits } from "../src/ecc.ts";
 import { layPattern, tileFor } from "../src/plan.ts";
-import { Prng } from "../src/prng.ts";
+import { smoothBlobs } from "./support/smooth-art.ts";
 
 const PAYLOAD = 0x01800000000000a9n;
 
 /** A smooth "wallpaper": soft colour blobs over a gradient, no texture, no edges. */
-function smoothWallpaper(width: number, height: number, seed: number): RawImage {
-  const rng = new Prng(seed);
-  const blobs = Array.from({ length: 5 }, () => ({
-    x: rng.next() * width,
-    y: rng.next() * height,
-    s: (0.15 + 0.3 * rng.next()) * width,
-    c: [0, 1, 2].map(() => (rng.next() - 0.5) * 160),
-  }));
-  const base = [0, 1, 2].map(() => 120 + rng.next() * 60);
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0, p = 0; y < height; y++)
-    for (let x = 0; x < width; x++, p += 3)
-      for (let k = 0; k < 3; k++) {
-        let v = base[k]! + (40 * (x - y)) / width;
-        for (const b of blobs) v += b.c[k]! * Math.exp(-((x - b.x) ** 2 + (y - b.y) ** 2) / (2 * b.s * b.s));
-        data[p + k] = Math.max(0, Math.min(255, Math.round(v)));
-      }
-  return { width, height, channels: 3, data };
-}
+const smoothWallpaper = (width: number, height: number, seed: number): RawImage =>
+  smoothBlobs(width, height, seed, { baseMin: 120, baseRange: 60 });
 
 describe("low-frequency second carrier", () => {
   it("decides the read after WebP q50 on a smooth image the primary alone misses", async () => {

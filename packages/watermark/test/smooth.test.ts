@@ -23,6 +23,7 @@ import {
 } from "../src/index.ts";
 import { SMOOTH_CHROMA_RMS_MAX, SMOOTH_RMS_MAX, smoothChangeOver, smoothPixels } from "../src/metrics.ts";
 import { Prng } from "../src/prng.ts";
+import { smoothBlobs } from "./support/smooth-art.ts";
 
 const PAYLOAD = 0x01800000000000a9n;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,26 +36,8 @@ async function fixture(name: string): Promise<RawImage> {
   return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
 }
 
-/** Smooth "art": a few soft colour blobs over a gradient, no texture, no edges. */
-function smoothArt(width: number, height: number, seed: number): RawImage {
-  const rng = new Prng(seed);
-  const blobs = Array.from({ length: 5 }, () => ({
-    x: rng.next() * width,
-    y: rng.next() * height,
-    s: (0.15 + 0.3 * rng.next()) * width,
-    c: [0, 1, 2].map(() => (rng.next() - 0.5) * 160),
-  }));
-  const base = [0, 1, 2].map(() => 70 + rng.next() * 110);
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0, p = 0; y < height; y++)
-    for (let x = 0; x < width; x++, p += 3)
-      for (let k = 0; k < 3; k++) {
-        let v = base[k]! + (40 * (x - y)) / width;
-        for (const b of blobs) v += b.c[k]! * Math.exp(-((x - b.x) ** 2 + (y - b.y) ** 2) / (2 * b.s * b.s));
-        data[p + k] = Math.max(0, Math.min(255, Math.round(v)));
-      }
-  return { width, height, channels: 3, data };
-}
+const smoothArt = (width: number, height: number, seed: number): RawImage =>
+  smoothBlobs(width, height, seed, { baseMin: 70, baseRange: 110 });
 
 /** Bilinear ×f upscale (pure TS): what a plain resampler does to a small parent. */
 function upscale(im: RawImage, f: number): RawImage {
