@@ -12,7 +12,7 @@
  */
 import { CODED_BITS } from "./ecc.ts";
 import { Prng } from "./prng.ts";
-import { TILE } from "./pattern.ts";
+import { spreadingMatrix, TILE } from "./pattern.ts";
 
 export const LOW_FACTOR = 3;
 export const LOW_TILE = LOW_FACTOR * TILE;
@@ -69,19 +69,7 @@ export function lowCodebook(lo = 0.03, hi = 0.17, pilotShare = 0.3): LowCodebook
     throw new RangeError(
       `low band ${lo}–${hi} holds ${dims} payload dimensions, the code needs ${CODED_BITS}`,
     );
-  const q = new Float64Array(dims * CODED_BITS);
-  for (let i = 0; i < q.length; i++) q[i] = rng.gaussian();
-  for (let c = 0; c < CODED_BITS; c++) {
-    for (let p = 0; p < c; p++) {
-      let dot = 0;
-      for (let r = 0; r < dims; r++) dot += q[r * CODED_BITS + c]! * q[r * CODED_BITS + p]!;
-      for (let r = 0; r < dims; r++) q[r * CODED_BITS + c]! -= dot * q[r * CODED_BITS + p]!;
-    }
-    let norm = 0;
-    for (let r = 0; r < dims; r++) norm += q[r * CODED_BITS + c]! ** 2;
-    norm = Math.sqrt(norm);
-    for (let r = 0; r < dims; r++) q[r * CODED_BITS + c]! /= norm;
-  }
+  const q = spreadingMatrix(rng, dims);
   const book = { pilotBins, pilotRe, pilotIm, payloadBins, q, dims };
   books.set(key, book);
   return book;

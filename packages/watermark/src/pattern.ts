@@ -41,6 +41,27 @@ export interface Codebook {
 
 let cached: Codebook | null = null;
 
+/**
+ * The spreading matrix: dims × CODED_BITS Gaussian draws from `rng`, columns made orthonormal by
+ * modified Gram–Schmidt (the primary's and the low carrier's codebooks).
+ */
+export function spreadingMatrix(rng: Prng, dims: number): Float64Array {
+  const q = new Float64Array(dims * CODED_BITS);
+  for (let i = 0; i < q.length; i++) q[i] = rng.gaussian();
+  for (let c = 0; c < CODED_BITS; c++) {
+    for (let p = 0; p < c; p++) {
+      let dot = 0;
+      for (let r = 0; r < dims; r++) dot += q[r * CODED_BITS + c]! * q[r * CODED_BITS + p]!;
+      for (let r = 0; r < dims; r++) q[r * CODED_BITS + c]! -= dot * q[r * CODED_BITS + p]!;
+    }
+    let norm = 0;
+    for (let r = 0; r < dims; r++) norm += q[r * CODED_BITS + c]! ** 2;
+    norm = Math.sqrt(norm);
+    for (let r = 0; r < dims; r++) q[r * CODED_BITS + c]! /= norm;
+  }
+  return q;
+}
+
 export function codebook(): Codebook {
   if (cached) return cached;
   const bins: Bin[] = [];
@@ -72,20 +93,7 @@ export function codebook(): Codebook {
   }
   const dims = 2 * payloadBins.length;
   if (dims < CODED_BITS) throw new Error("watermark band too small for the code");
-  // random Gaussian dims×CODED_BITS, modified Gram–Schmidt on columns
-  const q = new Float64Array(dims * CODED_BITS);
-  for (let i = 0; i < q.length; i++) q[i] = rng.gaussian();
-  for (let c = 0; c < CODED_BITS; c++) {
-    for (let p = 0; p < c; p++) {
-      let dot = 0;
-      for (let r = 0; r < dims; r++) dot += q[r * CODED_BITS + c]! * q[r * CODED_BITS + p]!;
-      for (let r = 0; r < dims; r++) q[r * CODED_BITS + c]! -= dot * q[r * CODED_BITS + p]!;
-    }
-    let norm = 0;
-    for (let r = 0; r < dims; r++) norm += q[r * CODED_BITS + c]! ** 2;
-    norm = Math.sqrt(norm);
-    for (let r = 0; r < dims; r++) q[r * CODED_BITS + c]! /= norm;
-  }
+  const q = spreadingMatrix(rng, dims);
   const cosT = new Float64Array(TILE);
   const sinT = new Float64Array(TILE);
   for (let k = 0; k < TILE; k++) {
