@@ -27,6 +27,8 @@ export interface WorkInput {
   parentImages: { cid: string; bytes: Uint8Array }[];
   /** a variation: the prompt and seed of the composition it keeps (read from the parent's metadata) */
   variationOf?: { prompt: string; seed: string };
+  /** the version of the prompt → model-input code that rendered it (art models: ART_CONDITIONING_VERSION) */
+  conditioning?: string;
   chainId: number;
   market: string;
 }
@@ -120,6 +122,7 @@ export async function produceWork(
         seedDerivation: "keccak256(abi.encode(chainId, market, jobId, node, secret))",
         prompt: input.prompt,
         ...(input.variationOf ? { variationOf: input.variationOf } : {}),
+        ...(input.conditioning ? { conditioning: input.conditioning } : {}),
         parents: input.parents.map((p, i) => ({
           workId: p.workId.toString(),
           licenseId: p.licenseId.toString(),

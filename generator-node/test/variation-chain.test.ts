@@ -8,13 +8,20 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devAccount } from "@atelier/devchain";
 import { startParentJobStack, type ParentJobStack } from "./helpers/parent-jobs.ts";
+import { ART_CONDITIONING_VERSION } from "../src/model/art/condition.ts";
 import { until, worksAbi } from "./helpers/stack.ts";
 
 const FULFILLED = 3; // JobStatus: None, Open, Claimed, Fulfilled, …
 
 interface Metadata {
   image: string;
-  provenance: { model: string; prompt: string; seed: string; variationOf?: { prompt: string; seed: string } };
+  provenance: {
+    model: string;
+    prompt: string;
+    seed: string;
+    conditioning?: string;
+    variationOf?: { prompt: string; seed: string };
+  };
 }
 
 describe("variation jobs on a local chain", () => {
@@ -68,6 +75,9 @@ describe("variation jobs on a local chain", () => {
       seed: parent.provenance.seed.toLowerCase(),
     });
     expect(variation.provenance.seed).not.toBe(parent.provenance.seed);
+    // both rendered by this node's art conditioning, and say so (the weights hash does not pin it)
+    expect(parent.provenance.conditioning).toBe(ART_CONDITIONING_VERSION);
+    expect(variation.provenance.conditioning).toBe(ART_CONDITIONING_VERSION);
 
     // same composition: the variation is nearer its parent than another work of the same prompt
     const sibling = await metadataOf(await s.fulfilled("moonlit mountains"));

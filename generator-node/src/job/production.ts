@@ -7,6 +7,7 @@ import { CID } from "multiformats/cid";
 import * as Digest from "multiformats/hashes/digest";
 import type { JobRecord } from "../journal.ts";
 import type { Market, ParentRef } from "../chain/market.ts";
+import { ART_CONDITIONING_VERSION } from "../model/art/condition.ts";
 import { produceWork, type ProducedWork } from "../produce.ts";
 import type { ImageProducer } from "../producer.ts";
 import type { ContentStore } from "../storage/ipfs.ts";
@@ -61,6 +62,7 @@ export async function produceJob(
       parents,
       parentImages: parentWorks.map(({ cid, bytes }) => ({ cid, bytes })),
       ...(variationOf ? { variationOf } : {}),
+      ...(model.producer.manifest.kind === "art" ? { conditioning: ART_CONDITIONING_VERSION } : {}),
       chainId: deps.market.chainId,
       market: deps.market.address,
     },

@@ -14,6 +14,14 @@ import { LEXICON_INDEX, type Composition, type LexiconEntry } from "./lexicon.ts
 import { hashPalette } from "./palettes.ts";
 import type { Site } from "./sites.ts";
 
+/**
+ * What a (prompt, seed) renders is decided here in TypeScript, outside the ONNX graph, so the
+ * model's weights hash does not pin it. Works record this in `provenance.conditioning`: bump the
+ * number with any change to the lexicon, compositions or this file that changes the inputs a
+ * (prompt, seed) gets, so a variation of an older work can be told apart from a faithful one.
+ */
+export const ART_CONDITIONING_VERSION = "atelier-art-v2/conditioning-9";
+
 export interface ArtConditioning {
   /** latent [Z]: phases then style scalars (layout.ts) */
   latent: Float32Array;
