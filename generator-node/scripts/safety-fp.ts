@@ -14,7 +14,7 @@
 import { writeFileSync } from "node:fs";
 import { keccak256, toHex } from "viem";
 import { openRenderer } from "@atelier/generator-node/render";
-import { GENSET_PROMPTS } from "../bench/prompts.ts";
+import { burstPrompt, GENSET_PROMPTS } from "../bench/prompts.ts";
 import { HELD_OUT_PROMPTS, SHEET_PROMPTS } from "../bench/quality.ts";
 import { artConditionFor } from "../src/model/art/condition.ts";
 import { NsfwClassifier } from "../src/safety/nsfw.ts";
@@ -32,23 +32,11 @@ if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 64))
 if (!(confirmFrom >= 0 && confirmFrom <= 1)) throw new Error("--confirm-from must be in [0, 1]");
 if (set !== "node" && set !== "burst") throw new Error(`--set must be node or burst, got ${set}`);
 
-/** scripts/bench-stack/burst.ts's PROMPTS (not exported there): the burst that met the misfire */
-const BURST_PROMPTS = [
-  "a stormy harbour at dusk, grainy oil painting",
-  "violet dunes under a pale moon",
-  "a coral reef in neon light, intricate",
-  "autumn forest in fog, watercolour",
-  "a glacier at sunrise, minimal",
-  "golden marble swirl, detailed",
-  "a spiral galaxy over a desert",
-  "pink blossom mandala, symmetric",
-];
-
 const round = (x: number) => Math.round(x * 1000) / 1000;
 const prompts =
   set === "node"
     ? [...new Set<string>([...GENSET_PROMPTS, ...SHEET_PROMPTS, ...HELD_OUT_PROMPTS])]
-    : Array.from({ length: 200 }, (_, i) => `${BURST_PROMPTS[i % BURST_PROMPTS.length]} (burst ${i})`);
+    : Array.from({ length: 200 }, (_, i) => burstPrompt(i));
 // job-like seeds: bytes32, distinct per (prompt, k), reproducible
 const seedOf = (prompt: string, k: number) => keccak256(toHex(`atelier/safety-fp/${k}/${prompt}`));
 

@@ -9,6 +9,7 @@ import { createPublicClient, createWalletClient, http, parseEther } from "viem";
 import { hardhat } from "viem/chains";
 import { contractAddress, generationMarketAbi, type Deployment } from "@atelier/protocol";
 import { devAccount } from "@atelier/devchain";
+import { burstPrompt } from "@atelier/generator-node/prompts";
 import { requestJob } from "../lib/demo-work.ts";
 import { postGraphql } from "../lib/indexer.ts";
 
@@ -27,17 +28,6 @@ export interface BurstResult {
   /** Last job settled on chain → the index showing every job settled. */
   indexLagS: number;
 }
-
-const PROMPTS = [
-  "a stormy harbour at dusk, grainy oil painting",
-  "violet dunes under a pale moon",
-  "a coral reef in neon light, intricate",
-  "autumn forest in fog, watercolour",
-  "a glacier at sunrise, minimal",
-  "golden marble swirl, detailed",
-  "a spiral galaxy over a desert",
-  "pink blossom mandala, symmetric",
-];
 
 /** Dev accounts 10.. send the burst: none of them is used by `npm start` or the browser test. */
 const FIRST_SENDER = 10;
@@ -76,7 +66,7 @@ export async function generationBurst(options: {
       for (let i = s; i < options.jobs; i += options.senders) {
         const { jobId } = await requestJob(wallet, client, market, {
           modelId: options.modelId,
-          prompt: `${PROMPTS[i % PROMPTS.length]} (burst ${i})`,
+          prompt: burstPrompt(i),
           deadline,
           fee: parseEther("0.001"),
         });
